@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { PLATFORMS, type Platform } from './core/types';
+
+const LOCALES = ['vi', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const url = (expects: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => URL.canParse(value), { message: expects });
+
+const bootstrapAdmin = z.string().regex(new RegExp(`^(${PLATFORMS.join('|')}):[A-Za-z0-9_-]+$`), {
+  message: 'a comma-separated list of platform:user_id, e.g. telegram:123456,slack:U0123',
+});
+
+const envSchema = z
+  .object({
+    DATABASE_URL: optionalText.pipe(
+      url('a postgres:// or postgresql:// URL, or unset for the embedded database')
+        .refine((value) => /^postgres(ql)?:\/\//.test(value), {
+          message: 'a postgres:// or postgresql:// URL, or unset for the embedded database',
+        })
+        .optional(),
+    ),
+    PGLITE_DIR: optionalText.default('./data/pglite'),
+    TELEGRAM_BOT_TOKEN: optionalText.pipe(
+      z
+        .string()
+        .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, { message: 'a token from @BotFather, like 123456:ABC-DEF…' })
+        .optional(),
+    ),
+    TELEGRAM_API_ROOT: optionalText.pipe(url('an http(s) URL of the Bot API server').optional()),
+    TELEGRAM_WEBHOOK_URL: optionalText.pipe(url('the public https URL Telegram should post updates to').optional()),
+    TELEGRAM_WEBHOOK_SECRET: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,256}$/, { message: '1–256 characters from A–Z a–z 0–9 _ -' })
+        .optional(),
+    ),
+    BOT_ADMINS: optionalText.transform((value, ctx) => {
+      const entries = (value ?? '')
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean);
+      return entries.map((entry) => {
+        const parsed = bootstrapAdmin.safeParse(entry);
+        if (!parsed.success) {
+          ctx.addIssue({ code: 'custom', message: `${parsed.error.issues[0]?.message} (got "${entry}")` });
+          return { platform: 'telegram' as Platform, externalId: '' };
+        }
+        const [platform, externalId] = entry.split(':') as [Platform, string];
+        return { platform, externalId };
+      });
+    }),
+    PORT: optionalText.pipe(z.coerce.number().int().min(0).max(65535).default(3000)),
+    HOST: optionalText.default('0.0.0.0'),
+    BOT_TIMEZONE: optionalText,
+    TZ: optionalText,
+    BOT_LOCALE: optionalText.pipe(z.enum(LOCALES, { message: 'vi or en' }).default('vi')),
+    LOG_LEVEL: optionalText.pipe(
+      z
+        .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
+          message: 'one of trace, debug, info, warn, error, fatal, silent',
+        })
+        .default('info'),
+    ),
+    SANDBOX: optionalText.pipe(z.enum(['auto', 'on', 'off'], { message: 'auto, on or off' }).default('auto')),
+    SANDBOX_HOST: optionalText.default('127.0.0.1'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_WEBHOOK_SECRET'],
+        message: 'required when TELEGRAM_WEBHOOK_URL is set: 1–256 characters from A–Z a–z 0–9 _ -',
+      });
+    }
+    const timezone = env.BOT_TIMEZONE ?? env.TZ;
+    if (timezone && !isTimeZone(timezone)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.BOT_TIMEZONE ? 'BOT_TIMEZONE' : 'TZ'],
+        message: `an IANA time zone such as Asia/Ho_Chi_Minh (got "${timezone}")`,
+      });
+    }
+  });
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface TelegramConfig {
+  token: string;
+  apiRoot: string;
+  webhook?: { url: string; secret: string };
+}
+
+export interface Config {
+  database: { databaseUrl?: string; pgliteDir: string };
+  http: { port: number; host: string };
+  telegram?: TelegramConfig;
+  bootstrapAdmins: { platform: Platform; externalId: string }[];
+  timezone: string;
+  locale: Locale;
+  logLevel: string;
+  sandbox: { enabled: boolean; host: string };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment once. Throws a ConfigError whose message is one readable line per problem. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? 'environment');
+      return `Config error: ${variable} must be ${issue.message}`;
+    });
+    throw new ConfigError(lines.join('\n'));
+  }
+  const e = parsed.data;
+  const telegram: TelegramConfig | undefined = e.TELEGRAM_BOT_TOKEN
+    ? {
+        token: e.TELEGRAM_BOT_TOKEN,
+        apiRoot: e.TELEGRAM_API_ROOT ?? 'https://api.telegram.org',
+        webhook:
+          e.TELEGRAM_WEBHOOK_URL && e.TELEGRAM_WEBHOOK_SECRET
+            ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET }
+            : undefined,
+      }
+    : undefined;
+  const anyPlatform = Boolean(telegram);
+  const sandboxEnabled = e.SANDBOX === 'on' || (e.SANDBOX === 'auto' && !anyPlatform);
+  return {
+    database: { databaseUrl: e.DATABASE_URL, pgliteDir: e.PGLITE_DIR },
+    http: { port: e.PORT, host: sandboxEnabled ? e.SANDBOX_HOST : e.HOST },
+    telegram,
+    bootstrapAdmins: e.BOT_ADMINS,
+    timezone: e.BOT_TIMEZONE ?? e.TZ ?? 'Asia/Ho_Chi_Minh',
+    locale: e.BOT_LOCALE,
+    logLevel: e.LOG_LEVEL,
+    sandbox: { enabled: sandboxEnabled, host: e.SANDBOX_HOST },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * The core's view of the outside world. No platform type appears here: adapters map their
+ * updates to InboundEvent and implement Messenger.
+ */
+export const PLATFORMS = ['telegram', 'slack', 'zalo', 'sandbox'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const ROLES = ['worker', 'collaborator', 'leader', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A higher rank includes the powers of the lower ones. */
+export const ROLE_RANK: Record<Role, number> = { worker: 0, collaborator: 1, leader: 2, admin: 3 };
+
+export interface ChatRef {
+  platform: Platform;
+  externalId: string;
+  kind: 'group' | 'dm';
+  title?: string;
+}
+
+export interface UserRef {
+  platform: Platform;
+  externalId: string;
+  displayName: string;
+  username?: string;
+  languageCode?: string;
+}
+
+/** Button payload: at most 64 bytes (Telegram's callback_data limit). */
+export interface Button {
+  label: string;
+  data: string;
+}
+
+export interface OutgoingMessage {
+  text: string;
+  /** Rows of buttons. Platforms without buttons render numbered choices instead. */
+  buttons?: Button[][];
+}
+
+/** Where a sent message lives, so it can be edited later. */
+export interface SentRef {
+  chat: ChatRef;
+  messageId: string;
+}
+
+export interface Capabilities {
+  buttons: boolean;
+  groups: boolean;
+  edit: boolean;
+  /** Private replies inside a group (Slack ephemeral); otherwise they go by DM or button answer. */
+  ephemeral: boolean;
+  maxTextLength: number;
+}
+
+/** The outbound port every platform implements. */
+export interface Messenger {
+  readonly platform: Platform;
+  readonly capabilities: Capabilities;
+  send(chat: ChatRef, message: OutgoingMessage): Promise<SentRef>;
+  edit(ref: SentRef, message: OutgoingMessage): Promise<void>;
+  /** Opens (or reuses) the DM with a user and sends there. */
+  sendDm(user: Pick<UserRef, 'platform' | 'externalId'>, message: OutgoingMessage): Promise<SentRef>;
+  /** Answers a button press privately (Telegram: callback toast). */
+  answerButton(pressId: string, text: string, options?: { alert?: boolean }): Promise<void>;
+  /** A message only `user` sees in `chat`, when the platform has such a thing. */
+  sendEphemeral?(chat: ChatRef, user: UserRef, message: OutgoingMessage): Promise<void>;
+}
+
+interface EventBase {
+  chat: ChatRef;
+  from: UserRef;
+  /** Platform-unique id of the update, for deduplication. */
+  updateId?: string;
+}
+
+export type InboundEvent =
+  | (EventBase & { kind: 'command'; name: string; args: string })
+  | (EventBase & { kind: 'message'; text: string })
+  | (EventBase & { kind: 'button'; data: string; pressId: string; message?: SentRef })
+  | (EventBase & { kind: 'member_joined' })
+  | (EventBase & { kind: 'member_left' });
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
