@@ -59,7 +59,9 @@ const envSchema = z
         return { platform, externalId };
       });
     }),
-    PORT: optionalText.pipe(z.coerce.number().int().min(0).max(65535).default(3000)),
+    PORT: optionalText
+      .transform((value) => (value === undefined ? 3000 : Number(value)))
+      .pipe(z.number({ message: 'a port number 0–65535' }).int().min(0).max(65535, 'a port number 0–65535')),
     HOST: optionalText.default('0.0.0.0'),
     BOT_TIMEZONE: optionalText,
     TZ: optionalText,

@@ -26,11 +26,11 @@ export interface UserRef {
   languageCode?: string;
 }
 
-/** Button payload: at most 64 bytes (Telegram's callback_data limit). */
-export interface Button {
-  label: string;
-  data: string;
-}
+/**
+ * A button either calls back with `data` (at most 64 bytes: Telegram's callback_data limit) or
+ * opens the user's DM with the bot carrying `startPayload` (Telegram: t.me/<bot>?start=…).
+ */
+export type Button = { label: string; data: string } | { label: string; startPayload: string };
 
 export interface OutgoingMessage {
   text: string;

@@ -1,0 +1,86 @@
+import type { Logger } from 'pino';
+import type { Database } from '../db/client';
+import { ping } from '../db/client';
+import { createButtonHandlers, createCommandRegistry } from './commands';
+import { createEventHandler } from './commands/handle-event';
+import type { Config } from './config';
+import { pruneProcessedUpdates } from './core/dedup';
+import type { Deps } from './core/deps';
+import { MessengerRouter } from './core/messenger-router';
+import { ensureBootstrapAdmins } from './core/org/bootstrap';
+import type { Clock } from './core/types';
+import { close, createHttpServer, listen } from './http/server';
+import { createMetrics } from './metrics';
+import { createTelegramPlatform } from './platforms/telegram';
+import { syncCommandMenus } from './platforms/telegram/menus';
+import type { PlatformAdapter } from './platforms/types';
+import { Scheduler } from './scheduler';
+
+export interface PulseApp {
+  deps: Deps;
+  port: number;
+  scheduler: Scheduler;
+  platforms: PlatformAdapter[];
+  /** Graceful stop: stop taking updates → stop timers → drain HTTP → (the caller closes the database). */
+  stop(): Promise<void>;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Builds and starts Pulse from already-parsed config and an open, migrated database. */
+export async function startPulse(options: {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  logger: Logger;
+}): Promise<PulseApp> {
+  const { config, database, clock, logger } = options;
+  const messenger = new MessengerRouter();
+  const deps: Deps = { db: database.db, messenger, clock, logger, config };
+  await ensureBootstrapAdmins(database.db, config.bootstrapAdmins);
+
+  const commands = createCommandRegistry();
+  const handle = createEventHandler(deps, { commands, buttons: createButtonHandlers() });
+  const metrics = createMetrics();
+  const scheduler = new Scheduler({ clock, logger, timezone: config.timezone });
+  scheduler.add({
+    name: 'prune-processed-updates',
+    cron: '17 3 * * *',
+    run: async (now) => {
+      await pruneProcessedUpdates(database.db, new Date(now.getTime() - 7 * DAY_MS));
+    },
+  });
+
+  const platforms: PlatformAdapter[] = [];
+  if (config.telegram) {
+    const telegram = createTelegramPlatform({ config: config.telegram, handle, logger });
+    platforms.push(telegram);
+    const menusSent = new Map<string, string>();
+    const syncMenus = () => syncCommandMenus(telegram.bot.api, database.db, commands, config.locale, menusSent);
+    scheduler.add({ name: 'telegram-command-menus', cron: '*/10 * * * *', run: async () => void (await syncMenus()) });
+  }
+  for (const platform of platforms) messenger.register(platform.messenger);
+
+  const server = createHttpServer({
+    routes: () => platforms.flatMap((p) => p.routes),
+    ready: () => ping(database),
+    metrics: metrics.registry,
+    logger,
+  });
+  const port = await listen(server, config.http.port, config.http.host);
+  for (const platform of platforms) await platform.start();
+  scheduler.start();
+  void scheduler.runAll().catch(() => {});
+
+  return {
+    deps,
+    port,
+    scheduler,
+    platforms,
+    async stop() {
+      for (const platform of platforms) await platform.stop();
+      await scheduler.stop();
+      await close(server);
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import type { Deps } from '../core/deps';
+import { claimUpdate, RecentKeys } from '../core/dedup';
+import { type ChatRow, ensureChat } from '../core/org/chats';
+import { recordLeft, recordSeen } from '../core/org/membership';
+import { resolvePerson } from '../core/org/people';
+import { rolesOf } from '../core/org/roles';
+import { findUnitById } from '../core/org/units';
+import type { InboundEvent, OutgoingMessage } from '../core/types';
+import { isLocale, translator } from '../i18n';
+import { type CommandRegistry, dispatchCommand } from './dispatch';
+import type { Actor, ButtonContext, ButtonHandler, InteractionContext } from './types';
+
+/** Something that wants every plain message (the hot-spot matcher, numbered replies …). */
+export type MessageListener = (
+  ctx: InteractionContext,
+  event: Extract<InboundEvent, { kind: 'message' }>,
+) => Promise<boolean | undefined>;
+
+export interface EventHandlerOptions {
+  commands: CommandRegistry;
+  buttons: readonly ButtonHandler[];
+  listeners?: readonly MessageListener[];
+}
+
+export type EventHandler = (event: InboundEvent, options?: { dedup?: 'memory' | 'database' }) => Promise<void>;
+
+const asMessage = (message: OutgoingMessage | string): OutgoingMessage =>
+  typeof message === 'string' ? { text: message } : message;
+
+/**
+ * The single entry point for every platform: dedups the update, resolves who is acting,
+ * records group membership, and routes commands, buttons and messages.
+ */
+export function createEventHandler(deps: Deps, options: EventHandlerOptions): EventHandler {
+  const recent = new RecentKeys();
+  /** (person, chat) pairs recorded lately: chatter in a group must not write on every message. */
+  const seenRecently = new RecentKeys(50_000);
+
+  async function isDuplicate(event: InboundEvent, dedup: 'memory' | 'database'): Promise<boolean> {
+    if (!event.updateId) return false;
+    const key = `${event.chat.platform}:${event.updateId}`;
+    if (!recent.add(key)) return true;
+    if (dedup === 'memory') return false;
+    return !(await claimUpdate(deps.db, event.chat.platform, event.updateId, deps.clock.now()));
+  }
+
+  return async function handle(event, { dedup = 'memory' } = {}) {
+    const logger = deps.logger.child({ platform: event.chat.platform, kind: event.kind, update: event.updateId });
+    if (await isDuplicate(event, dedup)) {
+      logger.debug('duplicate update ignored');
+      return;
+    }
+    const { db } = deps;
+    const person = await resolvePerson(db, event.from);
+    const chat = event.chat.kind === 'group' ? await ensureChat(db, event.chat) : null;
+    if (chat?.unitId && event.kind === 'member_left') {
+      seenRecently.delete(`${person.id}:${chat.id}:${chat.unitId}`);
+      await recordLeft(db, person.id, chat.id);
+    } else if (chat?.unitId && seenRecently.add(`${person.id}:${chat.id}:${chat.unitId}`)) {
+      await noteSeen(deps, person.id, chat);
+    }
+    if (event.kind === 'member_joined' || event.kind === 'member_left') return;
+
+    const actor: Actor = {
+      person,
+      roles: await rolesOf(db, person.id),
+      locale: isLocale(person.locale ?? undefined) ? (person.locale as Actor['locale']) : deps.config.locale,
+    };
+    const base: InteractionContext = {
+      deps,
+      logger,
+      actor,
+      chat,
+      t: translator(actor.locale),
+      reply: async (message) => {
+        await deps.messenger.send(event.chat, asMessage(message));
+      },
+      replyPrivately: (message) => deps.messenger.sendPrivately(event.chat, event.from, asMessage(message)),
+    };
+
+    if (event.kind === 'command') {
+      await dispatchCommand(options.commands, { ...base, event });
+    } else if (event.kind === 'button') {
+      const { answer, ensureAnswered } = answerFor(deps, event);
+      await dispatchButton(options.buttons, { ...base, event, answer }, ensureAnswered);
+    } else {
+      for (const listener of options.listeners ?? []) {
+        if (await listener(base, event)) break;
+      }
+    }
+  };
+}
+
+/** Every press is answered exactly once, even when a handler forgot to. */
+function answerFor(deps: Deps, event: Extract<InboundEvent, { kind: 'button' }>) {
+  let answered = false;
+  const answer: ButtonContext['answer'] = async (text, options) => {
+    if (answered) return;
+    answered = true;
+    await deps.messenger.answerButton(event.chat.platform, event.pressId, text, options);
+  };
+  return { answer, ensureAnswered: () => answer('') };
+}
+
+async function dispatchButton(
+  handlers: readonly ButtonHandler[],
+  ctx: ButtonContext,
+  ensureAnswered: () => Promise<void>,
+): Promise<void> {
+  const separator = ctx.event.data.indexOf(':');
+  const prefix = separator < 0 ? ctx.event.data : ctx.event.data.slice(0, separator);
+  const handler = handlers.find((h) => h.prefix === prefix);
+  if (!handler) {
+    await ctx.answer(ctx.t('error.staleButton'), { alert: true });
+    return;
+  }
+  try {
+    await handler.handle(ctx, ctx.event.data.slice(separator + 1));
+  } catch (error) {
+    ctx.logger.error({ err: error, prefix }, 'button failed');
+    await ctx.answer(ctx.t('error.internal'), { alert: true });
+  }
+  await ensureAnswered();
+}
+
+async function noteSeen(deps: Deps, personId: number, chat: ChatRow): Promise<void> {
+  const unit = await findUnitById(deps.db, chat.unitId!);
+  if (unit) await recordSeen(deps.db, personId, chat.id, unit);
+}

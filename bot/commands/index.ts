@@ -1,0 +1,27 @@
+import { CommandRegistry } from './dispatch';
+import { helpCommand } from './help';
+import { langCommand } from './lang';
+import { linkCommand, unlinkCommand } from './link';
+import { roleCommand } from './role';
+import { startCommand } from './start';
+import type { ButtonHandler, CommandDefinition } from './types';
+import { whoamiCommand } from './whoami';
+
+/** Every command of Pulse, in the order /help lists them. */
+export function createCommandRegistry(): CommandRegistry {
+  const commands: CommandDefinition[] = [];
+  commands.push(
+    startCommand,
+    helpCommand(() => commands),
+    whoamiCommand,
+    langCommand,
+    linkCommand,
+    unlinkCommand,
+    roleCommand,
+  );
+  return new CommandRegistry(commands);
+}
+
+export function createButtonHandlers(): ButtonHandler[] {
+  return [];
+}

@@ -1,0 +1,14 @@
+import type { Logger } from 'pino';
+import type { Db } from '../../db/client';
+import type { Config } from '../config';
+import type { MessengerRouter } from './messenger-router';
+import type { Clock } from './types';
+
+/** Everything a core function may need, passed in: no module-level singletons. */
+export interface Deps {
+  db: Db;
+  messenger: MessengerRouter;
+  clock: Clock;
+  logger: Logger;
+  config: Config;
+}

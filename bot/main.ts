@@ -1,0 +1,45 @@
+import 'dotenv/config';
+import { openDatabase } from '../db/client';
+import { startPulse } from './app';
+import { ConfigError, loadConfig } from './config';
+import { systemClock } from './core/types';
+import { createLogger } from './logger';
+
+/** The composition root: config → logger → database → Pulse; stops in order on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config.database);
+  await database.migrate();
+  logger.info({ driver: database.driver }, 'database migrated');
+
+  const app = await startPulse({ config, database, clock: systemClock, logger });
+  const address = `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${app.port}`;
+  if (!config.telegram && !config.sandbox.enabled) {
+    console.log(`No platform configured: set TELEGRAM_BOT_TOKEN (see .env.example). Health: ${address}/healthz`);
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await app.stop();
+    await database.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+await main();

@@ -1,0 +1,73 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { type RunnerHandle, run, sequentialize } from '@grammyjs/runner';
+import { Bot, type Context, webhookCallback } from 'grammy';
+import type { Logger } from 'pino';
+import type { EventHandler } from '../../commands/handle-event';
+import type { TelegramConfig } from '../../config';
+import type { PlatformAdapter } from '../types';
+import { TelegramMessenger } from './messenger';
+import { toEvents } from './updates';
+
+const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
+
+export interface TelegramPlatform extends PlatformAdapter {
+  readonly bot: Bot;
+  readonly messenger: TelegramMessenger;
+}
+
+/**
+ * Telegram through grammY: long polling with @grammyjs/runner (sequential per chat), or a
+ * webhook on Pulse's HTTP server with the secret_token header checked (401 otherwise).
+ */
+export function createTelegramPlatform(options: {
+  config: TelegramConfig;
+  handle: EventHandler;
+  logger: Logger;
+}): TelegramPlatform {
+  const { config, handle, logger } = options;
+  const bot = new Bot(config.token, { client: { apiRoot: config.apiRoot } });
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 300 }));
+  const dedup = config.webhook ? 'database' : 'memory';
+
+  bot.use(sequentialize((ctx: Context) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
+  bot.use(async (ctx) => {
+    for (const event of toEvents(ctx)) await handle(event, { dedup });
+  });
+  bot.catch((error) => logger.error({ err: error.error, update: error.ctx.update.update_id }, 'telegram update failed'));
+
+  const messenger = new TelegramMessenger(bot.api, () => bot.botInfo.username);
+  let runner: RunnerHandle | undefined;
+  const webhookPath = config.webhook ? new URL(config.webhook.url).pathname : undefined;
+
+  return {
+    bot,
+    messenger,
+    routes:
+      config.webhook && webhookPath
+        ? [
+            {
+              method: 'POST',
+              path: webhookPath,
+              handle: webhookCallback(bot, 'http', { secretToken: config.webhook.secret, onTimeout: 'return' }),
+            },
+          ]
+        : [],
+    async start() {
+      await bot.init();
+      if (config.webhook) {
+        await bot.api.setWebhook(config.webhook.url, {
+          secret_token: config.webhook.secret,
+          allowed_updates: [...ALLOWED_UPDATES],
+        });
+        logger.info({ mode: 'webhook', bot: bot.botInfo.username }, 'telegram started');
+        return;
+      }
+      await bot.api.deleteWebhook();
+      runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+      logger.info({ mode: 'polling', bot: bot.botInfo.username }, 'telegram started');
+    },
+    async stop() {
+      if (runner?.isRunning()) await runner.stop();
+    },
+  };
+}

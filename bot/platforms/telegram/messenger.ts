@@ -1,0 +1,102 @@
+import { type Api, GrammyError, HttpError } from 'grammy';
+import type { InlineKeyboardButton } from 'grammy/types';
+import { DeliveryError } from '../../core/errors';
+import type { Button, Capabilities, ChatRef, Messenger, OutgoingMessage, SentRef, UserRef } from '../../core/types';
+
+const MAX_TEXT = 4096;
+
+/** The Messenger port on the Bot API. Plain text only: no parse mode, so user text cannot break markup. */
+export class TelegramMessenger implements Messenger {
+  readonly platform = 'telegram' as const;
+  readonly capabilities: Capabilities = {
+    buttons: true,
+    groups: true,
+    edit: true,
+    ephemeral: false,
+    maxTextLength: MAX_TEXT,
+  };
+
+  constructor(
+    private readonly api: Api,
+    private readonly botUsername: () => string,
+  ) {}
+
+  async send(chat: ChatRef, message: OutgoingMessage): Promise<SentRef> {
+    const chunks = splitText(message.text, MAX_TEXT);
+    let last: SentRef | undefined;
+    for (const [index, chunk] of chunks.entries()) {
+      const isLast = index === chunks.length - 1;
+      const sent = await this.call(() =>
+        this.api.sendMessage(chat.externalId, chunk, {
+          link_preview_options: { is_disabled: true },
+          reply_markup: isLast && message.buttons ? this.keyboard(message.buttons) : undefined,
+        }),
+      );
+      last = { chat, messageId: String(sent.message_id) };
+    }
+    return last!;
+  }
+
+  async edit(ref: SentRef, message: OutgoingMessage): Promise<void> {
+    try {
+      await this.call(() =>
+        this.api.editMessageText(ref.chat.externalId, Number(ref.messageId), message.text.slice(0, MAX_TEXT), {
+          link_preview_options: { is_disabled: true },
+          reply_markup: message.buttons ? this.keyboard(message.buttons) : undefined,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof DeliveryError && /not modified/i.test(error.message)) return;
+      throw error;
+    }
+  }
+
+  sendDm(user: Pick<UserRef, 'externalId'>, message: OutgoingMessage): Promise<SentRef> {
+    return this.send({ platform: 'telegram', externalId: user.externalId, kind: 'dm' }, message);
+  }
+
+  async answerButton(pressId: string, text: string, options?: { alert?: boolean }): Promise<void> {
+    await this.call(() =>
+      this.api.answerCallbackQuery(pressId, { text: text || undefined, show_alert: options?.alert ?? false }),
+    );
+  }
+
+  private keyboard(rows: Button[][]): { inline_keyboard: InlineKeyboardButton[][] } {
+    return {
+      inline_keyboard: rows.map((row) =>
+        row.map((button) =>
+          'data' in button
+            ? { text: button.label, callback_data: button.data }
+            : { text: button.label, url: `https://t.me/${this.botUsername()}?start=${button.startPayload}` },
+        ),
+      ),
+    };
+  }
+
+  /** Maps Bot API failures to DeliveryError (auto-retry has already waited out 429s). */
+  private async call<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      if (error instanceof GrammyError) {
+        const permanent = error.error_code === 403 || (error.error_code === 400 && /chat not found|user not found|kicked|blocked|deactivated/i.test(error.description));
+        throw new DeliveryError(error.description, permanent, error.parameters.retry_after);
+      }
+      if (error instanceof HttpError) throw new DeliveryError(error.message, false);
+      throw error;
+    }
+  }
+}
+
+export function splitText(text: string, limit: number): string[] {
+  if (text.length <= limit) return [text];
+  const chunks: string[] = [];
+  let rest = text;
+  while (rest.length > limit) {
+    const cut = rest.lastIndexOf('\n', limit) > limit / 2 ? rest.lastIndexOf('\n', limit) : limit;
+    chunks.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^\n/, '');
+  }
+  if (rest) chunks.push(rest);
+  return chunks;
+}

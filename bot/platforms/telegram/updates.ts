@@ -1,0 +1,72 @@
+import type { Context } from 'grammy';
+import type { Chat, User } from 'grammy/types';
+import type { ChatRef, InboundEvent, UserRef } from '../../core/types';
+
+export function chatRef(chat: Chat): ChatRef {
+  return {
+    platform: 'telegram',
+    externalId: String(chat.id),
+    kind: chat.type === 'private' ? 'dm' : 'group',
+    title: 'title' in chat ? chat.title : undefined,
+  };
+}
+
+export function userRef(user: User): UserRef {
+  return {
+    platform: 'telegram',
+    externalId: String(user.id),
+    displayName: [user.first_name, user.last_name].filter(Boolean).join(' '),
+    username: user.username,
+    languageCode: user.language_code,
+  };
+}
+
+/** Maps one Telegram update to the core's events (a join of several people gives several). */
+export function toEvents(ctx: Context): InboundEvent[] {
+  const updateId = String(ctx.update.update_id);
+  const query = ctx.callbackQuery;
+  if (query) {
+    if (!query.data || !query.message) return [];
+    const chat = chatRef(query.message.chat);
+    return [
+      {
+        kind: 'button',
+        updateId,
+        chat,
+        from: userRef(query.from),
+        data: query.data,
+        pressId: query.id,
+        message: { chat, messageId: String(query.message.message_id) },
+      },
+    ];
+  }
+  const message = ctx.message;
+  if (!message?.from) return [];
+  const chat = chatRef(message.chat);
+  if (message.new_chat_members) {
+    return message.new_chat_members
+      .filter((member) => !member.is_bot)
+      .map((member, index) => ({ kind: 'member_joined', updateId: `${updateId}.${index}`, chat, from: userRef(member) }));
+  }
+  if (message.left_chat_member) {
+    if (message.left_chat_member.is_bot) return [];
+    return [{ kind: 'member_left', updateId, chat, from: userRef(message.left_chat_member) }];
+  }
+  if (message.from.is_bot || typeof message.text !== 'string') return [];
+  const from = userRef(message.from);
+  const command = parseCommand(message.text, message.entities?.[0], ctx.me.username);
+  if (command === 'other-bot') return [];
+  if (command) return [{ kind: 'command', updateId, chat, from, ...command }];
+  return [{ kind: 'message', updateId, chat, from, text: message.text }];
+}
+
+function parseCommand(
+  text: string,
+  entity: { type: string; offset: number; length: number } | undefined,
+  botUsername: string,
+): { name: string; args: string } | 'other-bot' | null {
+  if (entity?.type !== 'bot_command' || entity.offset !== 0) return null;
+  const [name = '', target] = text.slice(1, entity.length).split('@');
+  if (target && target.toLowerCase() !== botUsername.toLowerCase()) return 'other-bot';
+  return { name: name.toLowerCase(), args: text.slice(entity.length).trim() };
+}
