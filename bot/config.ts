@@ -81,7 +81,7 @@ const envSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['TELEGRAM_WEBHOOK_SECRET'],
-        message: 'required when TELEGRAM_WEBHOOK_URL is set: 1–256 characters from A–Z a–z 0–9 _ -',
+        message: 'set when TELEGRAM_WEBHOOK_URL is set: 1–256 characters from A–Z a–z 0–9 _ -',
       });
     }
     const timezone = env.BOT_TIMEZONE ?? env.TZ;

@@ -1,0 +1,92 @@
+import { eq } from 'drizzle-orm';
+import pino from 'pino';
+import { createButtonHandlers, createCommandRegistry } from '../../bot/commands';
+import { createEventHandler, type EventHandler } from '../../bot/commands/handle-event';
+import { type Config, loadConfig } from '../../bot/config';
+import type { Deps } from '../../bot/core/deps';
+import { MessengerRouter } from '../../bot/core/messenger-router';
+import type { ChatRef, InboundEvent, Role, UserRef } from '../../bot/core/types';
+import { identities, people, roles, units } from '../../db/schema';
+import type { TestDatabase } from './db';
+import { FakeClock } from './clock';
+import { RecordingMessenger } from './recording-messenger';
+
+export interface Harness {
+  deps: Deps;
+  clock: FakeClock;
+  messenger: RecordingMessenger;
+  handle: EventHandler;
+  config: Config;
+}
+
+/** The core wired as in production, with a recording messenger and a fake clock. */
+export function createHarness(database: TestDatabase, env: Record<string, string> = {}): Harness {
+  const config = loadConfig({ PGLITE_DIR: 'memory://', ...env });
+  const clock = new FakeClock();
+  const messenger = new RecordingMessenger();
+  const router = new MessengerRouter();
+  router.register(messenger);
+  const deps: Deps = { db: database.db, messenger: router, clock, logger: pino({ level: 'silent' }), config };
+  const handle = createEventHandler(deps, { commands: createCommandRegistry(), buttons: createButtonHandlers() });
+  return { deps, clock, messenger, handle, config };
+}
+
+let updateCounter = 0;
+
+export function user(id: number | string, name = `Người ${id}`, username?: string): UserRef {
+  return { platform: 'telegram', externalId: String(id), displayName: name, username };
+}
+
+export function group(id: string, title = `Nhóm ${id}`): ChatRef {
+  return { platform: 'telegram', externalId: id, kind: 'group', title };
+}
+
+export function dm(userId: number | string): ChatRef {
+  return { platform: 'telegram', externalId: String(userId), kind: 'dm' };
+}
+
+export function command(chat: ChatRef, from: UserRef, text: string): InboundEvent {
+  const [head = '', ...rest] = text.replace(/^\//, '').split(' ');
+  return { kind: 'command', chat, from, name: head, args: rest.join(' '), updateId: String(++updateCounter) };
+}
+
+export function message(chat: ChatRef, from: UserRef, text: string): InboundEvent {
+  return { kind: 'message', chat, from, text, updateId: String(++updateCounter) };
+}
+
+/** A small organisation: CTY → CB1 → T1, and CTY → CB2; `personWith` adds a Telegram user with a role. */
+export async function seedOrg(database: TestDatabase) {
+  const { db } = database;
+  const addUnit = async (code: string, name: string, parent?: { id: number; path: string; depth: number }) => {
+    const [row] = await db
+      .insert(units)
+      .values({ code, name, parentId: parent?.id ?? null, path: '', depth: parent ? parent.depth + 1 : 0 })
+      .returning();
+    const path = `${parent?.path ?? '/'}${row!.id}/`;
+    await db.update(units).set({ path }).where(eq(units.id, row!.id));
+    return { ...row!, path };
+  };
+  const cty = await addUnit('CTY', 'Công ty');
+  const cb1 = await addUnit('CB1', 'Chi bộ 1', cty);
+  const t1 = await addUnit('T1', 'Tổ 1', cb1);
+  const cb2 = await addUnit('CB2', 'Chi bộ 2', cty);
+  const ids = { CTY: cty.id, CB1: cb1.id, T1: t1.id, CB2: cb2.id };
+
+  async function personWith(
+    telegramId: number,
+    name: string,
+    role?: { role: Role; unit: keyof typeof ids | null },
+  ) {
+    const [person] = await db.insert(people).values({ displayName: name }).returning();
+    await db
+      .insert(identities)
+      .values({ personId: person!.id, platform: 'telegram', externalId: String(telegramId), username: `u${telegramId}` });
+    if (role) {
+      await db
+        .insert(roles)
+        .values({ personId: person!.id, unitId: role.unit ? ids[role.unit] : null, role: role.role, source: 'scenario' });
+    }
+    return person!;
+  }
+  return { ids, personWith };
+}
