@@ -1,0 +1,44 @@
+import type { KeptUnit, ScenarioChange } from './changes';
+
+const ROOT = '(root)';
+
+/** One line per change, diff style: `+` added, `-` removed, `~` changed. */
+export function describeChange(change: ScenarioChange): string {
+  switch (change.kind) {
+    case 'create_unit':
+      return `+ unit ${change.code} "${change.name}" ${change.parent ? `under ${change.parent}` : ROOT}`;
+    case 'update_unit': {
+      const parts = [
+        change.name && `name "${change.name.from}" → "${change.name.to}"`,
+        change.parent && `moved from ${change.parent.from ?? ROOT} to ${change.parent.to ?? ROOT}`,
+      ];
+      return `~ unit ${change.code}: ${parts.filter(Boolean).join(', ')}`;
+    }
+    case 'create_person':
+      return `+ person ${change.key} "${change.name}"`;
+    case 'adopt_person':
+      return `~ person ${change.key} "${change.name}" (was ${change.previously}, first seen in a chat)`;
+    case 'rename_person':
+      return `~ person ${change.key}: name "${change.name.from}" → "${change.name.to}"`;
+    case 'add_identity':
+      return `+ account ${change.platform}:${change.externalId} → ${change.key}`;
+    case 'move_identity':
+      return `~ account ${change.platform}:${change.externalId} → ${change.key} (was ${change.from})`;
+    case 'grant_role':
+      return `+ role ${change.role} ${change.key} @ ${change.unit}`;
+    case 'revoke_role':
+      return `- role ${change.role} ${change.person} @ ${change.unit ?? '(organisation)'}`;
+    case 'add_chat':
+      return `+ chat ${change.platform}:${change.externalId} → ${change.unit}${change.title ? ` "${change.title}"` : ''}`;
+    case 'bind_chat':
+      return change.unit.from === null
+        ? `+ chat ${change.platform}:${change.externalId} → ${change.unit.to}`
+        : `~ chat ${change.platform}:${change.externalId} → ${change.unit.to} (was ${change.unit.from})`;
+    case 'retitle_chat':
+      return `~ chat ${change.platform}:${change.externalId}: title "${change.title.from ?? ''}" → "${change.title.to ?? ''}"`;
+  }
+}
+
+export function describeKept(unit: KeptUnit): string {
+  return `= kept unit ${unit.code} "${unit.name}" (not in file)`;
+}

@@ -1,0 +1,114 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Config, ConfigError, loadConfig } from '../bot/config';
+import {
+  applyScenario,
+  describeChange,
+  describeKept,
+  planScenario,
+  type ScenarioPlan,
+} from '../bot/core/scenarios/index';
+import { type Database, openDatabase } from '../db/client';
+import { formatErrors, loadScenarioFile } from './load';
+import { walkUnits } from './schema';
+
+const USAGE = `Usage: npm run scenario -- <command> FILE
+
+Commands:
+  validate FILE   check the file and report errors with their line numbers
+  plan FILE       show what apply would change in the database
+  apply FILE      apply the file in one transaction and show what changed
+
+Exit codes: 0 ok, 1 invalid file, 2 usage or configuration error.`;
+
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  /** Defaults to the real database from the configuration; tests pass their own. */
+  openDatabase?: (options: Parameters<typeof openDatabase>[0]) => Promise<Database>;
+  /** Defaults to the current time. */
+  now?: () => Date;
+}
+
+const COMMANDS = ['validate', 'plan', 'apply'] as const;
+type Command = (typeof COMMANDS)[number];
+
+export async function runScenarioCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const print = (text: string) => io.stdout.write(`${text}\n`);
+  const fail = (text: string) => io.stderr.write(`${text}\n`);
+  const [command, file, ...extra] = argv;
+  if (command === 'help' || command === '--help' || command === '-h') {
+    print(USAGE);
+    return 0;
+  }
+  if (!COMMANDS.includes(command as Command) || !file || extra.length > 0) {
+    fail(USAGE);
+    return 2;
+  }
+
+  let loaded: Awaited<ReturnType<typeof loadScenarioFile>>;
+  try {
+    loaded = await loadScenarioFile(file);
+  } catch (error) {
+    fail(`Cannot read ${file}: ${(error as Error).message}`);
+    return 2;
+  }
+  if (!loaded.ok) {
+    fail(formatErrors(loaded.errors));
+    fail(`${file}: ${loaded.errors.length} error(s)${command === 'apply' ? '; nothing was applied' : ''}.`);
+    return 1;
+  }
+  const { scenario } = loaded;
+  if (command === 'validate') {
+    const units = [...walkUnits(scenario.units)].length;
+    print(
+      `${file}: valid (${units} units, ${scenario.people.length} people, ${scenario.chats.length} chats).`,
+    );
+    return 0;
+  }
+
+  let config: Config;
+  try {
+    config = loadConfig(io.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    fail(error.message);
+    return 2;
+  }
+  const database = await (io.openDatabase ?? openDatabase)(config.database);
+  try {
+    await database.migrate();
+    if (command === 'plan') {
+      printPlan(await planScenario(database.db, scenario), print);
+    } else {
+      const applied = await applyScenario(database.db, scenario, { now: io.now?.() ?? new Date() });
+      printPlan(applied, print);
+      if (applied.changes.length > 0) print(`Applied ${applied.changes.length} change(s).`);
+    }
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+function printPlan(plan: ScenarioPlan, print: (text: string) => void): void {
+  for (const change of plan.changes) print(describeChange(change));
+  for (const unit of plan.kept) print(describeKept(unit));
+  if (plan.changes.length === 0) print('No changes.');
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  return script !== undefined && realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+}
+
+if (isEntryPoint()) {
+  const { default: dotenv } = await import('dotenv');
+  dotenv.config({ quiet: true });
+  process.exitCode = await runScenarioCli(process.argv.slice(2), {
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
+}

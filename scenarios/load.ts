@@ -1,0 +1,122 @@
+import { readFile } from 'node:fs/promises';
+import { type Document, isMap, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { formatPath, type Scenario, scenarioSchema } from './schema';
+
+export interface ScenarioError {
+  file: string;
+  line: number;
+  column: number;
+  /** Dotted path of the offending node, e.g. `units[0].children[1].code`; empty for YAML syntax errors. */
+  field: string;
+  message: string;
+}
+
+export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; errors: ScenarioError[] };
+
+/** Reads and validates a scenario file. I/O failures (missing file, permissions) throw. */
+export async function loadScenarioFile(path: string): Promise<ScenarioResult> {
+  return parseScenario(await readFile(path, 'utf8'), path);
+}
+
+export function parseScenario(text: string, fileName: string): ScenarioResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const at = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file: fileName, line, column: col };
+  };
+
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      errors: doc.errors.map((error) => ({
+        ...at(error.pos[0]),
+        field: '',
+        message: `invalid YAML: ${error.message}`,
+      })),
+    };
+  }
+
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (error) {
+    // Alias bombs and the like: yaml refuses to expand them.
+    return {
+      ok: false,
+      errors: [{ ...at(0), field: '', message: `invalid YAML: ${(error as Error).message}` }],
+    };
+  }
+  const parsed = scenarioSchema.safeParse(data, { reportInput: true, error: describeIssue });
+  if (parsed.success) return { ok: true, scenario: parsed.data };
+
+  const errors = parsed.error.issues.flatMap((issue): ScenarioError[] => {
+    const path = issue.path.filter((part) => typeof part !== 'symbol');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        ...at(keyOffset(doc, path, key)),
+        field: formatPath([...path, key]),
+        message: `unknown key "${key}"`,
+      }));
+    }
+    return [{ ...at(nodeOffset(doc, path)), field: formatPath(path), message: issue.message }];
+  });
+  return { ok: false, errors: errors.sort((a, b) => a.line - b.line || a.column - b.column) };
+}
+
+/** `scenarios/x.yaml:12:7 units[0].code: must match … (got "cb 1")`, one line per error. */
+export function formatErrors(errors: readonly ScenarioError[]): string {
+  return errors
+    .map((e) => `${e.file}:${e.line}:${e.column} ${e.field ? `${e.field}: ` : ''}${e.message}`)
+    .join('\n');
+}
+
+/** Start of the node at `path`, or of its nearest existing ancestor (a missing key points at its map). */
+function nodeOffset(doc: Document, path: (string | number)[]): number {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth), true) as Node | undefined;
+    if (node?.range) return node.range[0];
+  }
+  return 0;
+}
+
+function keyOffset(doc: Document, mapPath: (string | number)[], key: string): number {
+  const map = doc.getIn(mapPath, true);
+  if (isMap(map)) {
+    const pair = map.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+    if (isScalar(pair?.key) && pair.key.range) return pair.key.range[0];
+  }
+  return nodeOffset(doc, mapPath);
+}
+
+const YAML_TYPE_NAMES: Record<string, string> = {
+  object: 'a map (key: value)',
+  array: 'a list',
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+};
+
+/** Wording for zod's generic issues; messages set in the schema take precedence. */
+function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'is required';
+      return `must be ${YAML_TYPE_NAMES[issue.expected] ?? issue.expected} (got ${describeValue(issue.input)})`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map(String).join(', ')} (got ${describeValue(issue.input)})`;
+    case 'too_small':
+      return issue.origin === 'array' ? `must have at least ${issue.minimum} item(s)` : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map';
+  return JSON.stringify(value);
+}
