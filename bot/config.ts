@@ -37,7 +37,9 @@ const envSchema = z
         .optional(),
     ),
     TELEGRAM_API_ROOT: optionalText.pipe(url('an http(s) URL of the Bot API server').optional()),
-    TELEGRAM_WEBHOOK_URL: optionalText.pipe(url('the public https URL Telegram should post updates to').optional()),
+    TELEGRAM_WEBHOOK_URL: optionalText.pipe(
+      url('the public https URL Telegram should post updates to').optional(),
+    ),
     TELEGRAM_WEBHOOK_SECRET: optionalText.pipe(
       z
         .string()

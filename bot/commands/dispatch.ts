@@ -1,6 +1,6 @@
+import type { AuditResult } from '../core/audit';
 import { recordAudit } from '../core/audit';
 import { can } from '../core/org/roles';
-import type { AuditResult } from '../core/audit';
 import type { CommandContext, CommandDefinition } from './types';
 
 export class CommandRegistry {

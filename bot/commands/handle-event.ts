@@ -1,5 +1,5 @@
-import type { Deps } from '../core/deps';
 import { claimUpdate, RecentKeys } from '../core/dedup';
+import type { Deps } from '../core/deps';
 import { type ChatRow, ensureChat } from '../core/org/chats';
 import { recordLeft, recordSeen } from '../core/org/membership';
 import { resolvePerson } from '../core/org/people';
@@ -22,7 +22,10 @@ export interface EventHandlerOptions {
   listeners?: readonly MessageListener[];
 }
 
-export type EventHandler = (event: InboundEvent, options?: { dedup?: 'memory' | 'database' }) => Promise<void>;
+export type EventHandler = (
+  event: InboundEvent,
+  options?: { dedup?: 'memory' | 'database' },
+) => Promise<void>;
 
 const asMessage = (message: OutgoingMessage | string): OutgoingMessage =>
   typeof message === 'string' ? { text: message } : message;
@@ -45,7 +48,11 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
   }
 
   return async function handle(event, { dedup = 'memory' } = {}) {
-    const logger = deps.logger.child({ platform: event.chat.platform, kind: event.kind, update: event.updateId });
+    const logger = deps.logger.child({
+      platform: event.chat.platform,
+      kind: event.kind,
+      update: event.updateId,
+    });
     if (await isDuplicate(event, dedup)) {
       logger.debug('duplicate update ignored');
       return;

@@ -1,6 +1,6 @@
 import { can, highestRole } from '../core/org/roles';
-import { defineCommand } from './types';
 import type { CommandDefinition } from './types';
+import { defineCommand } from './types';
 
 /** /help lists exactly the commands the caller may run, in their language. */
 export function helpCommand(listCommands: () => readonly CommandDefinition[]) {

@@ -1,5 +1,5 @@
 import { bindChat, unbindChat } from '../core/org/chats';
-import { findUnitById, findUnitByCode, unitLabel } from '../core/org/units';
+import { findUnitByCode, findUnitById, unitLabel } from '../core/org/units';
 import { defineCommand } from './types';
 
 const UNIT_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;

@@ -3,7 +3,12 @@ import type { DbOrTx } from '../../db/client';
 import { processedUpdates } from '../../db/schema';
 
 /** Claims an update id; false when some process already handled it (webhook retries, scale-out). */
-export async function claimUpdate(db: DbOrTx, platform: string, updateKey: string, now: Date): Promise<boolean> {
+export async function claimUpdate(
+  db: DbOrTx,
+  platform: string,
+  updateKey: string,
+  now: Date,
+): Promise<boolean> {
   const inserted = await db
     .insert(processedUpdates)
     .values({ platform, updateKey, at: now })

@@ -7,7 +7,11 @@ export interface HttpRoute {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void> | void;
 }
 
-export function matchRoute(routes: readonly HttpRoute[], method: string, pathname: string): HttpRoute | undefined {
+export function matchRoute(
+  routes: readonly HttpRoute[],
+  method: string,
+  pathname: string,
+): HttpRoute | undefined {
   return routes.find((route) => {
     if (route.method !== method) return false;
     if (route.path.endsWith('/*')) return pathname.startsWith(route.path.slice(0, -1));

@@ -1,12 +1,18 @@
 import type { Locale } from '../config';
-import { en } from './en';
-import { type MessageKey, vi } from './vi';
+import * as core from './catalogues/core';
 
-export type { MessageKey };
+/**
+ * Each feature keeps its messages in catalogues/<feature>.ts as `vi` (the source of keys) and
+ * `en` (typed to have exactly the same keys). Placeholders are {name}.
+ */
+const vi = { ...core.vi };
+const en: Record<MessageKey, string> = { ...core.en };
+
+export type MessageKey = keyof typeof vi;
 export type Params = Record<string, string | number>;
 export type Translate = (key: MessageKey, params?: Params) => string;
 
-const catalogues: Record<Locale, Record<MessageKey, string>> = { vi, en };
+export const catalogues: Record<Locale, Record<MessageKey, string>> = { vi, en };
 
 export function translate(locale: Locale, key: MessageKey, params: Params = {}): string {
   const template = catalogues[locale][key];

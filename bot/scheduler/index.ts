@@ -18,9 +18,7 @@ export class Scheduler {
   private readonly tasks: ScheduledTask[] = [];
   private readonly running = new Set<Promise<void>>();
 
-  constructor(
-    private readonly options: { clock: Clock; logger: Logger; timezone: string },
-  ) {}
+  constructor(private readonly options: { clock: Clock; logger: Logger; timezone: string }) {}
 
   add(job: Job): void {
     if (!cron.validate(job.cron)) throw new Error(`Job ${job.name}: invalid cron "${job.cron}"`);

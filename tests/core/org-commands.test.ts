@@ -67,7 +67,10 @@ describe('/link and /unlink', () => {
     expect(reply.text).toContain('Tổ 1 (T1)');
     const [chat] = await database.db.select().from(chats);
     expect(chat?.unitId).toBe(org.ids.T1);
-    expect(reply.buttons?.[0]?.[0]).toEqual({ label: 'Nhắn riêng với Pulse', startPayload: chat!.inviteToken });
+    expect(reply.buttons?.[0]?.[0]).toEqual({
+      label: 'Nhắn riêng với Pulse',
+      startPayload: chat!.inviteToken,
+    });
 
     await harness.handle(command(group('-100', 'Tổ 1 chat'), admin, '/link T1'));
     expect(lastText()).toContain('đã gắn');

@@ -10,8 +10,23 @@ beforeAll(async () => {
 afterAll(() => database.destroy());
 beforeEach(() => database.reset());
 
-type Caller = 'nobody' | 'worker' | 'collaborator' | 'leader' | 'adminOfOtherCell' | 'adminOfCell' | 'globalAdmin';
-const CALLERS: Caller[] = ['nobody', 'worker', 'collaborator', 'leader', 'adminOfOtherCell', 'adminOfCell', 'globalAdmin'];
+type Caller =
+  | 'nobody'
+  | 'worker'
+  | 'collaborator'
+  | 'leader'
+  | 'adminOfOtherCell'
+  | 'adminOfCell'
+  | 'globalAdmin';
+const CALLERS: Caller[] = [
+  'nobody',
+  'worker',
+  'collaborator',
+  'leader',
+  'adminOfOtherCell',
+  'adminOfCell',
+  'globalAdmin',
+];
 
 /** Each command with valid arguments, run in group "-100" (bound to CB1 before the call). */
 const CASES: { text: string; where: 'group' | 'dm'; allowed: Caller[] }[] = [
@@ -51,9 +66,13 @@ describe('role matrix: every command × every role', () => {
         };
         await personWith(100, 'Người gọi', roleOf[caller]);
         await personWith(500, 'Người được cấp', { role: 'worker', unit: 'CB1' });
-        await database.db
-          .insert(chats)
-          .values({ platform: 'telegram', externalId: '-100', title: 'Nhóm', unitId: ids.CB1, inviteToken: 'tok' });
+        await database.db.insert(chats).values({
+          platform: 'telegram',
+          externalId: '-100',
+          title: 'Nhóm',
+          unitId: ids.CB1,
+          inviteToken: 'tok',
+        });
         const from = user(100, 'Người gọi');
         const chat = testCase.where === 'group' ? group('-100') : dm(100);
         // Being in a bound group makes one a worker there; that is not the command's doing.

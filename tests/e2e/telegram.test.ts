@@ -4,10 +4,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { type PulseApp, startPulse } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
 import { chats } from '../../db/schema';
+import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram-server';
 import { FakeClock } from '../helpers/clock';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedOrg } from '../helpers/harness';
-import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram-server';
 
 const TOKEN = '123456:TEST-token-for-the-fake-server';
 const ADMIN = { id: 1, first_name: 'Quản trị', username: 'quantri' };
@@ -66,11 +66,18 @@ describe('Telegram, long polling', () => {
     expect(welcome.body.text).toContain('Xin chào Lan');
 
     let since = fake.calls.length;
-    fake.message({ chatId: GROUP, chatType: 'supergroup', chatTitle: 'Chi bộ 1', from: ADMIN, text: '/link CB1' });
+    fake.message({
+      chatId: GROUP,
+      chatType: 'supergroup',
+      chatTitle: 'Chi bộ 1',
+      from: ADMIN,
+      text: '/link CB1',
+    });
     const linked = await fake.waitFor(repliesTo(GROUP), { since });
     expect(linked.body.text).toContain('Chi bộ 1 (CB1)');
     const [row] = await database.db.select().from(chats);
-    const button = (linked.body.reply_markup as { inline_keyboard: { url: string }[][] }).inline_keyboard[0]![0]!;
+    const button = (linked.body.reply_markup as { inline_keyboard: { url: string }[][] })
+      .inline_keyboard[0]![0]!;
     expect(button.url).toBe(`https://t.me/pulse_test_bot?start=${row!.inviteToken}`);
 
     since = fake.calls.length;

@@ -7,8 +7,8 @@ import type { Deps } from '../../bot/core/deps';
 import { MessengerRouter } from '../../bot/core/messenger-router';
 import type { ChatRef, InboundEvent, Role, UserRef } from '../../bot/core/types';
 import { identities, people, roles, units } from '../../db/schema';
-import type { TestDatabase } from './db';
 import { FakeClock } from './clock';
+import type { TestDatabase } from './db';
 import { RecordingMessenger } from './recording-messenger';
 
 export interface Harness {
@@ -27,7 +27,10 @@ export function createHarness(database: TestDatabase, env: Record<string, string
   const router = new MessengerRouter();
   router.register(messenger);
   const deps: Deps = { db: database.db, messenger: router, clock, logger: pino({ level: 'silent' }), config };
-  const handle = createEventHandler(deps, { commands: createCommandRegistry(), buttons: createButtonHandlers() });
+  const handle = createEventHandler(deps, {
+    commands: createCommandRegistry(),
+    buttons: createButtonHandlers(),
+  });
   return { deps, clock, messenger, handle, config };
 }
 
@@ -57,7 +60,11 @@ export function message(chat: ChatRef, from: UserRef, text: string): InboundEven
 /** A small organisation: CTY → CB1 → T1, and CTY → CB2; `personWith` adds a Telegram user with a role. */
 export async function seedOrg(database: TestDatabase) {
   const { db } = database;
-  const addUnit = async (code: string, name: string, parent?: { id: number; path: string; depth: number }) => {
+  const addUnit = async (
+    code: string,
+    name: string,
+    parent?: { id: number; path: string; depth: number },
+  ) => {
     const [row] = await db
       .insert(units)
       .values({ code, name, parentId: parent?.id ?? null, path: '', depth: parent ? parent.depth + 1 : 0 })
@@ -78,13 +85,19 @@ export async function seedOrg(database: TestDatabase) {
     role?: { role: Role; unit: keyof typeof ids | null },
   ) {
     const [person] = await db.insert(people).values({ displayName: name }).returning();
-    await db
-      .insert(identities)
-      .values({ personId: person!.id, platform: 'telegram', externalId: String(telegramId), username: `u${telegramId}` });
+    await db.insert(identities).values({
+      personId: person!.id,
+      platform: 'telegram',
+      externalId: String(telegramId),
+      username: `u${telegramId}`,
+    });
     if (role) {
-      await db
-        .insert(roles)
-        .values({ personId: person!.id, unitId: role.unit ? ids[role.unit] : null, role: role.role, source: 'scenario' });
+      await db.insert(roles).values({
+        personId: person!.id,
+        unitId: role.unit ? ids[role.unit] : null,
+        role: role.role,
+        source: 'scenario',
+      });
     }
     return person!;
   }

@@ -1,4 +1,12 @@
-import type { Capabilities, ChatRef, Messenger, OutgoingMessage, Platform, SentRef, UserRef } from '../../bot/core/types';
+import type {
+  Capabilities,
+  ChatRef,
+  Messenger,
+  OutgoingMessage,
+  Platform,
+  SentRef,
+  UserRef,
+} from '../../bot/core/types';
 
 export interface RecordedSend {
   chat: ChatRef;
@@ -16,7 +24,13 @@ export class RecordingMessenger implements Messenger {
 
   constructor(
     readonly platform: Platform = 'telegram',
-    readonly capabilities: Capabilities = { buttons: true, groups: true, edit: true, ephemeral: false, maxTextLength: 4096 },
+    readonly capabilities: Capabilities = {
+      buttons: true,
+      groups: true,
+      edit: true,
+      ephemeral: false,
+      maxTextLength: 4096,
+    },
   ) {}
 
   async send(chat: ChatRef, message: OutgoingMessage): Promise<SentRef> {
@@ -38,7 +52,9 @@ export class RecordingMessenger implements Messenger {
   }
 
   texts(chatExternalId?: string): string[] {
-    return this.sent.filter((s) => chatExternalId === undefined || s.chat.externalId === chatExternalId).map((s) => s.message.text);
+    return this.sent
+      .filter((s) => chatExternalId === undefined || s.chat.externalId === chatExternalId)
+      .map((s) => s.message.text);
   }
 
   last(): RecordedSend | undefined {

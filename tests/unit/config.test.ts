@@ -44,15 +44,24 @@ describe('config', () => {
       { platform: 'telegram', externalId: '123456' },
       { platform: 'slack', externalId: 'U0123' },
     ]);
-    expect(config.telegram?.webhook).toEqual({ url: 'https://pulse.example.vn/telegram/hook', secret: 's3cret_token' });
+    expect(config.telegram?.webhook).toEqual({
+      url: 'https://pulse.example.vn/telegram/hook',
+      secret: 's3cret_token',
+    });
     expect(config.timezone).toBe('Asia/Bangkok');
   });
 
   it.each([
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
     [{ TELEGRAM_BOT_TOKEN: 'abc' }, 'TELEGRAM_BOT_TOKEN must be a token from @BotFather'],
-    [{ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_URL: 'https://x.vn/h' }, 'TELEGRAM_WEBHOOK_SECRET must be set when TELEGRAM_WEBHOOK_URL is set'],
-    [{ BOT_ADMINS: 'telegram:1,whatsapp:2' }, 'BOT_ADMINS must be a comma-separated list of platform:user_id'],
+    [
+      { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_URL: 'https://x.vn/h' },
+      'TELEGRAM_WEBHOOK_SECRET must be set when TELEGRAM_WEBHOOK_URL is set',
+    ],
+    [
+      { BOT_ADMINS: 'telegram:1,whatsapp:2' },
+      'BOT_ADMINS must be a comma-separated list of platform:user_id',
+    ],
     [{ PORT: 'eighty' }, 'PORT must be a port number'],
     [{ BOT_TIMEZONE: 'Mars/Olympus' }, 'BOT_TIMEZONE must be an IANA time zone'],
     [{ BOT_LOCALE: 'fr' }, 'BOT_LOCALE must be vi or en'],

@@ -21,7 +21,9 @@ export async function ensureBootstrapAdmins(
         .values({ displayName: `${admin.platform}:${admin.externalId}` })
         .returning({ id: people.id });
       personId = person!.id;
-      await db.insert(identities).values({ personId, platform: admin.platform, externalId: admin.externalId });
+      await db
+        .insert(identities)
+        .values({ personId, platform: admin.platform, externalId: admin.externalId });
     }
     await grantRole(db, { personId, unitId: null, role: 'admin', source: 'env' });
   }

@@ -25,7 +25,12 @@ export async function ensureChat(db: DbOrTx, ref: ChatRef): Promise<ChatRow> {
   if (existing) return existing;
   await db
     .insert(chats)
-    .values({ platform: ref.platform, externalId: ref.externalId, title: ref.title ?? null, inviteToken: newInviteToken() })
+    .values({
+      platform: ref.platform,
+      externalId: ref.externalId,
+      title: ref.title ?? null,
+      inviteToken: newInviteToken(),
+    })
     .onConflictDoNothing();
   return (await findChat(db, ref))!;
 }

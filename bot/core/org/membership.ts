@@ -21,7 +21,10 @@ export async function recordSeen(db: DbOrTx, personId: number, chatId: number, u
   if (workerRoles.some((r) => r.source !== 'seen')) return;
   const seen = workerRoles.find((r) => r.source === 'seen');
   if (!seen) {
-    await db.insert(roles).values({ personId, unitId: unit.id, role: 'worker', source: 'seen' }).onConflictDoNothing();
+    await db
+      .insert(roles)
+      .values({ personId, unitId: unit.id, role: 'worker', source: 'seen' })
+      .onConflictDoNothing();
     return;
   }
   if (unit.depth > seen.depth) await db.update(roles).set({ unitId: unit.id }).where(eq(roles.id, seen.id));

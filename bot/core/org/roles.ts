@@ -57,11 +57,7 @@ export async function grantRole(
   db: DbOrTx,
   grant: { personId: number; unitId: number | null; role: Role; source: RoleSource },
 ): Promise<boolean> {
-  const inserted = await db
-    .insert(roles)
-    .values(grant)
-    .onConflictDoNothing()
-    .returning({ id: roles.id });
+  const inserted = await db.insert(roles).values(grant).onConflictDoNothing().returning({ id: roles.id });
   return inserted.length > 0;
 }
 

@@ -5,11 +5,7 @@ import { units } from '../../../db/schema';
 export type UnitRow = typeof units.$inferSelect;
 
 export async function findUnitByCode(db: DbOrTx, code: string): Promise<UnitRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(units)
-    .where(eq(units.code, code.trim().toUpperCase()))
-    .limit(1);
+  const [row] = await db.select().from(units).where(eq(units.code, code.trim().toUpperCase())).limit(1);
   return row;
 }
 

@@ -33,7 +33,9 @@ export function createTelegramPlatform(options: {
   bot.use(async (ctx) => {
     for (const event of toEvents(ctx)) await handle(event, { dedup });
   });
-  bot.catch((error) => logger.error({ err: error.error, update: error.ctx.update.update_id }, 'telegram update failed'));
+  bot.catch((error) =>
+    logger.error({ err: error.error, update: error.ctx.update.update_id }, 'telegram update failed'),
+  );
 
   const messenger = new TelegramMessenger(bot.api, () => bot.botInfo.username);
   let runner: RunnerHandle | undefined;
@@ -48,7 +50,10 @@ export function createTelegramPlatform(options: {
             {
               method: 'POST',
               path: webhookPath,
-              handle: webhookCallback(bot, 'http', { secretToken: config.webhook.secret, onTimeout: 'return' }),
+              handle: webhookCallback(bot, 'http', {
+                secretToken: config.webhook.secret,
+                onTimeout: 'return',
+              }),
             },
           ]
         : [],

@@ -9,7 +9,11 @@ import type { Locale } from '../../config';
 import { can, type HeldRole, rolesOf } from '../../core/org/roles';
 import { translate } from '../../i18n';
 
-function menu(commands: readonly CommandDefinition[], locale: Locale, held: readonly HeldRole[] | null): BotCommand[] {
+function menu(
+  commands: readonly CommandDefinition[],
+  locale: Locale,
+  held: readonly HeldRole[] | null,
+): BotCommand[] {
   return commands
     .filter((c) => c.minRole === null || (held !== null && can(held, c.minRole)))
     .map((c) => ({ command: c.name, description: translate(locale, c.descriptionKey).slice(0, 256) }));

@@ -1,7 +1,15 @@
 import { type Api, GrammyError, HttpError } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import { DeliveryError } from '../../core/errors';
-import type { Button, Capabilities, ChatRef, Messenger, OutgoingMessage, SentRef, UserRef } from '../../core/types';
+import type {
+  Button,
+  Capabilities,
+  ChatRef,
+  Messenger,
+  OutgoingMessage,
+  SentRef,
+  UserRef,
+} from '../../core/types';
 
 const MAX_TEXT = 4096;
 
@@ -40,10 +48,15 @@ export class TelegramMessenger implements Messenger {
   async edit(ref: SentRef, message: OutgoingMessage): Promise<void> {
     try {
       await this.call(() =>
-        this.api.editMessageText(ref.chat.externalId, Number(ref.messageId), message.text.slice(0, MAX_TEXT), {
-          link_preview_options: { is_disabled: true },
-          reply_markup: message.buttons ? this.keyboard(message.buttons) : undefined,
-        }),
+        this.api.editMessageText(
+          ref.chat.externalId,
+          Number(ref.messageId),
+          message.text.slice(0, MAX_TEXT),
+          {
+            link_preview_options: { is_disabled: true },
+            reply_markup: message.buttons ? this.keyboard(message.buttons) : undefined,
+          },
+        ),
       );
     } catch (error) {
       if (error instanceof DeliveryError && /not modified/i.test(error.message)) return;
@@ -79,7 +92,10 @@ export class TelegramMessenger implements Messenger {
       return await request();
     } catch (error) {
       if (error instanceof GrammyError) {
-        const permanent = error.error_code === 403 || (error.error_code === 400 && /chat not found|user not found|kicked|blocked|deactivated/i.test(error.description));
+        const permanent =
+          error.error_code === 403 ||
+          (error.error_code === 400 &&
+            /chat not found|user not found|kicked|blocked|deactivated/i.test(error.description));
         throw new DeliveryError(error.description, permanent, error.parameters.retry_after);
       }
       if (error instanceof HttpError) throw new DeliveryError(error.message, false);

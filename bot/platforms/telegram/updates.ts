@@ -46,7 +46,12 @@ export function toEvents(ctx: Context): InboundEvent[] {
   if (message.new_chat_members) {
     return message.new_chat_members
       .filter((member) => !member.is_bot)
-      .map((member, index) => ({ kind: 'member_joined', updateId: `${updateId}.${index}`, chat, from: userRef(member) }));
+      .map((member, index) => ({
+        kind: 'member_joined',
+        updateId: `${updateId}.${index}`,
+        chat,
+        from: userRef(member),
+      }));
   }
   if (message.left_chat_member) {
     if (message.left_chat_member.is_bot) return [];

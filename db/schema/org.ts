@@ -85,9 +85,7 @@ export const roles = pgTable(
     uniqueIndex('roles_person_unit_role_uq')
       .on(t.personId, t.unitId, t.role)
       .where(sql`${t.unitId} is not null`),
-    uniqueIndex('roles_person_global_role_uq')
-      .on(t.personId, t.role)
-      .where(sql`${t.unitId} is null`),
+    uniqueIndex('roles_person_global_role_uq').on(t.personId, t.role).where(sql`${t.unitId} is null`),
     index('roles_unit_idx').on(t.unitId),
   ],
 );

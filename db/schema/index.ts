@@ -1,0 +1,2 @@
+// One module per feature; drizzle-kit reads every table exported here.
+export * from './org';
