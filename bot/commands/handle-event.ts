@@ -92,7 +92,17 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
       await dispatchButton(options.buttons, { ...base, event, answer }, ensureAnswered);
     } else {
       for (const listener of options.listeners ?? []) {
-        if (await listener(base, event)) break;
+        if (await listener(base, event)) return;
+      }
+      if (chat?.unitId) {
+        const text = event.text.normalize('NFC');
+        await deps.signals.publish({
+          text,
+          source: 'group',
+          unitId: chat.unitId,
+          chatId: chat.id,
+          at: deps.clock.now(),
+        });
       }
     }
   };

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../../db/client';
 import type { Config } from '../config';
 import type { MessengerRouter } from './messenger-router';
+import type { TextSignals } from './text-signals';
 import type { Clock } from './types';
 
 /** Everything a core function may need, passed in: no module-level singletons. */
@@ -11,4 +12,6 @@ export interface Deps {
   clock: Clock;
   logger: Logger;
   config: Config;
+  /** Texts for the hot-spot matcher (group messages, feedback, poll comments), without authors. */
+  signals: TextSignals;
 }

@@ -5,6 +5,7 @@ import { createEventHandler, type EventHandler } from '../../bot/commands/handle
 import { type Config, loadConfig } from '../../bot/config';
 import type { Deps } from '../../bot/core/deps';
 import { MessengerRouter } from '../../bot/core/messenger-router';
+import { TextSignals } from '../../bot/core/text-signals';
 import type { ChatRef, InboundEvent, Role, UserRef } from '../../bot/core/types';
 import { identities, people, roles, units } from '../../db/schema';
 import { FakeClock } from './clock';
@@ -26,7 +27,14 @@ export function createHarness(database: TestDatabase, env: Record<string, string
   const messenger = new RecordingMessenger();
   const router = new MessengerRouter();
   router.register(messenger);
-  const deps: Deps = { db: database.db, messenger: router, clock, logger: pino({ level: 'silent' }), config };
+  const deps: Deps = {
+    db: database.db,
+    messenger: router,
+    clock,
+    logger: pino({ level: 'silent' }),
+    config,
+    signals: new TextSignals(),
+  };
   const handle = createEventHandler(deps, {
     commands: createCommandRegistry(),
     buttons: createButtonHandlers(),
