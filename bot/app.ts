@@ -7,6 +7,7 @@ import type { Config } from './config';
 import { pruneProcessedUpdates } from './core/dedup';
 import type { Deps } from './core/deps';
 import { MessengerRouter } from './core/messenger-router';
+import { TextSignals } from './core/text-signals';
 import { ensureBootstrapAdmins } from './core/org/bootstrap';
 import type { Clock } from './core/types';
 import { close, createHttpServer, listen } from './http/server';
@@ -36,7 +37,7 @@ export async function startPulse(options: {
 }): Promise<PulseApp> {
   const { config, database, clock, logger } = options;
   const messenger = new MessengerRouter();
-  const deps: Deps = { db: database.db, messenger, clock, logger, config };
+  const deps: Deps = { db: database.db, messenger, clock, logger, config, signals: new TextSignals() };
   await ensureBootstrapAdmins(database.db, config.bootstrapAdmins);
 
   const commands = createCommandRegistry();
