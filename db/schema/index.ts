@@ -1,2 +1,4 @@
 // One module per feature; drizzle-kit reads every table exported here.
+export * from './feedback';
 export * from './org';
+export * from './polls';
