@@ -1,14 +1,16 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import { ping } from '../db/client';
-import { createButtonHandlers, createCommandRegistry } from './commands';
+import { createButtonHandlers, createCommandRegistry, createMessageListeners } from './commands';
 import { createEventHandler } from './commands/handle-event';
 import type { Config } from './config';
 import { pruneProcessedUpdates } from './core/dedup';
 import type { Deps } from './core/deps';
+import { feedbackJobs } from './core/feedback/jobs';
 import { MessengerRouter } from './core/messenger-router';
-import { TextSignals } from './core/text-signals';
 import { ensureBootstrapAdmins } from './core/org/bootstrap';
+import { pollJobs } from './core/polls/jobs';
+import { TextSignals } from './core/text-signals';
 import type { Clock } from './core/types';
 import { close, createHttpServer, listen } from './http/server';
 import { createMetrics } from './metrics';
@@ -41,7 +43,11 @@ export async function startPulse(options: {
   await ensureBootstrapAdmins(database.db, config.bootstrapAdmins);
 
   const commands = createCommandRegistry();
-  const handle = createEventHandler(deps, { commands, buttons: createButtonHandlers() });
+  const handle = createEventHandler(deps, {
+    commands,
+    buttons: createButtonHandlers(),
+    listeners: createMessageListeners(),
+  });
   const metrics = createMetrics();
   const scheduler = new Scheduler({ clock, logger, timezone: config.timezone });
   scheduler.add({
@@ -51,14 +57,20 @@ export async function startPulse(options: {
       await pruneProcessedUpdates(database.db, new Date(now.getTime() - 7 * DAY_MS));
     },
   });
+  for (const job of [...pollJobs(deps), ...feedbackJobs(deps)]) scheduler.add(job);
 
   const platforms: PlatformAdapter[] = [];
   if (config.telegram) {
     const telegram = createTelegramPlatform({ config: config.telegram, handle, logger });
     platforms.push(telegram);
     const menusSent = new Map<string, string>();
-    const syncMenus = () => syncCommandMenus(telegram.bot.api, database.db, commands, config.locale, menusSent);
-    scheduler.add({ name: 'telegram-command-menus', cron: '*/10 * * * *', run: async () => void (await syncMenus()) });
+    const syncMenus = () =>
+      syncCommandMenus(telegram.bot.api, database.db, commands, config.locale, menusSent);
+    scheduler.add({
+      name: 'telegram-command-menus',
+      cron: '*/10 * * * *',
+      run: async () => void (await syncMenus()),
+    });
   }
   for (const platform of platforms) messenger.register(platform.messenger);
 

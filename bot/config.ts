@@ -77,6 +77,12 @@ const envSchema = z
     ),
     SANDBOX: optionalText.pipe(z.enum(['auto', 'on', 'off'], { message: 'auto, on or off' }).default('auto')),
     SANDBOX_HOST: optionalText.default('127.0.0.1'),
+    PULSE_SECRET: optionalText.pipe(
+      z
+        .string()
+        .min(32, { message: 'at least 32 characters (e.g. openssl rand -base64 48), or unset' })
+        .optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
@@ -120,6 +126,8 @@ export interface Config {
   locale: Locale;
   logLevel: string;
   sandbox: { enabled: boolean; host: string };
+  /** Key material for sealing anonymous-feedback reply handles; without it two-way replies are off. */
+  secret?: string;
 }
 
 export class ConfigError extends Error {
@@ -158,5 +166,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     locale: e.BOT_LOCALE,
     logLevel: e.LOG_LEVEL,
     sandbox: { enabled: sandboxEnabled, host: e.SANDBOX_HOST },
+    secret: e.PULSE_SECRET,
   };
 }

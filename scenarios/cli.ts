@@ -62,8 +62,9 @@ export async function runScenarioCli(argv: readonly string[], io: CliIo): Promis
   const { scenario } = loaded;
   if (command === 'validate') {
     const units = [...walkUnits(scenario.units)].length;
+    const polls = scenario.polls.length > 0 ? `, ${scenario.polls.length} recurring polls` : '';
     print(
-      `${file}: valid (${units} units, ${scenario.people.length} people, ${scenario.chats.length} chats).`,
+      `${file}: valid (${units} units, ${scenario.people.length} people, ${scenario.chats.length} chats${polls}).`,
     );
     return 0;
   }
@@ -82,7 +83,10 @@ export async function runScenarioCli(argv: readonly string[], io: CliIo): Promis
     if (command === 'plan') {
       printPlan(await planScenario(database.db, scenario), print);
     } else {
-      const applied = await applyScenario(database.db, scenario, { now: io.now?.() ?? new Date() });
+      const applied = await applyScenario(database.db, scenario, {
+        now: io.now?.() ?? new Date(),
+        timezone: config.timezone,
+      });
       printPlan(applied, print);
       if (applied.changes.length > 0) print(`Applied ${applied.changes.length} change(s).`);
     }

@@ -1,9 +1,17 @@
 import { CommandRegistry } from './dispatch';
+import { allowRepliesButton, createFeedbackCommand } from './feedback';
+import type { MessageListener } from './handle-event';
 import { helpCommand } from './help';
 import { langCommand } from './lang';
 import { linkCommand, unlinkCommand } from './link';
+import { pollAnswerButton } from './poll-answer';
+import { commentCommand, commentListener, commentStartPayload } from './poll-comment';
+import { pollCommandDefinition, pulseCommand } from './poll-create';
+import { closeCommand, pollsCommand, resultsCommand } from './poll-results';
+import { replyCommand } from './reply';
 import { roleCommand } from './role';
 import { startCommand } from './start';
+import { withStartPayloads } from './start-payloads';
 import type { ButtonHandler, CommandDefinition } from './types';
 import { whoamiCommand } from './whoami';
 
@@ -11,17 +19,30 @@ import { whoamiCommand } from './whoami';
 export function createCommandRegistry(): CommandRegistry {
   const commands: CommandDefinition[] = [];
   commands.push(
-    startCommand,
+    withStartPayloads(startCommand, [commentStartPayload]),
     helpCommand(() => commands),
     whoamiCommand,
     langCommand,
+    createFeedbackCommand(),
+    commentCommand,
     linkCommand,
     unlinkCommand,
     roleCommand,
+    pulseCommand,
+    pollCommandDefinition,
+    pollsCommand,
+    resultsCommand,
+    closeCommand,
+    replyCommand,
   );
   return new CommandRegistry(commands);
 }
 
 export function createButtonHandlers(): ButtonHandler[] {
-  return [];
+  return [pollAnswerButton, allowRepliesButton];
+}
+
+/** Plain messages go through these first (a DM from someone invited to comment on a poll). */
+export function createMessageListeners(): MessageListener[] {
+  return [commentListener];
 }

@@ -3,12 +3,15 @@ import { and, eq, like, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client';
 import { chats, identities, people, roles, units } from '../../../db/schema';
 import type { Scenario } from '../../../scenarios/schema';
+import { applyPollSeriesChange } from '../polls/scenario';
 import type { ScenarioChange, ScenarioPlan } from './changes';
-import { planScenario } from './plan';
+import { planScenario, yesNoLabels } from './plan';
 
 export interface ApplyOptions {
-  /** Stamped on chats bound by this apply. */
+  /** Stamped on chats bound by this apply; recurring polls are scheduled from it. */
   now: Date;
+  /** Time zone of the recurring polls' cron patterns (default Asia/Ho_Chi_Minh). */
+  timezone?: string;
 }
 
 /**
@@ -25,7 +28,20 @@ export async function applyScenario(
     await tx.execute(sql`select pg_advisory_xact_lock(7461002)`);
     const plan = await planScenario(tx, scenario);
     const writer = new ChangeWriter(tx, options.now);
-    for (const change of plan.changes) await writer.apply(change);
+    const schedule = {
+      now: options.now,
+      timezone: options.timezone ?? 'Asia/Ho_Chi_Minh',
+      yesNo: yesNoLabels(scenario),
+    };
+    for (const change of plan.changes) {
+      if (
+        change.kind === 'create_poll_series' ||
+        change.kind === 'update_poll_series' ||
+        change.kind === 'stop_poll_series'
+      ) {
+        await applyPollSeriesChange(tx, change, scenario, schedule);
+      } else await writer.apply(change);
+    }
     return plan;
   });
 }
@@ -39,7 +55,12 @@ class ChangeWriter {
     private readonly now: Date,
   ) {}
 
-  async apply(change: ScenarioChange): Promise<void> {
+  async apply(
+    change: Exclude<
+      ScenarioChange,
+      { kind: 'create_poll_series' | 'update_poll_series' | 'stop_poll_series' }
+    >,
+  ): Promise<void> {
     const { tx } = this;
     switch (change.kind) {
       case 'create_unit':

@@ -25,7 +25,12 @@ export type ScenarioChange =
   | { kind: 'add_chat'; platform: Platform; externalId: string; title: string | null; unit: string }
   /** An existing chat gets its unit (`unit.from` null: it was not bound); `title` is set when the file gives one. */
   | { kind: 'bind_chat'; platform: Platform; externalId: string; title?: string; unit: FromTo<string | null> }
-  | { kind: 'retitle_chat'; platform: Platform; externalId: string; title: FromTo<string | null> };
+  | { kind: 'retitle_chat'; platform: Platform; externalId: string; title: FromTo<string | null> }
+  | { kind: 'create_poll_series'; key: string; question: string; cron: string }
+  /** `fields` are the names of the settings that differ from the file. */
+  | { kind: 'update_poll_series'; key: string; fields: string[] }
+  /** The file no longer lists the series: it stops; its past runs and results stay. */
+  | { kind: 'stop_poll_series'; key: string };
 
 export type ScenarioChangeKind = ScenarioChange['kind'];
 

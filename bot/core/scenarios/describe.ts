@@ -36,6 +36,12 @@ export function describeChange(change: ScenarioChange): string {
         : `~ chat ${change.platform}:${change.externalId} → ${change.unit.to} (was ${change.unit.from})`;
     case 'retitle_chat':
       return `~ chat ${change.platform}:${change.externalId}: title "${change.title.from ?? ''}" → "${change.title.to ?? ''}"`;
+    case 'create_poll_series':
+      return `+ poll series ${change.key} "${change.question}" (cron ${change.cron})`;
+    case 'update_poll_series':
+      return `~ poll series ${change.key}: ${change.fields.join(', ')}`;
+    case 'stop_poll_series':
+      return `- poll series ${change.key} (stopped; past runs and results are kept)`;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../../../db/client';
 import { type Scenario, type ScenarioPerson, walkUnits } from '../../../scenarios/schema';
+import { planPollSeries } from '../polls/scenario';
 import { PLATFORMS, type Platform } from '../types';
 import type { KeptUnit, ScenarioChange, ScenarioPlan } from './changes';
 import { accountKey, type OrganisationState, personLabel, readOrganisation } from './state';
@@ -15,6 +16,7 @@ export async function planScenario(db: DbOrTx, scenario: Scenario): Promise<Scen
       ...people.changes,
       ...planRoles(scenario, state, people.personIds),
       ...planChats(scenario, state),
+      ...(await planPollSeries(db, scenario, yesNoLabels(scenario))),
     ],
     kept: units.kept,
   };
@@ -191,4 +193,9 @@ function planChats(scenario: Scenario, state: OrganisationState): ScenarioChange
     }
   }
   return changes;
+}
+
+/** Yes/no answers are stored in the organisation's language. */
+export function yesNoLabels(scenario: Scenario): readonly [string, string] {
+  return scenario.organisation.locale === 'en' ? ['Yes', 'No'] : ['Có', 'Không'];
 }

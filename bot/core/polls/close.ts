@@ -1,0 +1,170 @@
+import { and, asc, eq, inArray, lte, type SQL } from 'drizzle-orm';
+import type { Tx } from '../../../db/client';
+import {
+  identities,
+  pollCommentInvites,
+  pollComments,
+  pollDeliveries,
+  pollParticipation,
+  polls,
+  pollTallies,
+  units,
+} from '../../../db/schema';
+import type { Locale } from '../../config';
+import type { Deps } from '../deps';
+import type { Platform } from '../types';
+import { groupTargets } from './audience';
+import { deliverPending } from './deliver';
+import { answeredCount } from './participation';
+import { closedPollMessage } from './render';
+import { deliveryChat, type PollRow } from './types';
+
+const REWRITE_BATCH = 5000;
+
+/** Closes every open poll whose time is up (a scheduler job). */
+export async function closeDuePolls(deps: Deps, now: Date): Promise<number> {
+  const closed = await claimAndClose(deps, and(eq(polls.status, 'open'), lte(polls.closesAt, now))!, now);
+  await announceClosing(deps, closed);
+  return closed.length;
+}
+
+/** Closes one poll early (/close). False when it was not open. */
+export async function closePollNow(deps: Deps, pollId: number, now: Date): Promise<boolean> {
+  const closed = await claimAndClose(deps, and(eq(polls.id, pollId), eq(polls.status, 'open'))!, now);
+  await announceClosing(deps, closed);
+  return closed.length > 0;
+}
+
+async function claimAndClose(deps: Deps, due: SQL, now: Date): Promise<PollRow[]> {
+  return deps.db.transaction(async (tx) => {
+    const claimable = tx.select({ id: polls.id }).from(polls).where(due).for('update', { skipLocked: true });
+    const claimed = await tx
+      .update(polls)
+      .set({ status: 'closed', closedAt: now, remindAt: null })
+      .where(inArray(polls.id, claimable))
+      .returning();
+    for (const poll of claimed) {
+      await sealBallotBox(tx, poll.id);
+      await queueResults(deps, tx, poll);
+    }
+    return claimed;
+  });
+}
+
+/**
+ * Stops counting and erases what the storage itself remembers about the order of answers: the
+ * counters stop accepting (an answer racing this transaction waits for it, then rolls back), and
+ * participation and comments are rewritten in an order unrelated to when they were written, in
+ * this one transaction, so neither row order nor transaction ids (xmin) follow the answers anymore.
+ */
+async function sealBallotBox(tx: Tx, pollId: number): Promise<void> {
+  await tx.update(pollTallies).set({ accepting: false }).where(eq(pollTallies.pollId, pollId));
+  await tx.delete(pollCommentInvites).where(eq(pollCommentInvites.pollId, pollId));
+  const participants = await tx
+    .delete(pollParticipation)
+    .where(eq(pollParticipation.pollId, pollId))
+    .returning({ personId: pollParticipation.personId });
+  const personIds = participants.map((p) => p.personId).sort((a, b) => a - b);
+  for (let i = 0; i < personIds.length; i += REWRITE_BATCH) {
+    await tx
+      .insert(pollParticipation)
+      .values(personIds.slice(i, i + REWRITE_BATCH).map((personId) => ({ pollId, personId })));
+  }
+  const comments = await tx.delete(pollComments).where(eq(pollComments.pollId, pollId)).returning();
+  comments.sort((a, b) => (a.id < b.id ? -1 : 1));
+  for (let i = 0; i < comments.length; i += REWRITE_BATCH) {
+    await tx.insert(pollComments).values(comments.slice(i, i + REWRITE_BATCH));
+  }
+}
+
+/**
+ * Results go to every group the poll was posted in (for a --dm poll: the groups of the units asked,
+ * never to individuals), each showing its own unit's part, and to the creator in full.
+ */
+async function queueResults(deps: Deps, tx: Tx, poll: PollRow): Promise<void> {
+  let groups: { platform: string; externalId: string; unitId: number | null }[];
+  if (poll.dm) {
+    const roots = await tx
+      .select({ id: units.id, path: units.path })
+      .from(units)
+      .where(inArray(units.id, poll.audience));
+    groups = await groupTargets(tx, deps.messenger, roots);
+  } else {
+    groups = (
+      await tx
+        .select({
+          platform: pollDeliveries.platform,
+          externalId: pollDeliveries.chatExternalId,
+          unitId: pollDeliveries.unitId,
+        })
+        .from(pollDeliveries)
+        .where(
+          and(
+            eq(pollDeliveries.pollId, poll.id),
+            eq(pollDeliveries.purpose, 'poll'),
+            eq(pollDeliveries.status, 'sent'),
+          ),
+        )
+        .orderBy(asc(pollDeliveries.id))
+    ).filter((row) => row.unitId !== null);
+  }
+  const rows: (typeof pollDeliveries.$inferInsert)[] = groups.map((group) => ({
+    pollId: poll.id,
+    purpose: 'result',
+    platform: group.platform,
+    chatExternalId: group.externalId,
+    chatKind: 'group',
+    unitId: group.unitId,
+    locale: deps.config.locale,
+  }));
+  if (poll.creatorPersonId !== null) {
+    const [account] = await tx
+      .select({ platform: identities.platform, externalId: identities.externalId })
+      .from(identities)
+      .where(eq(identities.personId, poll.creatorPersonId))
+      .orderBy(identities.id);
+    if (account && deps.messenger.has(account.platform as Platform)) {
+      rows.push({
+        pollId: poll.id,
+        purpose: 'result',
+        platform: account.platform,
+        chatExternalId: account.externalId,
+        chatKind: 'dm',
+        unitId: null,
+        locale: poll.locale,
+      });
+    }
+  }
+  if (rows.length > 0) await tx.insert(pollDeliveries).values(rows).onConflictDoNothing();
+}
+
+/** After the commit: takes the buttons off the poll messages and sends the results. */
+async function announceClosing(deps: Deps, closed: readonly PollRow[]): Promise<void> {
+  for (const poll of closed) {
+    deps.logger.info({ poll: poll.id }, 'poll closed');
+    const answered = await answeredCount(deps.db, poll.id);
+    const posted = await deps.db
+      .select()
+      .from(pollDeliveries)
+      .where(
+        and(
+          eq(pollDeliveries.pollId, poll.id),
+          eq(pollDeliveries.purpose, 'poll'),
+          eq(pollDeliveries.chatKind, 'group'),
+          eq(pollDeliveries.status, 'sent'),
+        ),
+      );
+    for (const row of posted) {
+      if (!row.messageId) continue;
+      const message = closedPollMessage(poll, {
+        locale: row.locale as Locale,
+        timeZone: deps.config.timezone,
+        answered,
+      });
+      await deps.messenger
+        .edit({ chat: deliveryChat(row), messageId: row.messageId }, message)
+        .catch((error) => deps.logger.warn({ err: error, poll: poll.id }, 'closing edit failed'));
+    }
+    await deliverPending(deps, { pollIds: [poll.id] });
+  }
+}
