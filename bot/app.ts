@@ -7,11 +7,13 @@ import type { Config } from './config';
 import { pruneProcessedUpdates } from './core/dedup';
 import type { Deps } from './core/deps';
 import { MessengerRouter } from './core/messenger-router';
-import { TextSignals } from './core/text-signals';
 import { ensureBootstrapAdmins } from './core/org/bootstrap';
+import { TextSignals } from './core/text-signals';
 import type { Clock } from './core/types';
 import { close, createHttpServer, listen } from './http/server';
 import { createMetrics } from './metrics';
+import { createSandboxPlatform } from './platforms/sandbox';
+import { seedDemoWhenEmpty } from './platforms/sandbox/demo';
 import { createTelegramPlatform } from './platforms/telegram';
 import { syncCommandMenus } from './platforms/telegram/menus';
 import type { PlatformAdapter } from './platforms/types';
@@ -57,8 +59,19 @@ export async function startPulse(options: {
     const telegram = createTelegramPlatform({ config: config.telegram, handle, logger });
     platforms.push(telegram);
     const menusSent = new Map<string, string>();
-    const syncMenus = () => syncCommandMenus(telegram.bot.api, database.db, commands, config.locale, menusSent);
-    scheduler.add({ name: 'telegram-command-menus', cron: '*/10 * * * *', run: async () => void (await syncMenus()) });
+    const syncMenus = () =>
+      syncCommandMenus(telegram.bot.api, database.db, commands, config.locale, menusSent);
+    scheduler.add({
+      name: 'telegram-command-menus',
+      cron: '*/10 * * * *',
+      run: async () => void (await syncMenus()),
+    });
+  }
+  if (config.sandbox.enabled) {
+    await seedDemoWhenEmpty(database.db, { clock, logger });
+    platforms.push(
+      createSandboxPlatform({ db: database.db, clock, logger, handle, host: config.sandbox.host }),
+    );
   }
   for (const platform of platforms) messenger.register(platform.messenger);
 
