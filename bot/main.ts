@@ -1,5 +1,5 @@
 import 'dotenv/config';
-import { openDatabase } from '../db/client';
+import { type Database, DatabaseLockedError, openDatabase } from '../db/client';
 import { startPulse } from './app';
 import { ConfigError, loadConfig } from './config';
 import { systemClock } from './core/types';
@@ -19,7 +19,16 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase(config.database);
+  let database: Database;
+  try {
+    database = await openDatabase(config.database);
+  } catch (error) {
+    if (error instanceof DatabaseLockedError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
   await database.migrate();
   logger.info({ driver: database.driver }, 'database migrated');
 
