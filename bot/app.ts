@@ -11,7 +11,7 @@ import { ensureBootstrapAdmins } from './core/org/bootstrap';
 import { TextSignals } from './core/text-signals';
 import type { Clock } from './core/types';
 import { close, createHttpServer, listen } from './http/server';
-import { createMetrics } from './metrics';
+import { createMetrics, instrument } from './metrics';
 import { createSandboxPlatform } from './platforms/sandbox';
 import { seedDemoWhenEmpty } from './platforms/sandbox/demo';
 import { createTelegramPlatform } from './platforms/telegram';
@@ -43,8 +43,8 @@ export async function startPulse(options: {
   await ensureBootstrapAdmins(database.db, config.bootstrapAdmins);
 
   const commands = createCommandRegistry();
-  const handle = createEventHandler(deps, { commands, buttons: createButtonHandlers() });
   const metrics = createMetrics();
+  const handle = instrument(createEventHandler(deps, { commands, buttons: createButtonHandlers() }), metrics);
   const scheduler = new Scheduler({ clock, logger, timezone: config.timezone });
   scheduler.add({
     name: 'prune-processed-updates',
