@@ -13,7 +13,10 @@ export function createLogger(
   const pretty = options.pretty ?? process.stdout.isTTY === true;
   const base = { level, serializers: { err: safeError } };
   if (!options.destination && pretty && canResolve('pino-pretty')) {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } } });
+    return pino({
+      ...base,
+      transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } },
+    });
   }
   return options.destination ? pino(base, options.destination) : pino(base);
 }

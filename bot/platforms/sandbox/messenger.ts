@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../../db/client';
 import { DeliveryError } from '../../core/errors';
+import { splitText } from '../../core/text';
 import type {
   Capabilities,
   ChatRef,
@@ -96,18 +97,4 @@ export class SandboxMessenger implements Messenger {
     if (this.presses.size > MAX_OPEN_PRESSES) this.presses.delete(this.presses.keys().next().value!);
     return id;
   }
-}
-
-/** Splits long text at a line break when one is near the limit, like the chat apps do. */
-export function splitText(text: string, limit: number): string[] {
-  const chunks: string[] = [];
-  let rest = text;
-  while (rest.length > limit) {
-    const newline = rest.lastIndexOf('\n', limit);
-    const cut = newline > limit / 2 ? newline : limit;
-    chunks.push(rest.slice(0, cut));
-    rest = rest.slice(cut).replace(/^\n/, '');
-  }
-  if (rest || chunks.length === 0) chunks.push(rest);
-  return chunks;
 }
