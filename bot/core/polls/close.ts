@@ -8,12 +8,13 @@ import {
   pollParticipation,
   polls,
   pollTallies,
+  pollUnits,
   units,
 } from '../../../db/schema';
 import type { Locale } from '../../config';
 import type { Deps } from '../deps';
 import type { Platform } from '../types';
-import { groupTargets } from './audience';
+import { groupMembers, groupTargets } from './audience';
 import { deliverPending } from './deliver';
 import { answeredCount } from './participation';
 import { closedPollMessage } from './render';
@@ -43,11 +44,13 @@ async function claimAndClose(deps: Deps, due: SQL, now: Date): Promise<PollRow[]
       .set({ status: 'closed', closedAt: now, remindAt: null })
       .where(inArray(polls.id, claimable))
       .returning();
+    const closed: PollRow[] = [];
     for (const poll of claimed) {
       await sealBallotBox(tx, poll.id);
+      closed.push(poll.dm ? poll : await recountGroupAudience(tx, poll));
       await queueResults(deps, tx, poll);
     }
-    return claimed;
+    return closed;
   });
 }
 
@@ -75,6 +78,33 @@ async function sealBallotBox(tx: Tx, pollId: number): Promise<void> {
   for (let i = 0; i < comments.length; i += REWRITE_BATCH) {
     await tx.insert(pollComments).values(comments.slice(i, i + REWRITE_BATCH));
   }
+}
+
+/**
+ * Pulse only knows the members of a group it has seen (a message, a join, a tap), so a group poll's
+ * audience is counted again at closing, when everyone who answered has been seen.
+ */
+async function recountGroupAudience(tx: Tx, poll: PollRow): Promise<PollRow> {
+  const groups = await tx
+    .select({ platform: pollDeliveries.platform, externalId: pollDeliveries.chatExternalId, unitId: pollDeliveries.unitId })
+    .from(pollDeliveries)
+    .where(and(eq(pollDeliveries.pollId, poll.id), eq(pollDeliveries.purpose, 'poll')));
+  const known = await groupMembers(
+    tx,
+    groups.flatMap((g) => (g.unitId === null ? [] : [{ ...g, platform: g.platform as Platform, unitId: g.unitId }])),
+  );
+  for (const [unitId, members] of known.perUnit) {
+    await tx
+      .update(pollUnits)
+      .set({ members })
+      .where(and(eq(pollUnits.pollId, poll.id), eq(pollUnits.unitId, unitId)));
+  }
+  const [updated] = await tx
+    .update(polls)
+    .set({ audienceSize: known.total })
+    .where(eq(polls.id, poll.id))
+    .returning();
+  return updated!;
 }
 
 /**

@@ -164,11 +164,15 @@ export function renderResults(results: Results | undefined, options: RenderOptio
     minimumFractionDigits: 1,
     maximumFractionDigits: 1,
   });
-  const participation = t('polls.results.participation', {
-    answered: results.answered,
-    asked: poll.audienceSize,
-    percent: percent(results.answered, poll.audienceSize),
-  });
+  // A rate needs a known audience: Pulse knows group members only once it has seen them.
+  const participation =
+    poll.audienceSize >= results.answered && poll.audienceSize > 0
+      ? t('polls.results.participation', {
+          answered: results.answered,
+          asked: poll.audienceSize,
+          percent: percent(results.answered, poll.audienceSize),
+        })
+      : t('polls.results.participationCount', { answered: results.answered });
   if (poll.status === 'open') {
     return [
       t('polls.results.openTitle', { id: poll.id }),
@@ -206,12 +210,14 @@ export function renderResults(results: Results | undefined, options: RenderOptio
       else if (cell.n === 0) lines.push(`${label}: ${t('polls.results.none')}`);
       else {
         lines.push(
-          t('polls.results.unit', {
-            unit: label,
-            n: cell.n,
-            members: cell.members,
-            percent: percent(cell.n, cell.members),
-          }),
+          cell.members >= cell.n
+            ? t('polls.results.unit', {
+                unit: label,
+                n: cell.n,
+                members: cell.members,
+                percent: percent(cell.n, cell.members),
+              })
+            : t('polls.results.unitCount', { unit: label, n: cell.n }),
         );
         lines.push(...distribution(cell.counts));
       }

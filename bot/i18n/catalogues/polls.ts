@@ -76,9 +76,11 @@ export const vi = {
   'polls.results.hiddenUntilClose':
     'Kết quả được giữ kín đến khi khảo sát đóng ({time}), để không ai suy ra câu trả lời của từng người theo thời điểm.',
   'polls.results.participation': 'Tham gia: {answered}/{asked} người ({percent}%)',
+  'polls.results.participationCount': 'Tham gia: {answered} người',
   'polls.results.overallLabel': 'Toàn bộ',
   'polls.results.overall': 'Toàn bộ: {n} câu trả lời',
   'polls.results.unit': '{unit}: {n} câu trả lời ({n}/{members} người, {percent}%)',
+  'polls.results.unitCount': '{unit}: {n} câu trả lời',
   'polls.results.none': 'chưa có câu trả lời',
   'polls.results.notEnough': 'chưa đủ câu trả lời để giữ ẩn danh (cần ít nhất {k})',
   'polls.results.mean': 'Trung bình: {mean}/5',
@@ -171,9 +173,11 @@ export const en: Record<keyof typeof vi, string> = {
   'polls.results.hiddenUntilClose':
     'Results stay hidden until the poll closes ({time}), so nobody can work out a person’s answer from when it arrived.',
   'polls.results.participation': 'Participation: {answered}/{asked} people ({percent}%)',
+  'polls.results.participationCount': 'Participation: {answered} people',
   'polls.results.overallLabel': 'Overall',
   'polls.results.overall': 'Overall: {n} answers',
   'polls.results.unit': '{unit}: {n} answers ({n}/{members} people, {percent}%)',
+  'polls.results.unitCount': '{unit}: {n} answers',
   'polls.results.none': 'no answers yet',
   'polls.results.notEnough': 'not enough answers to keep them anonymous (at least {k} needed)',
   'polls.results.mean': 'Average: {mean}/5',
