@@ -49,7 +49,13 @@ describe('anonymous feedback', () => {
     expect(row).toMatchObject({ unitId: world.org.ids.T1, text: text.normalize('NFC'), relayed: false });
     expect(row!.hour.toISOString()).toBe('2026-03-05T02:00:00.000Z');
     expect(signals).toEqual([
-      { text: text.normalize('NFC'), source: 'feedback', unitId: world.org.ids.T1, chatId: null, at: row!.hour },
+      {
+        text: text.normalize('NFC'),
+        source: 'feedback',
+        unitId: world.org.ids.T1,
+        chatId: null,
+        at: row!.hour,
+      },
     ]);
 
     expect(await relay()).toBe(0);
@@ -161,7 +167,10 @@ describe('anonymous two-way replies', () => {
     await harness.handle(command(dm(2), world.leaderCb1, '/reply xyz'));
     expect(dmTexts(2).at(-1)).toContain('Cách dùng: /reply');
     await harness.handle(tap(dm(101), worker(1), 'fr:not-a-uuid'));
-    expect(harness.messenger.answers.at(-1)).toMatchObject({ alert: true, text: expect.stringContaining('Nút này') });
+    expect(harness.messenger.answers.at(-1)).toMatchObject({
+      alert: true,
+      text: expect.stringContaining('Nút này'),
+    });
     await harness.handle(tap(world.groups.T1, worker(1), `fr:${id}`));
     expect(harness.messenger.answers.at(-1)!.text).toContain('Nút này');
   });

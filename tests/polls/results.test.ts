@@ -108,7 +108,8 @@ describe('comments', () => {
     expect(texts(150).at(-1)).toContain('sau khi đã trả lời');
 
     // CB2 11 people, T1 7, CB1 3: every one answers and comments.
-    const groupOf = (n: number) => (n <= 11 ? world.groups.CB2 : n <= 18 ? world.groups.T1 : world.groups.CB1);
+    const groupOf = (n: number) =>
+      n <= 11 ? world.groups.CB2 : n <= 18 ? world.groups.T1 : world.groups.CB1;
     for (let n = 1; n <= 21; n++) {
       await harness.handle(tap(groupOf(n), worker(n), `pa:1:${n % 5}`));
       expect(harness.messenger.answers.at(-1)!.text).toContain('Thêm ý kiến');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isValidThreshold, suppress } from '../../bot/core/anonymity';
-import { nextCronRun } from '../../bot/scheduler/cron';
 import { floorToHour, parseLocalDateTime } from '../../bot/core/time';
+import { nextCronRun } from '../../bot/scheduler/cron';
 
 const shown = (cells: [string, number][], k: number) => {
   const view = suppress(
@@ -16,24 +16,68 @@ const shown = (cells: [string, number][], k: number) => {
 
 describe('suppress', () => {
   it('shows every cell of at least k, and empty cells', () => {
-    expect(shown([['A', 5], ['B', 9], ['C', 0]], 5)).toEqual({ shown: ['A', 'B', 'C'], totalShown: true });
+    expect(
+      shown(
+        [
+          ['A', 5],
+          ['B', 9],
+          ['C', 0],
+        ],
+        5,
+      ),
+    ).toEqual({ shown: ['A', 'B', 'C'], totalShown: true });
   });
 
   it('hides a cell below k and, when that alone is below k, the next smallest too (total minus one unit)', () => {
     // Total 16 is shown; with only B hidden, 16 − 6 − 8 would give B's 2 answers away.
-    expect(shown([['A', 6], ['B', 2], ['C', 8]], 5)).toEqual({ shown: ['C'], totalShown: true });
+    expect(
+      shown(
+        [
+          ['A', 6],
+          ['B', 2],
+          ['C', 8],
+        ],
+        5,
+      ),
+    ).toEqual({ shown: ['C'], totalShown: true });
   });
 
   it('stops hiding once the hidden cells add up to k', () => {
-    expect(shown([['A', 3], ['B', 4], ['C', 6], ['D', 7]], 5)).toEqual({ shown: ['C', 'D'], totalShown: true });
+    expect(
+      shown(
+        [
+          ['A', 3],
+          ['B', 4],
+          ['C', 6],
+          ['D', 7],
+        ],
+        5,
+      ),
+    ).toEqual({ shown: ['C', 'D'], totalShown: true });
   });
 
   it('hides everything, the total included, when the total is below k', () => {
-    expect(shown([['A', 2], ['B', 2]], 5)).toEqual({ shown: [], totalShown: false });
+    expect(
+      shown(
+        [
+          ['A', 2],
+          ['B', 2],
+        ],
+        5,
+      ),
+    ).toEqual({ shown: [], totalShown: false });
   });
 
   it('hides the only other cell when one is below k and the total is shown', () => {
-    expect(shown([['A', 1], ['B', 40]], 5)).toEqual({ shown: [], totalShown: true });
+    expect(
+      shown(
+        [
+          ['A', 1],
+          ['B', 40],
+        ],
+        5,
+      ),
+    ).toEqual({ shown: [], totalShown: true });
   });
 
   it('for any breakdown, the hidden total is 0 or at least k', () => {
@@ -70,7 +114,9 @@ describe('time helpers', () => {
     expect(parseLocalDateTime('2026-02-29T17:00', tz)).toBeUndefined();
     // Monday 08:00 in Hanoi is 01:00 UTC; from a Monday at 08:00 exactly, the next is a week later.
     const monday = new Date('2026-03-02T01:00:00Z');
-    expect(nextCronRun('0 8 * * 1', new Date('2026-03-01T12:00:00Z'), tz).toISOString()).toBe(monday.toISOString());
+    expect(nextCronRun('0 8 * * 1', new Date('2026-03-01T12:00:00Z'), tz).toISOString()).toBe(
+      monday.toISOString(),
+    );
     expect(nextCronRun('0 8 * * 1', monday, tz).toISOString()).toBe('2026-03-09T01:00:00.000Z');
     expect(nextCronRun('30 7 1 * *', monday, 'Europe/Berlin').toISOString()).toBe('2026-04-01T05:30:00.000Z');
   });

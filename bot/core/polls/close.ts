@@ -38,7 +38,13 @@ export async function closePollNow(deps: Deps, pollId: number, now: Date): Promi
 
 async function claimAndClose(deps: Deps, due: SQL, now: Date): Promise<PollRow[]> {
   return deps.db.transaction(async (tx) => {
-    const claimable = tx.select({ id: polls.id }).from(polls).where(due).for('update', { skipLocked: true });
+    // NO KEY UPDATE: answers hold KEY SHARE locks on the poll (participation's foreign key), which
+    // FOR UPDATE would conflict with — a burst of answers would keep SKIP LOCKED from ever closing it.
+    const claimable = tx
+      .select({ id: polls.id })
+      .from(polls)
+      .where(due)
+      .for('no key update', { skipLocked: true });
     const claimed = await tx
       .update(polls)
       .set({ status: 'closed', closedAt: now, remindAt: null })
@@ -86,12 +92,18 @@ async function sealBallotBox(tx: Tx, pollId: number): Promise<void> {
  */
 async function recountGroupAudience(tx: Tx, poll: PollRow): Promise<PollRow> {
   const groups = await tx
-    .select({ platform: pollDeliveries.platform, externalId: pollDeliveries.chatExternalId, unitId: pollDeliveries.unitId })
+    .select({
+      platform: pollDeliveries.platform,
+      externalId: pollDeliveries.chatExternalId,
+      unitId: pollDeliveries.unitId,
+    })
     .from(pollDeliveries)
     .where(and(eq(pollDeliveries.pollId, poll.id), eq(pollDeliveries.purpose, 'poll')));
   const known = await groupMembers(
     tx,
-    groups.flatMap((g) => (g.unitId === null ? [] : [{ ...g, platform: g.platform as Platform, unitId: g.unitId }])),
+    groups.flatMap((g) =>
+      g.unitId === null ? [] : [{ ...g, platform: g.platform as Platform, unitId: g.unitId }],
+    ),
   );
   for (const [unitId, members] of known.perUnit) {
     await tx

@@ -14,7 +14,8 @@ export async function sendDueReminders(deps: Deps, now: Date): Promise<number> {
       .select({ id: polls.id })
       .from(polls)
       .where(and(eq(polls.status, 'open'), lte(polls.remindAt, now)))
-      .for('update', { skipLocked: true });
+      // Not FOR UPDATE: answers hold KEY SHARE locks on the poll, and SKIP LOCKED would skip it.
+      .for('no key update', { skipLocked: true });
     const claimed = await tx.update(polls).set({ remindAt: null }).where(inArray(polls.id, due)).returning();
     for (const poll of claimed) {
       const roots = await tx
