@@ -30,7 +30,8 @@ async function dumpEveryTable(): Promise<Map<string, Record<string, unknown>[]>>
     sql`select tablename from pg_tables where schemaname = 'public' order by tablename`,
   );
   const dump = new Map<string, Record<string, unknown>[]>();
-  for (const { tablename } of tables) dump.set(tablename, await database.query(sql.raw(`select * from "${tablename}"`)));
+  for (const { tablename } of tables)
+    dump.set(tablename, await database.query(sql.raw(`select * from "${tablename}"`)));
   return dump;
 }
 
@@ -48,7 +49,9 @@ beforeAll(async () => {
   harness.clock.set('2026-03-05T02:13:27.123Z');
 
   // Poll 1, in groups, with comments: twelve answer (CB1 6, T1 2, CB2 4), five of them comment.
-  await harness.handle(command(dm(1), world.admin, '/pulse Bữa ăn giữa ca thế nào? --units CB1,CB2 --comments'));
+  await harness.handle(
+    command(dm(1), world.admin, '/pulse Bữa ăn giữa ca thế nào? --units CB1,CB2 --comments'),
+  );
   const groupOf = (i: number) => (i < 6 ? world.groups.CB1 : i < 8 ? world.groups.T1 : world.groups.CB2);
   for (const [i, person] of workers.slice(0, 12).entries()) {
     harness.clock.advance(61_000);
@@ -59,7 +62,9 @@ beforeAll(async () => {
   }
   // Poll 2, by DM to CB2: the rest are seen in CB2's group first, then everyone there answers privately.
   for (const person of workers.slice(12)) await harness.handle(message(world.groups.CB2, person, 'có mặt'));
-  await harness.handle(command(dm(1), world.admin, '/poll Ca nào hợp lý hơn? | Ca sáng | Ca chiều | Ca đêm --units CB2 --dm'));
+  await harness.handle(
+    command(dm(1), world.admin, '/poll Ca nào hợp lý hơn? | Ca sáng | Ca chiều | Ca đêm --units CB2 --dm'),
+  );
   for (const [i, person] of workers.slice(8).entries()) {
     harness.clock.advance(37_000);
     await harness.handle(tap(dm(person.externalId), person, `pa:2:${i % 3}`));
@@ -68,7 +73,9 @@ beforeAll(async () => {
   for (const [i, text] of FEEDBACK.entries()) {
     await harness.handle(command(dm(workers[i]!.externalId), workers[i]!, `/gopy ${text}`));
   }
-  const allow = harness.messenger.sent.find((s) => s.chat.externalId === workers[0]!.externalId && s.message.buttons);
+  const allow = harness.messenger.sent.find(
+    (s) => s.chat.externalId === workers[0]!.externalId && s.message.buttons,
+  );
   const data = allow!.message.buttons![0]![0]!;
   await harness.handle(tap(dm(workers[0]!.externalId), workers[0]!, 'data' in data ? data.data : ''));
   await refreshParticipation(harness.deps);
@@ -139,14 +146,16 @@ describe('privacy: after 20 people answered, commented and sent feedback', () =>
 
   it('keeps participation as bare (poll, person) pairs, and nothing else pairs a person with a poll’s answer', async () => {
     const dump = await dumpEveryTable();
-    for (const row of dump.get('poll_participation')!) expect(Object.keys(row).sort()).toEqual(['person_id', 'poll_id']);
+    for (const row of dump.get('poll_participation')!)
+      expect(Object.keys(row).sort()).toEqual(['person_id', 'poll_id']);
     expect(dump.get('poll_comment_invites')).toEqual([]);
     // No table but participation holds a person next to a poll's answers; polls only name their creator.
     const secret = [...COMMENTS, ...FEEDBACK];
     for (const [table, rows] of dump) {
       if (table in ANSWER_TABLES) continue;
       const flat = JSON.stringify(rows);
-      for (const text of secret) expect(flat, `${table} holds an answer text`).not.toContain(text.slice(0, 20));
+      for (const text of secret)
+        expect(flat, `${table} holds an answer text`).not.toContain(text.slice(0, 20));
     }
     expect(dump.get('audit_log')!.map((r) => r.command)).not.toContain('feedback');
     expect(dump.get('sandbox_messages')).toEqual([]);
@@ -172,7 +181,8 @@ describe('privacy: after 20 people answered, commented and sent feedback', () =>
       const { time: _time, pid: _pid, hostname: _host, ...rest } = line;
       const flat = JSON.stringify(rest);
       for (const s of [...strings, ...COMMENTS, ...FEEDBACK]) expect(flat).not.toContain(s);
-      for (const key of Object.keys(rest)) expect(['person', 'personId', 'user', 'userId', 'from']).not.toContain(key);
+      for (const key of Object.keys(rest))
+        expect(['person', 'personId', 'user', 'userId', 'from']).not.toContain(key);
       expect(personIds.some((id) => flat.includes(`"person":${id}`))).toBe(false);
     }
   });
