@@ -5,8 +5,8 @@ import { relayDueFeedback } from '../../bot/core/feedback/feedback';
 import { closeDuePolls } from '../../bot/core/polls/close';
 import { refreshParticipation } from '../../bot/core/polls/participation';
 import type { UserRef } from '../../bot/core/types';
-import { createLogger } from '../../bot/logger';
-import { identities, people } from '../../db/schema';
+import { createLogger, safeError } from '../../bot/logger';
+import { feedback, identities, people } from '../../db/schema';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { command, createHarness, dm, type Harness, message, user } from '../helpers/harness';
 import { pollsWorld, tap } from './helpers';
@@ -185,5 +185,22 @@ describe('privacy: after 20 people answered, commented and sent feedback', () =>
         expect(['person', 'personId', 'user', 'userId', 'from']).not.toContain(key);
       expect(personIds.some((id) => flat.includes(`"person":${id}`))).toBe(false);
     }
+  });
+});
+
+describe('privacy: error logs', () => {
+  it('drop the parameters drizzle puts into a failed query’s message and stack', async () => {
+    const secret = 'Phản ánh kín\nnhiều dòng 8800101';
+    const failed = await database.db
+      .insert(feedback)
+      .values({ unitId: 987_654, text: secret, hour: new Date(0) })
+      .then(() => undefined)
+      .catch((error: unknown) => error);
+    expect(String((failed as Error).message)).toContain('8800101');
+    const logged = JSON.stringify(safeError(failed));
+    expect(logged).toContain('Failed query: insert into');
+    expect(logged).toContain('violates foreign key constraint');
+    expect(logged).not.toContain('8800101');
+    expect(logged).not.toContain('Phản ánh kín');
   });
 });
