@@ -117,26 +117,22 @@ async function seed(database: Database) {
       i: batch[j]!,
       team: teams[batch[j]! % GROUPS]!,
     }));
-    await db
-      .insert(identities)
-      .values(
-        rows.map((r) => ({
-          personId: r.personId,
-          platform: 'telegram',
-          externalId: String(FIRST_TELEGRAM_ID + r.i),
-          username: `cn${r.i}`,
-        })),
-      );
-    await db
-      .insert(roles)
-      .values(
-        rows.map((r) => ({
-          personId: r.personId,
-          unitId: r.team.unitId,
-          role: 'worker' as const,
-          source: 'scenario' as const,
-        })),
-      );
+    await db.insert(identities).values(
+      rows.map((r) => ({
+        personId: r.personId,
+        platform: 'telegram',
+        externalId: String(FIRST_TELEGRAM_ID + r.i),
+        username: `cn${r.i}`,
+      })),
+    );
+    await db.insert(roles).values(
+      rows.map((r) => ({
+        personId: r.personId,
+        unitId: r.team.unitId,
+        role: 'worker' as const,
+        source: 'scenario' as const,
+      })),
+    );
     await db.insert(chatMembers).values(rows.map((r) => ({ chatId: r.team.chatId, personId: r.personId })));
   }
   return { teams, rootId: root!.id };
