@@ -38,22 +38,30 @@ function line(
   });
 }
 
-function cell(paragraphs: Paragraph[], options: { shade?: boolean; width?: number } = {}) {
-  return new TableCell({
-    children: paragraphs,
-    width: options.width ? { size: options.width, type: WidthType.PERCENTAGE } : undefined,
-    shading: options.shade ? { type: ShadingType.CLEAR, fill: 'E7E6E6', color: 'auto' } : undefined,
-    margins: { top: 40, bottom: 40, left: 80, right: 80 },
-  });
-}
+const CELL_MARGINS = { top: 40, bottom: 40, left: 80, right: 80 };
+const HEADER_SHADING = { type: ShadingType.CLEAR, fill: 'E7E6E6', color: 'auto' };
+/** A4 less the margins below: the width tables share out between their columns. */
+const TEXT_WIDTH = mm(210 - 30 - 15);
 
 /** Two borderless columns, each a list of centred lines: the title block and the signature block. */
 function twoColumns(left: Paragraph[], right: Paragraph[]): Table {
   return new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
+    columnWidths: [Math.round(TEXT_WIDTH * 0.45), Math.round(TEXT_WIDTH * 0.55)],
     borders: TableBorders.NONE,
-    rows: [new TableRow({ children: [cell(left, { width: 45 }), cell(right, { width: 55 })] })],
+    margins: CELL_MARGINS,
+    rows: [
+      new TableRow({ children: [new TableCell({ children: left }), new TableCell({ children: right })] }),
+    ],
   });
+}
+
+/** The first column (units, topics) takes a third of the width; the figures share the rest. */
+function columnWidths(count: number): number[] {
+  if (count === 1) return [TEXT_WIDTH];
+  const first = Math.round(TEXT_WIDTH / 3);
+  const rest = Math.floor((TEXT_WIDTH - first) / (count - 1));
+  return [first, ...Array<number>(count - 1).fill(rest)];
 }
 
 function titleBlock(doc: ReportDocument): (Paragraph | Table)[] {
@@ -83,20 +91,23 @@ function table(block: Extract<Block, { kind: 'table' }>): Table {
   const row = (cells: string[], header: boolean) =>
     new TableRow({
       tableHeader: header,
-      children: cells.map((text, index) =>
-        cell(
-          [
-            new Paragraph({
-              alignment: block.numeric[index] && !header ? AlignmentType.RIGHT : AlignmentType.LEFT,
-              children: [new TextRun({ text, font: FONT, size: TABLE_TEXT, bold: header })],
-            }),
-          ],
-          { shade: header },
-        ),
+      children: cells.map(
+        (text, index) =>
+          new TableCell({
+            shading: header ? HEADER_SHADING : undefined,
+            children: [
+              new Paragraph({
+                alignment: block.numeric[index] && !header ? AlignmentType.RIGHT : AlignmentType.LEFT,
+                children: [new TextRun({ text, size: TABLE_TEXT, bold: header })],
+              }),
+            ],
+          }),
       ),
     });
   return new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
+    columnWidths: columnWidths(block.header.length),
+    margins: CELL_MARGINS,
     rows: [row(block.header, true), ...block.rows.map((cells) => row(cells, false))],
   });
 }
