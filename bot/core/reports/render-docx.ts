@@ -56,10 +56,10 @@ function twoColumns(left: Paragraph[], right: Paragraph[]): Table {
   });
 }
 
-/** The first column (units, topics) takes a third of the width; the figures share the rest. */
+/** The first column (units, topics) takes a third of the width (of two, 60 %); the figures share the rest. */
 function columnWidths(count: number): number[] {
   if (count === 1) return [TEXT_WIDTH];
-  const first = Math.round(TEXT_WIDTH / 3);
+  const first = Math.round(TEXT_WIDTH * (count === 2 ? 0.6 : 1 / 3));
   const rest = Math.floor((TEXT_WIDTH - first) / (count - 1));
   return [first, ...Array<number>(count - 1).fill(rest)];
 }
