@@ -51,6 +51,11 @@ export interface Capabilities {
   /** Private replies inside a group (Slack ephemeral); otherwise they go by DM or button answer. */
   ephemeral: boolean;
   maxTextLength: number;
+  /**
+   * Slash commands are seen by their author only (Slack), so replies to a command go privately
+   * (ephemeral in a channel, DM otherwise) instead of into the chat.
+   */
+  privateCommands?: boolean;
 }
 
 /** The outbound port every platform implements. */
