@@ -7,14 +7,17 @@ import type { Config } from './config';
 import { pruneProcessedUpdates } from './core/dedup';
 import type { Deps } from './core/deps';
 import { MessengerRouter } from './core/messenger-router';
-import { TextSignals } from './core/text-signals';
+import { numberedPromptsJob, withCapabilityFallbacks } from './core/numbered-replies';
 import { ensureBootstrapAdmins } from './core/org/bootstrap';
+import { TextSignals } from './core/text-signals';
 import type { Clock } from './core/types';
 import { close, createHttpServer, listen } from './http/server';
 import { createMetrics } from './metrics';
+import { createSlackPlatform } from './platforms/slack';
 import { createTelegramPlatform } from './platforms/telegram';
 import { syncCommandMenus } from './platforms/telegram/menus';
 import type { PlatformAdapter } from './platforms/types';
+import { createZaloPlatform } from './platforms/zalo';
 import { Scheduler } from './scheduler';
 
 export interface PulseApp {
@@ -52,15 +55,28 @@ export async function startPulse(options: {
     },
   });
 
+  scheduler.add(numberedPromptsJob(database.db));
+
   const platforms: PlatformAdapter[] = [];
   if (config.telegram) {
     const telegram = createTelegramPlatform({ config: config.telegram, handle, logger });
     platforms.push(telegram);
     const menusSent = new Map<string, string>();
-    const syncMenus = () => syncCommandMenus(telegram.bot.api, database.db, commands, config.locale, menusSent);
-    scheduler.add({ name: 'telegram-command-menus', cron: '*/10 * * * *', run: async () => void (await syncMenus()) });
+    const syncMenus = () =>
+      syncCommandMenus(telegram.bot.api, database.db, commands, config.locale, menusSent);
+    scheduler.add({
+      name: 'telegram-command-menus',
+      cron: '*/10 * * * *',
+      run: async () => void (await syncMenus()),
+    });
   }
-  for (const platform of platforms) messenger.register(platform.messenger);
+  if (config.slack) platforms.push(createSlackPlatform({ config: config.slack, handle, logger, clock }));
+  if (config.zalo) platforms.push(createZaloPlatform({ config: config.zalo, handle, logger }));
+  for (const platform of platforms) {
+    messenger.register(
+      withCapabilityFallbacks(platform.messenger, { db: database.db, clock, locale: config.locale }),
+    );
+  }
 
   const server = createHttpServer({
     routes: () => platforms.flatMap((p) => p.routes),

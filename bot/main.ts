@@ -24,8 +24,10 @@ async function main(): Promise<void> {
 
   const app = await startPulse({ config, database, clock: systemClock, logger });
   const address = `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${app.port}`;
-  if (!config.telegram && !config.sandbox.enabled) {
-    console.log(`No platform configured: set TELEGRAM_BOT_TOKEN (see .env.example). Health: ${address}/healthz`);
+  if (!config.telegram && !config.slack && !config.zalo && !config.sandbox.enabled) {
+    console.log(
+      `No platform configured: set TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN or ZALO_BOT_TOKEN (see .env.example). Health: ${address}/healthz`,
+    );
   }
 
   let stopping = false;
