@@ -281,10 +281,14 @@ export class FakeSlack {
 
   // ---- What users see ----
 
-  /** Messages in channels the user is in (every channel, in this fake) and ephemerals to them. */
+  /** Messages in channels the user is in (every channel, in this fake), in their DM, and ephemerals to them. */
   visibleTo(user: string, channel?: string): Delivery[] {
     return this.deliveries.filter(
-      (d) => (d.kind !== 'ephemeral' || d.user === user) && (channel === undefined || d.channel === channel),
+      (d) =>
+        (d.kind === 'ephemeral'
+          ? d.user === user
+          : !d.channel.startsWith('D') || d.channel === this.dmOf(user)) &&
+        (channel === undefined || d.channel === channel),
     );
   }
 
