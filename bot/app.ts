@@ -12,7 +12,9 @@ import { ensureBootstrapAdmins } from './core/org/bootstrap';
 import { TextSignals } from './core/text-signals';
 import type { Clock } from './core/types';
 import { close, createHttpServer, listen } from './http/server';
-import { createMetrics } from './metrics';
+import { createMetrics, instrument } from './metrics';
+import { createSandboxPlatform } from './platforms/sandbox';
+import { seedDemoWhenEmpty } from './platforms/sandbox/demo';
 import { createSlackPlatform } from './platforms/slack';
 import { createTelegramPlatform } from './platforms/telegram';
 import { syncCommandMenus } from './platforms/telegram/menus';
@@ -44,8 +46,8 @@ export async function startPulse(options: {
   await ensureBootstrapAdmins(database.db, config.bootstrapAdmins);
 
   const commands = createCommandRegistry();
-  const handle = createEventHandler(deps, { commands, buttons: createButtonHandlers() });
   const metrics = createMetrics();
+  const handle = instrument(createEventHandler(deps, { commands, buttons: createButtonHandlers() }), metrics);
   const scheduler = new Scheduler({ clock, logger, timezone: config.timezone });
   scheduler.add({
     name: 'prune-processed-updates',
@@ -72,6 +74,12 @@ export async function startPulse(options: {
   }
   if (config.slack) platforms.push(createSlackPlatform({ config: config.slack, handle, logger, clock }));
   if (config.zalo) platforms.push(createZaloPlatform({ config: config.zalo, handle, logger }));
+  if (config.sandbox.enabled) {
+    await seedDemoWhenEmpty(database.db, { clock, logger });
+    platforms.push(
+      createSandboxPlatform({ db: database.db, clock, logger, handle, host: config.sandbox.host }),
+    );
+  }
   for (const platform of platforms) {
     messenger.register(
       withCapabilityFallbacks(platform.messenger, { db: database.db, clock, locale: config.locale }),

@@ -8,7 +8,6 @@
  * Embedded PGlite, in memory.
  */
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:net';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { startPulse } from '../../bot/app';
@@ -23,6 +22,7 @@ import { startFakeTelegram } from '../fakes/telegram-server';
 import { FakeClock } from '../helpers/clock';
 import { createTestDatabase } from '../helpers/db';
 import { createHarness } from '../helpers/harness';
+import { freePort } from '../helpers/net';
 import { RecordingMessenger } from '../helpers/recording-messenger';
 
 interface Row {
@@ -130,14 +130,6 @@ async function numberedReplies(): Promise<Row[]> {
     { what: 'Zalo reply by label → button press', n, ms: byLabel, baseline: plain },
     { what: 'Zalo DM text that is no choice', n, ms: miss, baseline: plain },
   ];
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function ingestion(): Promise<Row[]> {

@@ -5,7 +5,6 @@
  * platform; where a platform lacks something (Zalo: groups, buttons) the driver does what a user
  * of that platform does instead (type the choice's number).
  */
-import { createServer } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import pino from 'pino';
 import { type PulseApp, startPulse } from '../../bot/app';
@@ -17,6 +16,7 @@ import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram-server';
 import { type FakeZalo, startFakeZalo } from '../fakes/zalo-server';
 import { FakeClock } from '../helpers/clock';
 import type { TestDatabase } from '../helpers/db';
+import { freePort } from '../helpers/net';
 
 export type Who = 'admin' | 'worker';
 export type Where = 'dm' | 'group';
@@ -39,14 +39,6 @@ export interface StoryDriver {
   press(who: Who, label: string): Promise<string>;
   /** The person behind this platform's account of `who` (once Pulse has seen it). */
   personOf(database: TestDatabase, who: Who): Promise<number>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function startApp(database: TestDatabase, env: Record<string, string>): Promise<PulseApp> {

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { type FakeSlack, startFakeSlack } from '../fakes/slack-server';
 import { FakeClock } from '../helpers/clock';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedOrg } from '../helpers/harness';
+import { freePort } from '../helpers/net';
 
 const TOKEN = 'xoxb-test-token';
 const SECRET = 'slacksigningsecret0123456789abcd';
@@ -40,14 +40,6 @@ afterEach(async () => {
   app = undefined;
   await slack.stop();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function start() {
   const port = await freePort();

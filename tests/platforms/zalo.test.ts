@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { type FakeZalo, startFakeZalo } from '../fakes/zalo-server';
 import { FakeClock } from '../helpers/clock';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedOrg } from '../helpers/harness';
+import { freePort } from '../helpers/net';
 
 const TOKEN = '1459232241454765289:test-token';
 const LAN = { id: 'zl-lan', display_name: 'Lan' };
@@ -34,14 +34,6 @@ afterEach(async () => {
   app = undefined;
   await zalo.stop();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function start(
   env: Record<string, string> = {},

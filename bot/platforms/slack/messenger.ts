@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import { DeliveryError } from '../../core/errors';
+import { splitText } from '../../core/text';
 import type {
   Button,
   Capabilities,
@@ -9,7 +10,6 @@ import type {
   SentRef,
   UserRef,
 } from '../../core/types';
-import { splitText } from '../split-text';
 import type { ResponseUrls } from './response-urls';
 
 type WebClient = webApi.WebClient;

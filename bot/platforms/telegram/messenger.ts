@@ -1,6 +1,7 @@
 import { type Api, GrammyError, HttpError } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import { DeliveryError } from '../../core/errors';
+import { splitText } from '../../core/text';
 import type {
   Button,
   Capabilities,
@@ -10,7 +11,6 @@ import type {
   SentRef,
   UserRef,
 } from '../../core/types';
-import { splitText } from '../split-text';
 
 const MAX_TEXT = 4096;
 

@@ -1,6 +1,6 @@
 import { DeliveryError } from '../../core/errors';
+import { splitText } from '../../core/text';
 import type { Capabilities, ChatRef, Messenger, OutgoingMessage, SentRef, UserRef } from '../../core/types';
-import { splitText } from '../split-text';
 import { ZaloApiError, type ZaloClient } from './client';
 
 const MAX_TEXT = 2000;
