@@ -3,20 +3,22 @@
  * Pulse against that platform's local fake and plays a person typing, writing in the unit's group,
  * and pressing buttons, then reads what that person sees. A story written once runs on every
  * platform; where a platform lacks something (Zalo: groups, buttons) the driver does what a user
- * of that platform does instead (type the choice's number).
+ * of that platform does instead (type the choice's number). The sandbox is driven through its HTTP
+ * API and event stream, as its web page is.
  */
 import { and, eq } from 'drizzle-orm';
 import pino from 'pino';
 import { type PulseApp, startPulse } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
 import type { Platform } from '../../bot/core/types';
-import { identities } from '../../db/schema';
+import { chats, identities, people } from '../../db/schema';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-server';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram-server';
 import { type FakeZalo, startFakeZalo } from '../fakes/zalo-server';
 import { FakeClock } from '../helpers/clock';
 import type { TestDatabase } from '../helpers/db';
 import { freePort } from '../helpers/net';
+import { openEvents } from '../sandbox/helpers';
 
 export type Who = 'admin' | 'worker';
 export type Where = 'dm' | 'group';
@@ -288,4 +290,108 @@ export function zaloDriver(): StoryDriver {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-export const DRIVERS: (() => StoryDriver)[] = [telegramDriver, slackDriver, zaloDriver];
+// ---- Sandbox ----
+
+const SANDBOX_PEOPLE = { admin: 'Quản trị', worker: 'Lan' };
+const SANDBOX_GROUP = 'grp:grp-cb1';
+
+/** The sandbox through its HTTP API, reading what each persona sees on its event stream. */
+export function sandboxDriver(): StoryDriver {
+  let app: PulseApp | undefined;
+  let base = '';
+  const streams = new Map<Who, Awaited<ReturnType<typeof openEvents>>>();
+  /** Bot messages and toasts the persona has seen, in order. */
+  const seen = (who: Who) => {
+    const stream = streams.get(who)!;
+    return [
+      ...stream.messages().filter((m) => m.sender === 'bot'),
+      ...stream.toasts().map((t) => ({ text: t.text, buttons: null, chat: '', id: 0 })),
+    ];
+  };
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`sandbox ${path}: ${response.status} ${await response.text()}`);
+  };
+  const next = async (who: Who, act: () => Promise<void>) => {
+    const before = seen(who).length;
+    await act();
+    return (await waitFor(() => seen(who)[before])).text;
+  };
+
+  return {
+    platform: 'sandbox',
+    groups: true,
+    names: SANDBOX_PEOPLE,
+    async start(database) {
+      for (const [key, name] of Object.entries(SANDBOX_PEOPLE)) {
+        const [person] = await database.db.insert(people).values({ displayName: name }).returning();
+        await database.db
+          .insert(identities)
+          .values({ personId: person!.id, platform: 'sandbox', externalId: key });
+      }
+      await database.db.insert(chats).values({
+        platform: 'sandbox',
+        externalId: 'grp-cb1',
+        title: 'Chi bộ 1',
+        inviteToken: 'sandbox-cb1',
+      });
+      app = await startApp(database, { SANDBOX: 'on', BOT_ADMINS: 'sandbox:admin' });
+      base = `http://127.0.0.1:${app.port}`;
+      for (const who of ['admin', 'worker'] as const) streams.set(who, await openEvents(base, who));
+      return app;
+    },
+    async stop() {
+      for (const stream of streams.values()) stream.close();
+      await app?.stop();
+    },
+    command: (who, text, where = 'dm') =>
+      next(who, () =>
+        post('/sandbox/api/send', {
+          persona: who,
+          chat: where === 'group' ? SANDBOX_GROUP : `dm:${who}`,
+          text,
+        }),
+      ),
+    async say(who, text, where = 'dm') {
+      await post('/sandbox/api/send', {
+        persona: who,
+        chat: where === 'group' ? SANDBOX_GROUP : `dm:${who}`,
+        text,
+      });
+    },
+    sees: async (who, match) => (await waitFor(() => seen(who).find((m) => match.test(m.text)))).text,
+    press(who, label) {
+      const message = seen(who)
+        .reverse()
+        .find((m) => m.buttons?.flat().some((b) => b.label === label));
+      const button = message?.buttons?.flat().find((b) => b.label === label);
+      if (!message || !button || !('data' in button))
+        throw new Error(`sandbox: ${who} saw no button "${label}"`);
+      return next(who, () =>
+        post('/sandbox/api/press', {
+          persona: who,
+          chat: message.chat,
+          messageId: message.id,
+          data: button.data,
+        }),
+      );
+    },
+    personOf: (database, who) => personByIdentity(database, 'sandbox', who),
+  };
+}
+
+async function waitFor<T>(check: () => T | undefined, timeoutMs = 5000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error('timed out waiting for what the persona sees');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export const DRIVERS: (() => StoryDriver)[] = [telegramDriver, slackDriver, zaloDriver, sandboxDriver];
