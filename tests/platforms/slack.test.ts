@@ -215,6 +215,12 @@ describe('Slack over HTTP (bolt on Pulse’s server)', () => {
     await slack.waitForDelivery(ephemeralTo(ADMIN.id));
     await slack.sendEvent({
       type: 'member_joined_channel',
+      user: 'UBOT',
+      channel: CHANNEL,
+      channel_type: 'C',
+    });
+    await slack.sendEvent({
+      type: 'member_joined_channel',
       user: LAN.id,
       channel: CHANNEL,
       channel_type: 'C',
@@ -229,6 +235,9 @@ describe('Slack over HTTP (bolt on Pulse’s server)', () => {
     });
     const [chat] = await database.db.select().from(chats);
     expect(held).toEqual([{ role: 'worker', unitId: chat!.unitId }]);
+    // The bot's own join is not a person joining.
+    const accounts = await database.db.select().from(identities);
+    expect(accounts.map((a) => a.externalId).sort()).toEqual([ADMIN.id, LAN.id]);
   });
 });
 

@@ -133,8 +133,10 @@ export function createSlackPlatform(options: {
     ['member_joined_channel', 'member_joined'],
     ['member_left_channel', 'member_left'],
   ] as const) {
-    app.event(name, async ({ event, body }) => {
+    app.event(name, async ({ event, body, context }) => {
       const { user, channel } = event as { user: string; channel: string };
+      // bolt keeps these events when they are about the bot itself; Pulse does not count the bot.
+      if (user === context.botUserId) return;
       await deliver({
         kind,
         updateId: (body as { event_id?: string }).event_id,
