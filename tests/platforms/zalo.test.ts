@@ -123,7 +123,8 @@ describe('Zalo by long polling', () => {
   });
 
   it('turns groups on when the platform lets the bot join them', async () => {
-    await start({}, { token: TOKEN, canJoinGroups: true });
+    const running = await start({}, { token: TOKEN, canJoinGroups: true });
+    expect(running.deps.messenger.capabilities('zalo').groups).toBe(true);
     zalo.message({ from: ADMIN, chatId: 'zg-1', chatType: 'GROUP', text: '/link CB1' });
     const reply = await zalo.waitForSent(to('zg-1'));
     expect(reply.text).toContain('với đơn vị Chi bộ 1 (CB1)');

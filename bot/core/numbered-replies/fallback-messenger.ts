@@ -42,7 +42,10 @@ export function withCapabilityFallbacks(inner: Messenger, deps: FallbackDeps): M
 
   const fallback: Messenger = {
     platform: inner.platform,
-    capabilities: inner.capabilities,
+    // Read through: an adapter may learn a capability at start (Zalo's groups).
+    get capabilities() {
+      return inner.capabilities;
+    },
     async send(chat: ChatRef, message: OutgoingMessage): Promise<SentRef> {
       if (!message.buttons) return inner.send(chat, message);
       const rendered = await render(message, chat.kind === 'dm' ? chat.externalId : null);
