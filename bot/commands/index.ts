@@ -2,6 +2,7 @@ import { CommandRegistry } from './dispatch';
 import { helpCommand } from './help';
 import { langCommand } from './lang';
 import { linkCommand, unlinkCommand } from './link';
+import { linkAccountButtons, linkAccountCommand } from './linkaccount';
 import { roleCommand } from './role';
 import { startCommand } from './start';
 import type { ButtonHandler, CommandDefinition } from './types';
@@ -18,10 +19,11 @@ export function createCommandRegistry(): CommandRegistry {
     linkCommand,
     unlinkCommand,
     roleCommand,
+    linkAccountCommand,
   );
   return new CommandRegistry(commands);
 }
 
 export function createButtonHandlers(): ButtonHandler[] {
-  return [];
+  return [linkAccountButtons];
 }

@@ -71,6 +71,11 @@ export interface Capabilities {
   files?: boolean;
   /** Shows pictures inline (`sendImage`); absent means no. */
   images?: boolean;
+  /**
+   * Slash commands are seen by their author only (Slack), so replies to a command go privately
+   * (ephemeral in a channel, DM otherwise) instead of into the chat.
+   */
+  privateCommands?: boolean;
 }
 
 /** The outbound port every platform implements. */

@@ -1,3 +1,4 @@
 // One module per feature; drizzle-kit reads every table exported here.
 export * from './org';
+export * from './platforms';
 export * from './sandbox-files';
