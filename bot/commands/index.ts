@@ -4,6 +4,7 @@ import type { MessageListener } from './handle-event';
 import { helpCommand } from './help';
 import { langCommand } from './lang';
 import { linkCommand, unlinkCommand } from './link';
+import { linkAccountButtons, linkAccountCommand } from './linkaccount';
 import { pollAnswerButton } from './poll-answer';
 import { commentCommand, commentListener, commentStartPayload } from './poll-comment';
 import { pollCommandDefinition, pulseCommand } from './poll-create';
@@ -28,6 +29,7 @@ export function createCommandRegistry(): CommandRegistry {
     linkCommand,
     unlinkCommand,
     roleCommand,
+    linkAccountCommand,
     pulseCommand,
     pollCommandDefinition,
     pollsCommand,
@@ -39,7 +41,7 @@ export function createCommandRegistry(): CommandRegistry {
 }
 
 export function createButtonHandlers(): ButtonHandler[] {
-  return [pollAnswerButton, allowRepliesButton];
+  return [linkAccountButtons, pollAnswerButton, allowRepliesButton];
 }
 
 /** Plain messages go through these first (a DM from someone invited to comment on a poll). */

@@ -1,4 +1,6 @@
 // One module per feature; drizzle-kit reads every table exported here.
 export * from './feedback';
 export * from './org';
+export * from './platforms';
 export * from './polls';
+export * from './sandbox-files';
