@@ -1,14 +1,14 @@
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { feedback, feedbackReplyHandles, identities, people, roles } from '../../../db/schema';
 import type { Locale } from '../../config';
 import { translate } from '../../i18n';
 import type { Deps } from '../deps';
 import { DeliveryError } from '../errors';
+import { dmAccounts } from '../org/reach';
 import type { HeldRole } from '../org/roles';
 import { findUnitById, unitChain } from '../org/units';
 import { floorToHour, formatDateTime } from '../time';
-import type { Platform } from '../types';
 import { openAddress, type ReplyAddress, sealAddress } from './seal';
 
 export type FeedbackRow = typeof feedback.$inferSelect;
@@ -107,28 +107,18 @@ export async function feedbackRecipients(deps: Deps, unitId: number): Promise<Re
     personIds = admins.map((a) => a.personId);
   }
   if (personIds.length === 0) return [];
-  const accounts = await db
-    .select({
-      personId: identities.personId,
-      platform: identities.platform,
-      externalId: identities.externalId,
-      locale: people.locale,
-    })
-    .from(identities)
-    .innerJoin(people, eq(people.id, identities.personId))
-    .where(inArray(identities.personId, [...new Set(personIds)]))
-    .orderBy(asc(identities.id));
-  const byPerson = new Map<number, Recipient>();
-  for (const account of accounts) {
-    const platform = account.platform as Platform;
-    if (byPerson.has(account.personId) || !deps.messenger.has(platform)) continue;
-    byPerson.set(account.personId, {
-      personId: account.personId,
-      locale: account.locale === 'vi' || account.locale === 'en' ? account.locale : null,
-      address: { platform, externalId: account.externalId },
+  const recipients: Recipient[] = [];
+  for (const personId of [...new Set(personIds)]) {
+    const [account] = await dmAccounts(db, deps.messenger, personId);
+    if (!account) continue;
+    const [person] = await db.select({ locale: people.locale }).from(people).where(eq(people.id, personId));
+    recipients.push({
+      personId,
+      locale: person?.locale === 'vi' || person?.locale === 'en' ? person.locale : null,
+      address: { platform: account.platform, externalId: account.externalId },
     });
   }
-  return [...byPerson.values()];
+  return recipients;
 }
 
 /**

@@ -2,6 +2,7 @@ import { and, countDistinct, eq, inArray, isNotNull, like, or } from 'drizzle-or
 import type { DbOrTx } from '../../../db/client';
 import { chatMembers, chats, identities, people, roles, units } from '../../../db/schema';
 import type { MessengerRouter } from '../messenger-router';
+import { unitDmAudience } from '../org/reach';
 import type { UnitScope } from '../org/roles';
 import type { Platform } from '../types';
 
@@ -15,9 +16,12 @@ export interface PersonTarget {
   personId: number;
   platform: Platform;
   externalId: string;
+  /** The unit whose tally counts this person's answer. */
   unitId: number;
   locale: string | null;
 }
+
+const BATCH = 5000;
 
 /** Units inside any of the roots' subtrees (the roots included). */
 export function withinAny(roots: readonly Pick<UnitScope, 'path'>[]) {
@@ -68,9 +72,42 @@ export async function groupMembers(
   return { perUnit, total: all?.total ?? 0 };
 }
 
+/** Each person's deepest unit among their roles inside the roots' subtrees (where their answer counts). */
+async function homeUnits(
+  db: DbOrTx,
+  roots: readonly UnitScope[],
+  onlyPeople?: readonly number[],
+): Promise<Map<number, { unitId: number; depth: number }>> {
+  const home = new Map<number, { unitId: number; depth: number }>();
+  const scopes = onlyPeople
+    ? Array.from({ length: Math.ceil(onlyPeople.length / BATCH) }, (_, i) =>
+        inArray(roles.personId, onlyPeople.slice(i * BATCH, (i + 1) * BATCH)),
+      )
+    : [undefined];
+  for (const scope of scopes) {
+    const held = await db
+      .select({ personId: roles.personId, unitId: units.id, depth: units.depth })
+      .from(roles)
+      .innerJoin(units, eq(units.id, roles.unitId))
+      .where(and(isNotNull(roles.unitId), withinAny(roots), scope))
+      .orderBy(roles.personId, units.id);
+    for (const row of held) {
+      const current = home.get(row.personId);
+      if (!current || row.depth > current.depth) home.set(row.personId, row);
+    }
+  }
+  return home;
+}
+
+/** How a platform's capabilities rank for DMs: buttons first, then edits (as `dmAccounts` does). */
+function richness(messenger: MessengerRouter, platform: Platform): number {
+  const c = messenger.capabilities(platform);
+  return (c.buttons ? 2 : 0) + (c.edit ? 1 : 0);
+}
+
 /**
  * Everyone holding a role on a unit of the roots' subtrees, each once, at their deepest such unit,
- * reachable on their first account whose platform this process can send to.
+ * on their richest account on a platform this process can send to.
  */
 export async function personTargets(
   db: DbOrTx,
@@ -78,20 +115,10 @@ export async function personTargets(
   roots: readonly UnitScope[],
 ): Promise<PersonTarget[]> {
   if (roots.length === 0) return [];
-  const held = await db
-    .select({ personId: roles.personId, unitId: units.id, depth: units.depth })
-    .from(roles)
-    .innerJoin(units, eq(units.id, roles.unitId))
-    .where(and(isNotNull(roles.unitId), withinAny(roots)))
-    .orderBy(roles.personId, units.id);
-  const home = new Map<number, { unitId: number; depth: number }>();
-  for (const row of held) {
-    const current = home.get(row.personId);
-    if (!current || row.depth > current.depth) home.set(row.personId, row);
-  }
+  const home = await homeUnits(db, roots);
   const personIds = [...home.keys()];
   const accounts = new Map<number, { platform: Platform; externalId: string; locale: string | null }>();
-  for (let i = 0; i < personIds.length; i += 5000) {
+  for (let i = 0; i < personIds.length; i += BATCH) {
     const rows = await db
       .select({
         personId: identities.personId,
@@ -101,11 +128,13 @@ export async function personTargets(
       })
       .from(identities)
       .innerJoin(people, eq(people.id, identities.personId))
-      .where(inArray(identities.personId, personIds.slice(i, i + 5000)))
+      .where(inArray(identities.personId, personIds.slice(i, i + BATCH)))
       .orderBy(identities.id);
     for (const row of rows) {
       const platform = row.platform as Platform;
-      if (!accounts.has(row.personId) && messenger.has(platform)) {
+      if (!messenger.has(platform)) continue;
+      const current = accounts.get(row.personId);
+      if (!current || richness(messenger, platform) > richness(messenger, current.platform)) {
         accounts.set(row.personId, { platform, externalId: row.externalId, locale: row.locale });
       }
     }
@@ -113,5 +142,36 @@ export async function personTargets(
   return personIds.flatMap((personId) => {
     const account = accounts.get(personId);
     return account ? [{ personId, unitId: home.get(personId)!.unitId, ...account }] : [];
+  });
+}
+
+/**
+ * "No groups → DMs": people reachable only on platforms without group chats (Zalo) and in none of
+ * the subtrees' bound groups get by DM what the groups get — the poll, reminders, results.
+ */
+export async function grouplessTargets(
+  db: DbOrTx,
+  messenger: MessengerRouter,
+  roots: readonly UnitScope[],
+): Promise<PersonTarget[]> {
+  const byPerson = new Map<number, { platform: Platform; externalId: string }>();
+  for (const root of roots) {
+    for (const account of await unitDmAudience(db, messenger, root)) {
+      if (!byPerson.has(account.personId)) byPerson.set(account.personId, account);
+    }
+  }
+  if (byPerson.size === 0) return [];
+  const home = await homeUnits(db, roots, [...byPerson.keys()]);
+  const locales = new Map(
+    (
+      await db
+        .select({ id: people.id, locale: people.locale })
+        .from(people)
+        .where(inArray(people.id, [...byPerson.keys()]))
+    ).map((row) => [row.id, row.locale]),
+  );
+  return [...byPerson.entries()].flatMap(([personId, account]) => {
+    const unit = home.get(personId);
+    return unit ? [{ personId, ...account, unitId: unit.unitId, locale: locales.get(personId) ?? null }] : [];
   });
 }

@@ -1,7 +1,6 @@
-import { and, asc, eq, inArray, lte, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, lte, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
 import {
-  identities,
   pollCommentInvites,
   pollComments,
   pollDeliveries,
@@ -9,12 +8,13 @@ import {
   polls,
   pollTallies,
   pollUnits,
-  units,
 } from '../../../db/schema';
 import type { Locale } from '../../config';
 import type { Deps } from '../deps';
+import { dmAccounts } from '../org/reach';
 import type { Platform } from '../types';
-import { groupMembers, groupTargets } from './audience';
+import { announcementTargets } from './announce';
+import { groupMembers } from './audience';
 import { deliverPending } from './deliver';
 import { answeredCount } from './participation';
 import { closedPollMessage } from './render';
@@ -91,20 +91,28 @@ async function sealBallotBox(tx: Tx, pollId: number): Promise<void> {
  * audience is counted again at closing, when everyone who answered has been seen.
  */
 async function recountGroupAudience(tx: Tx, poll: PollRow): Promise<PollRow> {
-  const groups = await tx
+  const sent = await tx
     .select({
       platform: pollDeliveries.platform,
       externalId: pollDeliveries.chatExternalId,
+      chatKind: pollDeliveries.chatKind,
       unitId: pollDeliveries.unitId,
     })
     .from(pollDeliveries)
     .where(and(eq(pollDeliveries.pollId, poll.id), eq(pollDeliveries.purpose, 'poll')));
-  const known = await groupMembers(
-    tx,
-    groups.flatMap((g) =>
-      g.unitId === null ? [] : [{ ...g, platform: g.platform as Platform, unitId: g.unitId }],
-    ),
+  const groups = sent.flatMap((d) =>
+    d.chatKind === 'group' && d.unitId !== null
+      ? [{ platform: d.platform as Platform, externalId: d.externalId, unitId: d.unitId }]
+      : [],
   );
+  const known = await groupMembers(tx, groups);
+  // People without a group were asked by DM: one each, at their unit.
+  let total = known.total;
+  for (const d of sent) {
+    if (d.chatKind !== 'dm' || d.unitId === null) continue;
+    known.perUnit.set(d.unitId, (known.perUnit.get(d.unitId) ?? 0) + 1);
+    total++;
+  }
   for (const [unitId, members] of known.perUnit) {
     await tx
       .update(pollUnits)
@@ -113,59 +121,24 @@ async function recountGroupAudience(tx: Tx, poll: PollRow): Promise<PollRow> {
   }
   const [updated] = await tx
     .update(polls)
-    .set({ audienceSize: known.total })
+    .set({ audienceSize: total })
     .where(eq(polls.id, poll.id))
     .returning();
   return updated!;
 }
 
 /**
- * Results go to every group the poll was posted in (for a --dm poll: the groups of the units asked,
- * never to individuals), each showing its own unit's part, and to the creator in full.
+ * Results go where announcements go (every group the poll was posted in, or for a --dm poll the
+ * groups of the units asked, and people without a group by DM), each showing its own unit's part,
+ * and to the creator in full.
  */
 async function queueResults(deps: Deps, tx: Tx, poll: PollRow): Promise<void> {
-  let groups: { platform: string; externalId: string; unitId: number | null }[];
-  if (poll.dm) {
-    const roots = await tx
-      .select({ id: units.id, path: units.path })
-      .from(units)
-      .where(inArray(units.id, poll.audience));
-    groups = await groupTargets(tx, deps.messenger, roots);
-  } else {
-    groups = (
-      await tx
-        .select({
-          platform: pollDeliveries.platform,
-          externalId: pollDeliveries.chatExternalId,
-          unitId: pollDeliveries.unitId,
-        })
-        .from(pollDeliveries)
-        .where(
-          and(
-            eq(pollDeliveries.pollId, poll.id),
-            eq(pollDeliveries.purpose, 'poll'),
-            eq(pollDeliveries.status, 'sent'),
-          ),
-        )
-        .orderBy(asc(pollDeliveries.id))
-    ).filter((row) => row.unitId !== null);
-  }
-  const rows: (typeof pollDeliveries.$inferInsert)[] = groups.map((group) => ({
-    pollId: poll.id,
-    purpose: 'result',
-    platform: group.platform,
-    chatExternalId: group.externalId,
-    chatKind: 'group',
-    unitId: group.unitId,
-    locale: deps.config.locale,
-  }));
+  const rows: (typeof pollDeliveries.$inferInsert)[] = (await announcementTargets(deps, tx, poll)).map(
+    (target) => ({ ...target, pollId: poll.id, purpose: 'result' }),
+  );
   if (poll.creatorPersonId !== null) {
-    const [account] = await tx
-      .select({ platform: identities.platform, externalId: identities.externalId })
-      .from(identities)
-      .where(eq(identities.personId, poll.creatorPersonId))
-      .orderBy(identities.id);
-    if (account && deps.messenger.has(account.platform as Platform)) {
+    const [account] = await dmAccounts(tx, deps.messenger, poll.creatorPersonId);
+    if (account) {
       rows.push({
         pollId: poll.id,
         purpose: 'result',

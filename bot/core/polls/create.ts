@@ -4,7 +4,7 @@ import { pollDeliveries, polls, pollTallies, pollUnits } from '../../../db/schem
 import type { Locale } from '../../config';
 import type { Deps } from '../deps';
 import type { UnitRow } from '../org/units';
-import { groupMembers, groupTargets, personTargets } from './audience';
+import { grouplessTargets, groupMembers, groupTargets, type PersonTarget, personTargets } from './audience';
 import { type PollKind, type PollRow, REMINDER_BEFORE_MS } from './types';
 
 export interface PollDraft {
@@ -44,20 +44,13 @@ export async function createPoll(deps: Deps, tx: Tx, draft: PollDraft, now: Date
     if (people.length === 0) return { ok: false, reason: 'no_people' };
     for (const person of people) {
       members.set(person.unitId, (members.get(person.unitId) ?? 0) + 1);
-      deliveries.push({
-        pollId: 0,
-        purpose: 'poll',
-        platform: person.platform,
-        chatExternalId: person.externalId,
-        chatKind: 'dm',
-        unitId: person.unitId,
-        locale: person.locale === 'en' || person.locale === 'vi' ? person.locale : deps.config.locale,
-      });
+      deliveries.push(personDelivery(person, deps.config.locale));
     }
     audienceSize = people.length;
   } else {
     const groups = await groupTargets(tx, deps.messenger, draft.audience);
-    if (groups.length === 0) return { ok: false, reason: 'no_chats' };
+    const groupless = await grouplessTargets(tx, deps.messenger, draft.audience);
+    if (groups.length === 0 && groupless.length === 0) return { ok: false, reason: 'no_chats' };
     const known = await groupMembers(tx, groups);
     for (const [unitId, count] of known.perUnit) members.set(unitId, count);
     for (const group of groups) {
@@ -71,7 +64,12 @@ export async function createPoll(deps: Deps, tx: Tx, draft: PollDraft, now: Date
         locale: deps.config.locale,
       });
     }
-    audienceSize = known.total;
+    // "No groups → DMs": people only on a platform without groups get the group poll privately.
+    for (const person of groupless) {
+      members.set(person.unitId, (members.get(person.unitId) ?? 0) + 1);
+      deliveries.push(personDelivery(person, deps.config.locale));
+    }
+    audienceSize = known.total + groupless.length;
   }
 
   const open = draft.closesAt.getTime() - now.getTime();
@@ -119,4 +117,16 @@ export async function createPoll(deps: Deps, tx: Tx, draft: PollDraft, now: Date
   }
   deps.logger.info({ poll: poll.id, dm: draft.dm, targets: deliveries.length }, 'poll created');
   return { ok: true, poll, targets: deliveries.length };
+}
+
+function personDelivery(person: PersonTarget, fallback: Locale): typeof pollDeliveries.$inferInsert {
+  return {
+    pollId: 0,
+    purpose: 'poll',
+    platform: person.platform,
+    chatExternalId: person.externalId,
+    chatKind: 'dm',
+    unitId: person.unitId,
+    locale: person.locale === 'en' || person.locale === 'vi' ? person.locale : fallback,
+  };
 }

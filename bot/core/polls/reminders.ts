@@ -1,12 +1,12 @@
 import { and, eq, inArray, lte } from 'drizzle-orm';
-import { pollDeliveries, polls, units } from '../../../db/schema';
+import { pollDeliveries, polls } from '../../../db/schema';
 import type { Deps } from '../deps';
-import { groupTargets } from './audience';
+import { announcementTargets } from './announce';
 import { deliverPending } from './deliver';
 
 /**
- * Reminds the groups that a poll closes soon (a scheduler job). Reminders go to groups only — for a
- * --dm poll, the groups of the units asked — never to "the people who have not answered".
+ * Reminds the groups that a poll closes soon (a scheduler job). Reminders go to groups (and to the
+ * people who have none, by DM) — never to "the people who have not answered".
  */
 export async function sendDueReminders(deps: Deps, now: Date): Promise<number> {
   const reminded = await deps.db.transaction(async (tx) => {
@@ -18,40 +18,11 @@ export async function sendDueReminders(deps: Deps, now: Date): Promise<number> {
       .for('no key update', { skipLocked: true });
     const claimed = await tx.update(polls).set({ remindAt: null }).where(inArray(polls.id, due)).returning();
     for (const poll of claimed) {
-      const roots = await tx
-        .select({ id: units.id, path: units.path })
-        .from(units)
-        .where(inArray(units.id, poll.audience));
-      const groups = poll.dm
-        ? await groupTargets(tx, deps.messenger, roots)
-        : await tx
-            .select({
-              platform: pollDeliveries.platform,
-              externalId: pollDeliveries.chatExternalId,
-              unitId: pollDeliveries.unitId,
-            })
-            .from(pollDeliveries)
-            .where(
-              and(
-                eq(pollDeliveries.pollId, poll.id),
-                eq(pollDeliveries.purpose, 'poll'),
-                eq(pollDeliveries.status, 'sent'),
-              ),
-            );
-      if (groups.length === 0) continue;
+      const targets = await announcementTargets(deps, tx, poll);
+      if (targets.length === 0) continue;
       await tx
         .insert(pollDeliveries)
-        .values(
-          groups.map((group) => ({
-            pollId: poll.id,
-            purpose: 'reminder' as const,
-            platform: group.platform,
-            chatExternalId: group.externalId,
-            chatKind: 'group' as const,
-            unitId: group.unitId,
-            locale: deps.config.locale,
-          })),
-        )
+        .values(targets.map((target) => ({ ...target, pollId: poll.id, purpose: 'reminder' as const })))
         .onConflictDoNothing();
     }
     return claimed;
