@@ -2,9 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closeDuePolls } from '../../bot/core/polls/close';
 import { refreshParticipation } from '../../bot/core/polls/participation';
 import { sendDueReminders } from '../../bot/core/polls/reminders';
-import { pollParticipation, polls, pollTallies } from '../../db/schema';
+import { identities, people, pollParticipation, polls, pollTallies, roles } from '../../db/schema';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { command, createHarness, dm, type Harness, message } from '../helpers/harness';
+import { RecordingMessenger } from '../helpers/recording-messenger';
 import { auditResults, buttonData, pollsWorld, tap, worker } from './helpers';
 
 let database: TestDatabase;
@@ -210,5 +211,42 @@ describe('reminders and closing', () => {
     expect(texts('1').at(-1) ?? texts('2').at(-1)).toContain('Kết quả khảo sát #1');
     expect(harness.messenger.edits.map((e) => e.message.buttons)).toEqual([[], []]);
     expect(await closeDuePolls(harness.deps, harness.clock.now())).toBe(0);
+  });
+});
+
+describe('people without groups', () => {
+  it('get a group poll, its reminder and its results by DM on a platform without groups', async () => {
+    const zalo = new RecordingMessenger('zalo', {
+      buttons: false,
+      groups: false,
+      edit: false,
+      ephemeral: false,
+      maxTextLength: 2000,
+    });
+    harness.deps.messenger.register(zalo);
+    const [person] = await database.db.insert(people).values({ displayName: 'Thợ Zalo' }).returning();
+    await database.db
+      .insert(identities)
+      .values({ personId: person!.id, platform: 'zalo', externalId: 'z-77' });
+    await database.db
+      .insert(roles)
+      .values({ personId: person!.id, unitId: world.org.ids.CB2, role: 'worker', source: 'scenario' });
+
+    await harness.handle(command(world.groups.CB2, world.leaderCb2, '/pulse Ổn không? --closes 24h'));
+    expect(zalo.sent.map((s) => [s.chat.externalId, s.chat.kind])).toEqual([['z-77', 'dm']]);
+    expect(zalo.sent[0]!.message.text).toContain('Ổn không?');
+    const from = { platform: 'zalo' as const, externalId: 'z-77', displayName: 'Thợ Zalo' };
+    await harness.handle(tap({ platform: 'zalo', externalId: 'z-77', kind: 'dm' }, from, 'pa:1:4'));
+    expect(zalo.answers.at(-1)!.text).toContain('Đã ghi nhận');
+    const [tally] = await database.db.select().from(pollTallies);
+    expect(tally).toMatchObject({ unitId: world.org.ids.CB2, counts: [0, 0, 0, 0, 1] });
+
+    harness.clock.advance(21 * HOUR);
+    await sendDueReminders(harness.deps, harness.clock.now());
+    expect(zalo.texts('z-77').at(-1)).toContain('Còn 3 giờ');
+    harness.clock.advance(4 * HOUR);
+    await closeDuePolls(harness.deps, harness.clock.now());
+    expect(zalo.texts('z-77').at(-1)).toContain('Kết quả khảo sát #1');
+    expect(texts('-cb2').at(-1)).toContain('Kết quả khảo sát #1');
   });
 });
