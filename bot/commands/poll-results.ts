@@ -1,6 +1,7 @@
 import { desc, eq, gte, or } from 'drizzle-orm';
 import { polls, pollUnits } from '../../db/schema';
 import { can } from '../core/org/roles';
+import { findUnitById } from '../core/org/units';
 import { type PollAccess, pollAccess, unitScopes } from '../core/polls/access';
 import { closePollNow } from '../core/polls/close';
 import { answeredCount } from '../core/polls/participation';
@@ -56,7 +57,9 @@ export const resultsCommand = defineCommand<{ id: number }>({
     const inGroup = ctx.event.chat.kind === 'group';
     const results = await loadResults(ctx.deps.db, id);
     // In a group everyone reads along: only the group's own part, and never the comments.
-    const groupCells = inGroup ? cellsUnder(results, ctx.chat?.unitId ?? null) : undefined;
+    const groupUnit =
+      inGroup && ctx.chat?.unitId ? await findUnitById(ctx.deps.db, ctx.chat.unitId) : undefined;
+    const groupCells = inGroup ? cellsUnder(results, groupUnit?.path) : undefined;
     const visible = groupCells
       ? new Set([...access.visible].filter((unitId) => groupCells.has(unitId)))
       : access.visible;
@@ -71,11 +74,10 @@ export const resultsCommand = defineCommand<{ id: number }>({
   },
 });
 
-/** The cells inside the subtree of `unitId` (when it is one of the poll's cells). */
-function cellsUnder(results: Results | undefined, unitId: number | null): Set<number> {
-  const root = results?.cells.find((cell) => cell.unit.id === unitId)?.unit.path;
-  if (!results || !root) return new Set();
-  return new Set(results.cells.filter((cell) => cell.unit.path.startsWith(root)).map((cell) => cell.unit.id));
+/** The cells inside the subtree of the unit at `path` (none for an unbound group). */
+function cellsUnder(results: Results | undefined, path: string | undefined): Set<number> {
+  if (!results || !path) return new Set();
+  return new Set(results.cells.filter((cell) => cell.unit.path.startsWith(path)).map((cell) => cell.unit.id));
 }
 
 /** /polls: open polls and those closed in the last 30 days that the caller may see. */

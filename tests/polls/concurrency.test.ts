@@ -92,8 +92,7 @@ describe('concurrent answers', () => {
       const later = renderResults(await loadResults(database.db, 1), {
         locale: 'vi',
         timeZone: harness.config.timezone,
-        visibleUnits: 'subtree',
-        chatUnitId: world.org.ids.CB1,
+        visibleUnits: { under: `/${world.org.ids.CTY}/${world.org.ids.CB1}/` },
         comments: false,
       });
       expect(later).toBe(atClose);

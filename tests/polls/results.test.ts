@@ -99,6 +99,33 @@ describe('results and thresholds', () => {
   });
 });
 
+describe('results of a --dm poll', () => {
+  it('go to the groups of the units asked, each showing the cells under its unit', async () => {
+    const cty = {
+      platform: 'telegram' as const,
+      externalId: '-cty',
+      kind: 'group' as const,
+      title: 'Công ty',
+    };
+    await harness.handle(command(cty, world.admin, '/link CTY'));
+    for (let n = 1; n <= 12; n++) {
+      await harness.handle(message(n <= 6 ? world.groups.CB1 : world.groups.CB2, worker(n), 'có mặt'));
+    }
+    await harness.handle(command(dm(1), world.admin, '/pulse Ổn không? --units CTY --dm'));
+    for (let n = 1; n <= 12; n++) await harness.handle(tap(dm(100 + n), worker(n), `pa:1:${n % 5}`));
+    harness.messenger.clear();
+    await close();
+    const inCompanyGroup = texts('-cty').at(-1)!;
+    expect(inCompanyGroup).toContain('Toàn bộ: 12 câu trả lời');
+    expect(inCompanyGroup).toContain('Chi bộ 1 (CB1): 6 câu trả lời');
+    expect(inCompanyGroup).toContain('Chi bộ 2 (CB2): 6 câu trả lời');
+    expect(texts('-cb2').at(-1)).not.toContain('Chi bộ 1');
+    expect(harness.messenger.sent.filter((s) => s.chat.kind === 'dm').map((s) => s.chat.externalId)).toEqual([
+      '1',
+    ]);
+  });
+});
+
 describe('comments', () => {
   it('takes one comment per person after answering, shows them only past the free-text threshold', async () => {
     const seen: TextSignal[] = [];

@@ -3,6 +3,7 @@ import { pollDeliveries, polls } from '../../../db/schema';
 import type { Locale } from '../../config';
 import type { Deps } from '../deps';
 import { DeliveryError } from '../errors';
+import { findUnitById } from '../org/units';
 import type { OutgoingMessage } from '../types';
 import { answeredCount } from './participation';
 import { pollMessage, reminderMessage } from './render';
@@ -90,12 +91,13 @@ class MessageContext {
     const timeZone = this.deps.config.timezone;
     if (row.purpose === 'result') {
       const results = await this.resultsOf(poll.id);
+      // A group (or a person without one) sees its own unit's part; the creator sees everything.
+      const unit = row.unitId === null ? undefined : await findUnitById(this.deps.db, row.unitId);
       return {
         text: renderResults(results, {
           locale,
           timeZone,
-          visibleUnits: row.unitId === null ? 'all' : 'subtree',
-          chatUnitId: row.unitId,
+          visibleUnits: row.unitId === null ? 'all' : { under: unit?.path ?? '-' },
           comments: false,
         }),
       };

@@ -129,9 +129,8 @@ async function loadTrend(db: DbOrTx, poll: PollRow): Promise<TrendPoint[]> {
 export interface RenderOptions {
   locale: Locale;
   timeZone: string;
-  /** 'all': every cell; 'subtree': cells inside `chatUnitId`'s subtree; a set: those units. */
-  visibleUnits: 'all' | 'subtree' | ReadonlySet<number>;
-  chatUnitId?: number | null;
+  /** 'all': every cell; `{ under }`: the cells inside that unit path's subtree; a set: those units. */
+  visibleUnits: 'all' | { under: string } | ReadonlySet<number>;
   /** Include the comments (for leaders and admins in a DM, never in group chats). */
   comments: boolean;
 }
@@ -231,11 +230,8 @@ export function renderResults(results: Results | undefined, options: RenderOptio
 function visibleCells(results: Results, options: RenderOptions): ResultCell[] {
   const { visibleUnits } = options;
   if (visibleUnits === 'all') return results.cells;
-  if (visibleUnits === 'subtree') {
-    const chatCell = results.cells.find((cell) => cell.unit.id === options.chatUnitId);
-    const root = chatCell?.unit.path;
-    return root ? results.cells.filter((cell) => cell.unit.path.startsWith(root)) : [];
-  }
+  if ('under' in visibleUnits)
+    return results.cells.filter((cell) => cell.unit.path.startsWith(visibleUnits.under));
   return results.cells.filter((cell) => visibleUnits.has(cell.unit.id));
 }
 
