@@ -60,6 +60,8 @@ export async function deliverPending(
     const poll = pollRows.get(row.pollId);
     try {
       if (!poll) throw new DeliveryError('poll deleted', true);
+      // A poll that closed before its turn came (a large --dm poll) is not sent with live buttons.
+      if (row.purpose !== 'result' && poll.status !== 'open') throw new DeliveryError('poll closed', true);
       const message = await context.messageFor(poll, row);
       const ref = await deps.messenger.send(deliveryChat(row), message);
       await db
