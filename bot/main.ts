@@ -25,7 +25,9 @@ async function main(): Promise<void> {
   const app = await startPulse({ config, database, clock: systemClock, logger });
   const address = `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${app.port}`;
   if (!config.telegram && !config.sandbox.enabled) {
-    console.log(`No platform configured: set TELEGRAM_BOT_TOKEN (see .env.example). Health: ${address}/healthz`);
+    console.log(
+      `No platform configured: set TELEGRAM_BOT_TOKEN (see .env.example). Health: ${address}/healthz`,
+    );
   }
 
   let stopping = false;
