@@ -34,6 +34,8 @@ export type Button = { label: string; data: string } | { label: string; startPay
 
 export interface OutgoingMessage {
   text: string;
+  /** 'markup': `text` uses Pulse's tiny markup (core/markup.ts), rendered by each platform. Default plain. */
+  format?: 'plain' | 'markup';
   /** Rows of buttons. Platforms without buttons render numbered choices instead. */
   buttons?: Button[][];
 }
