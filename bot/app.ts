@@ -6,9 +6,10 @@ import { createEventHandler } from './commands/handle-event';
 import type { Config } from './config';
 import { pruneProcessedUpdates } from './core/dedup';
 import type { Deps } from './core/deps';
+import { directiveJobs } from './core/directives';
 import { MessengerRouter } from './core/messenger-router';
-import { TextSignals } from './core/text-signals';
 import { ensureBootstrapAdmins } from './core/org/bootstrap';
+import { TextSignals } from './core/text-signals';
 import type { Clock } from './core/types';
 import { close, createHttpServer, listen } from './http/server';
 import { createMetrics } from './metrics';
@@ -52,13 +53,20 @@ export async function startPulse(options: {
     },
   });
 
+  for (const job of directiveJobs(deps)) scheduler.add(job);
+
   const platforms: PlatformAdapter[] = [];
   if (config.telegram) {
     const telegram = createTelegramPlatform({ config: config.telegram, handle, logger });
     platforms.push(telegram);
     const menusSent = new Map<string, string>();
-    const syncMenus = () => syncCommandMenus(telegram.bot.api, database.db, commands, config.locale, menusSent);
-    scheduler.add({ name: 'telegram-command-menus', cron: '*/10 * * * *', run: async () => void (await syncMenus()) });
+    const syncMenus = () =>
+      syncCommandMenus(telegram.bot.api, database.db, commands, config.locale, menusSent);
+    scheduler.add({
+      name: 'telegram-command-menus',
+      cron: '*/10 * * * *',
+      run: async () => void (await syncMenus()),
+    });
   }
   for (const platform of platforms) messenger.register(platform.messenger);
 

@@ -1,3 +1,5 @@
+import { directiveAckButton } from './directive-ack';
+import { cancelCommand, directivesCommand, previewCommand, pushCommand, reachCommand } from './directives';
 import { CommandRegistry } from './dispatch';
 import { helpCommand } from './help';
 import { langCommand } from './lang';
@@ -18,10 +20,15 @@ export function createCommandRegistry(): CommandRegistry {
     linkCommand,
     unlinkCommand,
     roleCommand,
+    directivesCommand,
+    pushCommand,
+    previewCommand,
+    cancelCommand,
+    reachCommand,
   );
   return new CommandRegistry(commands);
 }
 
 export function createButtonHandlers(): ButtonHandler[] {
-  return [];
+  return [directiveAckButton];
 }

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Job } from '../../scheduler';
+import type { Deps } from '../deps';
+import { refreshStaleAckCounts } from './acks';
+import { type DeliveryStats, deliverDue } from './delivery';
+import { SendLimiter } from './limiter';
+import { MATERIALISE_BATCH, materialiseDue, materialiseReminders } from './materialise';
+
+/** How often each process looks for due work; the database decides what is due. */
+export const DIRECTIVES_TICK = '*/5 * * * * *';
+
+export type DirectiveTick = (now: Date) => Promise<DeliveryStats>;
+
+/**
+ * One tick of directive campaigns: due occurrences and reminders become ledger rows, then the
+ * ledger is sent, then acknowledgement counts that fell behind are rewritten. Ticks of one process
+ * never overlap (a tick during a long fan-out joins the one running).
+ */
+export function createDirectiveTick(deps: Deps, worker = defaultWorkerId()): DirectiveTick {
+  const { directives: settings, timezone } = deps.config;
+  const limiter = new SendLimiter(settings.rates);
+  let running: Promise<DeliveryStats> | undefined;
+
+  async function tick(now: Date): Promise<DeliveryStats> {
+    const options = { now, graceMs: settings.graceMs, timezone, platforms: deps.messenger.platforms() };
+    while ((await materialiseDue(deps.db, options)) === MATERIALISE_BATCH) {}
+    while ((await materialiseReminders(deps.db, options)) === MATERIALISE_BATCH) {}
+    const stats = await deliverDue(deps, { worker, limiter, leaseMs: settings.leaseMs });
+    await refreshStaleAckCounts(deps);
+    return stats;
+  }
+
+  return (now) => {
+    running ??= tick(now).finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+}
+
+export function directiveJobs(deps: Deps): Job[] {
+  const tick = createDirectiveTick(deps);
+  return [{ name: 'directives', cron: DIRECTIVES_TICK, run: async (now) => void (await tick(now)) }];
+}
+
+function defaultWorkerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
