@@ -36,7 +36,9 @@ const BACKOFF_MAX_MS = 10 * 60_000;
  */
 export async function deliverDue(deps: Deps, options: DeliveryOptions): Promise<DeliveryStats> {
   const stats: DeliveryStats = { sent: 0, failed: 0, retrying: 0 };
-  const batchSize = Math.max(10, Math.min(200, Math.round(deps.config.directives.rates.global.count * 4)));
+  // About one second of sending per claim: processes interleave, and few rows wait under one lease.
+  const { global } = deps.config.directives.rates;
+  const batchSize = Math.max(10, Math.min(200, Math.round((global.count * 1000) / global.perMs)));
   const heartbeat = setInterval(
     () => void renewLeases(deps, options.worker),
     Math.max(options.leaseMs / 3, 50),
@@ -178,9 +180,7 @@ async function sendOne(
   }
 }
 
+/** `claimed_by` stays on the row: who made the last attempt. */
 function mark(deps: Deps, id: number, values: Partial<typeof directiveDeliveries.$inferInsert>) {
-  return deps.db
-    .update(directiveDeliveries)
-    .set({ ...values, claimedBy: null })
-    .where(eq(directiveDeliveries.id, id));
+  return deps.db.update(directiveDeliveries).set(values).where(eq(directiveDeliveries.id, id));
 }
