@@ -15,12 +15,12 @@ export type DirectiveTick = (now: Date) => Promise<DeliveryStats>;
 /**
  * One tick of directive campaigns: due occurrences and reminders become ledger rows, then the
  * ledger is sent, then acknowledgement counts that fell behind are rewritten. Ticks of one process
- * never overlap (a tick during a long fan-out joins the one running).
+ * never overlap: a tick asked for during a long fan-out runs after it.
  */
 export function createDirectiveTick(deps: Deps, worker = defaultWorkerId()): DirectiveTick {
   const { directives: settings, timezone } = deps.config;
   const limiter = new SendLimiter(settings.rates);
-  let running: Promise<DeliveryStats> | undefined;
+  let last: Promise<unknown> = Promise.resolve();
 
   async function tick(now: Date): Promise<DeliveryStats> {
     const options = { now, graceMs: settings.graceMs, timezone, platforms: deps.messenger.platforms() };
@@ -32,10 +32,9 @@ export function createDirectiveTick(deps: Deps, worker = defaultWorkerId()): Dir
   }
 
   return (now) => {
-    running ??= tick(now).finally(() => {
-      running = undefined;
-    });
-    return running;
+    const next = last.then(() => tick(now));
+    last = next.catch(() => {});
+    return next;
   };
 }
 
