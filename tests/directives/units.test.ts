@@ -65,8 +65,9 @@ describe('SendLimiter', () => {
       },
     );
     for (const chat of ['a', 'b', 'c', 'd', 'a', 'a']) {
-      await limiter.acquire(chat, true);
+      const done = await limiter.acquire(chat, true);
       sent.push([chat, now]);
+      done();
     }
     expect(sent).toEqual([
       ['a', 0],

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import { chats, directiveDeliveries, directives } from '../../../db/schema';
 import type { Deps } from '../deps';
 import { DeliveryError } from '../errors';
-import type { ChatRef, Platform } from '../types';
+import type { ChatRef, OutgoingMessage, Platform } from '../types';
 import type { SendLimiter } from './limiter';
 import { directiveMessage } from './message';
 
@@ -141,11 +141,10 @@ async function sendOne(
   message: ReturnType<typeof directiveMessage>,
   stats: DeliveryStats,
 ) {
-  await options.limiter.acquire(`${chat.platform}:${chat.externalId}`, true);
   try {
     if (!deps.messenger.has(chat.platform))
       throw new DeliveryError(`no messenger for ${chat.platform}`, true);
-    const sent = await deps.messenger.send(chat, message);
+    const sent = await sendPaced(deps, options.limiter, chat, message);
     await mark(deps, row.id, {
       status: 'sent',
       sentAt: deps.clock.now(),
@@ -181,6 +180,26 @@ async function sendOne(
 }
 
 /** `claimed_by` stays on the row: who made the last attempt. */
+/** Short rate limits are waited out here, pausing every send of this process, then retried in line. */
+const INLINE_RETRY_MAX_SECONDS = 30;
+const INLINE_RETRIES = 3;
+
+async function sendPaced(deps: Deps, limiter: SendLimiter, chat: ChatRef, message: OutgoingMessage) {
+  for (let retry = 0; ; retry++) {
+    const done = await limiter.acquire(`${chat.platform}:${chat.externalId}`, true);
+    try {
+      return await deps.messenger.send(chat, { ...message, bulk: true });
+    } catch (error) {
+      const seconds =
+        error instanceof DeliveryError && !error.permanent ? error.retryAfterSeconds : undefined;
+      if (seconds === undefined || seconds > INLINE_RETRY_MAX_SECONDS || retry >= INLINE_RETRIES) throw error;
+      limiter.pause(seconds * 1000);
+    } finally {
+      done();
+    }
+  }
+}
+
 function mark(deps: Deps, id: number, values: Partial<typeof directiveDeliveries.$inferInsert>) {
   return deps.db.update(directiveDeliveries).set(values).where(eq(directiveDeliveries.id, id));
 }

@@ -10,24 +10,34 @@ const realTime: LimiterTime = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-/** A few milliseconds of slack so requests landing at the server a little early still fit its window. */
+/** Slack for clock granularity between this process and the platform. */
 const SLACK_MS = 5;
 
-/** Timestamps of recent sends in one sliding window; `wait()` is how long until one more fits. */
+/**
+ * Recent sends in one sliding window. A send counts from the moment it is granted and is dated
+ * when it completes: the platform saw it arrive before that, so once our window has moved past
+ * it, the platform's has too, whatever the network latency.
+ */
 class Window {
-  private readonly times: number[] = [];
+  private readonly sends: { at: number }[] = [];
   constructor(private readonly rate: SendRate) {}
 
   wait(now: number): number {
     const windowMs = this.rate.perMs + SLACK_MS;
-    while (this.times.length > 0 && now - this.times[0]! >= windowMs) this.times.shift();
-    return this.times.length < this.rate.count ? 0 : this.times[0]! + windowMs - now;
+    for (let i = this.sends.length - 1; i >= 0; i--)
+      if (now - this.sends[i]!.at >= windowMs) this.sends.splice(i, 1);
+    if (this.sends.length < this.rate.count) return 0;
+    const oldest = Math.min(...this.sends.map((send) => send.at));
+    // Every counted send is still in flight: check again soon.
+    return Number.isFinite(oldest) ? oldest + windowMs - now : 10;
   }
-  record(now: number): void {
-    this.times.push(now);
+  start(): { at: number } {
+    const send = { at: Number.POSITIVE_INFINITY };
+    this.sends.push(send);
+    return send;
   }
   get empty(): boolean {
-    return this.times.length === 0;
+    return this.sends.length === 0;
   }
 }
 
@@ -39,6 +49,7 @@ class Window {
 export class SendLimiter {
   private readonly global: Window;
   private readonly perChat = new Map<string, { chat: Window; group?: Window }>();
+  private pausedUntil = 0;
 
   constructor(
     private readonly rates: { global: SendRate; chat: SendRate; group: SendRate },
@@ -47,19 +58,29 @@ export class SendLimiter {
     this.global = new Window(rates.global);
   }
 
-  /** Resolves when one more message to `chatKey` is within every limit, and counts it. */
-  async acquire(chatKey: string, isGroup: boolean): Promise<void> {
+  /**
+   * Resolves when one more message to `chatKey` is within every limit, and counts it; call the
+   * returned function when the send has completed (successfully or not).
+   */
+  async acquire(chatKey: string, isGroup: boolean): Promise<() => void> {
     for (;;) {
       const now = this.time.now();
-      const windows = this.windowsOf(chatKey, isGroup);
-      const wait = Math.max(this.global.wait(now), ...windows.map((w) => w.wait(now)));
+      const windows = [this.global, ...this.windowsOf(chatKey, isGroup)];
+      const wait = Math.max(this.pausedUntil - now, ...windows.map((w) => w.wait(now)));
       if (wait <= 0) {
-        this.global.record(now);
-        for (const window of windows) window.record(now);
-        return;
+        const sends = windows.map((window) => window.start());
+        return () => {
+          const done = this.time.now();
+          for (const send of sends) send.at = done;
+        };
       }
       await this.time.sleep(wait);
     }
+  }
+
+  /** The platform said "too many requests, retry after": nothing is sent until then. */
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.time.now() + ms);
   }
 
   private windowsOf(chatKey: string, isGroup: boolean): Window[] {

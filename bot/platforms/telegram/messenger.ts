@@ -28,19 +28,22 @@ export class TelegramMessenger implements Messenger {
     maxTextLength: MAX_TEXT,
   };
 
+  /** `bulkApi`: the same bot without auto-retry, for `bulk` messages (the caller retries them). */
   constructor(
     private readonly api: Api,
     private readonly botUsername: () => string,
+    private readonly bulkApi: Api = api,
   ) {}
 
   async send(chat: ChatRef, message: OutgoingMessage): Promise<SentRef> {
     const { text, parseMode } = render(message);
     const chunks = parseMode ? [text] : splitText(text, MAX_TEXT);
+    const api = message.bulk ? this.bulkApi : this.api;
     let last: SentRef | undefined;
     for (const [index, chunk] of chunks.entries()) {
       const isLast = index === chunks.length - 1;
       const sent = await this.call(() =>
-        this.api.sendMessage(chat.externalId, chunk, {
+        api.sendMessage(chat.externalId, chunk, {
           parse_mode: parseMode,
           link_preview_options: { is_disabled: true },
           reply_markup: isLast && message.buttons ? this.keyboard(message.buttons) : undefined,
