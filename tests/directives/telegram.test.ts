@@ -73,6 +73,16 @@ describe('directives on Telegram', () => {
     expect(fake.getMessage(CB1, post.message_id)!.text).not.toContain('Lan');
   });
 
+  it('waits out a 429 with retry_after inside the fan-out, pausing all sends, and loses nothing', async () => {
+    fake.failNext('sendMessage', { status: 429, retryAfter: 1 });
+    clock.set(NV1_AT);
+    const started = Date.now();
+    await app.scheduler.runAll(NV1_AT);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(fake.rejected429).toBe(1);
+    expect(fake.sent().map((m) => m.chat.id).sort((a, b) => a - b)).toEqual([-1002, -1001]);
+  });
+
   it('answers /reach to an admin in their DM', async () => {
     clock.set(NV1_AT);
     await app.scheduler.runAll(NV1_AT);
