@@ -80,7 +80,12 @@ describe('directives on Telegram', () => {
     await app.scheduler.runAll(NV1_AT);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(fake.rejected429).toBe(1);
-    expect(fake.sent().map((m) => m.chat.id).sort((a, b) => a - b)).toEqual([-1002, -1001]);
+    expect(
+      fake
+        .sent()
+        .map((m) => m.chat.id)
+        .sort((a, b) => a - b),
+    ).toEqual([-1002, -1001]);
   });
 
   it('answers /reach to an admin in their DM', async () => {
