@@ -12,7 +12,9 @@ import { ensureBootstrapAdmins } from './core/org/bootstrap';
 import { TextSignals } from './core/text-signals';
 import type { Clock } from './core/types';
 import { close, createHttpServer, listen } from './http/server';
-import { createMetrics } from './metrics';
+import { createMetrics, instrument } from './metrics';
+import { createSandboxPlatform } from './platforms/sandbox';
+import { seedDemoWhenEmpty } from './platforms/sandbox/demo';
 import { createTelegramPlatform } from './platforms/telegram';
 import { syncCommandMenus } from './platforms/telegram/menus';
 import type { PlatformAdapter } from './platforms/types';
@@ -42,8 +44,8 @@ export async function startPulse(options: {
   await ensureBootstrapAdmins(database.db, config.bootstrapAdmins);
 
   const commands = createCommandRegistry();
-  const handle = createEventHandler(deps, { commands, buttons: createButtonHandlers() });
   const metrics = createMetrics();
+  const handle = instrument(createEventHandler(deps, { commands, buttons: createButtonHandlers() }), metrics);
   const scheduler = new Scheduler({ clock, logger, timezone: config.timezone });
   scheduler.add({
     name: 'prune-processed-updates',
@@ -67,6 +69,12 @@ export async function startPulse(options: {
       cron: '*/10 * * * *',
       run: async () => void (await syncMenus()),
     });
+  }
+  if (config.sandbox.enabled) {
+    await seedDemoWhenEmpty(database.db, { clock, logger });
+    platforms.push(
+      createSandboxPlatform({ db: database.db, clock, logger, handle, host: config.sandbox.host }),
+    );
   }
   for (const platform of platforms) messenger.register(platform.messenger);
 

@@ -8,7 +8,7 @@ import {
   planScenario,
   type ScenarioPlan,
 } from '../bot/core/scenarios/index';
-import { type Database, openDatabase } from '../db/client';
+import { type Database, DatabaseLockedError, openDatabase } from '../db/client';
 import { formatErrors, loadScenarioFile, type ScenarioError } from './load';
 import { formatPath, walkUnits } from './schema';
 
@@ -87,7 +87,14 @@ export async function runScenarioCli(argv: readonly string[], io: CliIo): Promis
     fail(error.message);
     return 2;
   }
-  const database = await (io.openDatabase ?? openDatabase)(config.database);
+  let database: Database;
+  try {
+    database = await (io.openDatabase ?? openDatabase)(config.database);
+  } catch (error) {
+    if (!(error instanceof DatabaseLockedError)) throw error;
+    fail(error.message);
+    return 2;
+  }
   const now = nowOption ?? io.now?.() ?? new Date();
   const timezone = config.timezone;
   try {

@@ -2,6 +2,7 @@ import { type Api, GrammyError, HttpError } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import { DeliveryError } from '../../core/errors';
 import { markupToHtml, markupToPlain } from '../../core/markup';
+import { splitText } from '../../core/text';
 import type {
   Button,
   Capabilities,
@@ -120,17 +121,4 @@ function render(message: OutgoingMessage): { text: string; parseMode?: 'HTML' } 
   if (message.format !== 'markup') return { text: message.text };
   const html = markupToHtml(message.text);
   return html.length <= MAX_TEXT ? { text: html, parseMode: 'HTML' } : { text: markupToPlain(message.text) };
-}
-
-export function splitText(text: string, limit: number): string[] {
-  if (text.length <= limit) return [text];
-  const chunks: string[] = [];
-  let rest = text;
-  while (rest.length > limit) {
-    const cut = rest.lastIndexOf('\n', limit) > limit / 2 ? rest.lastIndexOf('\n', limit) : limit;
-    chunks.push(rest.slice(0, cut));
-    rest = rest.slice(cut).replace(/^\n/, '');
-  }
-  if (rest) chunks.push(rest);
-  return chunks;
 }
