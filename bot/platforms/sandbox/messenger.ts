@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../../db/client';
 import { DeliveryError } from '../../core/errors';
+import { markupToPlain } from '../../core/markup';
 import { splitText } from '../../core/text';
 import type {
   Capabilities,
@@ -39,7 +40,7 @@ export class SandboxMessenger implements Messenger {
   ) {}
 
   async send(chat: ChatRef, message: OutgoingMessage): Promise<SentRef> {
-    const chunks = splitText(message.text, MAX_TEXT);
+    const chunks = splitText(textOf(message), MAX_TEXT);
     let last: SentRef | undefined;
     for (const [index, text] of chunks.entries()) {
       const buttons = index === chunks.length - 1 ? message.buttons : undefined;
@@ -60,7 +61,7 @@ export class SandboxMessenger implements Messenger {
     const edited = await editMessage(
       this.db,
       { chat: chatKeyOf(ref.chat), id: Number(ref.messageId) },
-      { ...message, text: message.text.slice(0, MAX_TEXT) },
+      { ...message, text: textOf(message).slice(0, MAX_TEXT) },
       this.clock.now(),
     );
     if (!edited) throw new DeliveryError('message to edit not found', true);
@@ -75,7 +76,7 @@ export class SandboxMessenger implements Messenger {
     const stored = await insertMessage(this.db, {
       chat: chatKeyOf(chat),
       sender: BOT_SENDER,
-      text: message.text.slice(0, MAX_TEXT),
+      text: textOf(message).slice(0, MAX_TEXT),
       buttons: message.buttons,
       visibleTo: user.externalId,
       at: this.clock.now(),
@@ -97,4 +98,9 @@ export class SandboxMessenger implements Messenger {
     if (this.presses.size > MAX_OPEN_PRESSES) this.presses.delete(this.presses.keys().next().value!);
     return id;
   }
+}
+
+/** The web chat shows text as typed: markup is shown without its markers. */
+function textOf(message: OutgoingMessage): string {
+  return message.format === 'markup' ? markupToPlain(message.text) : message.text;
 }
