@@ -55,7 +55,8 @@ export async function startPulse(options: {
     },
   });
 
-  for (const job of directiveJobs(deps)) scheduler.add(job);
+  const stopDirectives = new AbortController();
+  for (const job of directiveJobs(deps, stopDirectives.signal)) scheduler.add(job);
 
   const platforms: PlatformAdapter[] = [];
   if (config.telegram) {
@@ -96,6 +97,7 @@ export async function startPulse(options: {
     platforms,
     async stop() {
       for (const platform of platforms) await platform.stop();
+      stopDirectives.abort();
       await scheduler.stop();
       await close(server);
     },

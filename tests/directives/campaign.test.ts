@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDirectiveTick } from '../../bot/core/directives';
+import { createDirectiveTick, deliverDue, materialiseDue, SendLimiter } from '../../bot/core/directives';
 import { DeliveryError } from '../../bot/core/errors';
 import type { ChatRef, InboundEvent, OutgoingMessage, SentRef } from '../../bot/core/types';
 import { auditLog, directiveAcks, directiveDeliveries, directives } from '../../db/schema';
@@ -20,7 +20,9 @@ const HOUR = 3_600_000;
 /** A recording messenger that can fail sends to chosen chats. */
 class FlakyMessenger extends RecordingMessenger {
   readonly failures = new Map<string, DeliveryError[]>();
+  afterSend?: () => void;
   override async send(chat: ChatRef, outgoing: OutgoingMessage): Promise<SentRef> {
+    this.afterSend?.();
     const failure = this.failures.get(chat.externalId)?.shift();
     if (failure) throw failure;
     return super.send(chat, outgoing);
@@ -271,5 +273,37 @@ describe('failures', () => {
       ['sent', 1],
       ['sent', 2],
     ]);
+  });
+});
+
+describe('graceful stop', () => {
+  it('hands rows claimed but not sent back to the ledger at once, not after the lease', async () => {
+    h.clock.set(NV1_AT);
+    const options = {
+      now: NV1_AT,
+      graceMs: 6 * HOUR,
+      timezone: 'Asia/Ho_Chi_Minh',
+      platforms: ['telegram' as const],
+    };
+    await materialiseDue(database.db, options);
+    const stop = new AbortController();
+    messenger.afterSend = () => stop.abort();
+    const limiter = new SendLimiter(h.config.directives.rates);
+    await deliverDue(h.deps, {
+      worker: 'w1',
+      limiter,
+      leaseMs: 120_000,
+      concurrency: 1,
+      signal: stop.signal,
+    });
+    expect(groupSends()).toHaveLength(1);
+    const rows = await database.db.select().from(directiveDeliveries).orderBy(directiveDeliveries.id);
+    expect(rows.map((r) => [r.status, r.attempts, r.claimedAt])).toEqual([
+      ['sent', 1, NV1_AT],
+      ['pending', 0, null],
+    ]);
+    messenger.afterSend = undefined;
+    await tick(NV1_AT);
+    expect(groupSends().map((s) => s.chat.externalId)).toEqual(['-1001', '-1002']);
   });
 });

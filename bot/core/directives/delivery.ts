@@ -15,6 +15,8 @@ export interface DeliveryOptions {
   concurrency?: number;
   /** Temporary failures are retried this many times, then the row is failed. */
   maxAttempts?: number;
+  /** Stops after the sends in flight; rows claimed but not sent go back to pending at once. */
+  signal?: AbortSignal;
 }
 
 export interface DeliveryStats {
@@ -45,7 +47,7 @@ export async function deliverDue(deps: Deps, options: DeliveryOptions): Promise<
   );
   heartbeat.unref();
   try {
-    for (;;) {
+    while (!options.signal?.aborted) {
       const batch = await claimBatch(deps, options, batchSize);
       if (batch.length === 0) break;
       await sendBatch(deps, options, batch, stats);
@@ -108,7 +110,8 @@ async function sendBatch(deps: Deps, options: DeliveryOptions, batch: DeliveryRo
 
   const queue = [...batch];
   const worker = async () => {
-    for (let row = queue.shift(); row; row = queue.shift()) {
+    while (queue.length > 0 && !options.signal?.aborted) {
+      const row = queue.shift()!;
       const directive = directivesById.get(row.directiveId)!;
       const chat = chatsById.get(row.chatId)!;
       if (directive.cancelledAt) {
@@ -131,6 +134,24 @@ async function sendBatch(deps: Deps, options: DeliveryOptions, batch: DeliveryRo
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, batch.length) }, worker));
+  if (queue.length > 0) await release(deps, options.worker, queue);
+}
+
+/** Claimed rows this process will not send (it is stopping): back to pending, the attempt not counted. */
+async function release(deps: Deps, worker: string, rows: DeliveryRow[]) {
+  await deps.db
+    .update(directiveDeliveries)
+    .set({ status: 'pending', attempts: sql`${directiveDeliveries.attempts} - 1`, claimedAt: null })
+    .where(
+      and(
+        inArray(
+          directiveDeliveries.id,
+          rows.map((row) => row.id),
+        ),
+        eq(directiveDeliveries.status, 'sending'),
+        eq(directiveDeliveries.claimedBy, worker),
+      ),
+    );
 }
 
 async function sendOne(

@@ -17,7 +17,11 @@ export type DirectiveTick = (now: Date) => Promise<DeliveryStats>;
  * ledger is sent, then acknowledgement counts that fell behind are rewritten. Ticks of one process
  * never overlap: a tick asked for during a long fan-out runs after it.
  */
-export function createDirectiveTick(deps: Deps, worker = defaultWorkerId()): DirectiveTick {
+export function createDirectiveTick(
+  deps: Deps,
+  worker = defaultWorkerId(),
+  signal?: AbortSignal,
+): DirectiveTick {
   const { directives: settings, timezone } = deps.config;
   const limiter = new SendLimiter(settings.rates);
   let last: Promise<unknown> = Promise.resolve();
@@ -26,7 +30,7 @@ export function createDirectiveTick(deps: Deps, worker = defaultWorkerId()): Dir
     const options = { now, graceMs: settings.graceMs, timezone, platforms: deps.messenger.platforms() };
     while ((await materialiseDue(deps.db, options)) === MATERIALISE_BATCH) {}
     while ((await materialiseReminders(deps.db, options)) === MATERIALISE_BATCH) {}
-    const stats = await deliverDue(deps, { worker, limiter, leaseMs: settings.leaseMs });
+    const stats = await deliverDue(deps, { worker, limiter, leaseMs: settings.leaseMs, signal });
     await refreshStaleAckCounts(deps);
     return stats;
   }
@@ -38,8 +42,9 @@ export function createDirectiveTick(deps: Deps, worker = defaultWorkerId()): Dir
   };
 }
 
-export function directiveJobs(deps: Deps): Job[] {
-  const tick = createDirectiveTick(deps);
+/** The scheduler jobs of directive campaigns; aborting `signal` ends a fan-out early (graceful stop). */
+export function directiveJobs(deps: Deps, signal?: AbortSignal): Job[] {
+  const tick = createDirectiveTick(deps, defaultWorkerId(), signal);
   return [{ name: 'directives', cron: DIRECTIVES_TICK, run: async (now) => void (await tick(now)) }];
 }
 
