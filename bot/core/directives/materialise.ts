@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import {
   chatMembers,
@@ -188,13 +188,7 @@ export async function ackRates(
       directiveAcks,
       and(eq(directiveAcks.personId, chatMembers.personId), eq(directiveAcks.directiveId, directiveId)),
     )
-    .where(
-      and(
-        inArray(chatMembers.chatId, [...chatIds]),
-        eq(chatMembers.active, true),
-        isNotNull(chatMembers.personId),
-      ),
-    )
+    .where(and(inArray(chatMembers.chatId, [...chatIds]), eq(chatMembers.active, true)))
     .groupBy(chatMembers.chatId);
   return new Map(rows.map((row) => [row.chatId, { members: Number(row.members), acked: Number(row.acked) }]));
 }
