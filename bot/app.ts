@@ -6,6 +6,7 @@ import { createEventHandler } from './commands/handle-event';
 import type { Config } from './config';
 import { pruneProcessedUpdates } from './core/dedup';
 import type { Deps } from './core/deps';
+import { directiveJobs } from './core/directives';
 import { MessengerRouter } from './core/messenger-router';
 import { numberedPromptsJob, withCapabilityFallbacks } from './core/numbered-replies';
 import { ensureBootstrapAdmins } from './core/org/bootstrap';
@@ -58,6 +59,8 @@ export async function startPulse(options: {
   });
 
   scheduler.add(numberedPromptsJob(database.db));
+  const stopDirectives = new AbortController();
+  for (const job of directiveJobs(deps, stopDirectives.signal)) scheduler.add(job);
 
   const platforms: PlatformAdapter[] = [];
   if (config.telegram) {
@@ -104,6 +107,7 @@ export async function startPulse(options: {
     platforms,
     async stop() {
       for (const platform of platforms) await platform.stop();
+      stopDirectives.abort();
       await scheduler.stop();
       await close(server);
     },

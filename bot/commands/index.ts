@@ -1,3 +1,5 @@
+import { directiveAckButton } from './directive-ack';
+import { cancelCommand, directivesCommand, previewCommand, pushCommand, reachCommand } from './directives';
 import { CommandRegistry } from './dispatch';
 import { helpCommand } from './help';
 import { langCommand } from './lang';
@@ -20,10 +22,15 @@ export function createCommandRegistry(): CommandRegistry {
     unlinkCommand,
     roleCommand,
     linkAccountCommand,
+    directivesCommand,
+    pushCommand,
+    previewCommand,
+    cancelCommand,
+    reachCommand,
   );
   return new CommandRegistry(commands);
 }
 
 export function createButtonHandlers(): ButtonHandler[] {
-  return [linkAccountButtons];
+  return [linkAccountButtons, directiveAckButton];
 }

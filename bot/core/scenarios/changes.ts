@@ -1,3 +1,4 @@
+import type { DirectiveChange, ScenarioProblem } from '../directives/plan';
 import type { Platform, Role } from '../types';
 
 export interface FromTo<T> {
@@ -25,7 +26,8 @@ export type ScenarioChange =
   | { kind: 'add_chat'; platform: Platform; externalId: string; title: string | null; unit: string }
   /** An existing chat gets its unit (`unit.from` null: it was not bound); `title` is set when the file gives one. */
   | { kind: 'bind_chat'; platform: Platform; externalId: string; title?: string; unit: FromTo<string | null> }
-  | { kind: 'retitle_chat'; platform: Platform; externalId: string; title: FromTo<string | null> };
+  | { kind: 'retitle_chat'; platform: Platform; externalId: string; title: FromTo<string | null> }
+  | DirectiveChange;
 
 export type ScenarioChangeKind = ScenarioChange['kind'];
 
@@ -38,4 +40,6 @@ export interface KeptUnit {
 export interface ScenarioPlan {
   changes: ScenarioChange[];
   kept: KeptUnit[];
+  /** Entries that cannot be applied as they stand (checked against the database and the clock); apply writes nothing then. */
+  problems: ScenarioProblem[];
 }
