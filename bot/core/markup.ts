@@ -39,19 +39,24 @@ function parseInline(line: string): Span[] {
   return spans;
 }
 
-const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** How one platform writes each kind of span; `escape` is applied to every piece of source text. */
+export interface MarkupStyle {
+  escape(text: string): string;
+  bold(text: string): string;
+  italic(text: string): string;
+  link(text: string, url: string): string;
+}
 
-/** Telegram's HTML parse mode; every character of the source is escaped. */
-export function markupToHtml(source: string): string {
+/** Renders the markup in a platform's style; bullets become "• ". */
+export function renderMarkup(source: string, style: MarkupStyle): string {
   return parseMarkup(source)
     .map(({ bullet, spans }) => {
       const body = spans
         .map((span) => {
-          const text = escapeHtml(span.text);
-          if (span.kind === 'bold') return `<b>${text}</b>`;
-          if (span.kind === 'italic') return `<i>${text}</i>`;
-          if (span.kind === 'link')
-            return `<a href="${escapeHtml(span.url).replace(/"/g, '&quot;')}">${text}</a>`;
+          const text = style.escape(span.text);
+          if (span.kind === 'bold') return style.bold(text);
+          if (span.kind === 'italic') return style.italic(text);
+          if (span.kind === 'link') return style.link(text, style.escape(span.url));
           return text;
         })
         .join('');
@@ -62,10 +67,15 @@ export function markupToHtml(source: string): string {
 
 /** For platforms without formatting: markers dropped, links as "text (url)". */
 export function markupToPlain(source: string): string {
-  return parseMarkup(source)
-    .map(({ bullet, spans }) => {
-      const body = spans.map((s) => (s.kind === 'link' ? `${s.text} (${s.url})` : s.text)).join('');
-      return bullet ? `• ${body}` : body;
-    })
-    .join('\n');
+  return renderMarkup(source, {
+    escape: (text) => text,
+    bold: (text) => text,
+    italic: (text) => text,
+    link: (text, url) => `${text} (${url})`,
+  });
+}
+
+/** The text a platform without formatting shows for a message. */
+export function plainTextOf(message: { text: string; format?: 'plain' | 'markup' }): string {
+  return message.format === 'markup' ? markupToPlain(message.text) : message.text;
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { SendLimiter } from '../../bot/core/directives/limiter';
 import type { Schedule } from '../../bot/core/directives/schedule';
 import { occurrencesBetween, parseLocalDateTime, toInstant } from '../../bot/core/directives/schedule';
-import { markupToHtml, markupToPlain } from '../../bot/core/markup';
+import { markupToPlain } from '../../bot/core/markup';
+import { markupToHtml } from '../../bot/platforms/telegram/markup';
 
 const TZ = 'Asia/Ho_Chi_Minh';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../../db/client';
 import { DeliveryError } from '../../core/errors';
-import { markupToPlain } from '../../core/markup';
+import { plainTextOf } from '../../core/markup';
 import { splitText } from '../../core/text';
 import type {
   Capabilities,
@@ -46,7 +46,7 @@ export class SandboxMessenger implements Messenger {
   ) {}
 
   async send(chat: ChatRef, message: OutgoingMessage): Promise<SentRef> {
-    const chunks = splitText(textOf(message), MAX_TEXT);
+    const chunks = splitText(plainTextOf(message), MAX_TEXT);
     let last: SentRef | undefined;
     for (const [index, text] of chunks.entries()) {
       const buttons = index === chunks.length - 1 ? message.buttons : undefined;
@@ -67,7 +67,7 @@ export class SandboxMessenger implements Messenger {
     const edited = await editMessage(
       this.db,
       { chat: chatKeyOf(ref.chat), id: Number(ref.messageId) },
-      { ...message, text: textOf(message).slice(0, MAX_TEXT) },
+      { ...message, text: plainTextOf(message).slice(0, MAX_TEXT) },
       this.clock.now(),
     );
     if (!edited) throw new DeliveryError('message to edit not found', true);
@@ -105,7 +105,7 @@ export class SandboxMessenger implements Messenger {
     const stored = await insertMessage(this.db, {
       chat: chatKeyOf(chat),
       sender: BOT_SENDER,
-      text: textOf(message).slice(0, MAX_TEXT),
+      text: plainTextOf(message).slice(0, MAX_TEXT),
       buttons: message.buttons,
       visibleTo: user.externalId,
       at: this.clock.now(),
@@ -134,9 +134,4 @@ function imageType(data: Uint8Array): string {
   if (data[0] === 0x89 && data[1] === 0x50 && data[2] === 0x4e && data[3] === 0x47) return 'image/png';
   if (data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'image/jpeg';
   return 'application/octet-stream';
-}
-
-/** The web chat shows text as typed: markup is shown without its markers. */
-function textOf(message: OutgoingMessage): string {
-  return message.format === 'markup' ? markupToPlain(message.text) : message.text;
 }

@@ -1,7 +1,7 @@
 import { type Api, GrammyError, HttpError, InputFile } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import { DeliveryError } from '../../core/errors';
-import { markupToHtml, markupToPlain } from '../../core/markup';
+import { markupToPlain } from '../../core/markup';
 import { splitText } from '../../core/text';
 import type {
   Button,
@@ -14,6 +14,7 @@ import type {
   SentRef,
   UserRef,
 } from '../../core/types';
+import { markupToHtml } from './markup';
 
 const MAX_TEXT = 4096;
 const MAX_CAPTION = 1024;
