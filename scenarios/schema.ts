@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { MAX_THRESHOLD, MIN_ANSWERS, MIN_COMMENTS, MIN_THRESHOLD } from '../bot/core/anonymity';
-import { MAX_OPTION_LENGTH, MAX_OPTIONS, MAX_QUESTION_LENGTH, MIN_OPTIONS } from '../bot/core/polls/types';
-import { parseDuration } from '../bot/core/time';
 import { PLATFORMS, type Platform, ROLES } from '../bot/core/types';
-import { isSimpleCron } from '../bot/scheduler/cron';
+import { directiveSchema } from './directives';
+import { pollSeriesSchema } from './polls';
 
 /**
  * Scenario files describe the organisation as code. Every object is strict, so a misspelt or
@@ -99,74 +97,6 @@ const chatSchema = z
     }
   });
 
-const threshold = (fallback: number) =>
-  z
-    .int({ error: 'must be a whole number' })
-    .min(MIN_THRESHOLD, { error: `must be at least ${MIN_THRESHOLD}: fewer answers cannot stay anonymous` })
-    .max(MAX_THRESHOLD, { error: `must be at most ${MAX_THRESHOLD}` })
-    .default(fallback);
-
-const MIN_OPEN_MINUTES = 10;
-const MAX_OPEN_MINUTES = 90 * 24 * 60;
-
-/** A recurring pulse: each time `cron` fires, a poll goes to the audience and closes `closes_after` later. */
-const pollSeriesSchema = z
-  .strictObject({
-    key: personKey,
-    question: text.pipe(
-      z.string().max(MAX_QUESTION_LENGTH, { error: `must be at most ${MAX_QUESTION_LENGTH} characters` }),
-    ),
-    kind: z.enum(['scale', 'yesno', 'choice']).default('scale'),
-    options: z
-      .array(
-        text.pipe(
-          z.string().max(MAX_OPTION_LENGTH, { error: `must be at most ${MAX_OPTION_LENGTH} characters` }),
-        ),
-      )
-      .optional(),
-    audience: z.array(unitCode).min(1, { error: 'must list at least one unit code' }),
-    dm: z.boolean().default(false),
-    comments: z.boolean().default(false),
-    cron: z.string().refine(isSimpleCron, {
-      error: (issue) =>
-        `must be a cron pattern such as "0 8 * * 1" (minute hour day month weekday; no L or #) ${got(issue.input)}`,
-    }),
-    closes_after: z.string().transform((value, ctx) => {
-      const ms = parseDuration(value);
-      const minutes = ms === undefined ? undefined : ms / 60_000;
-      if (minutes === undefined || minutes < MIN_OPEN_MINUTES || minutes > MAX_OPEN_MINUTES) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `must be a duration from 10m to 90d, such as 90m, 48h or 3d ${got(value)}`,
-        });
-        return z.NEVER;
-      }
-      return minutes;
-    }),
-    min_answers: threshold(MIN_ANSWERS),
-    min_comments: threshold(MIN_COMMENTS),
-  })
-  .superRefine((poll, ctx) => {
-    if (poll.kind === 'choice') {
-      const count = poll.options?.length ?? 0;
-      if (count < MIN_OPTIONS || count > MAX_OPTIONS) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['options'],
-          message: `a choice poll needs ${MIN_OPTIONS} to ${MAX_OPTIONS} options (got ${count})`,
-        });
-      } else if (new Set(poll.options).size !== count) {
-        ctx.addIssue({ code: 'custom', path: ['options'], message: 'must not repeat an option' });
-      }
-    } else if (poll.options !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['options'],
-        message: `only a choice poll has options (a ${poll.kind} poll's answers are fixed)`,
-      });
-    }
-  });
-
 const organisationSchema = z.strictObject({
   name: text,
   locale: z.enum(['vi', 'en']).optional(),
@@ -186,6 +116,10 @@ const scenarioShape = z.strictObject({
     .array(chatSchema)
     .nullish()
     .transform((list) => list ?? []),
+  directives: z
+    .array(directiveSchema)
+    .nullish()
+    .transform((list) => list ?? []),
   polls: z
     .array(pollSeriesSchema)
     .nullish()
@@ -198,7 +132,8 @@ export type Scenario = z.output<typeof scenarioShape>;
 export type ScenarioPerson = Scenario['people'][number];
 export type ScenarioRoleGrant = ScenarioPerson['roles'][number];
 export type ScenarioChat = Scenario['chats'][number];
-export type ScenarioPoll = Scenario['polls'][number];
+export type { ScenarioDirective } from './directives';
+export type { ScenarioPoll } from './polls';
 
 type Path = (string | number)[];
 
@@ -243,6 +178,12 @@ function checkReferences(scenario: Scenario, ctx: z.RefinementCtx): void {
     claim(`chat:${chat.platform}:${chat.id}`, ['chats', i, 'id'], `chat ${chat.platform}:${chat.id}`);
   });
 
+  scenario.directives.forEach((directive, i) => {
+    claim(`directive:${directive.id}`, ['directives', i, 'id'], `directive id "${directive.id}"`);
+    directive.audience.forEach((code, j) => {
+      checkUnit(code, ['directives', i, 'audience', j]);
+    });
+  });
   scenario.polls.forEach((poll, i) => {
     claim(`poll:${poll.key}`, ['polls', i, 'key'], `poll key "${poll.key}"`);
     poll.audience.forEach((code, j) => {

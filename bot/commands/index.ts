@@ -1,3 +1,5 @@
+import { directiveAckButton } from './directive-ack';
+import { cancelCommand, directivesCommand, previewCommand, pushCommand, reachCommand } from './directives';
 import { CommandRegistry } from './dispatch';
 import { allowRepliesButton, createFeedbackCommand } from './feedback';
 import type { MessageListener } from './handle-event';
@@ -30,6 +32,11 @@ export function createCommandRegistry(): CommandRegistry {
     unlinkCommand,
     roleCommand,
     linkAccountCommand,
+    directivesCommand,
+    pushCommand,
+    previewCommand,
+    cancelCommand,
+    reachCommand,
     pulseCommand,
     pollCommandDefinition,
     pollsCommand,
@@ -41,7 +48,7 @@ export function createCommandRegistry(): CommandRegistry {
 }
 
 export function createButtonHandlers(): ButtonHandler[] {
-  return [linkAccountButtons, pollAnswerButton, allowRepliesButton];
+  return [linkAccountButtons, directiveAckButton, pollAnswerButton, allowRepliesButton];
 }
 
 /** Plain messages go through these first (a DM from someone invited to comment on a poll). */

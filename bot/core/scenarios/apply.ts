@@ -3,20 +3,22 @@ import { and, eq, like, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client';
 import { chats, identities, people, roles, units } from '../../../db/schema';
 import type { Scenario } from '../../../scenarios/schema';
+import { applyDirectiveChange } from '../directives/plan';
 import { applyPollSeriesChange } from '../polls/scenario';
 import type { ScenarioChange, ScenarioPlan } from './changes';
-import { planScenario, yesNoLabels } from './plan';
+import { DEFAULT_TIMEZONE, planScenario } from './plan';
 
 export interface ApplyOptions {
-  /** Stamped on chats bound by this apply; recurring polls are scheduled from it. */
+  /** Stamped on chats bound by this apply; schedules start from it. */
   now: Date;
-  /** Time zone of the recurring polls' cron patterns (default Asia/Ho_Chi_Minh). */
+  /** Zone of date-times written without an offset (config.timezone). Defaults to Asia/Ho_Chi_Minh. */
   timezone?: string;
 }
 
 /**
  * Plans and applies a scenario in one transaction and returns what it changed; applying the
- * same file again changes nothing. Concurrent applies are serialised by an advisory lock.
+ * same file again changes nothing. Concurrent applies are serialised by an advisory lock. A plan
+ * with problems is returned without writing anything.
  */
 export async function applyScenario(
   db: Db,
@@ -26,22 +28,11 @@ export async function applyScenario(
   return db.transaction(async (tx) => {
     // Arbitrary constant shared by every Pulse process (migrations use 7461001).
     await tx.execute(sql`select pg_advisory_xact_lock(7461002)`);
-    const plan = await planScenario(tx, scenario);
-    const writer = new ChangeWriter(tx, options.now);
-    const schedule = {
-      now: options.now,
-      timezone: options.timezone ?? 'Asia/Ho_Chi_Minh',
-      yesNo: yesNoLabels(scenario),
-    };
-    for (const change of plan.changes) {
-      if (
-        change.kind === 'create_poll_series' ||
-        change.kind === 'update_poll_series' ||
-        change.kind === 'stop_poll_series'
-      ) {
-        await applyPollSeriesChange(tx, change, scenario, schedule);
-      } else await writer.apply(change);
-    }
+    const timezone = options.timezone ?? DEFAULT_TIMEZONE;
+    const plan = await planScenario(tx, scenario, { now: options.now, timezone });
+    if (plan.problems.length > 0) return plan;
+    const writer = new ChangeWriter(tx, options.now, timezone);
+    for (const change of plan.changes) await writer.apply(change);
     return plan;
   });
 }
@@ -53,14 +44,10 @@ class ChangeWriter {
   constructor(
     private readonly tx: Tx,
     private readonly now: Date,
+    private readonly timezone: string,
   ) {}
 
-  async apply(
-    change: Exclude<
-      ScenarioChange,
-      { kind: 'create_poll_series' | 'update_poll_series' | 'stop_poll_series' }
-    >,
-  ): Promise<void> {
+  async apply(change: ScenarioChange): Promise<void> {
     const { tx } = this;
     switch (change.kind) {
       case 'create_unit':
@@ -141,6 +128,14 @@ class ChangeWriter {
           .set({ title: change.title.to })
           .where(and(eq(chats.platform, change.platform), eq(chats.externalId, change.externalId)));
         return;
+      case 'create_directive':
+      case 'update_directive':
+      case 'cancel_directive':
+        return applyDirectiveChange(tx, change, { now: this.now, timezone: this.timezone });
+      case 'create_poll_series':
+      case 'update_poll_series':
+      case 'stop_poll_series':
+        return applyPollSeriesChange(tx, change, { now: this.now, timezone: this.timezone });
     }
   }
 

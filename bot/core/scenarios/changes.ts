@@ -1,3 +1,5 @@
+import type { DirectiveChange, ScenarioProblem } from '../directives/plan';
+import type { PollSeriesChange } from '../polls/scenario';
 import type { Platform, Role } from '../types';
 
 export interface FromTo<T> {
@@ -26,11 +28,8 @@ export type ScenarioChange =
   /** An existing chat gets its unit (`unit.from` null: it was not bound); `title` is set when the file gives one. */
   | { kind: 'bind_chat'; platform: Platform; externalId: string; title?: string; unit: FromTo<string | null> }
   | { kind: 'retitle_chat'; platform: Platform; externalId: string; title: FromTo<string | null> }
-  | { kind: 'create_poll_series'; key: string; question: string; cron: string }
-  /** `fields` are the names of the settings that differ from the file. */
-  | { kind: 'update_poll_series'; key: string; fields: string[] }
-  /** The file no longer lists the series: it stops; its past runs and results stay. */
-  | { kind: 'stop_poll_series'; key: string };
+  | DirectiveChange
+  | PollSeriesChange;
 
 export type ScenarioChangeKind = ScenarioChange['kind'];
 
@@ -43,4 +42,6 @@ export interface KeptUnit {
 export interface ScenarioPlan {
   changes: ScenarioChange[];
   kept: KeptUnit[];
+  /** Entries that cannot be applied as they stand (checked against the database and the clock); apply writes nothing then. */
+  problems: ScenarioProblem[];
 }

@@ -1,24 +1,44 @@
 import type { DbOrTx } from '../../../db/client';
 import { type Scenario, type ScenarioPerson, walkUnits } from '../../../scenarios/schema';
+import { planDirectives } from '../directives/plan';
 import { planPollSeries } from '../polls/scenario';
 import { PLATFORMS, type Platform } from '../types';
 import type { KeptUnit, ScenarioChange, ScenarioPlan } from './changes';
 import { accountKey, type OrganisationState, personLabel, readOrganisation } from './state';
 
+export interface PlanOptions {
+  /** The moment the plan is for (schedules in the past are problems). Defaults to the current time. */
+  now?: Date;
+  /** Zone of date-times written without an offset. Defaults to Asia/Ho_Chi_Minh. */
+  timezone?: string;
+}
+
+export const DEFAULT_TIMEZONE = 'Asia/Ho_Chi_Minh';
+
 /** What applying `scenario` would change in the database, in the order the changes must run. */
-export async function planScenario(db: DbOrTx, scenario: Scenario): Promise<ScenarioPlan> {
+export async function planScenario(
+  db: DbOrTx,
+  scenario: Scenario,
+  options: PlanOptions = {},
+): Promise<ScenarioPlan> {
   const state = await readOrganisation(db);
   const units = planUnits(scenario, state);
   const people = planPeople(scenario, state);
+  const directives = await planDirectives(db, scenario, {
+    now: options.now ?? new Date(),
+    timezone: options.timezone ?? DEFAULT_TIMEZONE,
+  });
   return {
     changes: [
       ...units.changes,
       ...people.changes,
       ...planRoles(scenario, state, people.personIds),
       ...planChats(scenario, state),
-      ...(await planPollSeries(db, scenario, yesNoLabels(scenario))),
+      ...directives.changes,
+      ...(await planPollSeries(db, scenario)),
     ],
     kept: units.kept,
+    problems: directives.problems,
   };
 }
 
@@ -193,9 +213,4 @@ function planChats(scenario: Scenario, state: OrganisationState): ScenarioChange
     }
   }
   return changes;
-}
-
-/** Yes/no answers are stored in the organisation's language. */
-export function yesNoLabels(scenario: Scenario): readonly [string, string] {
-  return scenario.organisation.locale === 'en' ? ['Yes', 'No'] : ['Có', 'Không'];
 }
