@@ -73,8 +73,9 @@ export async function runScenarioCli(argv: readonly string[], io: CliIo): Promis
   if (command === 'validate') {
     const units = [...walkUnits(scenario.units)].length;
     const directives = scenario.directives.length ? `, ${scenario.directives.length} directives` : '';
+    const polls = scenario.polls.length ? `, ${scenario.polls.length} recurring polls` : '';
     print(
-      `${file}: valid (${units} units, ${scenario.people.length} people, ${scenario.chats.length} chats${directives}).`,
+      `${file}: valid (${units} units, ${scenario.people.length} people, ${scenario.chats.length} chats${directives}${polls}).`,
     );
     return 0;
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PLATFORMS, type Platform, ROLES } from '../bot/core/types';
 import { directiveSchema } from './directives';
+import { pollSeriesSchema } from './polls';
 
 /**
  * Scenario files describe the organisation as code. Every object is strict, so a misspelt or
@@ -119,6 +120,10 @@ const scenarioShape = z.strictObject({
     .array(directiveSchema)
     .nullish()
     .transform((list) => list ?? []),
+  polls: z
+    .array(pollSeriesSchema)
+    .nullish()
+    .transform((list) => list ?? []),
 });
 
 export const scenarioSchema = scenarioShape.superRefine(checkReferences);
@@ -128,6 +133,7 @@ export type ScenarioPerson = Scenario['people'][number];
 export type ScenarioRoleGrant = ScenarioPerson['roles'][number];
 export type ScenarioChat = Scenario['chats'][number];
 export type { ScenarioDirective } from './directives';
+export type { ScenarioPoll } from './polls';
 
 type Path = (string | number)[];
 
@@ -176,6 +182,12 @@ function checkReferences(scenario: Scenario, ctx: z.RefinementCtx): void {
     claim(`directive:${directive.id}`, ['directives', i, 'id'], `directive id "${directive.id}"`);
     directive.audience.forEach((code, j) => {
       checkUnit(code, ['directives', i, 'audience', j]);
+    });
+  });
+  scenario.polls.forEach((poll, i) => {
+    claim(`poll:${poll.key}`, ['polls', i, 'key'], `poll key "${poll.key}"`);
+    poll.audience.forEach((code, j) => {
+      checkUnit(code, ['polls', i, 'audience', j]);
     });
   });
 }

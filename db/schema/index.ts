@@ -1,5 +1,7 @@
 // One module per feature; drizzle-kit reads every table exported here.
 export * from './directives';
+export * from './feedback';
 export * from './org';
 export * from './platforms';
+export * from './polls';
 export * from './sandbox-files';

@@ -1,4 +1,5 @@
 import type { DirectiveChange, ScenarioProblem } from '../directives/plan';
+import type { PollSeriesChange } from '../polls/scenario';
 import type { Platform, Role } from '../types';
 
 export interface FromTo<T> {
@@ -27,7 +28,8 @@ export type ScenarioChange =
   /** An existing chat gets its unit (`unit.from` null: it was not bound); `title` is set when the file gives one. */
   | { kind: 'bind_chat'; platform: Platform; externalId: string; title?: string; unit: FromTo<string | null> }
   | { kind: 'retitle_chat'; platform: Platform; externalId: string; title: FromTo<string | null> }
-  | DirectiveChange;
+  | DirectiveChange
+  | PollSeriesChange;
 
 export type ScenarioChangeKind = ScenarioChange['kind'];
 

@@ -1,6 +1,7 @@
 import type { DbOrTx } from '../../../db/client';
 import { type Scenario, type ScenarioPerson, walkUnits } from '../../../scenarios/schema';
 import { planDirectives } from '../directives/plan';
+import { planPollSeries } from '../polls/scenario';
 import { PLATFORMS, type Platform } from '../types';
 import type { KeptUnit, ScenarioChange, ScenarioPlan } from './changes';
 import { accountKey, type OrganisationState, personLabel, readOrganisation } from './state';
@@ -34,6 +35,7 @@ export async function planScenario(
       ...planRoles(scenario, state, people.personIds),
       ...planChats(scenario, state),
       ...directives.changes,
+      ...(await planPollSeries(db, scenario)),
     ],
     kept: units.kept,
     problems: directives.problems,
