@@ -1,10 +1,6 @@
 import { z } from 'zod';
-import {
-  cronProblem,
-  type LocalDateTime,
-  parseDuration,
-  parseLocalDateTime,
-} from '../bot/core/directives/schedule';
+import { cronProblem } from '../bot/core/directives/schedule';
+import { type LocalDateTime, parseDateTimeParts, parseDuration } from '../bot/core/time';
 
 /** The `directives:` section: the year's key tasks, each pushed to unit chats on a schedule. */
 
@@ -24,7 +20,7 @@ const dateTime = (needsTime: boolean) =>
   z
     .string({ error: (issue) => `must be a date-time like 2024-03-15 08:00 ${got(issue.input)}` })
     .transform((value, ctx): LocalDateTime => {
-      const parsed = parseLocalDateTime(value);
+      const parsed = parseDateTimeParts(value);
       if (!parsed || (needsTime && !parsed.hasTime)) {
         ctx.addIssue({
           code: 'custom',
@@ -96,8 +92,9 @@ export const directiveSchema = z
     remind_after: z
       .string()
       .transform((value, ctx) => {
-        const seconds = parseDuration(value);
-        if (seconds === null || seconds <= 0 || seconds > MAX_REMIND_SECONDS) {
+        const ms = parseDuration(value);
+        const seconds = ms === undefined ? undefined : ms / 1000;
+        if (seconds === undefined || seconds <= 0 || seconds > MAX_REMIND_SECONDS) {
           ctx.addIssue({
             code: 'custom',
             message: `must be a duration like 90m, 48h or 2d, at most 30d ${got(value)}`,
