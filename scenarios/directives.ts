@@ -1,20 +1,12 @@
 import { z } from 'zod';
 import { cronProblem } from '../bot/core/directives/schedule';
 import { type LocalDateTime, parseDateTimeParts, parseDuration } from '../bot/core/time';
+import { got, pattern, text, unitCode } from './fields';
 
 /** The `directives:` section: the year's key tasks, each pushed to unit chats on a schedule. */
 
 export const DIRECTIVE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
-const UNIT_CODE_PATTERN = /^[A-Z0-9][A-Z0-9_-]{0,31}$/;
 const MAX_REMIND_SECONDS = 30 * 86_400;
-
-const got = (input: unknown) => (input === undefined ? '(missing)' : `(got ${JSON.stringify(input)})`);
-
-const text = z
-  .string()
-  .trim()
-  .min(1, { error: 'must not be empty' })
-  .transform((value) => value.normalize('NFC'));
 
 const dateTime = (needsTime: boolean) =>
   z
@@ -70,21 +62,12 @@ const percent = z.union([z.number(), z.string()]).transform((value, ctx) => {
 
 export const directiveSchema = z
   .strictObject({
-    id: z
-      .string()
-      .regex(DIRECTIVE_ID_PATTERN, {
-        error: (issue) => `must match ${DIRECTIVE_ID_PATTERN.source} ${got(issue.input)}`,
-      })
-      .transform((id) => id.toUpperCase()),
+    id: pattern(DIRECTIVE_ID_PATTERN).transform((id) => id.toUpperCase()),
     title: text,
     body: text,
     source: text.optional(),
     audience: z
-      .array(
-        z.string().regex(UNIT_CODE_PATTERN, {
-          error: (issue) => `must match ${UNIT_CODE_PATTERN.source} ${got(issue.input)}`,
-        }),
-      )
+      .array(unitCode)
       .nullish()
       .transform((list) => list ?? []),
     schedule: scheduleSchema,

@@ -102,13 +102,7 @@ export function parseDuration(text: string): number | undefined {
 
 const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?(Z|[+-]\d{2}:\d{2})?$/;
 
-export interface LocalDateTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
+export interface LocalDateTime extends Omit<LocalParts, 'weekday'> {
   hasTime: boolean;
   /** "Z" or "+07:00" when written; otherwise the organisation's time zone applies. */
   offset?: string;
