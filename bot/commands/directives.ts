@@ -9,10 +9,10 @@ import {
   directiveReach,
   directiveSummaries,
   findDirective,
-  formatLocal,
   listDirectives,
   queueOccurrence,
 } from '../core/directives';
+import { formatDateDayFirst } from '../core/time';
 import { type CommandContext, defineCommand, type Scope } from './types';
 
 const UNIT_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
@@ -50,7 +50,7 @@ export const directivesCommand = defineCommand<Record<string, never>>({
       await ctx.reply(ctx.t('directives.none'));
       return;
     }
-    const when = (date: Date) => formatLocal(date, config.timezone);
+    const when = (date: Date) => formatDateDayFirst(date, config.timezone);
     const summaries = await directiveSummaries(
       db,
       rows.map((row) => row.id),
