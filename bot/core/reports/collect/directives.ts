@@ -1,7 +1,7 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../../db/client';
 import type { DirectiveReach, Period } from '../model';
-import { at, num, reportedUnits, rowsOf } from './sql';
+import { at, num, type ReportScope, reportedUnits, rowsOf } from './sql';
 
 export interface DirectiveRows {
   directives: number;
@@ -11,29 +11,25 @@ export interface DirectiveRows {
 }
 
 interface Row {
-  part: 'chats' | 'members';
+  part: 'chats' | 'acks';
   rid: number | null;
   g: number;
   directives: number;
   a: number;
   b: number;
+  c: number;
 }
 
 const empty = (): DirectiveReach => ({ chats: 0, reachedChats: 0, members: 0, acknowledged: 0 });
 
 /**
  * Directive posts whose occurrence falls in the period, to chats bound in the scope's subtree:
- * chats targeted and reached, and (directive, member) pairs of the reached chats with how many of
- * them acknowledged. One statement, grouped per reported unit and overall.
+ * chats targeted and reached; members = the reached chats' active members summed over the
+ * directives (one expected "Đã nắm" each); acknowledged = the presses of "Đã nắm" in those chats
+ * (an acknowledgement in a DM belongs to no unit). One statement, per reported unit and overall.
  */
-export async function directiveRows(
-  db: DbOrTx,
-  scope: { id: number; path: string; leaf: boolean },
-  period: Period,
-): Promise<DirectiveRows> {
-  const rows = await rowsOf<Row>(
-    db,
-    sql`with ${reportedUnits(scope.id, scope.leaf)},
+export function directiveStatement(scope: ReportScope, period: Period): SQL {
+  return sql`with ${reportedUnits(scope.id, scope.leaf)},
       sent as (
         select dd.directive_id, dd.chat_id, r.id as rid, bool_or(dd.status = 'sent') as reached
         from directive_deliveries dd
@@ -43,23 +39,26 @@ export async function directiveRows(
         where dd.kind = 'post' and dd.occurrence >= ${at(period.from)} and dd.occurrence < ${at(period.to)}
         group by dd.directive_id, dd.chat_id, r.id
       ),
-      members as (
-        select distinct s.rid, s.directive_id, cm.person_id,
-          exists (select 1 from directive_acks a
-                  where a.directive_id = s.directive_id and a.person_id = cm.person_id) as acked
-        from sent s
-        join chat_members cm on cm.chat_id = s.chat_id and cm.active
-        where s.reached
+      sizes as (
+        select chat_id, count(*)::int as n from chat_members
+        where active and chat_id in (select chat_id from sent where reached)
+        group by chat_id
       )
       select 'chats' as part, rid, grouping(rid)::int as g, count(distinct directive_id)::int as directives,
-        count(distinct chat_id)::int as a, count(distinct chat_id) filter (where reached)::int as b
-      from sent group by grouping sets ((rid), ())
+        count(distinct s.chat_id)::int as a, count(distinct s.chat_id) filter (where reached)::int as b,
+        coalesce(sum(z.n) filter (where reached), 0)::int as c
+      from sent s left join sizes z on z.chat_id = s.chat_id
+      group by grouping sets ((rid), ())
       union all
-      select 'members', rid, grouping(rid)::int, 0,
-        count(distinct (directive_id, person_id))::int,
-        count(distinct (directive_id, person_id)) filter (where acked)::int
-      from members group by grouping sets ((rid), ())`,
-  );
+      select 'acks', s.rid, grouping(s.rid)::int, 0, count(*)::int, 0, 0
+      from sent s
+      join directive_acks a on a.directive_id = s.directive_id and a.chat_id = s.chat_id
+      where s.reached
+      group by grouping sets ((s.rid), ())`;
+}
+
+export async function directiveRows(db: DbOrTx, scope: ReportScope, period: Period): Promise<DirectiveRows> {
+  const rows = await rowsOf<Row>(db, directiveStatement(scope, period));
   const result: DirectiveRows = { directives: 0, overall: empty(), units: new Map() };
   for (const row of rows) {
     const overall = num(row.g) === 1;
@@ -72,10 +71,10 @@ export async function directiveRows(
     if (row.part === 'chats') {
       reach.chats = num(row.a);
       reach.reachedChats = num(row.b);
+      reach.members = num(row.c);
       if (overall) result.directives = num(row.directives);
     } else {
-      reach.members = num(row.a);
-      reach.acknowledged = num(row.b);
+      reach.acknowledged = num(row.a);
     }
   }
   return result;

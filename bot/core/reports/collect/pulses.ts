@@ -1,7 +1,7 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../../db/client';
 import type { Period } from '../model';
-import { at, num, reportedUnits, rowsOf } from './sql';
+import { at, num, type ReportScope, reportedUnits, rowsOf } from './sql';
 
 export interface PulseCell {
   /** Current period (true) or the previous one. */
@@ -48,15 +48,12 @@ interface Row {
  * three ways (overall, per reported unit, per topic). A topic is a pulse series (its scenario key
  * and question); a one-off poll is its own topic.
  */
-export async function pulseRows(
-  db: DbOrTx,
-  scope: { id: number; path: string; leaf: boolean },
-  period: Period,
-  previous: Period,
-): Promise<PulseRows> {
-  const rows = await rowsOf<Row>(
-    db,
-    sql`with ${reportedUnits(scope.id, scope.leaf)},
+export function pulseStatement(scope: ReportScope, period: Period, previous: Period): SQL {
+  return sql`with ${reportedUnits(scope.id, scope.leaf)},
+      chosen as (
+        select array(select id from polls where kind = 'scale'
+          and created_at >= ${at(previous.from)} and created_at < ${at(period.to)}) as ids
+      ),
       cells as (
         select p.id as poll_id, p.created_at >= ${at(period.from)} as cur, r.id as rid,
           coalesce(ps.key, 'poll-' || p.id) as topic_key, coalesce(ps.question, p.question) as topic_name,
@@ -66,8 +63,9 @@ export async function pulseRows(
         join units u on u.id = pu.unit_id and u.path like ${`${scope.path}%`}
         left join r on u.path like r.path || '%'
         left join poll_tallies t on t.poll_id = pu.poll_id and t.unit_id = pu.unit_id
+          and t.poll_id = any((select ids from chosen)::int[])
         left join poll_series ps on ps.id = p.series_id
-        where p.kind = 'scale' and p.created_at >= ${at(previous.from)} and p.created_at < ${at(period.to)}
+        where p.id = any((select ids from chosen)::int[]) and pu.poll_id = any((select ids from chosen)::int[])
       ),
       valued as (
         select c.*, coalesce(v.n, 0) as n, coalesce(v.s, 0) as s
@@ -82,8 +80,16 @@ export async function pulseRows(
         sum(n)::int as answers, sum(s)::int as total, max(cardinality(counts))::int as scale_max,
         max(min_answers)::int as k
       from valued
-      group by grouping sets ((cur), (cur, rid), (cur, topic_key, topic_name))`,
-  );
+      group by grouping sets ((cur), (cur, rid), (cur, topic_key, topic_name))`;
+}
+
+export async function pulseRows(
+  db: DbOrTx,
+  scope: ReportScope,
+  period: Period,
+  previous: Period,
+): Promise<PulseRows> {
+  const rows = await rowsOf<Row>(db, pulseStatement(scope, period, previous));
   const cell = (row: Row): PulseCell => ({
     current: row.cur === true || (row.cur as unknown) === 't',
     unitId: row.rid === null ? null : num(row.rid),
@@ -112,23 +118,17 @@ export interface TrendCell {
 }
 
 /** Answers and their sum per trend bucket (0-based) and reported unit, in one statement. */
-export async function trendRows(
-  db: DbOrTx,
-  scope: { id: number; path: string; leaf: boolean },
-  buckets: { from: Date; to: Date }[],
-): Promise<TrendCell[]> {
-  if (buckets.length === 0) return [];
+export function trendStatement(scope: ReportScope, buckets: { from: Date; to: Date }[]): SQL {
   const bounds = sql.join(
     buckets.map((b) => at(b.from)),
     sql`, `,
   );
-  const rows = await rowsOf<{ bucket: number; rid: number | null; answers: number; total: number }>(
-    db,
-    sql`with ${reportedUnits(scope.id, scope.leaf)}
+  return sql`with ${reportedUnits(scope.id, scope.leaf)}
       select width_bucket(p.created_at, array[${bounds}]::timestamptz[]) - 1 as bucket, r.id as rid,
         coalesce(sum(v.n), 0)::int as answers, coalesce(sum(v.s), 0)::int as total
       from polls p
-      join poll_tallies t on t.poll_id = p.id
+      join poll_tallies t on t.poll_id = p.id and t.poll_id = any(array(select id from polls
+        where kind = 'scale' and created_at >= ${at(buckets[0]!.from)} and created_at < ${at(buckets[buckets.length - 1]!.to)}))
       join units u on u.id = t.unit_id and u.path like ${`${scope.path}%`}
       left join r on u.path like r.path || '%'
       cross join lateral (
@@ -136,7 +136,18 @@ export async function trendRows(
       ) v
       where p.kind = 'scale' and p.created_at >= ${at(buckets[0]!.from)}
         and p.created_at < ${at(buckets[buckets.length - 1]!.to)}
-      group by 1, 2`,
+      group by 1, 2`;
+}
+
+export async function trendRows(
+  db: DbOrTx,
+  scope: ReportScope,
+  buckets: { from: Date; to: Date }[],
+): Promise<TrendCell[]> {
+  if (buckets.length === 0) return [];
+  const rows = await rowsOf<{ bucket: number; rid: number | null; answers: number; total: number }>(
+    db,
+    trendStatement(scope, buckets),
   );
   return rows.map((row) => ({
     bucket: num(row.bucket),

@@ -7,6 +7,13 @@ export async function rowsOf<T>(db: DbOrTx, statement: SQL): Promise<T[]> {
   return Array.isArray(result) ? result : result.rows;
 }
 
+/** The unit a report is about; `leaf` when it has no children (then it is its own only row). */
+export interface ReportScope {
+  id: number;
+  path: string;
+  leaf: boolean;
+}
+
 export const at = (date: Date) => sql`${date.toISOString()}::timestamptz`;
 
 /**
