@@ -12,6 +12,7 @@ import { MessengerRouter } from './core/messenger-router';
 import { numberedPromptsJob, withCapabilityFallbacks } from './core/numbered-replies';
 import { ensureBootstrapAdmins } from './core/org/bootstrap';
 import { pollJobs } from './core/polls/jobs';
+import { reportJobs } from './core/reports/schedule/runs';
 import { TextSignals } from './core/text-signals';
 import type { Clock } from './core/types';
 import { close, createHttpServer, listen } from './http/server';
@@ -66,7 +67,7 @@ export async function startPulse(options: {
       await pruneProcessedUpdates(database.db, new Date(now.getTime() - 7 * DAY_MS));
     },
   });
-  for (const job of [...pollJobs(deps), ...feedbackJobs(deps)]) scheduler.add(job);
+  for (const job of [...pollJobs(deps), ...feedbackJobs(deps), ...reportJobs(deps)]) scheduler.add(job);
 
   scheduler.add(numberedPromptsJob(database.db));
   const stopDirectives = new AbortController();

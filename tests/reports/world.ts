@@ -68,11 +68,16 @@ export interface Answers {
 export async function buildWeek(
   database: TestDatabase,
   answers: Answers,
-  options: { acks?: Partial<Record<keyof Answers, number>>; feedback?: number; when?: Date } = {},
+  options: {
+    acks?: Partial<Record<keyof Answers, number>>;
+    feedback?: number;
+    when?: Date;
+    extra?: string;
+  } = {},
 ): Promise<Harness> {
   await database.reset();
   const when = options.when ?? new Date('2024-03-12T02:00:00Z');
-  await applyText(database, WORLD, new Date('2024-03-01T01:00:00Z'));
+  await applyText(database, WORLD + (options.extra ?? ''), new Date('2024-03-01T01:00:00Z'));
   const h = createHarness(database, FAST_RATES);
   h.clock.set(when);
   const people: Record<keyof Answers, UserRef[]> = { CB1: [], T1: [], CB2: [] };
