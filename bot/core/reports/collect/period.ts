@@ -115,7 +115,7 @@ export function trendBuckets(
   while (from < period.to) {
     index++;
     const next = midnight(Math.floor(index / 12), (index % 12) + 1, 1, timeZone);
-    const to = next < period.to ? next : period.to;
+    const to = new Date(Math.min(next.getTime(), period.to.getTime()));
     buckets.push({ from, to });
     from = to;
   }
