@@ -18,7 +18,7 @@ import type { Clock } from './core/types';
 import { close, createHttpServer, listen } from './http/server';
 import { createMetrics, instrument } from './metrics';
 import { createSandboxPlatform } from './platforms/sandbox';
-import { seedDemoWhenEmpty } from './platforms/sandbox/demo';
+import { seedDemoWhenEmpty, warnWhenNotSimulated } from './platforms/sandbox/demo';
 import { createSlackPlatform } from './platforms/slack';
 import { createTelegramPlatform } from './platforms/telegram';
 import { syncCommandMenus } from './platforms/telegram/menus';
@@ -89,7 +89,8 @@ export async function startPulse(options: {
   if (config.slack) platforms.push(createSlackPlatform({ config: config.slack, handle, logger, clock }));
   if (config.zalo) platforms.push(createZaloPlatform({ config: config.zalo, handle, logger }));
   if (config.sandbox.enabled) {
-    await seedDemoWhenEmpty(database.db, { clock, logger });
+    if (config.sandbox.data === 'demo') await seedDemoWhenEmpty(database.db, { clock, logger });
+    else await warnWhenNotSimulated(database.db, logger);
     platforms.push(
       createSandboxPlatform({ db: database.db, clock, logger, handle, host: config.sandbox.host }),
     );
