@@ -12,12 +12,13 @@ import { MessengerRouter } from './core/messenger-router';
 import { numberedPromptsJob, withCapabilityFallbacks } from './core/numbered-replies';
 import { ensureBootstrapAdmins } from './core/org/bootstrap';
 import { pollJobs } from './core/polls/jobs';
+import { reportJobs } from './core/reports/schedule/runs';
 import { TextSignals } from './core/text-signals';
 import type { Clock } from './core/types';
 import { close, createHttpServer, listen } from './http/server';
 import { createMetrics, instrument } from './metrics';
 import { createSandboxPlatform } from './platforms/sandbox';
-import { seedDemoWhenEmpty } from './platforms/sandbox/demo';
+import { seedDemoWhenEmpty, warnWhenNotSimulated } from './platforms/sandbox/demo';
 import { createSlackPlatform } from './platforms/slack';
 import { createTelegramPlatform } from './platforms/telegram';
 import { syncCommandMenus } from './platforms/telegram/menus';
@@ -66,7 +67,7 @@ export async function startPulse(options: {
       await pruneProcessedUpdates(database.db, new Date(now.getTime() - 7 * DAY_MS));
     },
   });
-  for (const job of [...pollJobs(deps), ...feedbackJobs(deps)]) scheduler.add(job);
+  for (const job of [...pollJobs(deps), ...feedbackJobs(deps), ...reportJobs(deps)]) scheduler.add(job);
 
   scheduler.add(numberedPromptsJob(database.db));
   const stopDirectives = new AbortController();
@@ -88,7 +89,8 @@ export async function startPulse(options: {
   if (config.slack) platforms.push(createSlackPlatform({ config: config.slack, handle, logger, clock }));
   if (config.zalo) platforms.push(createZaloPlatform({ config: config.zalo, handle, logger }));
   if (config.sandbox.enabled) {
-    await seedDemoWhenEmpty(database.db, { clock, logger });
+    if (config.sandbox.data === 'demo') await seedDemoWhenEmpty(database.db, { clock, logger });
+    else await warnWhenNotSimulated(database.db, logger);
     platforms.push(
       createSandboxPlatform({ db: database.db, clock, logger, handle, host: config.sandbox.host }),
     );

@@ -140,6 +140,9 @@ const envSchema = z
     ),
     SANDBOX: optionalText.pipe(z.enum(['auto', 'on', 'off'], { message: 'auto, on or off' }).default('auto')),
     SANDBOX_HOST: optionalText.default('127.0.0.1'),
+    SANDBOX_DATA: optionalText.pipe(
+      z.enum(['demo', 'simulated'], { message: 'demo or simulated' }).default('demo'),
+    ),
     DIRECTIVES_GRACE: duration('6h', 0),
     DIRECTIVES_LEASE: duration('2m', 1),
     DIRECTIVES_RATE_GLOBAL: rate('30/s'),
@@ -236,7 +239,8 @@ export interface Config {
   timezone: string;
   locale: Locale;
   logLevel: string;
-  sandbox: { enabled: boolean; host: string };
+  /** `data`: what an empty database starts with (the demo company), or `simulated` (the database `npm run simulate` filled). */
+  sandbox: { enabled: boolean; host: string; data: 'demo' | 'simulated' };
   directives: DirectivesConfig;
   /** Key material for sealing anonymous-feedback reply handles; without it two-way replies are off. */
   secret?: string;
@@ -312,7 +316,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     timezone: e.BOT_TIMEZONE ?? e.TZ ?? 'Asia/Ho_Chi_Minh',
     locale: e.BOT_LOCALE,
     logLevel: e.LOG_LEVEL,
-    sandbox: { enabled: sandboxEnabled, host: e.SANDBOX_HOST },
+    sandbox: { enabled: sandboxEnabled, host: e.SANDBOX_HOST, data: e.SANDBOX_DATA },
     directives: {
       graceMs: e.DIRECTIVES_GRACE * 1000,
       leaseMs: e.DIRECTIVES_LEASE * 1000,

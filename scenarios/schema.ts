@@ -3,6 +3,7 @@ import { PLATFORMS, type Platform, ROLES } from '../bot/core/types';
 import { directiveSchema } from './directives';
 import { got, pattern, personKey, text, unitCode } from './fields';
 import { pollSeriesSchema } from './polls';
+import { reportScheduleSchema } from './reports';
 
 export { PERSON_KEY_PATTERN, UNIT_CODE_PATTERN } from './fields';
 
@@ -110,6 +111,10 @@ const scenarioShape = z.strictObject({
     .array(pollSeriesSchema)
     .nullish()
     .transform((list) => list ?? []),
+  reports: z
+    .array(reportScheduleSchema)
+    .nullish()
+    .transform((list) => list ?? []),
 });
 
 export const scenarioSchema = scenarioShape.superRefine(checkReferences);
@@ -120,6 +125,7 @@ export type ScenarioRoleGrant = ScenarioPerson['roles'][number];
 export type ScenarioChat = Scenario['chats'][number];
 export type { ScenarioDirective } from './directives';
 export type { ScenarioPoll } from './polls';
+export type { ScenarioReport } from './reports';
 
 type Path = (string | number)[];
 
@@ -175,6 +181,11 @@ function checkReferences(scenario: Scenario, ctx: z.RefinementCtx): void {
     poll.audience.forEach((code, j) => {
       checkUnit(code, ['polls', i, 'audience', j]);
     });
+  });
+  scenario.reports.forEach((report, i) => {
+    claim(`report:${report.id}`, ['reports', i, 'id'], `report id "${report.id}"`);
+    if (report.unit) checkUnit(report.unit, ['reports', i, 'unit']);
+    if (report.each_child_of) checkUnit(report.each_child_of, ['reports', i, 'each_child_of']);
   });
 }
 

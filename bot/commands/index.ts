@@ -12,6 +12,7 @@ import { commentCommand, commentListener, commentStartPayload } from './poll-com
 import { pollCommandDefinition, pulseCommand } from './poll-create';
 import { closeCommand, pollsCommand, resultsCommand } from './poll-results';
 import { replyCommand } from './reply';
+import { reportCommand } from './report';
 import { roleCommand } from './role';
 import { startCommand } from './start';
 import { withStartPayloads } from './start-payloads';
@@ -38,6 +39,7 @@ export function createCommandRegistry(): CommandRegistry {
     cancelCommand,
     reachCommand,
     pulseCommand,
+    reportCommand,
     pollCommandDefinition,
     pollsCommand,
     resultsCommand,

@@ -4,13 +4,22 @@ import * as directives from './catalogues/directives';
 import * as feedback from './catalogues/feedback';
 import * as platforms from './catalogues/platforms';
 import * as polls from './catalogues/polls';
+import * as reportCommand from './catalogues/report-command';
 import * as reports from './catalogues/reports';
 
 /**
  * Each feature keeps its messages in catalogues/<feature>.ts as `vi` (the source of keys) and
  * `en` (typed to have exactly the same keys). Placeholders are {name}.
  */
-const vi = { ...core.vi, ...directives.vi, ...platforms.vi, ...reports.vi, ...polls.vi, ...feedback.vi };
+const vi = {
+  ...core.vi,
+  ...directives.vi,
+  ...platforms.vi,
+  ...reports.vi,
+  ...polls.vi,
+  ...feedback.vi,
+  ...reportCommand.vi,
+};
 const en: Record<MessageKey, string> = {
   ...core.en,
   ...directives.en,
@@ -18,6 +27,7 @@ const en: Record<MessageKey, string> = {
   ...reports.en,
   ...polls.en,
   ...feedback.en,
+  ...reportCommand.en,
 };
 
 export type MessageKey = keyof typeof vi;

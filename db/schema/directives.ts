@@ -119,6 +119,8 @@ export const directiveDeliveries = pgTable(
       .on(t.nextAttemptAt)
       .where(sql`${t.status} in ('pending', 'sending')`),
     index('directive_deliveries_message_idx').on(t.chatId, t.platformMessageId),
+    /** Reports pick the posts of a period. */
+    index('directive_deliveries_occurrence_idx').on(t.occurrence),
   ],
 );
 

@@ -18,7 +18,11 @@ export const feedback = pgTable(
     /** Relayed to the unit's leaders (in hourly batches, so the moment of sending is not revealed). */
     relayed: boolean('relayed').notNull().default(false),
   },
-  (t) => [index('feedback_unrelayed_idx').on(t.relayed, t.hour)],
+  (t) => [
+    index('feedback_unrelayed_idx').on(t.relayed, t.hour),
+    /** Reports count the feedback of a period. */
+    index('feedback_hour_idx').on(t.hour),
+  ],
 );
 
 /**

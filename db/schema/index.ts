@@ -4,4 +4,5 @@ export * from './feedback';
 export * from './org';
 export * from './platforms';
 export * from './polls';
+export * from './reports';
 export * from './sandbox-files';

@@ -79,6 +79,8 @@ export const polls = pgTable(
   (t) => [
     uniqueIndex('polls_series_occurrence_uq').on(t.seriesId, t.occurrence),
     index('polls_status_closes_idx').on(t.status, t.closesAt),
+    /** Reports pick the polls of a period. */
+    index('polls_created_idx').on(t.createdAt),
   ],
 );
 

@@ -5,6 +5,7 @@ import { chats, identities, people, roles, units } from '../../../db/schema';
 import type { Scenario } from '../../../scenarios/schema';
 import { applyDirectiveChange } from '../directives/plan';
 import { applyPollSeriesChange } from '../polls/scenario';
+import { applyReportScheduleChange } from '../reports/schedule/scenario';
 import type { ScenarioChange, ScenarioPlan } from './changes';
 import { DEFAULT_TIMEZONE, planScenario } from './plan';
 
@@ -136,6 +137,10 @@ class ChangeWriter {
       case 'update_poll_series':
       case 'stop_poll_series':
         return applyPollSeriesChange(tx, change, { now: this.now, timezone: this.timezone });
+      case 'create_report_schedule':
+      case 'update_report_schedule':
+      case 'stop_report_schedule':
+        return applyReportScheduleChange(tx, change, { now: this.now, timezone: this.timezone });
     }
   }
 

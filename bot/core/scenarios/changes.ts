@@ -1,5 +1,6 @@
 import type { DirectiveChange, ScenarioProblem } from '../directives/plan';
 import type { PollSeriesChange } from '../polls/scenario';
+import type { ReportScheduleChange } from '../reports/schedule/scenario';
 import type { Platform, Role } from '../types';
 
 export interface FromTo<T> {
@@ -29,7 +30,8 @@ export type ScenarioChange =
   | { kind: 'bind_chat'; platform: Platform; externalId: string; title?: string; unit: FromTo<string | null> }
   | { kind: 'retitle_chat'; platform: Platform; externalId: string; title: FromTo<string | null> }
   | DirectiveChange
-  | PollSeriesChange;
+  | PollSeriesChange
+  | ReportScheduleChange;
 
 export type ScenarioChangeKind = ScenarioChange['kind'];
 

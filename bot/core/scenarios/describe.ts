@@ -1,4 +1,5 @@
 import type { DirectiveValues } from '../directives/plan';
+import { describeReportScheduleChange } from '../reports/schedule/scenario';
 import type { KeptUnit, ScenarioChange } from './changes';
 
 const ROOT = '(root)';
@@ -49,6 +50,10 @@ export function describeChange(change: ScenarioChange): string {
       return `~ poll series ${change.key}: ${change.fields.join(', ')}`;
     case 'stop_poll_series':
       return `- poll series ${change.key} (stopped; past runs and results are kept)`;
+    case 'create_report_schedule':
+    case 'update_report_schedule':
+    case 'stop_report_schedule':
+      return describeReportScheduleChange(change);
   }
 }
 

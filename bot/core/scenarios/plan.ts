@@ -2,6 +2,7 @@ import type { DbOrTx } from '../../../db/client';
 import { type Scenario, type ScenarioPerson, walkUnits } from '../../../scenarios/schema';
 import { planDirectives } from '../directives/plan';
 import { planPollSeries } from '../polls/scenario';
+import { planReportSchedules } from '../reports/schedule/scenario';
 import { PLATFORMS, type Platform } from '../types';
 import type { KeptUnit, ScenarioChange, ScenarioPlan } from './changes';
 import { accountKey, type OrganisationState, personLabel, readOrganisation } from './state';
@@ -36,6 +37,7 @@ export async function planScenario(
       ...planChats(scenario, state),
       ...directives.changes,
       ...(await planPollSeries(db, scenario)),
+      ...(await planReportSchedules(db, scenario)),
     ],
     kept: units.kept,
     problems: directives.problems,

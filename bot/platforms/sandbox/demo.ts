@@ -29,3 +29,10 @@ export async function seedDemoWhenEmpty(
   options.logger.info({ file, changes: plan.changes.length }, 'sandbox demo scenario applied');
   return true;
 }
+
+/** SANDBOX_DATA=simulated: the sandbox runs on what `npm run simulate` wrote; an empty database is a mistake worth saying. */
+export async function warnWhenNotSimulated(db: Db, logger: Logger): Promise<void> {
+  const [row] = await db.select({ units: count() }).from(units);
+  if ((row?.units ?? 0) === 0)
+    logger.error('SANDBOX_DATA=simulated but the database is empty: run `npm run simulate` against it first');
+}
