@@ -28,4 +28,7 @@ ALTER TABLE "report_runs" ADD CONSTRAINT "report_runs_schedule_id_report_schedul
 ALTER TABLE "report_runs" ADD CONSTRAINT "report_runs_unit_id_units_id_fk" FOREIGN KEY ("unit_id") REFERENCES "public"."units"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "report_runs" ADD CONSTRAINT "report_runs_person_id_people_id_fk" FOREIGN KEY ("person_id") REFERENCES "public"."people"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "report_runs_key_uq" ON "report_runs" USING btree ("schedule_id","occurrence","unit_id","person_id");--> statement-breakpoint
-CREATE INDEX "report_runs_pending_idx" ON "report_runs" USING btree ("id") WHERE "report_runs"."status" in ('pending', 'sending');
+CREATE INDEX "report_runs_pending_idx" ON "report_runs" USING btree ("id") WHERE "report_runs"."status" in ('pending', 'sending');--> statement-breakpoint
+CREATE INDEX "directive_deliveries_occurrence_idx" ON "directive_deliveries" USING btree ("occurrence");--> statement-breakpoint
+CREATE INDEX "feedback_hour_idx" ON "feedback" USING btree ("hour");--> statement-breakpoint
+CREATE INDEX "polls_created_idx" ON "polls" USING btree ("created_at");
