@@ -20,6 +20,8 @@ describe('config', () => {
     expect(config.locale).toBe('vi');
     expect(config.timezone).toBe('Asia/Ho_Chi_Minh');
     expect(config.sandbox).toEqual({ enabled: true, host: '127.0.0.1', data: 'demo' });
+    expect(loadConfig({ SANDBOX_DATA: 'simulated' }).sandbox.data).toBe('simulated');
+    expect(() => loadConfig({ SANDBOX_DATA: 'real' })).toThrow(/SANDBOX_DATA/);
     expect(config.http).toEqual({ port: 3000, host: '127.0.0.1' });
     expect(config.telegram).toBeUndefined();
   });
