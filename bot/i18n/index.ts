@@ -1,12 +1,13 @@
 import type { Locale } from '../config';
 import * as core from './catalogues/core';
+import * as hotspots from './catalogues/hotspots';
 
 /**
  * Each feature keeps its messages in catalogues/<feature>.ts as `vi` (the source of keys) and
  * `en` (typed to have exactly the same keys). Placeholders are {name}.
  */
-const vi = { ...core.vi };
-const en: Record<MessageKey, string> = { ...core.en };
+const vi = { ...core.vi, ...hotspots.vi };
+const en: Record<MessageKey, string> = { ...core.en, ...hotspots.en };
 
 export type MessageKey = keyof typeof vi;
 export type Params = Record<string, string | number>;

@@ -1,2 +1,3 @@
 // One module per feature; drizzle-kit reads every table exported here.
+export * from './hotspots';
 export * from './org';
