@@ -6,9 +6,10 @@ import { createEventHandler } from './commands/handle-event';
 import type { Config } from './config';
 import { pruneProcessedUpdates } from './core/dedup';
 import type { Deps } from './core/deps';
+import { hotspotJobs, LiveLexicon, listenForHotspots } from './core/hotspots';
 import { MessengerRouter } from './core/messenger-router';
-import { TextSignals } from './core/text-signals';
 import { ensureBootstrapAdmins } from './core/org/bootstrap';
+import { TextSignals } from './core/text-signals';
 import type { Clock } from './core/types';
 import { close, createHttpServer, listen } from './http/server';
 import { createMetrics } from './metrics';
@@ -37,8 +38,18 @@ export async function startPulse(options: {
 }): Promise<PulseApp> {
   const { config, database, clock, logger } = options;
   const messenger = new MessengerRouter();
-  const deps: Deps = { db: database.db, messenger, clock, logger, config, signals: new TextSignals() };
+  const deps: Deps = {
+    db: database.db,
+    messenger,
+    clock,
+    logger,
+    config,
+    signals: new TextSignals(),
+    lexicon: new LiveLexicon(),
+  };
   await ensureBootstrapAdmins(database.db, config.bootstrapAdmins);
+  await deps.lexicon.refresh(database.db);
+  listenForHotspots(deps);
 
   const commands = createCommandRegistry();
   const handle = createEventHandler(deps, { commands, buttons: createButtonHandlers() });
@@ -51,14 +62,20 @@ export async function startPulse(options: {
       await pruneProcessedUpdates(database.db, new Date(now.getTime() - 7 * DAY_MS));
     },
   });
+  for (const job of hotspotJobs(deps)) scheduler.add(job);
 
   const platforms: PlatformAdapter[] = [];
   if (config.telegram) {
     const telegram = createTelegramPlatform({ config: config.telegram, handle, logger });
     platforms.push(telegram);
     const menusSent = new Map<string, string>();
-    const syncMenus = () => syncCommandMenus(telegram.bot.api, database.db, commands, config.locale, menusSent);
-    scheduler.add({ name: 'telegram-command-menus', cron: '*/10 * * * *', run: async () => void (await syncMenus()) });
+    const syncMenus = () =>
+      syncCommandMenus(telegram.bot.api, database.db, commands, config.locale, menusSent);
+    scheduler.add({
+      name: 'telegram-command-menus',
+      cron: '*/10 * * * *',
+      run: async () => void (await syncMenus()),
+    });
   }
   for (const platform of platforms) messenger.register(platform.messenger);
 

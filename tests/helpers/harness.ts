@@ -4,6 +4,7 @@ import { createButtonHandlers, createCommandRegistry } from '../../bot/commands'
 import { createEventHandler, type EventHandler } from '../../bot/commands/handle-event';
 import { type Config, loadConfig } from '../../bot/config';
 import type { Deps } from '../../bot/core/deps';
+import { LiveLexicon, listenForHotspots } from '../../bot/core/hotspots';
 import { MessengerRouter } from '../../bot/core/messenger-router';
 import { TextSignals } from '../../bot/core/text-signals';
 import type { ChatRef, InboundEvent, Role, UserRef } from '../../bot/core/types';
@@ -34,7 +35,9 @@ export function createHarness(database: TestDatabase, env: Record<string, string
     logger: pino({ level: 'silent' }),
     config,
     signals: new TextSignals(),
+    lexicon: new LiveLexicon(),
   };
+  listenForHotspots(deps);
   const handle = createEventHandler(deps, {
     commands: createCommandRegistry(),
     buttons: createButtonHandlers(),
