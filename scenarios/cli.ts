@@ -61,9 +61,12 @@ export async function runScenarioCli(argv: readonly string[], io: CliIo): Promis
   }
   const { scenario } = loaded;
   if (command === 'validate') {
-    const units = [...walkUnits(scenario.units)].length;
+    const units = [...walkUnits(scenario.units ?? [])].length;
+    const topics = scenario.lexicon?.topics ?? [];
+    const terms = topics.reduce((total, topic) => total + topic.terms.length, 0);
+    const lexicon = scenario.lexicon ? `, ${topics.length} hot-spot topics with ${terms} terms` : '';
     print(
-      `${file}: valid (${units} units, ${scenario.people.length} people, ${scenario.chats.length} chats).`,
+      `${file}: valid (${units} units, ${scenario.people.length} people, ${scenario.chats.length} chats${lexicon}).`,
     );
     return 0;
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PLATFORMS, type Platform, ROLES } from '../bot/core/types';
+import { lexiconSchema } from './lexicon-schema';
 
 /**
  * Scenario files describe the organisation as code. Every object is strict, so a misspelt or
@@ -104,8 +105,9 @@ const scenarioShape = z.strictObject({
   version: z.literal(1, {
     error: (issue) => `must be 1, the only scenario format so far ${got(issue.input)}`,
   }),
-  organisation: organisationSchema,
-  units: z.array(unitSchema).min(1, { error: 'must list at least one unit' }),
+  /** A file may carry only some sections (e.g. just a lexicon): the organisation is then left as it is. */
+  organisation: organisationSchema.optional(),
+  units: z.array(unitSchema).min(1, { error: 'must list at least one unit' }).optional(),
   people: z
     .array(personSchema)
     .nullish()
@@ -114,6 +116,7 @@ const scenarioShape = z.strictObject({
     .array(chatSchema)
     .nullish()
     .transform((list) => list ?? []),
+  lexicon: lexiconSchema.optional(),
 });
 
 export const scenarioSchema = scenarioShape.superRefine(checkReferences);
@@ -136,7 +139,9 @@ function checkReferences(scenario: Scenario, ctx: z.RefinementCtx): void {
   };
 
   const unitCodes = new Set<string>();
-  for (const { unit, path } of walkUnits(scenario.units, ['units'])) {
+  if (!scenario.units && (scenario.people.length > 0 || scenario.chats.length > 0))
+    report(['units'], 'is required when the file lists people or chats');
+  for (const { unit, path } of walkUnits(scenario.units ?? [], ['units'])) {
     unitCodes.add(unit.code);
     claim(`unit:${unit.code}`, [...path, 'code'], `unit code "${unit.code}"`);
   }

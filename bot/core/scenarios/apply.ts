@@ -3,6 +3,7 @@ import { and, eq, like, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client';
 import { chats, identities, people, roles, units } from '../../../db/schema';
 import type { Scenario } from '../../../scenarios/schema';
+import { replaceLexicon } from '../hotspots/store';
 import type { ScenarioChange, ScenarioPlan } from './changes';
 import { planScenario } from './plan';
 
@@ -119,6 +120,9 @@ class ChangeWriter {
           .update(chats)
           .set({ title: change.title.to })
           .where(and(eq(chats.platform, change.platform), eq(chats.externalId, change.externalId)));
+        return;
+      case 'replace_lexicon':
+        await replaceLexicon(tx, change.lexicon);
         return;
     }
   }

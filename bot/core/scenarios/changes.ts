@@ -1,3 +1,4 @@
+import type { Lexicon } from '../hotspots/lexicon';
 import type { Platform, Role } from '../types';
 
 export interface FromTo<T> {
@@ -25,7 +26,9 @@ export type ScenarioChange =
   | { kind: 'add_chat'; platform: Platform; externalId: string; title: string | null; unit: string }
   /** An existing chat gets its unit (`unit.from` null: it was not bound); `title` is set when the file gives one. */
   | { kind: 'bind_chat'; platform: Platform; externalId: string; title?: string; unit: FromTo<string | null> }
-  | { kind: 'retitle_chat'; platform: Platform; externalId: string; title: FromTo<string | null> };
+  | { kind: 'retitle_chat'; platform: Platform; externalId: string; title: FromTo<string | null> }
+  /** The file's lexicon replaces the stored one; `diff` has one line per difference. */
+  | { kind: 'replace_lexicon'; lexicon: Lexicon; diff: string[] };
 
 export type ScenarioChangeKind = ScenarioChange['kind'];
 

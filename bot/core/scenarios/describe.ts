@@ -36,6 +36,8 @@ export function describeChange(change: ScenarioChange): string {
         : `~ chat ${change.platform}:${change.externalId} → ${change.unit.to} (was ${change.unit.from})`;
     case 'retitle_chat':
       return `~ chat ${change.platform}:${change.externalId}: title "${change.title.from ?? ''}" → "${change.title.to ?? ''}"`;
+    case 'replace_lexicon':
+      return change.diff.join('\n');
   }
 }
 

@@ -1,13 +1,30 @@
 import type { DbOrTx } from '../../../db/client';
 import { type Scenario, type ScenarioPerson, walkUnits } from '../../../scenarios/schema';
+import { diffLexicon } from '../hotspots/scenario';
 import { PLATFORMS, type Platform } from '../types';
 import type { KeptUnit, ScenarioChange, ScenarioPlan } from './changes';
 import { accountKey, type OrganisationState, personLabel, readOrganisation } from './state';
 
 /** What applying `scenario` would change in the database, in the order the changes must run. */
 export async function planScenario(db: DbOrTx, scenario: Scenario): Promise<ScenarioPlan> {
+  const plan = scenario.units
+    ? await planOrganisation(db, scenario, scenario.units)
+    : { changes: [], kept: [] };
+  if (scenario.lexicon) {
+    const diff = await diffLexicon(db, scenario.lexicon);
+    if (diff.length > 0) plan.changes.push({ kind: 'replace_lexicon', lexicon: scenario.lexicon, diff });
+  }
+  return plan;
+}
+
+/** Units, people, roles and chats; only when the file has a `units:` section (a lexicon-only file leaves them alone). */
+async function planOrganisation(
+  db: DbOrTx,
+  scenario: Scenario,
+  fileUnits: NonNullable<Scenario['units']>,
+): Promise<ScenarioPlan> {
   const state = await readOrganisation(db);
-  const units = planUnits(scenario, state);
+  const units = planUnits(fileUnits, state);
   const people = planPeople(scenario, state);
   return {
     changes: [
@@ -22,14 +39,14 @@ export async function planScenario(db: DbOrTx, scenario: Scenario): Promise<Scen
 
 /** Parents come before children, so a unit's new parent exists (at its final place) when the unit is handled. */
 function planUnits(
-  scenario: Scenario,
+  fileUnits: NonNullable<Scenario['units']>,
   state: OrganisationState,
 ): { changes: ScenarioChange[]; kept: KeptUnit[] } {
   const byCode = new Map(state.units.map((unit) => [unit.code, unit]));
   const codeOf = new Map(state.units.map((unit) => [unit.id, unit.code]));
   const changes: ScenarioChange[] = [];
   const inFile = new Set<string>();
-  for (const { unit, parent } of walkUnits(scenario.units)) {
+  for (const { unit, parent } of walkUnits(fileUnits)) {
     inFile.add(unit.code);
     const current = byCode.get(unit.code);
     if (!current) {
