@@ -29,6 +29,8 @@ interface Pattern {
   text: string;
   /** Lower-case NFC words, compared with the message's words that carry diacritics. */
   words: string[];
+  /** Per word: the term wrote it with diacritics (teencode such as "dc", "lg" has none, so any marks pass). */
+  marked: boolean[];
 }
 
 /**
@@ -42,8 +44,9 @@ interface Pattern {
  * unit; runs of separators and combining marks are self-loops, so no folded copy is built.
  *
  * A candidate is verified against the original words: a word typed with diacritics must equal
- * the term's word with its diacritics ("fold only what the writer did not type"), an exact term
- * must equal in every word, and a hit overlapping one of its topic's exclusions is dropped.
+ * the term's word with its diacritics ("fold only what the writer did not type") unless the term
+ * wrote that word with none (teencode: dc, lg, ko); an exact term must equal in every word; and a
+ * hit overlapping one of its topic's exclusions is dropped.
  */
 export class Matcher {
   readonly topicIds: readonly string[];
@@ -161,7 +164,8 @@ function collectPatterns(topics: readonly MatcherTopic[]): Pattern[] {
       const key = `${index}/${exclusion}/${term.exact}/${words.join(' ')}`;
       if (words.length === 0 || seen.has(key)) return;
       seen.add(key);
-      patterns.push({ topic: index, exclusion, exact: term.exact, text: term.text, words });
+      const marked = words.map((word) => word.normalize('NFD') !== foldText(word));
+      patterns.push({ topic: index, exclusion, exact: term.exact, text: term.text, words, marked });
     };
     for (const term of topic.terms) add(term, false);
     for (const term of topic.exclusions) add(term, true);
@@ -292,8 +296,8 @@ function accentsAgree(text: string, start: number, end: number, pattern: Pattern
       j++;
     }
     if (j === i) break;
-    if ((pattern.exact || accented) && text.slice(i, j).normalize('NFC').toLowerCase() !== pattern.words[w])
-      return false;
+    const compare = pattern.exact || (accented && pattern.marked[w]);
+    if (compare && text.slice(i, j).normalize('NFC').toLowerCase() !== pattern.words[w]) return false;
     w++;
     i = j;
   }
