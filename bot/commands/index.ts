@@ -1,5 +1,7 @@
 import { CommandRegistry } from './dispatch';
 import { helpCommand } from './help';
+import { ackCommand, hotspotsCommand, incidentButtons, incidentCommand, resolveCommand } from './incidents';
+import { keywordsCommand } from './keywords';
 import { langCommand } from './lang';
 import { linkCommand, unlinkCommand } from './link';
 import { roleCommand } from './role';
@@ -18,10 +20,15 @@ export function createCommandRegistry(): CommandRegistry {
     linkCommand,
     unlinkCommand,
     roleCommand,
+    hotspotsCommand,
+    incidentCommand,
+    ackCommand,
+    resolveCommand,
+    keywordsCommand,
   );
   return new CommandRegistry(commands);
 }
 
 export function createButtonHandlers(): ButtonHandler[] {
-  return [];
+  return [incidentButtons];
 }
