@@ -78,7 +78,7 @@ const policySchema = z
   );
 
 const surgeSchema = z.strictObject({
-  hits: z.int().min(1).max(100_000),
+  hits: z.int().min(1, { error: 'must be at least 1' }).max(100_000, { error: 'must be at most 100000' }),
   window: duration(7 * 24 * 60).pipe(z.number().min(1, { error: 'must be at least 1 minute' })),
   baseline: z
     .strictObject({
