@@ -12,6 +12,8 @@ export interface FoldTables {
   folded: Uint16Array;
   /** 1 when the code unit carries a diacritic (precomposed accent, combining mark, đ/Đ). */
   accented: Uint8Array;
+  /** The lower-case code unit, diacritics kept (the code unit itself when lower-casing changes its length). */
+  lower: Uint16Array;
 }
 
 export const SEPARATOR = 0;
@@ -20,8 +22,11 @@ export const MARK = 0xffff;
 function buildFoldTables(): FoldTables {
   const folded = new Uint16Array(0x10000);
   const accented = new Uint8Array(0x10000);
+  const lower = new Uint16Array(0x10000);
   const letterOrDigit = /^[\p{L}\p{N}]$/u;
   for (let code = 0; code < 0x10000; code++) {
+    const lowered = String.fromCharCode(code).toLowerCase();
+    lower[code] = lowered.length === 1 ? lowered.charCodeAt(0) : code;
     if (code >= 0x300 && code <= 0x36f) {
       folded[code] = MARK;
       accented[code] = 1;
@@ -36,7 +41,7 @@ function buildFoldTables(): FoldTables {
     folded[code] = base.charCodeAt(0);
     if (decomposed !== decomposed.replace(MARKS, '') || char === 'đ' || char === 'Đ') accented[code] = 1;
   }
-  return { folded, accented };
+  return { folded, accented, lower };
 }
 
 /** Built once per process (about 30 ms); never written after. */

@@ -21,6 +21,8 @@ const SEP = 0;
 const SKIP = 1;
 const OTHER = 2;
 const EMPTY: readonly number[] = Object.freeze([]);
+/** The fold tables, read directly in the verification loops. */
+const { folded: FOLDED, accented: ACCENTED, lower: LOWER } = FOLD;
 
 interface Pattern {
   topic: number;
@@ -59,6 +61,12 @@ export class Matcher {
   private readonly outStart: Int32Array;
   private readonly outList: Int32Array;
   private candidates = new Int32Array(64);
+  private hitTopic = new Int32Array(16);
+  private hitPattern = new Int32Array(16);
+  private hitStart = new Int32Array(16);
+  private hitEnd = new Int32Array(16);
+  /** topic, start, end triples of the exclusions that matched the current text. */
+  private readonly exclusionSpans: number[] = [];
 
   constructor(topics: readonly MatcherTopic[]) {
     this.topicIds = topics.map((t) => t.id);
@@ -93,14 +101,26 @@ export class Matcher {
   match(text: string): readonly number[] {
     const found = this.scan(text);
     if (found === 0) return EMPTY;
-    const topics = [...new Set(this.verify(text, found).map((hit) => hit.topic))];
+    const kept = this.verify(text, found);
+    if (kept === 0) return EMPTY;
+    const topics: number[] = [];
+    for (let h = 0; h < kept; h++) {
+      const topic = this.hitTopic[h]!;
+      if (!topics.includes(topic)) topics.push(topic);
+    }
     return topics.sort((a, b) => a - b);
   }
 
-  /** Every verified hit with its range (for excerpts, the CLI and tests). */
+  /** Every verified hit with its range (for the CLI and tests). */
   hits(text: string): Hit[] {
     const found = this.scan(text);
-    return found === 0 ? [] : this.verify(text, found);
+    const kept = found === 0 ? 0 : this.verify(text, found);
+    return Array.from({ length: kept }, (_, h) => ({
+      topic: this.hitTopic[h]!,
+      term: this.patterns[this.hitPattern[h]!]!.text,
+      start: this.hitStart[h]!,
+      end: this.hitEnd[h]!,
+    }));
   }
 
   /** The hot loop: returns how many Int32 slots of `candidates` it filled (state, end index pairs). */
@@ -134,24 +154,67 @@ export class Matcher {
     this.candidates = bigger;
   }
 
-  private verify(text: string, found: number): Hit[] {
-    const terms: Hit[] = [];
-    const exclusions: Hit[] = [];
+  /**
+   * Checks the candidates, writes the hits that stand into the hit buffers (term hits first, then
+   * exclusions), drops the term hits an exclusion of their topic overlaps, and returns how many
+   * term hits are left at the front of the buffers. No allocation unless the buffers must grow.
+   */
+  private verify(text: string, found: number): number {
     const size = this.delta.length / this.stateCount;
+    let terms = 0;
+    let exclusions = 0;
     for (let c = 0; c < found; c += 2) {
-      const state = this.candidates[c]! / size;
+      const state = (this.candidates[c]! / size) | 0;
       const end = this.candidates[c + 1]!;
       for (let o = this.outStart[state]!; o < this.outStart[state + 1]!; o++) {
-        const pattern = this.patterns[this.outList[o]!]!;
-        const start = wordsStart(text, end, pattern.words.length);
-        if (!accentsAgree(text, start, end, pattern)) continue;
-        const hit = { topic: pattern.topic, term: pattern.text, start, end: lastWordEnd(text, end) };
-        (pattern.exclusion ? exclusions : terms).push(hit);
+        const id = this.outList[o]!;
+        const pattern = this.patterns[id]!;
+        const start = verifyAt(text, end, pattern);
+        if (start < 0) continue;
+        if (pattern.exclusion) this.exclusionSpans.push(pattern.topic, start, end);
+        else {
+          this.ensureHitCapacity(terms + 1);
+          this.hitTopic[terms] = pattern.topic;
+          this.hitPattern[terms] = id;
+          this.hitStart[terms] = start;
+          this.hitEnd[terms] = lastWordEnd(text, end);
+          terms++;
+        }
       }
     }
-    return terms.filter(
-      (hit) => !exclusions.some((x) => x.topic === hit.topic && x.start < hit.end && hit.start < x.end),
-    );
+    exclusions = this.exclusionSpans.length;
+    if (exclusions === 0) return terms;
+    let kept = 0;
+    for (let h = 0; h < terms; h++) {
+      let excluded = false;
+      for (let x = 0; x < exclusions && !excluded; x += 3) {
+        excluded =
+          this.exclusionSpans[x] === this.hitTopic[h] &&
+          this.exclusionSpans[x + 1]! < this.hitEnd[h]! &&
+          this.hitStart[h]! < this.exclusionSpans[x + 2]!;
+      }
+      if (excluded) continue;
+      this.hitTopic[kept] = this.hitTopic[h]!;
+      this.hitPattern[kept] = this.hitPattern[h]!;
+      this.hitStart[kept] = this.hitStart[h]!;
+      this.hitEnd[kept] = this.hitEnd[h]!;
+      kept++;
+    }
+    this.exclusionSpans.length = 0;
+    return kept;
+  }
+
+  private ensureHitCapacity(needed: number): void {
+    if (needed <= this.hitTopic.length) return;
+    const grow = (from: Int32Array) => {
+      const bigger = new Int32Array(from.length * 2);
+      bigger.set(from);
+      return bigger;
+    };
+    this.hitTopic = grow(this.hitTopic);
+    this.hitPattern = grow(this.hitPattern);
+    this.hitStart = grow(this.hitStart);
+    this.hitEnd = grow(this.hitEnd);
   }
 }
 
@@ -262,16 +325,39 @@ function buildAutomaton(trie: Trie, size: number) {
   return { delta, outStart, outList };
 }
 
-const isSeparator = (code: number) => FOLD.folded[code] === SEPARATOR;
+const isSeparator = (code: number) => FOLDED[code] === SEPARATOR;
 
-/** `end` is the separator after the last word (or the text's length); returns where the first of `words` words starts. */
-function wordsStart(text: string, end: number, words: number): number {
+/**
+ * Walks back from `end` (the separator after the last word, or the text's length) over the
+ * pattern's words, checking each word the writer typed with marks against the term's (exact terms:
+ * every word). Returns where the first word starts, or -1 when the diacritics disagree.
+ */
+function verifyAt(text: string, end: number, pattern: Pattern): number {
   let i = end - 1;
   while (i >= 0 && isSeparator(text.charCodeAt(i))) i--;
   let start = i + 1;
-  for (let w = 0; w < words; w++) {
-    while (i >= 0 && !isSeparator(text.charCodeAt(i))) i--;
+  for (let w = pattern.words.length - 1; w >= 0; w--) {
+    const wordEnd = i + 1;
+    let accented = false;
+    let decomposed = false;
+    while (i >= 0) {
+      const code = text.charCodeAt(i);
+      const folded = FOLDED[code]!;
+      if (folded === SEPARATOR) break;
+      if (ACCENTED[code]) {
+        accented = true;
+        if (folded === MARK) decomposed = true;
+      }
+      i--;
+    }
     start = i + 1;
+    if (pattern.exact || (accented && pattern.marked[w])) {
+      const word = pattern.words[w]!;
+      const same = decomposed
+        ? text.slice(start, wordEnd).normalize('NFC').toLowerCase() === word
+        : sameLower(text, start, wordEnd, word);
+      if (!same) return -1;
+    }
     while (i >= 0 && isSeparator(text.charCodeAt(i))) i--;
   }
   return start;
@@ -283,23 +369,11 @@ function lastWordEnd(text: string, end: number): number {
   return i;
 }
 
-/** The message's words in [start, end) against the term's: exact terms always, others where the writer typed marks. */
-function accentsAgree(text: string, start: number, end: number, pattern: Pattern): boolean {
-  let w = 0;
-  let i = start;
-  while (i < end && w < pattern.words.length) {
-    while (i < end && isSeparator(text.charCodeAt(i))) i++;
-    let j = i;
-    let accented = false;
-    while (j < end && !isSeparator(text.charCodeAt(j))) {
-      if (FOLD.accented[text.charCodeAt(j)]) accented = true;
-      j++;
-    }
-    if (j === i) break;
-    const compare = pattern.exact || (accented && pattern.marked[w]);
-    if (compare && text.slice(i, j).normalize('NFC').toLowerCase() !== pattern.words[w]) return false;
-    w++;
-    i = j;
+/** text[i, j) lower-cased equals `word` (both NFC), without building a string. */
+function sameLower(text: string, i: number, j: number, word: string): boolean {
+  if (j - i !== word.length) return false;
+  for (let k = 0; k < word.length; k++) {
+    if (LOWER[text.charCodeAt(i + k)] !== word.charCodeAt(k)) return false;
   }
   return true;
 }
