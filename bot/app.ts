@@ -12,7 +12,9 @@ import { ensureBootstrapAdmins } from './core/org/bootstrap';
 import { TextSignals } from './core/text-signals';
 import type { Clock } from './core/types';
 import { close, createHttpServer, listen } from './http/server';
-import { createMetrics } from './metrics';
+import { createMetrics, instrument } from './metrics';
+import { createSandboxPlatform } from './platforms/sandbox';
+import { seedDemoWhenEmpty } from './platforms/sandbox/demo';
 import { createTelegramPlatform } from './platforms/telegram';
 import { syncCommandMenus } from './platforms/telegram/menus';
 import type { PlatformAdapter } from './platforms/types';
@@ -48,12 +50,11 @@ export async function startPulse(options: {
     lexicon: new LiveLexicon(),
   };
   await ensureBootstrapAdmins(database.db, config.bootstrapAdmins);
-  await deps.lexicon.refresh(database.db);
   listenForHotspots(deps);
 
   const commands = createCommandRegistry();
-  const handle = createEventHandler(deps, { commands, buttons: createButtonHandlers() });
   const metrics = createMetrics();
+  const handle = instrument(createEventHandler(deps, { commands, buttons: createButtonHandlers() }), metrics);
   const scheduler = new Scheduler({ clock, logger, timezone: config.timezone });
   scheduler.add({
     name: 'prune-processed-updates',
@@ -77,6 +78,12 @@ export async function startPulse(options: {
       run: async () => void (await syncMenus()),
     });
   }
+  if (config.sandbox.enabled) {
+    await seedDemoWhenEmpty(database.db, { clock, logger });
+    platforms.push(
+      createSandboxPlatform({ db: database.db, clock, logger, handle, host: config.sandbox.host }),
+    );
+  }
   for (const platform of platforms) messenger.register(platform.messenger);
 
   const server = createHttpServer({
@@ -86,6 +93,7 @@ export async function startPulse(options: {
     logger,
   });
   const port = await listen(server, config.http.port, config.http.host);
+  await deps.lexicon.refresh(database.db);
   for (const platform of platforms) await platform.start();
   scheduler.start();
   void scheduler.runAll().catch(() => {});

@@ -1,15 +1,29 @@
 import { createRequire } from 'node:module';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
  * JSON logs; pretty when a person watches a terminal and pino-pretty is installed.
- * Rule: no message text and no user ids at info level or above.
+ * Rule: no message text and no user ids at info level or above. Errors are logged by name,
+ * message and stack only: platform errors carry the request payload (message text, chat ids).
  */
-export function createLogger(level: string, pretty = process.stdout.isTTY === true): Logger {
-  if (pretty && canResolve('pino-pretty')) {
-    return pino({ level, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } } });
+export function createLogger(
+  level: string,
+  options: { pretty?: boolean; destination?: DestinationStream } = {},
+): Logger {
+  const pretty = options.pretty ?? process.stdout.isTTY === true;
+  const base = { level, serializers: { err: safeError } };
+  if (!options.destination && pretty && canResolve('pino-pretty')) {
+    return pino({
+      ...base,
+      transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } },
+    });
   }
-  return pino({ level });
+  return options.destination ? pino(base, options.destination) : pino(base);
+}
+
+export function safeError(error: unknown): { type: string; message: string; stack?: string } {
+  if (!(error instanceof Error)) return { type: typeof error, message: 'non-error thrown' };
+  return { type: error.name, message: error.message, stack: error.stack };
 }
 
 function canResolve(name: string): boolean {

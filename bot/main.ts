@@ -1,9 +1,10 @@
 import 'dotenv/config';
-import { openDatabase } from '../db/client';
+import { type Database, DatabaseLockedError, openDatabase } from '../db/client';
 import { startPulse } from './app';
 import { ConfigError, loadConfig } from './config';
 import { systemClock } from './core/types';
 import { createLogger } from './logger';
+import { isLoopback, sandboxUrl } from './platforms/sandbox/address';
 
 /** The composition root: config → logger → database → Pulse; stops in order on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -18,14 +19,34 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase(config.database);
+  let database: Database;
+  try {
+    database = await openDatabase(config.database);
+  } catch (error) {
+    if (error instanceof DatabaseLockedError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
   await database.migrate();
   logger.info({ driver: database.driver }, 'database migrated');
 
   const app = await startPulse({ config, database, clock: systemClock, logger });
   const address = `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${app.port}`;
+  if (config.sandbox.enabled) {
+    console.log(`Sandbox: ${sandboxUrl(config.sandbox.host, app.port)}`);
+    if (!isLoopback(config.sandbox.host)) {
+      logger.warn(
+        { host: config.sandbox.host },
+        'SANDBOX_HOST is not a loopback address: anyone who can reach it can act as any persona, admins included',
+      );
+    }
+  }
   if (!config.telegram && !config.sandbox.enabled) {
-    console.log(`No platform configured: set TELEGRAM_BOT_TOKEN (see .env.example). Health: ${address}/healthz`);
+    console.log(
+      `No platform configured: set TELEGRAM_BOT_TOKEN (see .env.example). Health: ${address}/healthz`,
+    );
   }
 
   let stopping = false;

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { EventHandler } from './commands/handle-event';
 
 export interface Metrics {
   registry: Registry;
@@ -25,5 +26,19 @@ export function createMetrics(): Metrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
+  };
+}
+
+/** Counts and times every inbound update, whatever the platform. */
+export function instrument(handle: EventHandler, metrics: Metrics): EventHandler {
+  return async (event, options) => {
+    const labels = { platform: event.chat.platform, kind: event.kind };
+    const stopTimer = metrics.handleSeconds.startTimer(labels);
+    try {
+      await handle(event, options);
+    } finally {
+      stopTimer();
+      metrics.updates.inc(labels);
+    }
   };
 }

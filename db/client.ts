@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
@@ -43,7 +44,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 async function openPglite(dir: string): Promise<Database> {
-  if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
+  const releaseLock = dir.startsWith('memory://') ? () => {} : lockDirectory(dir);
   const client = new PGlite(dir);
   await client.waitReady;
   const db = drizzlePglite({ client, schema }) as unknown as Db;
@@ -55,8 +56,42 @@ async function openPglite(dir: string): Promise<Database> {
       const result = (await db.execute(statement)) as unknown as { rows: T[] };
       return result.rows;
     },
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      releaseLock();
+    },
   };
+}
+
+/**
+ * PGlite is one process's database: a second process on the same directory corrupts it. A pid
+ * file refuses that with a clear message; a stale one (its process is gone) is taken over.
+ */
+function lockDirectory(dir: string): () => void {
+  mkdirSync(dir, { recursive: true });
+  const lockFile = join(dir, 'pulse.pid');
+  const holder = existsSync(lockFile) ? Number(readFileSync(lockFile, 'utf8')) : undefined;
+  if (holder && holder !== process.pid && isAlive(holder)) {
+    throw new DatabaseLockedError(
+      `The embedded database in ${dir} is in use by another Pulse process (pid ${holder}). ` +
+        'Stop it first, or use PostgreSQL (DATABASE_URL) to run several processes.',
+    );
+  }
+  writeFileSync(lockFile, String(process.pid));
+  return () => rmSync(lockFile, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class DatabaseLockedError extends Error {
+  override name = 'DatabaseLockedError';
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {

@@ -8,7 +8,7 @@ import {
   planScenario,
   type ScenarioPlan,
 } from '../bot/core/scenarios/index';
-import { type Database, openDatabase } from '../db/client';
+import { type Database, DatabaseLockedError, openDatabase } from '../db/client';
 import { formatErrors, loadScenarioFile } from './load';
 import { walkUnits } from './schema';
 
@@ -79,7 +79,14 @@ export async function runScenarioCli(argv: readonly string[], io: CliIo): Promis
     fail(error.message);
     return 2;
   }
-  const database = await (io.openDatabase ?? openDatabase)(config.database);
+  let database: Database;
+  try {
+    database = await (io.openDatabase ?? openDatabase)(config.database);
+  } catch (error) {
+    if (!(error instanceof DatabaseLockedError)) throw error;
+    fail(error.message);
+    return 2;
+  }
   try {
     await database.migrate();
     if (command === 'plan') {

@@ -150,6 +150,14 @@ describe('people seen in bound groups become workers', () => {
     expect(memberships.filter((m) => !m.active)).toHaveLength(1);
   });
 
+  it('does not make a worker of someone whose higher role covers the unit', async () => {
+    await org.personWith(20, 'Bí thư', { role: 'leader', unit: 'CB1' });
+    await harness.handle(message(group('-t1'), user(20, 'Bí thư'), 'chào tổ 1'));
+    expect(await workerRoleUnits(20)).toEqual([]);
+    await harness.handle(message(group('-cb2'), user(20, 'Bí thư'), 'chào chi bộ 2'));
+    expect(await workerRoleUnits(20)).toEqual([{ unitId: org.ids.CB2, source: 'seen' }]);
+  });
+
   it('does not move a worker placed by a scenario', async () => {
     await org.personWith(10, 'Đức', { role: 'worker', unit: 'CB2' });
     await harness.handle(message(group('-t1'), user(10, 'Đức'), 'xin chào'));

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type PulseApp, startPulse } from '../../bot/app';
@@ -8,6 +7,7 @@ import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram-server';
 import { FakeClock } from '../helpers/clock';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedOrg } from '../helpers/harness';
+import { freePort } from '../helpers/net';
 
 const TOKEN = '123456:TEST-token-for-the-fake-server';
 const ADMIN = { id: 1, first_name: 'Quản trị', username: 'quantri' };
@@ -33,14 +33,6 @@ afterEach(async () => {
   app = undefined;
   await fake.stop();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function start(env: Record<string, string> = {}) {
   const config = loadConfig({

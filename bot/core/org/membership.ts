@@ -13,12 +13,17 @@ export async function recordSeen(db: DbOrTx, personId: number, chatId: number, u
     .insert(chatMembers)
     .values({ chatId, personId, active: true })
     .onConflictDoUpdate({ target: [chatMembers.chatId, chatMembers.personId], set: { active: true } });
-  const workerRoles = await db
-    .select({ id: roles.id, source: roles.source, depth: units.depth, path: units.path })
+  const held = await db
+    .select({ id: roles.id, role: roles.role, source: roles.source, depth: units.depth, path: units.path })
     .from(roles)
-    .innerJoin(units, eq(units.id, roles.unitId))
-    .where(and(eq(roles.personId, personId), eq(roles.role, 'worker')));
-  if (workerRoles.some((r) => r.source !== 'seen')) return;
+    .leftJoin(units, eq(units.id, roles.unitId))
+    .where(eq(roles.personId, personId));
+  // Admins, leaders and collaborators over this unit are members of its groups, not its workers.
+  const coveredByHigherRole = held.some(
+    (r) => r.role !== 'worker' && (r.path === null || unit.path.startsWith(r.path)),
+  );
+  const workerRoles = held.filter((r) => r.role === 'worker');
+  if (coveredByHigherRole || workerRoles.some((r) => r.source !== 'seen')) return;
   const seen = workerRoles.find((r) => r.source === 'seen');
   if (!seen) {
     await db
@@ -27,7 +32,8 @@ export async function recordSeen(db: DbOrTx, personId: number, chatId: number, u
       .onConflictDoNothing();
     return;
   }
-  if (unit.depth > seen.depth) await db.update(roles).set({ unitId: unit.id }).where(eq(roles.id, seen.id));
+  if (unit.depth > (seen.depth ?? -1))
+    await db.update(roles).set({ unitId: unit.id }).where(eq(roles.id, seen.id));
 }
 
 /** Records that a person left a group; their inferred unit moves to the deepest group they are still in. */

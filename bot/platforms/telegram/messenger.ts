@@ -1,6 +1,7 @@
 import { type Api, GrammyError, HttpError } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import { DeliveryError } from '../../core/errors';
+import { splitText } from '../../core/text';
 import type {
   Button,
   Capabilities,
@@ -102,17 +103,4 @@ export class TelegramMessenger implements Messenger {
       throw error;
     }
   }
-}
-
-export function splitText(text: string, limit: number): string[] {
-  if (text.length <= limit) return [text];
-  const chunks: string[] = [];
-  let rest = text;
-  while (rest.length > limit) {
-    const cut = rest.lastIndexOf('\n', limit) > limit / 2 ? rest.lastIndexOf('\n', limit) : limit;
-    chunks.push(rest.slice(0, cut));
-    rest = rest.slice(cut).replace(/^\n/, '');
-  }
-  if (rest) chunks.push(rest);
-  return chunks;
 }

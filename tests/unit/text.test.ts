@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { splitText } from '../../bot/core/text';
+
+describe('splitText', () => {
+  it('keeps short text whole, even empty', () => {
+    expect(splitText('Xin chào', 10)).toEqual(['Xin chào']);
+    expect(splitText('', 10)).toEqual(['']);
+  });
+
+  it('cuts at a line break near the limit, else at the limit, losing nothing', () => {
+    const text = `${'a'.repeat(8)}\n${'b'.repeat(8)}\n${'c'.repeat(25)}`;
+    const chunks = splitText(text, 12);
+    expect(chunks.every((chunk) => chunk.length <= 12)).toBe(true);
+    expect(chunks[0]).toBe('a'.repeat(8));
+    expect(chunks.join('').replace(/\n/g, '')).toBe(text.replace(/\n/g, ''));
+  });
+});
