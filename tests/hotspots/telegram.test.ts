@@ -60,9 +60,9 @@ describe('hot spots over Telegram', () => {
     fake.message({ chatId: GROUP, chatType: 'supergroup', chatTitle: 'Tổ 1', from: ADMIN, text: '/link T1' });
     await fake.waitFor((c) => c.method === 'sendMessage' && Number(c.body.chat_id) === GROUP);
     const texts = ['Công ty nợ lương 3 tháng rồi', 'cty no luong that ae a', 'lg chậm quá'];
-    WORKERS.forEach((from, i) =>
-      fake.message({ chatId: GROUP, chatType: 'supergroup', from, text: texts[i]! }),
-    );
+    for (const [i, from] of WORKERS.entries()) {
+      fake.message({ chatId: GROUP, chatType: 'supergroup', from, text: texts[i]! });
+    }
 
     const alert = await fake.waitFor(
       (c) => c.method === 'sendMessage' && Number(c.body.chat_id) === LEADER.id && c.result !== undefined,
