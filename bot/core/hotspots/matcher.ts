@@ -21,8 +21,21 @@ const SEP = 0;
 const SKIP = 1;
 const OTHER = 2;
 const EMPTY: readonly number[] = Object.freeze([]);
-/** The fold tables, read directly in the verification loops. */
-const { folded: FOLDED, accented: ACCENTED, lower: LOWER } = FOLD;
+const { lower: LOWER } = FOLD;
+/** Per code unit, for verification: a separator, a letter typed with a diacritic, a combining mark, or 0. */
+const KIND_SEPARATOR = 8;
+const KIND_ACCENTED = 1;
+const KIND_MARK = 2;
+const KIND = (() => {
+  const kinds = new Uint8Array(0x10000);
+  for (let code = 0; code < 0x10000; code++) {
+    const folded = FOLD.folded[code]!;
+    if (folded === SEPARATOR) kinds[code] = KIND_SEPARATOR;
+    else if (folded === MARK) kinds[code] = KIND_ACCENTED | KIND_MARK;
+    else if (FOLD.accented[code]) kinds[code] = KIND_ACCENTED;
+  }
+  return kinds;
+})();
 
 interface Pattern {
   topic: number;
@@ -65,11 +78,13 @@ export class Matcher {
   private hitPattern = new Int32Array(16);
   private hitStart = new Int32Array(16);
   private hitEnd = new Int32Array(16);
+  private readonly topicSeen: Uint8Array;
   /** topic, start, end triples of the exclusions that matched the current text. */
   private readonly exclusionSpans: number[] = [];
 
   constructor(topics: readonly MatcherTopic[]) {
     this.topicIds = topics.map((t) => t.id);
+    this.topicSeen = new Uint8Array(topics.length);
     this.patterns = collectPatterns(topics);
     this.patternCount = this.patterns.length;
     const folded = this.patterns.map((p) => foldText(p.text));
@@ -106,9 +121,19 @@ export class Matcher {
     const topics: number[] = [];
     for (let h = 0; h < kept; h++) {
       const topic = this.hitTopic[h]!;
-      if (!topics.includes(topic)) topics.push(topic);
+      if (this.topicSeen[topic]) continue;
+      this.topicSeen[topic] = 1;
+      // Insertion keeps the list ascending; a message raises few topics.
+      let at = topics.length;
+      topics.push(topic);
+      while (at > 0 && topics[at - 1]! > topic) {
+        topics[at] = topics[at - 1]!;
+        at--;
+      }
+      topics[at] = topic;
     }
-    return topics.sort((a, b) => a - b);
+    for (const topic of topics) this.topicSeen[topic] = 0;
+    return topics;
   }
 
   /** Every verified hit with its range (for the CLI and tests). */
@@ -177,7 +202,7 @@ export class Matcher {
           this.hitTopic[terms] = pattern.topic;
           this.hitPattern[terms] = id;
           this.hitStart[terms] = start;
-          this.hitEnd[terms] = lastWordEnd(text, end);
+          this.hitEnd[terms] = end;
           terms++;
         }
       }
@@ -325,48 +350,34 @@ function buildAutomaton(trie: Trie, size: number) {
   return { delta, outStart, outList };
 }
 
-const isSeparator = (code: number) => FOLDED[code] === SEPARATOR;
-
 /**
- * Walks back from `end` (the separator after the last word, or the text's length) over the
- * pattern's words, checking each word the writer typed with marks against the term's (exact terms:
- * every word). Returns where the first word starts, or -1 when the diacritics disagree.
+ * Walks back from `end` (where the separator after the last word stands, or the text's length)
+ * over the pattern's words, checking each word the writer typed with marks against the term's
+ * (exact terms: every word). Returns where the first word starts, or -1 when diacritics disagree.
  */
 function verifyAt(text: string, end: number, pattern: Pattern): number {
   let i = end - 1;
-  while (i >= 0 && isSeparator(text.charCodeAt(i))) i--;
-  let start = i + 1;
+  let start = end;
   for (let w = pattern.words.length - 1; w >= 0; w--) {
     const wordEnd = i + 1;
-    let accented = false;
-    let decomposed = false;
-    while (i >= 0) {
-      const code = text.charCodeAt(i);
-      const folded = FOLDED[code]!;
-      if (folded === SEPARATOR) break;
-      if (ACCENTED[code]) {
-        accented = true;
-        if (folded === MARK) decomposed = true;
-      }
-      i--;
+    let marks = 0;
+    for (; i >= 0; i--) {
+      const kind = KIND[text.charCodeAt(i)]!;
+      if (kind === KIND_SEPARATOR) break;
+      marks |= kind;
     }
     start = i + 1;
-    if (pattern.exact || (accented && pattern.marked[w])) {
+    if (pattern.exact || (marks !== 0 && pattern.marked[w])) {
       const word = pattern.words[w]!;
-      const same = decomposed
-        ? text.slice(start, wordEnd).normalize('NFC').toLowerCase() === word
-        : sameLower(text, start, wordEnd, word);
+      const same =
+        marks & KIND_MARK
+          ? text.slice(start, wordEnd).normalize('NFC').toLowerCase() === word
+          : sameLower(text, start, wordEnd, word);
       if (!same) return -1;
     }
-    while (i >= 0 && isSeparator(text.charCodeAt(i))) i--;
+    while (i >= 0 && KIND[text.charCodeAt(i)] === KIND_SEPARATOR) i--;
   }
   return start;
-}
-
-function lastWordEnd(text: string, end: number): number {
-  let i = end;
-  while (i > 0 && isSeparator(text.charCodeAt(i - 1))) i--;
-  return i;
 }
 
 /** text[i, j) lower-cased equals `word` (both NFC), without building a string. */
