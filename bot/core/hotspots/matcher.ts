@@ -46,6 +46,9 @@ interface Pattern {
   words: string[];
   /** Per word: the term wrote it with diacritics (teencode such as "dc", "lg" has none, so any marks pass). */
   marked: boolean[];
+  /** The words joined by one space; `fast` when it is as long as the folded term (one code unit per letter). */
+  joined: string;
+  fast: boolean;
 }
 
 /**
@@ -253,7 +256,18 @@ function collectPatterns(topics: readonly MatcherTopic[]): Pattern[] {
       if (words.length === 0 || seen.has(key)) return;
       seen.add(key);
       const marked = words.map((word) => word.normalize('NFD') !== foldText(word));
-      patterns.push({ topic: index, exclusion, exact: term.exact, text: term.text, words, marked });
+      const joined = words.join(' ');
+      const fast = joined.length === foldText(term.text).length;
+      patterns.push({
+        topic: index,
+        exclusion,
+        exact: term.exact,
+        text: term.text,
+        words,
+        marked,
+        joined,
+        fast,
+      });
     };
     for (const term of topic.terms) add(term, false);
     for (const term of topic.exclusions) add(term, true);
@@ -351,11 +365,52 @@ function buildAutomaton(trie: Trie, size: number) {
 }
 
 /**
- * Walks back from `end` (where the separator after the last word stands, or the text's length)
- * over the pattern's words, checking each word the writer typed with marks against the term's
- * (exact terms: every word). Returns where the first word starts, or -1 when diacritics disagree.
+ * Where the matched words start (they end at `end`, where the separator after them stands or the
+ * text ends), or -1 when a word the writer typed with marks differs from the term's word (exact
+ * terms: every word). Most text is NFC with single spaces, so the words usually occupy exactly as
+ * many code units as the folded term: that case is checked in one forward pass; anything else
+ * (runs of separators, combining marks) walks back word by word.
  */
 function verifyAt(text: string, end: number, pattern: Pattern): number {
+  const start = end - pattern.joined.length;
+  if (pattern.fast && start >= 0 && (start === 0 || KIND[text.charCodeAt(start - 1)] === KIND_SEPARATOR)) {
+    const verdict = verifySpan(text, start, pattern);
+    if (verdict !== RETRY) return verdict === AGREE ? start : -1;
+  }
+  return verifyWords(text, end, pattern);
+}
+
+const AGREE = 0;
+const DISAGREE = 1;
+const RETRY = 2;
+
+/** The words in [start, start + joined.length), when they line up one to one with the term's. */
+function verifySpan(text: string, start: number, pattern: Pattern): number {
+  const { joined } = pattern;
+  let w = 0;
+  let accented = false;
+  let same = true;
+  for (let k = 0; k <= joined.length; k++) {
+    const expected = k === joined.length ? 32 : joined.charCodeAt(k);
+    if (expected === 32) {
+      if (k < joined.length && KIND[text.charCodeAt(start + k)] !== KIND_SEPARATOR) return RETRY;
+      if (!same && (pattern.exact || (accented && pattern.marked[w]))) return DISAGREE;
+      w++;
+      accented = false;
+      same = true;
+      continue;
+    }
+    const code = text.charCodeAt(start + k);
+    const kind = KIND[code]!;
+    if (kind & (KIND_SEPARATOR | KIND_MARK)) return RETRY;
+    if (kind) accented = true;
+    if (LOWER[code] !== expected) same = false;
+  }
+  return AGREE;
+}
+
+/** The general case: walks back from `end` over the pattern's words. */
+function verifyWords(text: string, end: number, pattern: Pattern): number {
   let i = end - 1;
   let start = end;
   for (let w = pattern.words.length - 1; w >= 0; w--) {
