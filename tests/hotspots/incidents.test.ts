@@ -142,6 +142,16 @@ lexicon:
     expect(incident!.unitId).toBe(setup.org.ids.CTY);
     // Nobody leads CTY: the first step falls through to the admins, and names the source.
     expect(dmsTo(setup, '1')[0]!.message.text).toContain('phản ánh ẩn danh (1)');
+    // Hits without a chat share one counter per minute (the unique key treats null chats as equal).
+    await setup.harness.deps.signals.publish({
+      text: 'lại sập lò',
+      source: 'feedback',
+      unitId: null,
+      chatId: null,
+      at: setup.harness.clock.now(),
+    });
+    const hits = await database.db.select().from(hotspotHits);
+    expect(hits.map((h) => [h.chatId, h.source, h.count])).toEqual([[null, 'feedback', 2]]);
   });
 });
 
