@@ -8,6 +8,7 @@ import { pruneProcessedUpdates } from './core/dedup';
 import type { Deps } from './core/deps';
 import { hotspotJobs, LiveLexicon, listenForHotspots } from './core/hotspots';
 import { MessengerRouter } from './core/messenger-router';
+import { numberedPromptsJob, withCapabilityFallbacks } from './core/numbered-replies';
 import { ensureBootstrapAdmins } from './core/org/bootstrap';
 import { TextSignals } from './core/text-signals';
 import type { Clock } from './core/types';
@@ -15,9 +16,11 @@ import { close, createHttpServer, listen } from './http/server';
 import { createMetrics, instrument } from './metrics';
 import { createSandboxPlatform } from './platforms/sandbox';
 import { seedDemoWhenEmpty } from './platforms/sandbox/demo';
+import { createSlackPlatform } from './platforms/slack';
 import { createTelegramPlatform } from './platforms/telegram';
 import { syncCommandMenus } from './platforms/telegram/menus';
 import type { PlatformAdapter } from './platforms/types';
+import { createZaloPlatform } from './platforms/zalo';
 import { Scheduler } from './scheduler';
 
 export interface PulseApp {
@@ -65,6 +68,8 @@ export async function startPulse(options: {
   });
   for (const job of hotspotJobs(deps)) scheduler.add(job);
 
+  scheduler.add(numberedPromptsJob(database.db));
+
   const platforms: PlatformAdapter[] = [];
   if (config.telegram) {
     const telegram = createTelegramPlatform({ config: config.telegram, handle, logger });
@@ -78,13 +83,19 @@ export async function startPulse(options: {
       run: async () => void (await syncMenus()),
     });
   }
+  if (config.slack) platforms.push(createSlackPlatform({ config: config.slack, handle, logger, clock }));
+  if (config.zalo) platforms.push(createZaloPlatform({ config: config.zalo, handle, logger }));
   if (config.sandbox.enabled) {
     await seedDemoWhenEmpty(database.db, { clock, logger });
     platforms.push(
       createSandboxPlatform({ db: database.db, clock, logger, handle, host: config.sandbox.host }),
     );
   }
-  for (const platform of platforms) messenger.register(platform.messenger);
+  for (const platform of platforms) {
+    messenger.register(
+      withCapabilityFallbacks(platform.messenger, { db: database.db, clock, locale: config.locale }),
+    );
+  }
 
   const server = createHttpServer({
     routes: () => platforms.flatMap((p) => p.routes),

@@ -46,6 +46,45 @@ const envSchema = z
         .regex(/^[A-Za-z0-9_-]{1,256}$/, { message: '1–256 characters from A–Z a–z 0–9 _ -' })
         .optional(),
     ),
+    SLACK_BOT_TOKEN: optionalText.pipe(
+      z
+        .string()
+        .regex(/^xoxb-[A-Za-z0-9-]+$/, { message: 'the Bot User OAuth Token of your Slack app, xoxb-…' })
+        .optional(),
+    ),
+    SLACK_SIGNING_SECRET: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9]{8,128}$/, {
+          message: 'the Signing Secret from your Slack app’s Basic Information',
+        })
+        .optional(),
+    ),
+    SLACK_APP_TOKEN: optionalText.pipe(
+      z
+        .string()
+        .regex(/^xapp-[A-Za-z0-9-]+$/, { message: 'an app-level token with connections:write, xapp-…' })
+        .optional(),
+    ),
+    SLACK_API_URL: optionalText.pipe(
+      url('an http(s) URL of the Slack Web API, e.g. https://slack.com/api/').optional(),
+    ),
+    ZALO_BOT_TOKEN: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[^\s/:]+:[^\s/]+$/, {
+          message: 'the Bot Token from Zalo Bot Creator, like 1234567890:abcDEF…',
+        })
+        .optional(),
+    ),
+    ZALO_API_ROOT: optionalText.pipe(url('an http(s) URL of the Zalo Bot API server').optional()),
+    ZALO_WEBHOOK_URL: optionalText.pipe(url('the public https URL Zalo should post updates to').optional()),
+    ZALO_WEBHOOK_SECRET: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{8,256}$/, { message: '8–256 characters from A–Z a–z 0–9 _ -' })
+        .optional(),
+    ),
     BOT_ADMINS: optionalText.transform((value, ctx) => {
       const entries = (value ?? '')
         .split(',')
@@ -86,6 +125,30 @@ const envSchema = z
         message: 'set when TELEGRAM_WEBHOOK_URL is set: 1–256 characters from A–Z a–z 0–9 _ -',
       });
     }
+    if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message:
+          'set when SLACK_BOT_TOKEN is set without SLACK_APP_TOKEN (HTTP mode): the Signing Secret from Basic Information',
+      });
+    }
+    for (const name of ['SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'] as const) {
+      if (env[name] && !env.SLACK_BOT_TOKEN) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'used only with SLACK_BOT_TOKEN: set that too',
+        });
+      }
+    }
+    if (env.ZALO_WEBHOOK_URL && !env.ZALO_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ZALO_WEBHOOK_SECRET'],
+        message: 'set when ZALO_WEBHOOK_URL is set: 8–256 characters from A–Z a–z 0–9 _ -',
+      });
+    }
     const timezone = env.BOT_TIMEZONE ?? env.TZ;
     if (timezone && !isTimeZone(timezone)) {
       ctx.addIssue({
@@ -111,10 +174,29 @@ export interface TelegramConfig {
   webhook?: { url: string; secret: string };
 }
 
+export interface SlackConfig {
+  botToken: string;
+  /** HTTP mode (Events API on Pulse's HTTP server) verifies every request with it. */
+  signingSecret?: string;
+  /** Socket Mode when set: no public URL needed. */
+  appToken?: string;
+  apiUrl: string;
+  /** Path of the one endpoint for events, slash commands and interactivity. */
+  eventsPath: string;
+}
+
+export interface ZaloConfig {
+  token: string;
+  apiRoot: string;
+  webhook?: { url: string; secret: string };
+}
+
 export interface Config {
   database: { databaseUrl?: string; pgliteDir: string };
   http: { port: number; host: string };
   telegram?: TelegramConfig;
+  slack?: SlackConfig;
+  zalo?: ZaloConfig;
   bootstrapAdmins: { platform: Platform; externalId: string }[];
   timezone: string;
   locale: Locale;
@@ -147,12 +229,33 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             : undefined,
       }
     : undefined;
-  const anyPlatform = Boolean(telegram);
+  const slack: SlackConfig | undefined = e.SLACK_BOT_TOKEN
+    ? {
+        botToken: e.SLACK_BOT_TOKEN,
+        signingSecret: e.SLACK_SIGNING_SECRET,
+        appToken: e.SLACK_APP_TOKEN,
+        apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/',
+        eventsPath: '/slack/events',
+      }
+    : undefined;
+  const zalo: ZaloConfig | undefined = e.ZALO_BOT_TOKEN
+    ? {
+        token: e.ZALO_BOT_TOKEN,
+        apiRoot: e.ZALO_API_ROOT ?? 'https://bot-api.zaloplatforms.com',
+        webhook:
+          e.ZALO_WEBHOOK_URL && e.ZALO_WEBHOOK_SECRET
+            ? { url: e.ZALO_WEBHOOK_URL, secret: e.ZALO_WEBHOOK_SECRET }
+            : undefined,
+      }
+    : undefined;
+  const anyPlatform = Boolean(telegram || slack || zalo);
   const sandboxEnabled = e.SANDBOX === 'on' || (e.SANDBOX === 'auto' && !anyPlatform);
   return {
     database: { databaseUrl: e.DATABASE_URL, pgliteDir: e.PGLITE_DIR },
     http: { port: e.PORT, host: sandboxEnabled ? e.SANDBOX_HOST : e.HOST },
     telegram,
+    slack,
+    zalo,
     bootstrapAdmins: e.BOT_ADMINS,
     timezone: e.BOT_TIMEZONE ?? e.TZ ?? 'Asia/Ho_Chi_Minh',
     locale: e.BOT_LOCALE,

@@ -43,9 +43,9 @@ async function main(): Promise<void> {
       );
     }
   }
-  if (!config.telegram && !config.sandbox.enabled) {
+  if (!config.telegram && !config.slack && !config.zalo && !config.sandbox.enabled) {
     console.log(
-      `No platform configured: set TELEGRAM_BOT_TOKEN (see .env.example). Health: ${address}/healthz`,
+      `No platform configured: set TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN or ZALO_BOT_TOKEN (see .env.example). Health: ${address}/healthz`,
     );
   }
 

@@ -44,6 +44,12 @@ export async function dispatchCommand(registry: CommandRegistry, ctx: CommandCon
   if (command.minRole && !can(ctx.actor.roles, command.minRole)) return refuse(command.minRole);
   if (command.where === 'group' && event.chat.kind !== 'group') {
     await audit('usage', 'group only');
+    const { platform } = event.chat;
+    if (ctx.deps.messenger.has(platform) && !ctx.deps.messenger.capabilities(platform).groups) {
+      return ctx.reply(
+        t('error.groupsUnavailable', { command: command.name, platform: t(`platform.${platform}`) }),
+      );
+    }
     return ctx.reply(t('error.groupOnly', { command: command.name }));
   }
   if (command.where === 'dm' && event.chat.kind !== 'dm') {

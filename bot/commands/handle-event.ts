@@ -1,5 +1,6 @@
 import { claimUpdate, RecentKeys } from '../core/dedup';
 import type { Deps } from '../core/deps';
+import { numberedPress } from '../core/numbered-replies';
 import { type ChatRow, ensureChat } from '../core/org/chats';
 import { recordLeft, recordSeen } from '../core/org/membership';
 import { resolvePerson } from '../core/org/people';
@@ -47,7 +48,8 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
     return !(await claimUpdate(deps.db, event.chat.platform, event.updateId, deps.clock.now()));
   }
 
-  return async function handle(event, { dedup = 'memory' } = {}) {
+  return async function handle(inbound, { dedup = 'memory' } = {}) {
+    let event = inbound;
     const logger = deps.logger.child({
       platform: event.chat.platform,
       kind: event.kind,
@@ -67,23 +69,38 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
       await noteSeen(deps, person.id, chat);
     }
     if (event.kind === 'member_joined' || event.kind === 'member_left') return;
+    const capabilities = deps.messenger.has(event.chat.platform)
+      ? deps.messenger.capabilities(event.chat.platform)
+      : undefined;
 
     const actor: Actor = {
       person,
       roles: await rolesOf(db, person.id),
       locale: isLocale(person.locale ?? undefined) ? (person.locale as Actor['locale']) : deps.config.locale,
     };
+    const replyPrivately = (message: OutgoingMessage | string) =>
+      deps.messenger.sendPrivately(event.chat, event.from, asMessage(message));
     const base: InteractionContext = {
       deps,
       logger,
       actor,
       chat,
       t: translator(actor.locale),
-      reply: async (message) => {
-        await deps.messenger.send(event.chat, asMessage(message));
-      },
-      replyPrivately: (message) => deps.messenger.sendPrivately(event.chat, event.from, asMessage(message)),
+      reply:
+        event.kind === 'command' && capabilities?.privateCommands
+          ? replyPrivately
+          : async (message) => {
+              await deps.messenger.send(event.chat, asMessage(message));
+            },
+      replyPrivately,
     };
+
+    if (event.kind === 'message' && event.chat.kind === 'dm' && capabilities && !capabilities.buttons) {
+      const press = await numberedPress(db, event, deps.clock.now());
+      if (press && 'outOfRange' in press)
+        return base.reply(base.t('numbered.outOfRange', { max: press.outOfRange }));
+      if (press) event = press;
+    }
 
     if (event.kind === 'command') {
       await dispatchCommand(options.commands, { ...base, event });

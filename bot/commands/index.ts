@@ -4,6 +4,7 @@ import { ackCommand, hotspotsCommand, incidentButtons, incidentCommand, resolveC
 import { keywordsCommand } from './keywords';
 import { langCommand } from './lang';
 import { linkCommand, unlinkCommand } from './link';
+import { linkAccountButtons, linkAccountCommand } from './linkaccount';
 import { roleCommand } from './role';
 import { startCommand } from './start';
 import type { ButtonHandler, CommandDefinition } from './types';
@@ -20,6 +21,7 @@ export function createCommandRegistry(): CommandRegistry {
     linkCommand,
     unlinkCommand,
     roleCommand,
+    linkAccountCommand,
     hotspotsCommand,
     incidentCommand,
     ackCommand,
@@ -30,5 +32,5 @@ export function createCommandRegistry(): CommandRegistry {
 }
 
 export function createButtonHandlers(): ButtonHandler[] {
-  return [incidentButtons];
+  return [linkAccountButtons, incidentButtons];
 }

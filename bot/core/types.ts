@@ -38,6 +38,22 @@ export interface OutgoingMessage {
   buttons?: Button[][];
 }
 
+/** A document to send as an attachment (a report file). */
+export interface OutgoingFile {
+  /** Shown to the recipient and used when they save it; keep it ASCII for every platform's sake. */
+  name: string;
+  mime: string;
+  data: Uint8Array;
+  caption?: string;
+}
+
+/** A picture to show inline in the chat (a chart). PNG or JPEG. */
+export interface OutgoingImage {
+  name: string;
+  data: Uint8Array;
+  caption?: string;
+}
+
 /** Where a sent message lives, so it can be edited later. */
 export interface SentRef {
   chat: ChatRef;
@@ -51,6 +67,15 @@ export interface Capabilities {
   /** Private replies inside a group (Slack ephemeral); otherwise they go by DM or button answer. */
   ephemeral: boolean;
   maxTextLength: number;
+  /** Takes documents (`sendFile`); absent means no, and the core sends text instead. */
+  files?: boolean;
+  /** Shows pictures inline (`sendImage`); absent means no. */
+  images?: boolean;
+  /**
+   * Slash commands are seen by their author only (Slack), so replies to a command go privately
+   * (ephemeral in a channel, DM otherwise) instead of into the chat.
+   */
+  privateCommands?: boolean;
 }
 
 /** The outbound port every platform implements. */
@@ -65,6 +90,10 @@ export interface Messenger {
   answerButton(pressId: string, text: string, options?: { alert?: boolean }): Promise<void>;
   /** A message only `user` sees in `chat`, when the platform has such a thing. */
   sendEphemeral?(chat: ChatRef, user: UserRef, message: OutgoingMessage): Promise<void>;
+  /** Where `capabilities.files`. */
+  sendFile?(chat: ChatRef, file: OutgoingFile): Promise<SentRef>;
+  /** Where `capabilities.images`. */
+  sendImage?(chat: ChatRef, image: OutgoingImage): Promise<SentRef>;
 }
 
 interface EventBase {

@@ -1,3 +1,5 @@
 // One module per feature; drizzle-kit reads every table exported here.
 export * from './hotspots';
 export * from './org';
+export * from './platforms';
+export * from './sandbox-files';

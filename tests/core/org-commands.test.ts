@@ -35,11 +35,12 @@ describe('/start and /help', () => {
     expect(lastText()).toContain('Xin chào Lan');
     await harness.handle(command(dm(7), user(7, 'Lan'), '/help'));
     expect(lastText()).toContain('/whoami');
-    expect(lastText()).not.toContain('/link');
+    expect(lastText()).not.toContain('/link —');
+    expect(lastText()).toContain('/linkaccount —');
 
     await org.personWith(1, 'Quản trị', { role: 'admin', unit: null });
     await harness.handle(command(dm(1), admin, '/help'));
-    expect(lastText()).toContain('/link');
+    expect(lastText()).toContain('/link —');
     expect(lastText()).toContain('/role');
   });
 

@@ -34,6 +34,7 @@ const CASES: { text: string; where: 'group' | 'dm'; allowed: Caller[] }[] = [
   { text: '/help', where: 'dm', allowed: CALLERS },
   { text: '/whoami', where: 'dm', allowed: CALLERS },
   { text: '/lang en', where: 'dm', allowed: CALLERS },
+  { text: '/linkaccount', where: 'dm', allowed: CALLERS },
   { text: '/link T1', where: 'group', allowed: ['adminOfCell', 'globalAdmin'] },
   { text: '/unlink', where: 'group', allowed: ['adminOfCell', 'globalAdmin'] },
   { text: '/role grant leader telegram:500 CB1', where: 'dm', allowed: ['adminOfCell', 'globalAdmin'] },
@@ -84,7 +85,7 @@ describe('role matrix: every command × every role', () => {
         const reply = harness.messenger.last()?.message.text ?? '';
         const refused = /không có quyền|may not use/i.test(reply);
         expect(refused).toBe(!allowed);
-        const isAdminCommand = /^\/(link|unlink|role)/.test(testCase.text);
+        const isAdminCommand = /^\/(link|unlink|role)\b/.test(testCase.text);
         if (!allowed) {
           expect(await snapshot()).toBe(before);
           if (isAdminCommand) {

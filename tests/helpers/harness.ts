@@ -6,6 +6,7 @@ import { type Config, loadConfig } from '../../bot/config';
 import type { Deps } from '../../bot/core/deps';
 import { LiveLexicon, listenForHotspots } from '../../bot/core/hotspots';
 import { MessengerRouter } from '../../bot/core/messenger-router';
+import { withCapabilityFallbacks } from '../../bot/core/numbered-replies';
 import { TextSignals } from '../../bot/core/text-signals';
 import type { ChatRef, InboundEvent, Role, UserRef } from '../../bot/core/types';
 import { identities, people, roles, units } from '../../db/schema';
@@ -21,13 +22,22 @@ export interface Harness {
   config: Config;
 }
 
-/** The core wired as in production, with a recording messenger and a fake clock. */
-export function createHarness(database: TestDatabase, env: Record<string, string> = {}): Harness {
+/**
+ * The core wired as in production, with a recording messenger and a fake clock. `others` are
+ * more platforms (e.g. a Zalo-like RecordingMessenger without buttons), wrapped like in app.ts.
+ */
+export function createHarness(
+  database: TestDatabase,
+  env: Record<string, string> = {},
+  others: RecordingMessenger[] = [],
+): Harness {
   const config = loadConfig({ PGLITE_DIR: 'memory://', ...env });
   const clock = new FakeClock();
   const messenger = new RecordingMessenger();
   const router = new MessengerRouter();
-  router.register(messenger);
+  for (const platform of [messenger, ...others]) {
+    router.register(withCapabilityFallbacks(platform, { db: database.db, clock, locale: config.locale }));
+  }
   const deps: Deps = {
     db: database.db,
     messenger: router,

@@ -51,6 +51,35 @@ describe('config', () => {
     expect(config.timezone).toBe('Asia/Bangkok');
   });
 
+  it('reads Slack in HTTP mode or Socket Mode, and Zalo by long polling or webhook', () => {
+    const http = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'abcdef0123456789' });
+    expect(http.slack).toEqual({
+      botToken: 'xoxb-1-2-abc',
+      signingSecret: 'abcdef0123456789',
+      appToken: undefined,
+      apiUrl: 'https://slack.com/api/',
+      eventsPath: '/slack/events',
+    });
+    expect(http.sandbox.enabled).toBe(false);
+    const socket = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_APP_TOKEN: 'xapp-1-A1-xyz' });
+    expect(socket.slack?.appToken).toBe('xapp-1-A1-xyz');
+    expect(socket.slack?.signingSecret).toBeUndefined();
+
+    const zalo = loadConfig({
+      ZALO_BOT_TOKEN: '1459232241454765289:AbC-dEf_123',
+      ZALO_WEBHOOK_URL: 'https://pulse.example.vn/zalo/hook',
+      ZALO_WEBHOOK_SECRET: 'zalo_secret_123',
+    });
+    expect(zalo.zalo).toEqual({
+      token: '1459232241454765289:AbC-dEf_123',
+      apiRoot: 'https://bot-api.zaloplatforms.com',
+      webhook: { url: 'https://pulse.example.vn/zalo/hook', secret: 'zalo_secret_123' },
+    });
+    expect(zalo.sandbox.enabled).toBe(false);
+    expect(loadConfig({ ZALO_BOT_TOKEN: '1:a', SANDBOX: 'on' }).sandbox.enabled).toBe(true);
+    expect(loadConfig({ ZALO_BOT_TOKEN: '1:a' }).zalo?.webhook).toBeUndefined();
+  });
+
   it.each([
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
     [{ TELEGRAM_BOT_TOKEN: 'abc' }, 'TELEGRAM_BOT_TOKEN must be a token from @BotFather'],
@@ -66,6 +95,16 @@ describe('config', () => {
     [{ BOT_TIMEZONE: 'Mars/Olympus' }, 'BOT_TIMEZONE must be an IANA time zone'],
     [{ BOT_LOCALE: 'fr' }, 'BOT_LOCALE must be vi or en'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
+    [{ SLACK_BOT_TOKEN: 'xoxp-user-token' }, 'SLACK_BOT_TOKEN must be the Bot User OAuth Token'],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1-2-abc' }, 'SLACK_SIGNING_SECRET must be set when SLACK_BOT_TOKEN is set'],
+    [{ SLACK_APP_TOKEN: 'xapp-1-A1-xyz' }, 'SLACK_APP_TOKEN must be used only with SLACK_BOT_TOKEN'],
+    [{ SLACK_API_URL: 'slack' }, 'SLACK_API_URL must be an http(s) URL'],
+    [{ ZALO_BOT_TOKEN: 'no-colon' }, 'ZALO_BOT_TOKEN must be the Bot Token from Zalo Bot Creator'],
+    [
+      { ZALO_BOT_TOKEN: '1:a', ZALO_WEBHOOK_URL: 'https://x.vn/z' },
+      'ZALO_WEBHOOK_SECRET must be set when ZALO_WEBHOOK_URL is set',
+    ],
+    [{ ZALO_WEBHOOK_SECRET: 'short' }, 'ZALO_WEBHOOK_SECRET must be 8–256 characters'],
   ])('names the variable and what it expects: %j', (env, expected) => {
     expect(errorOf(env)).toContain(expected);
   });

@@ -14,4 +14,16 @@ describe('splitText', () => {
     expect(chunks[0]).toBe('a'.repeat(8));
     expect(chunks.join('').replace(/\n/g, '')).toBe(text.replace(/\n/g, ''));
   });
+
+  it('cuts between words when there is no line break, never inside a word that fits', () => {
+    const text = Array(30).fill('nội dung').join(' ');
+    const chunks = splitText(text, 50);
+    expect(
+      chunks.every((chunk) => chunk.length <= 50 && !chunk.startsWith(' ') && !chunk.endsWith(' ')),
+    ).toBe(true);
+    expect(
+      chunks.flatMap((chunk) => chunk.split(' ')).every((word) => word === 'nội' || word === 'dung'),
+    ).toBe(true);
+    expect(chunks.join(' ')).toBe(text);
+  });
 });

@@ -1,9 +1,10 @@
 import { and, eq, gte, inArray, isNotNull, sum } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
-import { chats, hotspotHits, identities, incidentAlerts, incidents, people } from '../../../db/schema';
+import { chats, hotspotHits, incidentAlerts, incidents, people } from '../../../db/schema';
 import type { Locale } from '../../config';
 import { isLocale, type Translate, translator } from '../../i18n';
 import type { Deps } from '../deps';
+import { dmAccounts } from '../org/reach';
 import { findUnitById, unitLabel } from '../org/units';
 import type { Button, OutgoingMessage, Platform, SentRef } from '../types';
 import type { EscalationPolicy, Severity, SurgeRule } from './lexicon';
@@ -149,14 +150,17 @@ export async function renderAlert(deps: Deps, view: AlertView, locale: Locale): 
   return { text: lines.join('\n'), buttons: buttons.length > 0 ? [buttons] : undefined };
 }
 
+/** The person's richest account on a running platform (buttons first) and their language. */
 async function recipientOf(deps: Deps, personId: number) {
-  const [person] = await deps.db.select().from(people).where(eq(people.id, personId));
-  const accounts = await deps.db.select().from(identities).where(eq(identities.personId, personId));
-  const account = accounts.find((a) => deps.messenger.has(a.platform as Platform));
+  const [person] = await deps.db
+    .select({ locale: people.locale })
+    .from(people)
+    .where(eq(people.id, personId));
+  const [account] = await dmAccounts(deps.db, deps.messenger, personId);
   const locale: Locale = isLocale(person?.locale ?? undefined)
     ? (person!.locale as Locale)
     : deps.config.locale;
-  return account ? { platform: account.platform as Platform, externalId: account.externalId, locale } : null;
+  return account ? { platform: account.platform, externalId: account.externalId, locale } : null;
 }
 
 /** DMs one alert; null when the person has no account on a running platform. */

@@ -6,11 +6,12 @@ import type { ChatRef, Clock, InboundEvent, UserRef } from '../../core/types';
 import type { HttpRoute } from '../../http/router';
 import { type ChatView, findPersona, listPersonas, type Persona, visibleChats } from './directory';
 import { buttonEvent, textEvent } from './events';
+import { fileIdOf, sendStoredFile } from './files';
 import { checkRequest, HttpProblem, json, parseBody, parseQuery } from './http';
 import type { SandboxHub } from './hub';
 import { BOT_SENDER, dmKey, parseChatKey } from './keys';
 import type { SandboxMessenger } from './messenger';
-import { findMessage, insertMessage, listMessages } from './store';
+import { findFile, findMessage, insertMessage, listMessages } from './store';
 
 export interface SandboxApiDeps {
   db: Db;
@@ -96,6 +97,18 @@ export function apiRoutes(deps: SandboxApiDeps): HttpRoute[] {
       const who = await persona(query.persona);
       const chat = await chatOf(who, query.chat);
       json(res, 200, { chat, messages: await listMessages(db, chat.key, who.key) });
+    }),
+
+    route('GET', '/sandbox/api/files/*', async (req, res) => {
+      const id = fileIdOf(req.url);
+      if (id === undefined) throw new HttpProblem(404, 'use /sandbox/api/files/<file id>?persona=<key>');
+      const who = await persona(parseQuery(req, personaQuery).persona);
+      const file = await findFile(db, id);
+      if (!file || (file.visibleTo !== null && file.visibleTo !== who.key)) {
+        throw new HttpProblem(404, `no file ${id}`);
+      }
+      await chatOf(who, file.chat);
+      sendStoredFile(res, file);
     }),
 
     route('GET', '/sandbox/api/events', async (req, res) => {

@@ -7,15 +7,19 @@ import type {
   ChatRef,
   Clock,
   Messenger,
+  OutgoingFile,
+  OutgoingImage,
   OutgoingMessage,
   SentRef,
   UserRef,
 } from '../../core/types';
 import type { SandboxHub } from './hub';
 import { BOT_SENDER, chatKeyOf } from './keys';
-import { editMessage, insertMessage } from './store';
+import { editMessage, insertFileMessage, insertMessage } from './store';
 
 const MAX_TEXT = 4096;
+/** Telegram takes documents up to 50 MB; the sandbox keeps its database small. */
+export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 /** Presses never answered (a handler that crashed before answering) are forgotten past this many. */
 const MAX_OPEN_PRESSES = 1000;
 
@@ -28,6 +32,8 @@ export class SandboxMessenger implements Messenger {
     edit: true,
     ephemeral: true,
     maxTextLength: MAX_TEXT,
+    files: true,
+    images: true,
   };
   /** Press id → the persona who pressed, until the press is answered. */
   private readonly presses = new Map<string, string>();
@@ -67,6 +73,29 @@ export class SandboxMessenger implements Messenger {
     await this.hub.publish(edited);
   }
 
+  sendFile(chat: ChatRef, file: OutgoingFile): Promise<SentRef> {
+    return this.attach(chat, file);
+  }
+
+  sendImage(chat: ChatRef, image: OutgoingImage): Promise<SentRef> {
+    return this.attach(chat, { ...image, mime: imageType(image.data) });
+  }
+
+  private async attach(chat: ChatRef, file: OutgoingFile): Promise<SentRef> {
+    if (file.data.byteLength > MAX_FILE_BYTES) {
+      throw new DeliveryError(`file larger than ${MAX_FILE_BYTES} bytes`, true);
+    }
+    const stored = await insertFileMessage(this.db, {
+      chat: chatKeyOf(chat),
+      sender: BOT_SENDER,
+      caption: file.caption?.slice(0, MAX_TEXT),
+      file,
+      at: this.clock.now(),
+    });
+    await this.hub.publish(stored);
+    return { chat, messageId: String(stored.id) };
+  }
+
   sendDm(user: Pick<UserRef, 'externalId'>, message: OutgoingMessage): Promise<SentRef> {
     return this.send({ platform: 'sandbox', externalId: user.externalId, kind: 'dm' }, message);
   }
@@ -97,4 +126,11 @@ export class SandboxMessenger implements Messenger {
     if (this.presses.size > MAX_OPEN_PRESSES) this.presses.delete(this.presses.keys().next().value!);
     return id;
   }
+}
+
+/** The picture's type from its first bytes (the port gives none for images). */
+function imageType(data: Uint8Array): string {
+  if (data[0] === 0x89 && data[1] === 0x50 && data[2] === 0x4e && data[3] === 0x47) return 'image/png';
+  if (data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'image/jpeg';
+  return 'application/octet-stream';
 }

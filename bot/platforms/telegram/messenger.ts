@@ -1,4 +1,4 @@
-import { type Api, GrammyError, HttpError } from 'grammy';
+import { type Api, GrammyError, HttpError, InputFile } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import { DeliveryError } from '../../core/errors';
 import { splitText } from '../../core/text';
@@ -7,12 +7,15 @@ import type {
   Capabilities,
   ChatRef,
   Messenger,
+  OutgoingFile,
+  OutgoingImage,
   OutgoingMessage,
   SentRef,
   UserRef,
 } from '../../core/types';
 
 const MAX_TEXT = 4096;
+const MAX_CAPTION = 1024;
 
 /** The Messenger port on the Bot API. Plain text only: no parse mode, so user text cannot break markup. */
 export class TelegramMessenger implements Messenger {
@@ -23,6 +26,8 @@ export class TelegramMessenger implements Messenger {
     edit: true,
     ephemeral: false,
     maxTextLength: MAX_TEXT,
+    files: true,
+    images: true,
   };
 
   constructor(
@@ -63,6 +68,25 @@ export class TelegramMessenger implements Messenger {
       if (error instanceof DeliveryError && /not modified/i.test(error.message)) return;
       throw error;
     }
+  }
+
+  /** A document upload (multipart), so Word, CSV and Markdown files arrive as files. */
+  async sendFile(chat: ChatRef, file: OutgoingFile): Promise<SentRef> {
+    const sent = await this.call(() =>
+      this.api.sendDocument(chat.externalId, new InputFile(file.data, file.name), {
+        caption: file.caption?.slice(0, MAX_CAPTION),
+      }),
+    );
+    return { chat, messageId: String(sent.message_id) };
+  }
+
+  async sendImage(chat: ChatRef, image: OutgoingImage): Promise<SentRef> {
+    const sent = await this.call(() =>
+      this.api.sendPhoto(chat.externalId, new InputFile(image.data, image.name), {
+        caption: image.caption?.slice(0, MAX_CAPTION),
+      }),
+    );
+    return { chat, messageId: String(sent.message_id) };
   }
 
   sendDm(user: Pick<UserRef, 'externalId'>, message: OutgoingMessage): Promise<SentRef> {

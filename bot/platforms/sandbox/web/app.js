@@ -26,6 +26,8 @@
       wholeOrg: 'toàn tổ chức',
       noRole: 'chưa có vai trò',
       close: 'Đóng',
+      download: 'Tải về {name}',
+      openImage: 'Mở ảnh {name} cỡ đầy đủ',
       error: 'Lỗi: {message}',
       'role.admin': 'Quản trị',
       'role.leader': 'Lãnh đạo đơn vị',
@@ -55,6 +57,8 @@
       wholeOrg: 'whole organisation',
       noRole: 'no role yet',
       close: 'Close',
+      download: 'Download {name}',
+      openImage: 'Open {name} at full size',
       error: 'Error: {message}',
       'role.admin': 'Admin',
       'role.leader': 'Unit leader',
@@ -210,6 +214,38 @@
     return box;
   }
 
+  function formatSize(bytes) {
+    if (bytes < 1024) return `${bytes} B`;
+    if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+    return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  }
+
+  /** A picture inline (click for full size) or a download link; both come from the files API. */
+  function renderFile(file) {
+    const url = `/sandbox/api/files/${file.id}?${query({ persona: state.persona.key })}`;
+    const link = el('a', file.image ? 'msg-image' : 'msg-file');
+    link.href = url;
+    if (file.image) {
+      link.target = '_blank';
+      link.rel = 'noopener';
+      link.title = t('openImage', { name: file.name });
+      const img = el('img');
+      img.src = url;
+      img.alt = file.name;
+      img.loading = 'lazy';
+      link.append(img);
+    } else {
+      link.download = file.name;
+      link.title = t('download', { name: file.name });
+      link.append(
+        el('span', 'icon', (/\.([a-z0-9]{1,5})$/i.exec(file.name)?.[1] ?? 'file').toUpperCase()),
+        el('span', 'name', file.name),
+        el('span', 'size', formatSize(file.size)),
+      );
+    }
+    return link;
+  }
+
   function renderMessage(message) {
     const mine = message.sender === state.persona.key;
     const fromBot = message.sender === 'bot';
@@ -217,7 +253,9 @@
     li.dataset.id = String(message.id);
     if (message.visibleTo) li.classList.add('private');
     const sender = fromBot ? t('bot') : mine ? t('you') : personaName(message.sender);
-    li.append(el('div', 'msg-sender', sender), el('div', 'msg-text', message.text));
+    li.append(el('div', 'msg-sender', sender));
+    if (message.file) li.append(renderFile(message.file));
+    if (message.text || !message.file) li.append(el('div', 'msg-text', message.text));
     if (message.buttons?.length) li.append(renderButtons(message));
     const meta = [formatTime(message.createdAt)];
     if (message.editedAt) meta.push(t('edited'));

@@ -1,0 +1,152 @@
+/**
+ * A situation report ("báo cáo tình hình dư luận xã hội") as data, platform- and format-neutral.
+ * The queries that fill it apply the anonymity rules; the renderers only show what is here and
+ * never compute a figure from others (no sums of rows, no "the rest"), so nothing they print can
+ * undo a suppression.
+ */
+
+/**
+ * A figure computed from anonymous answers. `withheld` carries no number at all: the cell had
+ * fewer answers than the threshold, or showing it would let someone subtract their way to such
+ * a cell (complementary suppression). `none` means there was nothing to measure.
+ */
+export type Figure<T = number> =
+  | { readonly kind: 'value'; readonly value: T }
+  | { readonly kind: 'withheld' }
+  | { readonly kind: 'none' };
+
+export const WITHHELD: Figure<never> = Object.freeze({ kind: 'withheld' });
+export const NONE: Figure<never> = Object.freeze({ kind: 'none' });
+
+export function shown<T>(value: T): Figure<T> {
+  return { kind: 'value', value };
+}
+
+export function shownValue<T>(figure: Figure<T>): T | undefined {
+  return figure.kind === 'value' ? figure.value : undefined;
+}
+
+export interface ReportUnit {
+  id: number;
+  code: string;
+  name: string;
+}
+
+export interface Topic {
+  key: string;
+  name: string;
+}
+
+export type PeriodKind = 'week' | 'month' | 'quarter' | 'custom';
+
+/** `from` inclusive, `to` exclusive; both are local midnights in the report's time zone. */
+export interface Period {
+  kind: PeriodKind;
+  from: Date;
+  to: Date;
+}
+
+/** Pulse (sentiment poll) figures for one unit (its whole subtree) or the whole scope. */
+export interface PulseFigures {
+  /** People asked (members the pulses were sent to); membership, not answers, so never withheld. */
+  invited: number;
+  answers: Figure;
+  /** Mean answer on the report's scale over the period. */
+  mean: Figure;
+  /** The same mean over the previous period of the same length. */
+  previousMean: Figure;
+}
+
+export interface PulseTopicRow {
+  topic: Topic;
+  polls: number;
+  answers: Figure;
+  mean: Figure;
+  previousMean: Figure;
+}
+
+export interface PulseSection {
+  scale: { min: number; max: number };
+  /** Pulse runs sent in the period. */
+  polls: number;
+  overall: PulseFigures;
+  /** One row per reported unit, in the order the report lists them. */
+  units: (PulseFigures & { unit: ReportUnit })[];
+  topics: PulseTopicRow[];
+}
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export type IncidentStatus = 'open' | 'acknowledged' | 'resolved';
+
+/** Hot-spot signals keep no author, so incident counts are not anonymous answers: no threshold. */
+export interface HotspotSection {
+  opened: number;
+  acknowledged: number;
+  resolved: number;
+  /** Medians over the incidents acknowledged / resolved in the period; null when there were none. */
+  medianAckMinutes: number | null;
+  medianResolveMinutes: number | null;
+  /** Incidents still not resolved at the end of the period, whenever they were opened. */
+  openBySeverity: Record<Severity, number>;
+  /** Incidents opened in the period per topic, most first (the bar chart). */
+  topics: { topic: Topic; incidents: number }[];
+  units: { unit: ReportUnit; opened: number; open: number }[];
+  /** The incidents worth naming in section III (the query picks them: severity, then recency). */
+  notable: {
+    unit: ReportUnit;
+    topic: Topic;
+    severity: Severity;
+    status: IncidentStatus;
+    openedAt: Date;
+    hits: number;
+  }[];
+}
+
+/** Chats a unit's directives went to, how many received them, and acknowledgements by members. */
+export interface DirectiveReach {
+  chats: number;
+  reachedChats: number;
+  /** Known members of the reached chats. */
+  members: number;
+  acknowledged: number;
+}
+
+export interface DirectiveSection {
+  /** Directives pushed in the period. */
+  directives: number;
+  overall: DirectiveReach;
+  units: (DirectiveReach & { unit: ReportUnit })[];
+}
+
+/** Anonymous feedback: volumes only, never a text. */
+export interface FeedbackSection {
+  total: Figure;
+  topics: { topic: Topic; messages: Figure }[];
+}
+
+export interface TrendSection {
+  granularity: 'week' | 'month';
+  buckets: { from: Date; to: Date }[];
+  /** One line per unit: the mean per bucket (aligned with `buckets`). */
+  series: { unit: ReportUnit; points: Figure[] }[];
+}
+
+export interface SituationReport {
+  /** The title block: the issuing committee and the one above it, as printed on paper. */
+  issuer: { body: string; superior?: string; place?: string };
+  scope: ReportUnit;
+  period: Period;
+  previous: Period;
+  generatedAt: Date;
+  /** Dates are shown in this time zone. */
+  timezone: string;
+  /** The anonymity threshold k the figures were suppressed with. */
+  minAnswers: number;
+  pulses: PulseSection;
+  hotspots: HotspotSection;
+  directives: DirectiveSection;
+  feedback: FeedbackSection;
+  trend: TrendSection;
+}

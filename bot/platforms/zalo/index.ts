@@ -1,0 +1,105 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { EventHandler } from '../../commands/handle-event';
+import type { ZaloConfig } from '../../config';
+import { readBody, sendJson } from '../../http/router';
+import type { PlatformAdapter } from '../types';
+import { ZaloClient } from './client';
+import { ZaloMessenger } from './messenger';
+import { zaloEvents } from './updates';
+
+export interface ZaloPlatform extends PlatformAdapter {
+  readonly client: ZaloClient;
+  readonly messenger: ZaloMessenger;
+}
+
+const POLL_SECONDS = 30;
+
+/**
+ * Zalo Bot Platform: long polling with getUpdates (one poller per token), or a webhook on Pulse's
+ * HTTP server whose X-Bot-Api-Secret-Token is compared in constant time (401 otherwise).
+ */
+export function createZaloPlatform(options: {
+  config: ZaloConfig;
+  handle: EventHandler;
+  logger: Logger;
+  retryBaseMs?: number;
+}): ZaloPlatform {
+  const { config, handle, logger } = options;
+  const client = new ZaloClient({
+    token: config.token,
+    apiRoot: config.apiRoot,
+    retryBaseMs: options.retryBaseMs,
+  });
+  const messenger = new ZaloMessenger(client);
+  const webhook = config.webhook;
+  let polling: Promise<void> | undefined;
+  const abort = new AbortController();
+
+  async function receive(req: IncomingMessage, res: ServerResponse) {
+    if (!sameSecret(req.headers['x-bot-api-secret-token'], webhook!.secret)) {
+      logger.warn({ platform: 'zalo' }, 'zalo webhook request rejected');
+      return sendJson(res, 401, { ok: false });
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(await readBody(req));
+    } catch {
+      return sendJson(res, 400, { ok: false });
+    }
+    for (const event of zaloEvents(body)) await handle(event, { dedup: 'database' });
+    sendJson(res, 200, { ok: true });
+  }
+
+  async function poll() {
+    let failures = 0;
+    while (!abort.signal.aborted) {
+      try {
+        const updates = await client.getUpdates(POLL_SECONDS, abort.signal);
+        failures = 0;
+        for (const event of updates.flatMap(zaloEvents)) {
+          await handle(event, { dedup: 'memory' }).catch((error) =>
+            logger.error({ err: error, platform: 'zalo', update: event.updateId }, 'zalo update failed'),
+          );
+        }
+      } catch (error) {
+        if (abort.signal.aborted) return;
+        failures++;
+        logger.warn({ err: error, platform: 'zalo' }, 'zalo getUpdates failed, retrying');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** failures)));
+      }
+    }
+  }
+
+  return {
+    client,
+    messenger,
+    routes: webhook ? [{ method: 'POST', path: new URL(webhook.url).pathname, handle: receive }] : [],
+    async start() {
+      const me = await client.getMe();
+      messenger.enableGroups(me.can_join_groups === true);
+      if (webhook) {
+        await client.setWebhook(webhook.url, webhook.secret);
+      } else {
+        await client.deleteWebhook();
+        polling = poll();
+      }
+      logger.info(
+        { platform: 'zalo', mode: webhook ? 'webhook' : 'polling', groups: me.can_join_groups === true },
+        'zalo started',
+      );
+    },
+    async stop() {
+      abort.abort();
+      await polling;
+    },
+  };
+}
+
+/** Constant-time comparison of the secret header (hashes make the lengths equal). */
+function sameSecret(given: string | string[] | undefined, expected: string): boolean {
+  if (typeof given !== 'string') return false;
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
