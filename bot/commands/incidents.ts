@@ -1,4 +1,4 @@
-import { formatTime, personName, severityLabel } from '../core/hotspots/alerts';
+import { formatTime, personName, refreshSentAlerts, severityLabel } from '../core/hotspots/alerts';
 import {
   acknowledgeIncident,
   findIncident,
@@ -161,6 +161,7 @@ export const ackCommand = defineCommand<{ id: number }>({
   async run(ctx, { id }) {
     const result = await acknowledgeIncident(ctx.deps, id, ctx.actor.person.id);
     await ctx.reply(await replyToAck(ctx, id, result));
+    if (result.ok) await refreshSentAlerts(ctx.deps, id);
   },
 });
 
@@ -181,8 +182,10 @@ export const resolveCommand = defineCommand<{ id: number; note: string }>({
   scope: (ctx, { id }) => incidentScope(ctx, id),
   async run(ctx, { id, note }) {
     const result = await resolveIncident(ctx.deps, id, ctx.actor.person.id, note);
-    if (result.ok) await ctx.reply(ctx.t('resolve.done', { id }));
-    else if (result.reason === 'unknown') await ctx.reply(ctx.t('incident.unknown', { id }));
+    if (result.ok) {
+      await ctx.reply(ctx.t('resolve.done', { id }));
+      await refreshSentAlerts(ctx.deps, id);
+    } else if (result.reason === 'unknown') await ctx.reply(ctx.t('incident.unknown', { id }));
     else await ctx.reply(ctx.t('resolve.already', { id }));
   },
 });
@@ -212,5 +215,6 @@ export const incidentButtons: ButtonHandler = {
     }
     const result = await acknowledgeIncident(ctx.deps, incident.id, ctx.actor.person.id);
     await ctx.answer(await replyToAck(ctx, incident.id, result), { alert: !result.ok });
+    if (result.ok) await refreshSentAlerts(ctx.deps, incident.id);
   },
 };

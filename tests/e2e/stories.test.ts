@@ -1,9 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { PulseApp } from '../../bot/app';
 import { issueLinkCode } from '../../bot/core/account-links';
-import { chats, identities, people } from '../../db/schema';
+import { applyScenario } from '../../bot/core/scenarios';
+import { chats, identities, incidents, people, roles } from '../../db/schema';
+import { formatErrors, parseScenario } from '../../scenarios/load';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedOrg } from '../helpers/harness';
+import { TEST_LEXICON } from '../hotspots/setup';
 import { DRIVERS, type StoryDriver } from './drivers';
 
 /**
@@ -19,11 +23,13 @@ afterAll(() => database.destroy());
 
 describe.each(DRIVERS.map((make) => [make().platform, make] as const))('stories on %s', (_platform, make) => {
   let driver: StoryDriver;
+  let app: PulseApp;
+  let org: Awaited<ReturnType<typeof seedOrg>>;
   beforeEach(async () => {
     await database.reset();
-    await seedOrg(database);
+    org = await seedOrg(database);
     driver = make();
-    await driver.start(database);
+    app = await driver.start(database);
   });
   afterEach(() => driver.stop());
 
@@ -76,5 +82,44 @@ describe.each(DRIVERS.map((make) => [make().platform, make] as const))('stories 
     expect(await driver.personOf(database, 'worker')).toBe(elsewhere!.id);
     const [worker] = await database.db.select().from(people).where(eq(people.id, elsewhere!.id));
     expect(worker?.displayName).toBe('Lan (nơi khác)');
+  });
+
+  it('a surge of a worry in the unit reaches an admin as a hot-spot alert, acknowledged with a button', async () => {
+    const lexicon = parseScenario(TEST_LEXICON.replace('{excerpts}', 'false'), 'lexicon.yaml');
+    if (!lexicon.ok) throw new Error(formatErrors(lexicon.errors));
+    await applyScenario(database.db, lexicon.scenario, { now: new Date() });
+    await app.deps.lexicon.refresh(database.db);
+    await driver.command('worker', '/start');
+    const worker = await driver.personOf(database, 'worker');
+    await database.db
+      .insert(roles)
+      .values({ personId: worker, unitId: org.ids.CB1, role: 'worker', source: 'command' });
+    const worries = ['Công ty nợ lương 3 tháng rồi', 'cty no luong that', 'lg chậm quá ae'];
+    if (driver.groups) {
+      await driver.command('admin', '/link CB1', 'group');
+      for (const text of worries) await driver.say('worker', text, 'group');
+    } else {
+      // No groups on this platform: the same worries arrive as anonymous feedback would.
+      for (const text of worries) {
+        await app.deps.signals.publish({
+          text,
+          source: 'feedback',
+          unitId: org.ids.CB1,
+          chatId: null,
+          at: app.deps.clock.now(),
+        });
+      }
+    }
+    // Nobody leads CB1 or the company: the first step falls through to the admins.
+    const alert = await driver.sees('admin', /Điểm nóng #1/);
+    expect(alert).toContain('Tiền lương');
+    expect(alert).toContain('Chi bộ 1 (CB1)');
+    expect(alert).not.toContain(driver.names.worker);
+    await driver.press('admin', 'Xác nhận đã nhận');
+    expect(await driver.sees('admin', /Đã xác nhận điểm nóng #1/)).toContain(
+      'các bước báo tiếp theo đã dừng',
+    );
+    const [incident] = await database.db.select().from(incidents);
+    expect(incident?.status).toBe('acknowledged');
   });
 });

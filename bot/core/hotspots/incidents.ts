@@ -3,7 +3,6 @@ import type { DbOrTx } from '../../../db/client';
 import { incidentEvents, incidents, units } from '../../../db/schema';
 import type { Deps } from '../deps';
 import type { HeldRole } from '../org/roles';
-import { refreshSentAlerts } from './alerts';
 import { cancelPendingAlerts } from './escalation';
 
 export type IncidentRow = typeof incidents.$inferSelect;
@@ -23,6 +22,7 @@ export type TransitionResult =
 /**
  * open → acknowledged. Conditional on status = 'open', so it is decided once even when an
  * escalation step or another leader races it; what the step queued and has not sent is cancelled.
+ * The caller answers the person first, then calls `refreshSentAlerts` so every alert shows it.
  */
 export async function acknowledgeIncident(
   deps: Deps,
@@ -30,7 +30,7 @@ export async function acknowledgeIncident(
   personId: number,
 ): Promise<TransitionResult> {
   const now = deps.clock.now();
-  const result = await deps.db.transaction(async (tx): Promise<TransitionResult> => {
+  return deps.db.transaction(async (tx): Promise<TransitionResult> => {
     const [updated] = await tx
       .update(incidents)
       .set({ status: 'acknowledged', acknowledgedAt: now, acknowledgedBy: personId, nextStepAt: null })
@@ -41,11 +41,12 @@ export async function acknowledgeIncident(
     await cancelPendingAlerts(tx, id);
     return { ok: true, incident: updated };
   });
-  if (result.ok) await refreshSentAlerts(deps, id);
-  return result;
 }
 
-/** open | acknowledged → resolved, with a note. A later surge of the same topic opens a new incident. */
+/**
+ * open | acknowledged → resolved, with a note (then `refreshSentAlerts`). A later surge of the same
+ * topic opens a new incident.
+ */
 export async function resolveIncident(
   deps: Deps,
   id: number,
@@ -53,7 +54,7 @@ export async function resolveIncident(
   note: string,
 ): Promise<TransitionResult> {
   const now = deps.clock.now();
-  const result = await deps.db.transaction(async (tx): Promise<TransitionResult> => {
+  return deps.db.transaction(async (tx): Promise<TransitionResult> => {
     const [before] = await tx.select().from(incidents).where(eq(incidents.id, id)).for('update');
     if (!before) return { ok: false, reason: 'unknown' };
     if (before.status === 'resolved') return { ok: false, reason: 'resolved', incident: before };
@@ -73,8 +74,6 @@ export async function resolveIncident(
     await cancelPendingAlerts(tx, id);
     return { ok: true, incident: updated! };
   });
-  if (result.ok) await refreshSentAlerts(deps, id);
-  return result;
 }
 
 async function refusal(db: DbOrTx, id: number): Promise<TransitionResult> {
