@@ -6,6 +6,7 @@ import { createEventHandler } from './commands/handle-event';
 import type { Config } from './config';
 import { pruneProcessedUpdates } from './core/dedup';
 import type { Deps } from './core/deps';
+import { directiveJobs } from './core/directives';
 import { hotspotJobs, LiveLexicon, listenForHotspots } from './core/hotspots';
 import { MessengerRouter } from './core/messenger-router';
 import { numberedPromptsJob, withCapabilityFallbacks } from './core/numbered-replies';
@@ -69,6 +70,8 @@ export async function startPulse(options: {
   for (const job of hotspotJobs(deps)) scheduler.add(job);
 
   scheduler.add(numberedPromptsJob(database.db));
+  const stopDirectives = new AbortController();
+  for (const job of directiveJobs(deps, stopDirectives.signal)) scheduler.add(job);
 
   const platforms: PlatformAdapter[] = [];
   if (config.telegram) {
@@ -116,6 +119,7 @@ export async function startPulse(options: {
     platforms,
     async stop() {
       for (const platform of platforms) await platform.stop();
+      stopDirectives.abort();
       await scheduler.stop();
       await close(server);
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDuration } from './core/directives/schedule';
 import { PLATFORMS, type Platform } from './core/types';
 
 const LOCALES = ['vi', 'en'] as const;
@@ -15,6 +16,26 @@ const url = (expects: string) =>
     .string()
     .trim()
     .refine((value) => URL.canParse(value), { message: expects });
+
+const duration = (fallback: string, min: number) =>
+  optionalText
+    .transform((value) => parseDuration(value ?? fallback))
+    .pipe(
+      z
+        .number({ message: `a duration like 30s, 90m, 6h or 2d (at least ${min}s)` })
+        .min(min, `a duration like 30s, 90m, 6h or 2d (at least ${min}s)`),
+    );
+
+/** "30/s" or "20/m" → events per window. */
+const rate = (fallback: string) =>
+  optionalText.transform((value, ctx) => {
+    const match = /^(\d+(?:\.\d+)?)\s*\/\s*(s|m)$/.exec(value ?? fallback);
+    if (!match || Number(match[1]) <= 0) {
+      ctx.addIssue({ code: 'custom', message: `a rate like 30/s or 20/m (got "${value}")` });
+      return z.NEVER;
+    }
+    return { count: Number(match[1]), perMs: match[2] === 's' ? 1000 : 60_000 };
+  });
 
 const bootstrapAdmin = z.string().regex(new RegExp(`^(${PLATFORMS.join('|')}):[A-Za-z0-9_-]+$`), {
   message: 'a comma-separated list of platform:user_id, e.g. telegram:123456,slack:U0123',
@@ -116,6 +137,11 @@ const envSchema = z
     ),
     SANDBOX: optionalText.pipe(z.enum(['auto', 'on', 'off'], { message: 'auto, on or off' }).default('auto')),
     SANDBOX_HOST: optionalText.default('127.0.0.1'),
+    DIRECTIVES_GRACE: duration('6h', 0),
+    DIRECTIVES_LEASE: duration('2m', 1),
+    DIRECTIVES_RATE_GLOBAL: rate('30/s'),
+    DIRECTIVES_RATE_CHAT: rate('1/s'),
+    DIRECTIVES_RATE_GROUP: rate('20/m'),
   })
   .superRefine((env, ctx) => {
     if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
@@ -202,6 +228,21 @@ export interface Config {
   locale: Locale;
   logLevel: string;
   sandbox: { enabled: boolean; host: string };
+  directives: DirectivesConfig;
+}
+
+export interface SendRate {
+  count: number;
+  perMs: number;
+}
+
+/** Delivery of directive campaigns; the rates default to Telegram's published limits. */
+export interface DirectivesConfig {
+  /** Occurrences missed (the bot was down) are still sent when at most this late. */
+  graceMs: number;
+  /** A claimed send not marked within this time is taken over by another process. */
+  leaseMs: number;
+  rates: { global: SendRate; chat: SendRate; group: SendRate };
 }
 
 export class ConfigError extends Error {
@@ -261,5 +302,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     locale: e.BOT_LOCALE,
     logLevel: e.LOG_LEVEL,
     sandbox: { enabled: sandboxEnabled, host: e.SANDBOX_HOST },
+    directives: {
+      graceMs: e.DIRECTIVES_GRACE * 1000,
+      leaseMs: e.DIRECTIVES_LEASE * 1000,
+      rates: {
+        global: e.DIRECTIVES_RATE_GLOBAL,
+        chat: e.DIRECTIVES_RATE_CHAT,
+        group: e.DIRECTIVES_RATE_GROUP,
+      },
+    },
   };
 }

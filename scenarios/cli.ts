@@ -9,15 +9,17 @@ import {
   type ScenarioPlan,
 } from '../bot/core/scenarios/index';
 import { type Database, DatabaseLockedError, openDatabase } from '../db/client';
-import { formatErrors, loadScenarioFile } from './load';
-import { walkUnits } from './schema';
+import { formatErrors, loadScenarioFile, type ScenarioError } from './load';
+import { formatPath, walkUnits } from './schema';
 
-const USAGE = `Usage: npm run scenario -- <command> FILE
+const USAGE = `Usage: npm run scenario -- <command> FILE [--now DATE-TIME]
 
 Commands:
   validate FILE   check the file and report errors with their line numbers
   plan FILE       show what apply would change in the database
   apply FILE      apply the file in one transaction and show what changed
+
+--now 2024-03-12T08:00+07:00 plans or applies as of that moment (to rehearse a past or future plan).
 
 Exit codes: 0 ok, 1 invalid file, 2 usage or configuration error.`;
 
@@ -37,12 +39,20 @@ type Command = (typeof COMMANDS)[number];
 export async function runScenarioCli(argv: readonly string[], io: CliIo): Promise<number> {
   const print = (text: string) => io.stdout.write(`${text}\n`);
   const fail = (text: string) => io.stderr.write(`${text}\n`);
-  const [command, file, ...extra] = argv;
+  const nowAt = argv.indexOf('--now');
+  const nowText = nowAt >= 0 ? argv[nowAt + 1] : undefined;
+  const [command, file, ...extra] = nowAt >= 0 ? [...argv.slice(0, nowAt), ...argv.slice(nowAt + 2)] : argv;
   if (command === 'help' || command === '--help' || command === '-h') {
     print(USAGE);
     return 0;
   }
-  if (!COMMANDS.includes(command as Command) || !file || extra.length > 0) {
+  const nowOption = nowText === undefined ? undefined : new Date(nowText);
+  if (
+    !COMMANDS.includes(command as Command) ||
+    !file ||
+    extra.length > 0 ||
+    (nowAt >= 0 && (!nowOption || Number.isNaN(nowOption.getTime())))
+  ) {
     fail(USAGE);
     return 2;
   }
@@ -59,14 +69,15 @@ export async function runScenarioCli(argv: readonly string[], io: CliIo): Promis
     fail(`${file}: ${loaded.errors.length} error(s)${command === 'apply' ? '; nothing was applied' : ''}.`);
     return 1;
   }
-  const { scenario } = loaded;
+  const { scenario, locate } = loaded;
   if (command === 'validate') {
     const units = [...walkUnits(scenario.units ?? [])].length;
+    const directives = scenario.directives.length ? `, ${scenario.directives.length} directives` : '';
     const topics = scenario.lexicon?.topics ?? [];
     const terms = topics.reduce((total, topic) => total + topic.terms.length, 0);
     const lexicon = scenario.lexicon ? `, ${topics.length} hot-spot topics with ${terms} terms` : '';
     print(
-      `${file}: valid (${units} units, ${scenario.people.length} people, ${scenario.chats.length} chats${lexicon}).`,
+      `${file}: valid (${units} units, ${scenario.people.length} people, ${scenario.chats.length} chats${directives}${lexicon}).`,
     );
     return 0;
   }
@@ -87,15 +98,24 @@ export async function runScenarioCli(argv: readonly string[], io: CliIo): Promis
     fail(error.message);
     return 2;
   }
+  const now = nowOption ?? io.now?.() ?? new Date();
+  const timezone = config.timezone;
   try {
     await database.migrate();
-    if (command === 'plan') {
-      printPlan(await planScenario(database.db, scenario), print);
-    } else {
-      const applied = await applyScenario(database.db, scenario, { now: io.now?.() ?? new Date() });
-      printPlan(applied, print);
-      if (applied.changes.length > 0) print(`Applied ${applied.changes.length} change(s).`);
+    const plan =
+      command === 'plan'
+        ? await planScenario(database.db, scenario, { now, timezone })
+        : await applyScenario(database.db, scenario, { now, timezone });
+    if (plan.problems.length > 0) {
+      const errors = plan.problems.map(
+        (p): ScenarioError => ({ ...locate(p.path), field: formatPath(p.path), message: p.message }),
+      );
+      fail(formatErrors(errors));
+      fail(`${file}: ${errors.length} error(s)${command === 'apply' ? '; nothing was applied' : ''}.`);
+      return 1;
     }
+    printPlan(plan, print);
+    if (command === 'apply' && plan.changes.length > 0) print(`Applied ${plan.changes.length} change(s).`);
     return 0;
   } finally {
     await database.close();

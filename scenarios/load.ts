@@ -12,7 +12,12 @@ export interface ScenarioError {
   message: string;
 }
 
-export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; errors: ScenarioError[] };
+/** Where a field of the file is, for errors found after parsing (e.g. against the database). */
+export type Locate = (path: readonly (string | number)[]) => { file: string; line: number; column: number };
+
+export type ScenarioResult =
+  | { ok: true; scenario: Scenario; locate: Locate }
+  | { ok: false; errors: ScenarioError[] };
 
 /** Reads and validates a scenario file. I/O failures (missing file, permissions) throw. */
 export async function loadScenarioFile(path: string): Promise<ScenarioResult> {
@@ -49,7 +54,9 @@ export function parseScenario(text: string, fileName: string): ScenarioResult {
     };
   }
   const parsed = scenarioSchema.safeParse(data, { reportInput: true, error: describeIssue });
-  if (parsed.success) return { ok: true, scenario: parsed.data };
+  if (parsed.success) {
+    return { ok: true, scenario: parsed.data, locate: (path) => at(nodeOffset(doc, [...path])) };
+  }
 
   const errors = parsed.error.issues.flatMap((issue): ScenarioError[] => {
     const path = issue.path.filter((part) => typeof part !== 'symbol');

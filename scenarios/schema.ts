@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PLATFORMS, type Platform, ROLES } from '../bot/core/types';
+import { directiveSchema } from './directives';
 import { lexiconSchema } from './lexicon-schema';
 
 /**
@@ -116,6 +117,10 @@ const scenarioShape = z.strictObject({
     .array(chatSchema)
     .nullish()
     .transform((list) => list ?? []),
+  directives: z
+    .array(directiveSchema)
+    .nullish()
+    .transform((list) => list ?? []),
   lexicon: lexiconSchema.optional(),
 });
 
@@ -125,6 +130,7 @@ export type Scenario = z.output<typeof scenarioShape>;
 export type ScenarioPerson = Scenario['people'][number];
 export type ScenarioRoleGrant = ScenarioPerson['roles'][number];
 export type ScenarioChat = Scenario['chats'][number];
+export type { ScenarioDirective } from './directives';
 
 type Path = (string | number)[];
 
@@ -169,6 +175,13 @@ function checkReferences(scenario: Scenario, ctx: z.RefinementCtx): void {
   scenario.chats.forEach((chat, i) => {
     checkUnit(chat.unit, ['chats', i, 'unit']);
     claim(`chat:${chat.platform}:${chat.id}`, ['chats', i, 'id'], `chat ${chat.platform}:${chat.id}`);
+  });
+
+  scenario.directives.forEach((directive, i) => {
+    claim(`directive:${directive.id}`, ['directives', i, 'id'], `directive id "${directive.id}"`);
+    directive.audience.forEach((code, j) => {
+      checkUnit(code, ['directives', i, 'audience', j]);
+    });
   });
 }
 

@@ -134,11 +134,11 @@ function describeTarget(t: Translate, target: string): string {
 }
 
 async function replyToAck(ctx: InteractionContext, id: number, result: TransitionResult): Promise<string> {
-  if (result.ok) return ctx.t('ack.done', { id });
+  if (result.ok) return ctx.t('hotspot.ack.done', { id });
   if (result.reason === 'unknown') return ctx.t('incident.unknown', { id });
-  if (result.reason === 'resolved') return ctx.t('ack.closed', { id });
+  if (result.reason === 'resolved') return ctx.t('hotspot.ack.closed', { id });
   const incident = result.incident!;
-  return ctx.t('ack.already', {
+  return ctx.t('hotspot.ack.already', {
     id,
     person: await personName(ctx.deps.db, incident.acknowledgedBy, ctx.t),
     at: when(ctx, incident.acknowledgedAt ?? incident.openedAt),
@@ -183,10 +183,10 @@ export const resolveCommand = defineCommand<{ id: number; note: string }>({
   async run(ctx, { id, note }) {
     const result = await resolveIncident(ctx.deps, id, ctx.actor.person.id, note);
     if (result.ok) {
-      await ctx.reply(ctx.t('resolve.done', { id }));
+      await ctx.reply(ctx.t('hotspot.resolve.done', { id }));
       await refreshSentAlerts(ctx.deps, id);
     } else if (result.reason === 'unknown') await ctx.reply(ctx.t('incident.unknown', { id }));
-    else await ctx.reply(ctx.t('resolve.already', { id }));
+    else await ctx.reply(ctx.t('hotspot.resolve.already', { id }));
   },
 });
 
@@ -208,8 +208,8 @@ export const incidentButtons: ButtonHandler = {
     if (match[1] === 'r') {
       const text =
         incident.status === 'resolved'
-          ? ctx.t('resolve.already', { id: incident.id })
-          : ctx.t('resolve.askNote', { id: incident.id });
+          ? ctx.t('hotspot.resolve.already', { id: incident.id })
+          : ctx.t('hotspot.resolve.askNote', { id: incident.id });
       await ctx.answer(text, { alert: true });
       return;
     }

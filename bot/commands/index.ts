@@ -1,3 +1,5 @@
+import { directiveAckButton } from './directive-ack';
+import { cancelCommand, directivesCommand, previewCommand, pushCommand, reachCommand } from './directives';
 import { CommandRegistry } from './dispatch';
 import { helpCommand } from './help';
 import { ackCommand, hotspotsCommand, incidentButtons, incidentCommand, resolveCommand } from './incidents';
@@ -22,6 +24,11 @@ export function createCommandRegistry(): CommandRegistry {
     unlinkCommand,
     roleCommand,
     linkAccountCommand,
+    directivesCommand,
+    pushCommand,
+    previewCommand,
+    cancelCommand,
+    reachCommand,
     hotspotsCommand,
     incidentCommand,
     ackCommand,
@@ -32,5 +39,5 @@ export function createCommandRegistry(): CommandRegistry {
 }
 
 export function createButtonHandlers(): ButtonHandler[] {
-  return [linkAccountButtons, incidentButtons];
+  return [linkAccountButtons, directiveAckButton, incidentButtons];
 }

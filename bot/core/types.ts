@@ -34,6 +34,13 @@ export type Button = { label: string; data: string } | { label: string; startPay
 
 export interface OutgoingMessage {
   text: string;
+  /** 'markup': `text` uses Pulse's tiny markup (core/markup.ts), rendered by each platform. Default plain. */
+  format?: 'plain' | 'markup';
+  /**
+   * Part of a fan-out whose caller paces and retries the sends: the adapter reports a rate limit
+   * (DeliveryError.retryAfterSeconds) at once instead of waiting it out and re-sending unpaced.
+   */
+  bulk?: boolean;
   /** Rows of buttons. Platforms without buttons render numbered choices instead. */
   buttons?: Button[][];
 }

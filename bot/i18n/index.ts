@@ -1,5 +1,6 @@
 import type { Locale } from '../config';
 import * as core from './catalogues/core';
+import * as directives from './catalogues/directives';
 import * as hotspots from './catalogues/hotspots';
 import * as platforms from './catalogues/platforms';
 import * as reports from './catalogues/reports';
@@ -8,8 +9,14 @@ import * as reports from './catalogues/reports';
  * Each feature keeps its messages in catalogues/<feature>.ts as `vi` (the source of keys) and
  * `en` (typed to have exactly the same keys). Placeholders are {name}.
  */
-const vi = { ...core.vi, ...platforms.vi, ...reports.vi, ...hotspots.vi };
-const en: Record<MessageKey, string> = { ...core.en, ...platforms.en, ...reports.en, ...hotspots.en };
+const vi = { ...core.vi, ...directives.vi, ...platforms.vi, ...reports.vi, ...hotspots.vi };
+const en: Record<MessageKey, string> = {
+  ...core.en,
+  ...directives.en,
+  ...platforms.en,
+  ...reports.en,
+  ...hotspots.en,
+};
 
 export type MessageKey = keyof typeof vi;
 export type Params = Record<string, string | number>;

@@ -1,4 +1,5 @@
 // One module per feature; drizzle-kit reads every table exported here.
+export * from './directives';
 export * from './hotspots';
 export * from './org';
 export * from './platforms';

@@ -227,7 +227,9 @@ async function endToEnd(shipped: string) {
     await org.personWith(11, 'Lãnh đạo T1', { role: 'leader', unit: 'T1' });
     const loaded = await loadScenarioFile(shipped);
     if (!loaded.ok) throw new Error('invalid shipped scenario');
-    await applyScenario(database.db, loaded.scenario, { now: new Date() });
+    // The file's directives are the 2024 plan: applied as of the day it was issued.
+    const plan = await applyScenario(database.db, loaded.scenario, { now: new Date('2024-03-12T01:00:00Z') });
+    if (plan.problems.length > 0) throw new Error('the shipped scenario did not apply');
     const group = -100_900;
     await database.db.insert(chats).values({
       platform: 'telegram',

@@ -188,6 +188,7 @@ export class FakeTelegram {
   private readonly callbackIds = new Set<string>();
   private readonly failures = new Map<string, FailSpec[]>();
   private limiter?: { perSecond: number; retryAfter: number; times: number[] };
+  private sendLatencyMs = 0;
   private stopped = false;
 
   constructor(private readonly options: FakeTelegramOptions = {}) {
@@ -245,6 +246,11 @@ export class FakeTelegram {
   /** Answers send* calls beyond `perSecond` in any 1 s window with 429; `undefined` turns it off. */
   rateLimit(limit?: { perSecond: number; retryAfter?: number }): void {
     this.limiter = limit && { perSecond: limit.perSecond, retryAfter: limit.retryAfter ?? 1, times: [] };
+  }
+
+  /** Holds every send* request this long before answering it (a slow network or server). */
+  latency(ms: number): void {
+    this.sendLatencyMs = ms;
   }
 
   /** Resolves with the first truthy value of `check`, re-evaluated on every call and webhook delivery. */
@@ -431,7 +437,10 @@ export class FakeTelegram {
         description: 'Bad Request: invalid request body',
       });
     }
-    const outcome = (async () => this.dispatch(call, res))();
+    const outcome = (async () => {
+      if (this.sendLatencyMs > 0 && call.method.startsWith('send')) await delay(this.sendLatencyMs);
+      return this.dispatch(call, res);
+    })();
     this.calls.push(call);
     this.events.emit('change');
     try {

@@ -1,5 +1,13 @@
 import type { DbOrTx } from '../../../db/client';
-import { formatTerm, type Lexicon, type Term, type Topic, termKey } from './lexicon';
+import {
+  type EscalationPolicy,
+  formatTerm,
+  type Lexicon,
+  type SurgeRule,
+  type Term,
+  type Topic,
+  termKey,
+} from './lexicon';
 import { readLexicon } from './store';
 
 /**
@@ -38,11 +46,18 @@ function topicChanges(old: Topic, topic: Topic): string[] {
   const changes: string[] = [];
   if (old.name !== topic.name) changes.push(`name "${old.name}" → "${topic.name}"`);
   if (old.severity !== topic.severity) changes.push(`severity ${old.severity} → ${topic.severity}`);
-  if (JSON.stringify(old.surge) !== JSON.stringify(topic.surge)) changes.push('surge rule');
+  if (surgeKey(old.surge) !== surgeKey(topic.surge)) changes.push('surge rule');
   if (old.playbook !== topic.playbook) changes.push('playbook');
-  if (JSON.stringify(old.escalation) !== JSON.stringify(topic.escalation)) changes.push('escalation');
+  if (policyKey(old.escalation) !== policyKey(topic.escalation)) changes.push('escalation');
   return changes;
 }
+
+/** Compared field by field: the stored policy comes back from jsonb with its keys reordered. */
+const policyKey = (policy: EscalationPolicy) =>
+  `${policy.repeat}:${policy.steps.map((step) => `${step.notify}/${step.escalateAfterMinutes}`).join(',')}`;
+
+const surgeKey = (surge: SurgeRule) =>
+  `${surge.hits}/${surge.windowMinutes}/${surge.baseline ? `${surge.baseline.days}/${surge.baseline.factor}` : '-'}`;
 
 function termChanges(topicId: string, what: string, old: readonly Term[], now: readonly Term[]): string[] {
   const oldKeys = new Set(old.map(termKey));

@@ -3,18 +3,22 @@ import { and, eq, like, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client';
 import { chats, identities, people, roles, units } from '../../../db/schema';
 import type { Scenario } from '../../../scenarios/schema';
+import { applyDirectiveChange } from '../directives/plan';
 import { replaceLexicon } from '../hotspots/store';
 import type { ScenarioChange, ScenarioPlan } from './changes';
-import { planScenario } from './plan';
+import { DEFAULT_TIMEZONE, planScenario } from './plan';
 
 export interface ApplyOptions {
-  /** Stamped on chats bound by this apply. */
+  /** Stamped on chats bound by this apply; schedules start from it. */
   now: Date;
+  /** Zone of date-times written without an offset (config.timezone). Defaults to Asia/Ho_Chi_Minh. */
+  timezone?: string;
 }
 
 /**
  * Plans and applies a scenario in one transaction and returns what it changed; applying the
- * same file again changes nothing. Concurrent applies are serialised by an advisory lock.
+ * same file again changes nothing. Concurrent applies are serialised by an advisory lock. A plan
+ * with problems is returned without writing anything.
  */
 export async function applyScenario(
   db: Db,
@@ -24,8 +28,10 @@ export async function applyScenario(
   return db.transaction(async (tx) => {
     // Arbitrary constant shared by every Pulse process (migrations use 7461001).
     await tx.execute(sql`select pg_advisory_xact_lock(7461002)`);
-    const plan = await planScenario(tx, scenario);
-    const writer = new ChangeWriter(tx, options.now);
+    const timezone = options.timezone ?? DEFAULT_TIMEZONE;
+    const plan = await planScenario(tx, scenario, { now: options.now, timezone });
+    if (plan.problems.length > 0) return plan;
+    const writer = new ChangeWriter(tx, options.now, timezone);
     for (const change of plan.changes) await writer.apply(change);
     return plan;
   });
@@ -38,6 +44,7 @@ class ChangeWriter {
   constructor(
     private readonly tx: Tx,
     private readonly now: Date,
+    private readonly timezone: string,
   ) {}
 
   async apply(change: ScenarioChange): Promise<void> {
@@ -121,6 +128,10 @@ class ChangeWriter {
           .set({ title: change.title.to })
           .where(and(eq(chats.platform, change.platform), eq(chats.externalId, change.externalId)));
         return;
+      case 'create_directive':
+      case 'update_directive':
+      case 'cancel_directive':
+        return applyDirectiveChange(tx, change, { now: this.now, timezone: this.timezone });
       case 'replace_lexicon':
         await replaceLexicon(tx, change.lexicon);
         return;

@@ -1,3 +1,4 @@
+import type { DirectiveChange, ScenarioProblem } from '../directives/plan';
 import type { Lexicon } from '../hotspots/lexicon';
 import type { Platform, Role } from '../types';
 
@@ -28,7 +29,8 @@ export type ScenarioChange =
   | { kind: 'bind_chat'; platform: Platform; externalId: string; title?: string; unit: FromTo<string | null> }
   | { kind: 'retitle_chat'; platform: Platform; externalId: string; title: FromTo<string | null> }
   /** The file's lexicon replaces the stored one; `diff` has one line per difference. */
-  | { kind: 'replace_lexicon'; lexicon: Lexicon; diff: string[] };
+  | { kind: 'replace_lexicon'; lexicon: Lexicon; diff: string[] }
+  | DirectiveChange;
 
 export type ScenarioChangeKind = ScenarioChange['kind'];
 
@@ -41,4 +43,6 @@ export interface KeptUnit {
 export interface ScenarioPlan {
   changes: ScenarioChange[];
   kept: KeptUnit[];
+  /** Entries that cannot be applied as they stand (checked against the database and the clock); apply writes nothing then. */
+  problems: ScenarioProblem[];
 }

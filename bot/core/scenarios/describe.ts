@@ -1,3 +1,4 @@
+import type { DirectiveValues } from '../directives/plan';
 import type { KeptUnit, ScenarioChange } from './changes';
 
 const ROOT = '(root)';
@@ -36,6 +37,12 @@ export function describeChange(change: ScenarioChange): string {
         : `~ chat ${change.platform}:${change.externalId} → ${change.unit.to} (was ${change.unit.from})`;
     case 'retitle_chat':
       return `~ chat ${change.platform}:${change.externalId}: title "${change.title.from ?? ''}" → "${change.title.to ?? ''}"`;
+    case 'create_directive':
+      return `+ directive ${change.key} "${change.values.title}" (${describeSchedule(change.values)})`;
+    case 'update_directive':
+      return `~ directive ${change.key}: ${change.fields.join(', ')}`;
+    case 'cancel_directive':
+      return `- directive ${change.key} "${change.title}" (cancelled: not in file)`;
     case 'replace_lexicon':
       return change.diff.join('\n');
   }
@@ -43,4 +50,11 @@ export function describeChange(change: ScenarioChange): string {
 
 export function describeKept(unit: KeptUnit): string {
   return `= kept unit ${unit.code} "${unit.name}" (not in file)`;
+}
+
+function describeSchedule(values: DirectiveValues): string {
+  const iso = (date: Date | null) => date?.toISOString() ?? '…';
+  return values.scheduleKind === 'at'
+    ? `at ${iso(values.at)}`
+    : `cron "${values.cron}" from ${iso(values.startsAt)} until ${iso(values.endsAt)}`;
 }

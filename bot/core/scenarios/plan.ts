@@ -1,20 +1,39 @@
 import type { DbOrTx } from '../../../db/client';
 import { type Scenario, type ScenarioPerson, walkUnits } from '../../../scenarios/schema';
+import { planDirectives } from '../directives/plan';
 import { diffLexicon } from '../hotspots/scenario';
 import { PLATFORMS, type Platform } from '../types';
 import type { KeptUnit, ScenarioChange, ScenarioPlan } from './changes';
 import { accountKey, type OrganisationState, personLabel, readOrganisation } from './state';
 
+export interface PlanOptions {
+  /** The moment the plan is for (schedules in the past are problems). Defaults to the current time. */
+  now?: Date;
+  /** Zone of date-times written without an offset. Defaults to Asia/Ho_Chi_Minh. */
+  timezone?: string;
+}
+
+export const DEFAULT_TIMEZONE = 'Asia/Ho_Chi_Minh';
+
 /** What applying `scenario` would change in the database, in the order the changes must run. */
-export async function planScenario(db: DbOrTx, scenario: Scenario): Promise<ScenarioPlan> {
-  const plan = scenario.units
+export async function planScenario(
+  db: DbOrTx,
+  scenario: Scenario,
+  options: PlanOptions = {},
+): Promise<ScenarioPlan> {
+  const organisation = scenario.units
     ? await planOrganisation(db, scenario, scenario.units)
     : { changes: [], kept: [] };
+  const directives = await planDirectives(db, scenario, {
+    now: options.now ?? new Date(),
+    timezone: options.timezone ?? DEFAULT_TIMEZONE,
+  });
+  const changes: ScenarioChange[] = [...organisation.changes, ...directives.changes];
   if (scenario.lexicon) {
     const diff = await diffLexicon(db, scenario.lexicon);
-    if (diff.length > 0) plan.changes.push({ kind: 'replace_lexicon', lexicon: scenario.lexicon, diff });
+    if (diff.length > 0) changes.push({ kind: 'replace_lexicon', lexicon: scenario.lexicon, diff });
   }
-  return plan;
+  return { changes, kept: organisation.kept, problems: directives.problems };
 }
 
 /** Units, people, roles and chats; only when the file has a `units:` section (a lexicon-only file leaves them alone). */
@@ -22,7 +41,7 @@ async function planOrganisation(
   db: DbOrTx,
   scenario: Scenario,
   fileUnits: NonNullable<Scenario['units']>,
-): Promise<ScenarioPlan> {
+): Promise<{ changes: ScenarioChange[]; kept: KeptUnit[] }> {
   const state = await readOrganisation(db);
   const units = planUnits(fileUnits, state);
   const people = planPeople(scenario, state);

@@ -68,13 +68,15 @@ export const vi = {
   'incident.target.unit': 'lãnh đạo {unit}',
   'incident.target.parent': 'lãnh đạo cấp trên {unit}',
   'incident.target.admins': 'quản trị',
-  'ack.done':
+  'hotspot.ack.done':
     'Đã xác nhận điểm nóng #{id}; các bước báo tiếp theo đã dừng. Khi xử lý xong, gõ /resolve {id} GHI_CHÚ.',
-  'ack.already': 'Điểm nóng #{id} đã được {person} xác nhận lúc {at}. Không có gì thay đổi.',
-  'ack.closed': 'Điểm nóng #{id} đã được xử lý xong. Không có gì thay đổi.',
-  'resolve.done': 'Đã đóng điểm nóng #{id}. Nếu chủ đề này lại tăng đột biến, Pulse sẽ mở điểm nóng mới.',
-  'resolve.already': 'Điểm nóng #{id} đã đóng từ trước. Không có gì thay đổi.',
-  'resolve.askNote': 'Để đóng điểm nóng #{id}, gõ: /resolve {id} GHI_CHÚ (ghi chú ngắn về cách đã xử lý).',
+  'hotspot.ack.already': 'Điểm nóng #{id} đã được {person} xác nhận lúc {at}. Không có gì thay đổi.',
+  'hotspot.ack.closed': 'Điểm nóng #{id} đã được xử lý xong. Không có gì thay đổi.',
+  'hotspot.resolve.done':
+    'Đã đóng điểm nóng #{id}. Nếu chủ đề này lại tăng đột biến, Pulse sẽ mở điểm nóng mới.',
+  'hotspot.resolve.already': 'Điểm nóng #{id} đã đóng từ trước. Không có gì thay đổi.',
+  'hotspot.resolve.askNote':
+    'Để đóng điểm nóng #{id}, gõ: /resolve {id} GHI_CHÚ (ghi chú ngắn về cách đã xử lý).',
 } as const;
 
 export const en: Record<keyof typeof vi, string> = {
@@ -146,12 +148,12 @@ export const en: Record<keyof typeof vi, string> = {
   'incident.target.unit': 'the leaders of {unit}',
   'incident.target.parent': 'the leaders above, {unit}',
   'incident.target.admins': 'the admins',
-  'ack.done':
+  'hotspot.ack.done':
     'Hot spot #{id} acknowledged; further escalation stopped. When it is handled, type /resolve {id} NOTE.',
-  'ack.already': 'Hot spot #{id} was acknowledged by {person} at {at}. Nothing was changed.',
-  'ack.closed': 'Hot spot #{id} is already resolved. Nothing was changed.',
-  'resolve.done': 'Hot spot #{id} closed. If this topic surges again, Pulse opens a new hot spot.',
-  'resolve.already': 'Hot spot #{id} was already closed. Nothing was changed.',
-  'resolve.askNote':
+  'hotspot.ack.already': 'Hot spot #{id} was acknowledged by {person} at {at}. Nothing was changed.',
+  'hotspot.ack.closed': 'Hot spot #{id} is already resolved. Nothing was changed.',
+  'hotspot.resolve.done': 'Hot spot #{id} closed. If this topic surges again, Pulse opens a new hot spot.',
+  'hotspot.resolve.already': 'Hot spot #{id} was already closed. Nothing was changed.',
+  'hotspot.resolve.askNote':
     'To close hot spot #{id}, type: /resolve {id} NOTE (a short note on how it was handled).',
 };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../../db/client';
 import { DeliveryError } from '../../core/errors';
+import { plainTextOf } from '../../core/markup';
 import { splitText } from '../../core/text';
 import type {
   Capabilities,
@@ -45,7 +46,7 @@ export class SandboxMessenger implements Messenger {
   ) {}
 
   async send(chat: ChatRef, message: OutgoingMessage): Promise<SentRef> {
-    const chunks = splitText(message.text, MAX_TEXT);
+    const chunks = splitText(plainTextOf(message), MAX_TEXT);
     let last: SentRef | undefined;
     for (const [index, text] of chunks.entries()) {
       const buttons = index === chunks.length - 1 ? message.buttons : undefined;
@@ -66,7 +67,7 @@ export class SandboxMessenger implements Messenger {
     const edited = await editMessage(
       this.db,
       { chat: chatKeyOf(ref.chat), id: Number(ref.messageId) },
-      { ...message, text: message.text.slice(0, MAX_TEXT) },
+      { ...message, text: plainTextOf(message).slice(0, MAX_TEXT) },
       this.clock.now(),
     );
     if (!edited) throw new DeliveryError('message to edit not found', true);
@@ -104,7 +105,7 @@ export class SandboxMessenger implements Messenger {
     const stored = await insertMessage(this.db, {
       chat: chatKeyOf(chat),
       sender: BOT_SENDER,
-      text: message.text.slice(0, MAX_TEXT),
+      text: plainTextOf(message).slice(0, MAX_TEXT),
       buttons: message.buttons,
       visibleTo: user.externalId,
       at: this.clock.now(),

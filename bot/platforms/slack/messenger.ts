@@ -10,6 +10,7 @@ import type {
   SentRef,
   UserRef,
 } from '../../core/types';
+import { escapeSlackText, markupToSlack } from './markup';
 import type { ResponseUrls } from './response-urls';
 
 type WebClient = webApi.WebClient;
@@ -28,11 +29,6 @@ const PERMANENT = new Set([
   'messages_tab_disabled',
   'restricted_action',
 ]);
-
-/** Slack's text is markup: &, < and > are escaped so user text cannot mention @channel or fake links. */
-export function escapeSlackText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 /**
  * The Messenger port on the Slack Web API: text as plain text, buttons as Block Kit actions
@@ -65,7 +61,7 @@ export class SlackMessenger implements Messenger {
       const sent = await this.call(() =>
         this.client.chat.postMessage({
           channel,
-          ...this.content(chunk, buttons),
+          ...this.content(chunk, buttons, message.format),
           unfurl_links: false,
           unfurl_media: false,
         }),
@@ -76,7 +72,7 @@ export class SlackMessenger implements Messenger {
   }
 
   async edit(ref: SentRef, message: OutgoingMessage): Promise<void> {
-    const content = this.content(message.text.slice(0, MAX_TEXT), message.buttons);
+    const content = this.content(message.text.slice(0, MAX_TEXT), message.buttons, message.format);
     await this.call(() =>
       this.client.chat.update({
         channel: ref.chat.externalId,
@@ -108,7 +104,7 @@ export class SlackMessenger implements Messenger {
    * where the bot is not a member), else chat.postEphemeral.
    */
   async sendEphemeral(chat: ChatRef, user: UserRef, message: OutgoingMessage): Promise<void> {
-    const content = this.content(message.text.slice(0, MAX_TEXT), message.buttons);
+    const content = this.content(message.text.slice(0, MAX_TEXT), message.buttons, message.format);
     const url = this.responseUrls.take(chat.externalId, user.externalId);
     if (url) {
       const response = await fetch(url, {
@@ -140,11 +136,16 @@ export class SlackMessenger implements Messenger {
       : chat.externalId;
   }
 
-  private content(text: string, buttons?: Button[][]) {
-    const escaped = escapeSlackText(text);
-    if (!buttons?.length) return { text: escaped, mrkdwn: false, blocks: undefined };
+  /** Plain text is escaped and shown as typed; the core's markup becomes mrkdwn. */
+  private content(text: string, buttons?: Button[][], format?: OutgoingMessage['format']) {
+    const markup = format === 'markup';
+    const escaped = markup ? markupToSlack(text) : escapeSlackText(text);
+    if (!buttons?.length) return { text: escaped, mrkdwn: markup, blocks: undefined };
+    const section = markup
+      ? { type: 'mrkdwn', text: escaped || ' ' }
+      : { type: 'plain_text', text: text || ' ', emoji: true };
     const blocks = [
-      { type: 'section', text: { type: 'plain_text', text: text || ' ', emoji: true } },
+      { type: 'section', text: section },
       ...buttons.map((row, r) => ({
         type: 'actions',
         block_id: `pulse_${r}`,
@@ -156,7 +157,7 @@ export class SlackMessenger implements Messenger {
         })),
       })),
     ];
-    return { text: escaped, mrkdwn: false, blocks };
+    return { text: escaped, mrkdwn: markup, blocks };
   }
 
   /** Maps Web API failures to DeliveryError (the client has already waited out 429s). */

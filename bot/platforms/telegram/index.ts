@@ -1,6 +1,6 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { type RunnerHandle, run, sequentialize } from '@grammyjs/runner';
-import { Bot, type Context, webhookCallback } from 'grammy';
+import { Api, Bot, type Context, webhookCallback } from 'grammy';
 import type { Logger } from 'pino';
 import type { EventHandler } from '../../commands/handle-event';
 import type { TelegramConfig } from '../../config';
@@ -37,7 +37,9 @@ export function createTelegramPlatform(options: {
     logger.error({ err: error.error, update: error.ctx.update.update_id }, 'telegram update failed'),
   );
 
-  const messenger = new TelegramMessenger(bot.api, () => bot.botInfo.username);
+  // Fan-outs pace themselves and retry through their own rate limiter, so their sends skip auto-retry.
+  const bulkApi = new Api(config.token, { apiRoot: config.apiRoot });
+  const messenger = new TelegramMessenger(bot.api, () => bot.botInfo.username, bulkApi);
   let runner: RunnerHandle | undefined;
   const webhookPath = config.webhook ? new URL(config.webhook.url).pathname : undefined;
 

@@ -1,6 +1,7 @@
 import { type Api, GrammyError, HttpError, InputFile } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import { DeliveryError } from '../../core/errors';
+import { markupToPlain } from '../../core/markup';
 import { splitText } from '../../core/text';
 import type {
   Button,
@@ -13,11 +14,15 @@ import type {
   SentRef,
   UserRef,
 } from '../../core/types';
+import { markupToHtml } from './markup';
 
 const MAX_TEXT = 4096;
 const MAX_CAPTION = 1024;
 
-/** The Messenger port on the Bot API. Plain text only: no parse mode, so user text cannot break markup. */
+/**
+ * The Messenger port on the Bot API. Plain text is sent without a parse mode, so user text cannot
+ * break markup; `format: 'markup'` is rendered to HTML with every source character escaped.
+ */
 export class TelegramMessenger implements Messenger {
   readonly platform = 'telegram' as const;
   readonly capabilities: Capabilities = {
@@ -30,18 +35,23 @@ export class TelegramMessenger implements Messenger {
     images: true,
   };
 
+  /** `bulkApi`: the same bot without auto-retry, for `bulk` messages (the caller retries them). */
   constructor(
     private readonly api: Api,
     private readonly botUsername: () => string,
+    private readonly bulkApi: Api = api,
   ) {}
 
   async send(chat: ChatRef, message: OutgoingMessage): Promise<SentRef> {
-    const chunks = splitText(message.text, MAX_TEXT);
+    const { text, parseMode } = render(message);
+    const chunks = parseMode ? [text] : splitText(text, MAX_TEXT);
+    const api = message.bulk ? this.bulkApi : this.api;
     let last: SentRef | undefined;
     for (const [index, chunk] of chunks.entries()) {
       const isLast = index === chunks.length - 1;
       const sent = await this.call(() =>
-        this.api.sendMessage(chat.externalId, chunk, {
+        api.sendMessage(chat.externalId, chunk, {
+          parse_mode: parseMode,
           link_preview_options: { is_disabled: true },
           reply_markup: isLast && message.buttons ? this.keyboard(message.buttons) : undefined,
         }),
@@ -52,13 +62,15 @@ export class TelegramMessenger implements Messenger {
   }
 
   async edit(ref: SentRef, message: OutgoingMessage): Promise<void> {
+    const { text, parseMode } = render(message);
     try {
       await this.call(() =>
         this.api.editMessageText(
           ref.chat.externalId,
           Number(ref.messageId),
-          message.text.slice(0, MAX_TEXT),
+          parseMode ? text : text.slice(0, MAX_TEXT),
           {
+            parse_mode: parseMode,
             link_preview_options: { is_disabled: true },
             reply_markup: message.buttons ? this.keyboard(message.buttons) : undefined,
           },
@@ -127,4 +139,11 @@ export class TelegramMessenger implements Messenger {
       throw error;
     }
   }
+}
+
+/** Markup becomes HTML when it fits one message; longer texts go out as plain chunks. */
+function render(message: OutgoingMessage): { text: string; parseMode?: 'HTML' } {
+  if (message.format !== 'markup') return { text: message.text };
+  const html = markupToHtml(message.text);
+  return html.length <= MAX_TEXT ? { text: html, parseMode: 'HTML' } : { text: markupToPlain(message.text) };
 }

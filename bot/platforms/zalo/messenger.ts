@@ -1,4 +1,5 @@
 import { DeliveryError } from '../../core/errors';
+import { plainTextOf } from '../../core/markup';
 import { splitText } from '../../core/text';
 import type { Capabilities, ChatRef, Messenger, OutgoingMessage, SentRef, UserRef } from '../../core/types';
 import { ZaloApiError, type ZaloClient } from './client';
@@ -27,7 +28,7 @@ export class ZaloMessenger implements Messenger {
 
   async send(chat: ChatRef, message: OutgoingMessage): Promise<SentRef> {
     let messageId = '';
-    for (const chunk of splitText(message.text, MAX_TEXT)) {
+    for (const chunk of splitText(plainTextOf(message), MAX_TEXT)) {
       const sent = await this.call(() => this.client.sendMessage(chat.externalId, chunk));
       messageId = String(sent.message_id);
     }
