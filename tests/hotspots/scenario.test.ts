@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addTerms, readLexicon } from '../../bot/core/hotspots/store';
 import { applyScenario, describeChange, planScenario } from '../../bot/core/scenarios';
-import { roles, units } from '../../db/schema';
+import { directives, roles, units } from '../../db/schema';
 import { runScenarioCli } from '../../scenarios/cli';
 import { runLexiconCli } from '../../scenarios/lexicon-cli';
 import { formatErrors, parseScenario } from '../../scenarios/load';
@@ -120,6 +121,16 @@ lexicon:
     expect(io.stdout).toContain('+ topic accident "Tai nạn, sự cố mỏ" (critical,');
     const { lexicon } = await readLexicon(database.db);
     expect(lexicon.topics).toHaveLength(6);
+
+    // A lexicon-only file afterwards replaces the lexicon and leaves units and directives alone.
+    const path = join(dir, 'lexicon-only.yaml');
+    writeFileSync(path, LEXICON);
+    io.stdout = '';
+    expect(await run(['apply', path])).toBe(0);
+    expect(io.stdout).not.toContain('directive');
+    expect(io.stdout).toContain('- topic accident');
+    const live = await database.db.select().from(directives).where(isNull(directives.cancelledAt));
+    expect(live.length).toBeGreaterThanOrEqual(6);
   });
 });
 

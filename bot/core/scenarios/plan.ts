@@ -21,13 +21,17 @@ export async function planScenario(
   scenario: Scenario,
   options: PlanOptions = {},
 ): Promise<ScenarioPlan> {
+  // A file without units (say, only a lexicon) owns neither the organisation nor the directives,
+  // whose audiences name its units: both are left as they are.
   const organisation = scenario.units
     ? await planOrganisation(db, scenario, scenario.units)
     : { changes: [], kept: [] };
-  const directives = await planDirectives(db, scenario, {
-    now: options.now ?? new Date(),
-    timezone: options.timezone ?? DEFAULT_TIMEZONE,
-  });
+  const directives = scenario.units
+    ? await planDirectives(db, scenario, {
+        now: options.now ?? new Date(),
+        timezone: options.timezone ?? DEFAULT_TIMEZONE,
+      })
+    : { changes: [], problems: [] };
   const changes: ScenarioChange[] = [...organisation.changes, ...directives.changes];
   if (scenario.lexicon) {
     const diff = await diffLexicon(db, scenario.lexicon);
