@@ -145,8 +145,10 @@ function checkReferences(scenario: Scenario, ctx: z.RefinementCtx): void {
   };
 
   const unitCodes = new Set<string>();
-  if (!scenario.units && (scenario.people.length > 0 || scenario.chats.length > 0))
-    report(['units'], 'is required when the file lists people or chats');
+  const needsUnits =
+    scenario.people.length > 0 || scenario.chats.length > 0 || scenario.directives.length > 0;
+  if (!scenario.units && needsUnits)
+    report(['units'], 'is required when the file lists people, chats or directives');
   for (const { unit, path } of walkUnits(scenario.units ?? [], ['units'])) {
     unitCodes.add(unit.code);
     claim(`unit:${unit.code}`, [...path, 'code'], `unit code "${unit.code}"`);

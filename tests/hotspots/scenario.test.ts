@@ -75,6 +75,18 @@ lexicon:
     ]);
   });
 
+  it('refuses people, chats or directives without the units they name', () => {
+    const loaded = parseScenario(
+      `${LEXICON}directives:\n  - { id: NV1, title: x, body: y, schedule: { at: 2030-01-01 08:00 } }\n`,
+      'x.yaml',
+    );
+    expect(loaded.ok).toBe(false);
+    if (loaded.ok) return;
+    expect(formatErrors(loaded.errors)).toContain(
+      'units: is required when the file lists people, chats or directives',
+    );
+  });
+
   it('plans the differences, replaces the lexicon on apply (terms from /keywords too), and leaves the organisation alone', async () => {
     const org = await seedOrg(database);
     await org.personWith(1, 'Quản trị', { role: 'admin', unit: 'CTY' });
