@@ -1,16 +1,18 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import { ping } from '../db/client';
-import { createButtonHandlers, createCommandRegistry } from './commands';
+import { createButtonHandlers, createCommandRegistry, createMessageListeners } from './commands';
 import { createEventHandler } from './commands/handle-event';
 import type { Config } from './config';
 import { pruneProcessedUpdates } from './core/dedup';
 import type { Deps } from './core/deps';
 import { directiveJobs } from './core/directives';
+import { feedbackJobs } from './core/feedback/jobs';
 import { hotspotJobs, LiveLexicon, listenForHotspots } from './core/hotspots';
 import { MessengerRouter } from './core/messenger-router';
 import { numberedPromptsJob, withCapabilityFallbacks } from './core/numbered-replies';
 import { ensureBootstrapAdmins } from './core/org/bootstrap';
+import { pollJobs } from './core/polls/jobs';
 import { TextSignals } from './core/text-signals';
 import type { Clock } from './core/types';
 import { close, createHttpServer, listen } from './http/server';
@@ -58,7 +60,14 @@ export async function startPulse(options: {
 
   const commands = createCommandRegistry();
   const metrics = createMetrics();
-  const handle = instrument(createEventHandler(deps, { commands, buttons: createButtonHandlers() }), metrics);
+  const handle = instrument(
+    createEventHandler(deps, {
+      commands,
+      buttons: createButtonHandlers(),
+      listeners: createMessageListeners(),
+    }),
+    metrics,
+  );
   const scheduler = new Scheduler({ clock, logger, timezone: config.timezone });
   scheduler.add({
     name: 'prune-processed-updates',
@@ -67,7 +76,7 @@ export async function startPulse(options: {
       await pruneProcessedUpdates(database.db, new Date(now.getTime() - 7 * DAY_MS));
     },
   });
-  for (const job of hotspotJobs(deps)) scheduler.add(job);
+  for (const job of [...pollJobs(deps), ...feedbackJobs(deps), ...hotspotJobs(deps)]) scheduler.add(job);
 
   scheduler.add(numberedPromptsJob(database.db));
   const stopDirectives = new AbortController();

@@ -142,6 +142,12 @@ const envSchema = z
     DIRECTIVES_RATE_GLOBAL: rate('30/s'),
     DIRECTIVES_RATE_CHAT: rate('1/s'),
     DIRECTIVES_RATE_GROUP: rate('20/m'),
+    PULSE_SECRET: optionalText.pipe(
+      z
+        .string()
+        .min(32, { message: 'at least 32 characters (e.g. openssl rand -base64 48), or unset' })
+        .optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
@@ -229,6 +235,8 @@ export interface Config {
   logLevel: string;
   sandbox: { enabled: boolean; host: string };
   directives: DirectivesConfig;
+  /** Key material for sealing anonymous-feedback reply handles; without it two-way replies are off. */
+  secret?: string;
 }
 
 export interface SendRate {
@@ -311,5 +319,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         group: e.DIRECTIVES_RATE_GROUP,
       },
     },
+    secret: e.PULSE_SECRET,
   };
 }

@@ -23,6 +23,16 @@ export function createLogger(
 
 export function safeError(error: unknown): { type: string; message: string; stack?: string } {
   if (!(error instanceof Error)) return { type: typeof error, message: 'non-error thrown' };
+  // drizzle's query errors append the parameters (feedback text, user ids) to message and stack.
+  if ('params' in error && 'query' in error) {
+    const withoutParams = (text: string) => text.replace(/\nparams: [\s\S]*?(?=\n {4}at |$)/, '');
+    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    return {
+      type: error.name,
+      message: `${withoutParams(error.message)}${cause}`,
+      stack: error.stack && withoutParams(error.stack),
+    };
+  }
   return { type: error.name, message: error.message, stack: error.stack };
 }
 

@@ -73,11 +73,12 @@ export async function runScenarioCli(argv: readonly string[], io: CliIo): Promis
   if (command === 'validate') {
     const units = [...walkUnits(scenario.units ?? [])].length;
     const directives = scenario.directives.length ? `, ${scenario.directives.length} directives` : '';
+    const polls = scenario.polls.length ? `, ${scenario.polls.length} recurring polls` : '';
     const topics = scenario.lexicon?.topics ?? [];
     const terms = topics.reduce((total, topic) => total + topic.terms.length, 0);
     const lexicon = scenario.lexicon ? `, ${topics.length} hot-spot topics with ${terms} terms` : '';
     print(
-      `${file}: valid (${units} units, ${scenario.people.length} people, ${scenario.chats.length} chats${directives}${lexicon}).`,
+      `${file}: valid (${units} units, ${scenario.people.length} people, ${scenario.chats.length} chats${directives}${polls}${lexicon}).`,
     );
     return 0;
   }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PLATFORMS, type Platform, ROLES } from '../bot/core/types';
 import { directiveSchema } from './directives';
 import { lexiconSchema } from './lexicon-schema';
+import { pollSeriesSchema } from './polls';
 
 /**
  * Scenario files describe the organisation as code. Every object is strict, so a misspelt or
@@ -121,6 +122,10 @@ const scenarioShape = z.strictObject({
     .array(directiveSchema)
     .nullish()
     .transform((list) => list ?? []),
+  polls: z
+    .array(pollSeriesSchema)
+    .nullish()
+    .transform((list) => list ?? []),
   lexicon: lexiconSchema.optional(),
 });
 
@@ -131,6 +136,7 @@ export type ScenarioPerson = Scenario['people'][number];
 export type ScenarioRoleGrant = ScenarioPerson['roles'][number];
 export type ScenarioChat = Scenario['chats'][number];
 export type { ScenarioDirective } from './directives';
+export type { ScenarioPoll } from './polls';
 
 type Path = (string | number)[];
 
@@ -145,10 +151,11 @@ function checkReferences(scenario: Scenario, ctx: z.RefinementCtx): void {
   };
 
   const unitCodes = new Set<string>();
-  const needsUnits =
-    scenario.people.length > 0 || scenario.chats.length > 0 || scenario.directives.length > 0;
+  const needsUnits = [scenario.people, scenario.chats, scenario.directives, scenario.polls].some(
+    (list) => list.length > 0,
+  );
   if (!scenario.units && needsUnits)
-    report(['units'], 'is required when the file lists people, chats or directives');
+    report(['units'], 'is required when the file lists people, chats, directives or polls');
   for (const { unit, path } of walkUnits(scenario.units ?? [], ['units'])) {
     unitCodes.add(unit.code);
     claim(`unit:${unit.code}`, [...path, 'code'], `unit code "${unit.code}"`);
@@ -183,6 +190,12 @@ function checkReferences(scenario: Scenario, ctx: z.RefinementCtx): void {
     claim(`directive:${directive.id}`, ['directives', i, 'id'], `directive id "${directive.id}"`);
     directive.audience.forEach((code, j) => {
       checkUnit(code, ['directives', i, 'audience', j]);
+    });
+  });
+  scenario.polls.forEach((poll, i) => {
+    claim(`poll:${poll.key}`, ['polls', i, 'key'], `poll key "${poll.key}"`);
+    poll.audience.forEach((code, j) => {
+      checkUnit(code, ['polls', i, 'audience', j]);
     });
   });
 }

@@ -1,20 +1,32 @@
 import type { Locale } from '../config';
 import * as core from './catalogues/core';
 import * as directives from './catalogues/directives';
+import * as feedback from './catalogues/feedback';
 import * as hotspots from './catalogues/hotspots';
 import * as platforms from './catalogues/platforms';
+import * as polls from './catalogues/polls';
 import * as reports from './catalogues/reports';
 
 /**
  * Each feature keeps its messages in catalogues/<feature>.ts as `vi` (the source of keys) and
  * `en` (typed to have exactly the same keys). Placeholders are {name}.
  */
-const vi = { ...core.vi, ...directives.vi, ...platforms.vi, ...reports.vi, ...hotspots.vi };
+const vi = {
+  ...core.vi,
+  ...directives.vi,
+  ...platforms.vi,
+  ...reports.vi,
+  ...polls.vi,
+  ...feedback.vi,
+  ...hotspots.vi,
+};
 const en: Record<MessageKey, string> = {
   ...core.en,
   ...directives.en,
   ...platforms.en,
   ...reports.en,
+  ...polls.en,
+  ...feedback.en,
   ...hotspots.en,
 };
 

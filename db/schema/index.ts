@@ -1,6 +1,8 @@
 // One module per feature; drizzle-kit reads every table exported here.
 export * from './directives';
+export * from './feedback';
 export * from './hotspots';
 export * from './org';
 export * from './platforms';
+export * from './polls';
 export * from './sandbox-files';

@@ -99,16 +99,19 @@ describe.each(DRIVERS.map((make) => [make().platform, make] as const))('stories 
       await driver.command('admin', '/link CB1', 'group');
       for (const text of worries) await driver.say('worker', text, 'group');
     } else {
-      // No groups on this platform: the same worries arrive as anonymous feedback would.
+      // No groups on this platform: the same worries arrive as anonymous feedback does (dated to
+      // the hour), and their alert goes out at the top of the next hour.
+      const hour = Math.floor(app.deps.clock.now().getTime() / 3_600_000) * 3_600_000;
       for (const text of worries) {
         await app.deps.signals.publish({
           text,
           source: 'feedback',
           unitId: org.ids.CB1,
           chatId: null,
-          at: app.deps.clock.now(),
+          at: new Date(hour),
         });
       }
+      await app.scheduler.runAll(new Date(hour + 3_600_000));
     }
     // Nobody leads CB1 or the company: the first step falls through to the admins.
     const alert = await driver.sees('admin', /Điểm nóng #1/);

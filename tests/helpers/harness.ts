@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
-import { createButtonHandlers, createCommandRegistry } from '../../bot/commands';
+import { createButtonHandlers, createCommandRegistry, createMessageListeners } from '../../bot/commands';
 import { createEventHandler, type EventHandler } from '../../bot/commands/handle-event';
 import { type Config, loadConfig } from '../../bot/config';
 import type { Deps } from '../../bot/core/deps';
@@ -51,6 +51,7 @@ export function createHarness(
   const handle = createEventHandler(deps, {
     commands: createCommandRegistry(),
     buttons: createButtonHandlers(),
+    listeners: createMessageListeners(),
   });
   return { deps, clock, messenger, handle, config };
 }

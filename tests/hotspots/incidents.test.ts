@@ -129,17 +129,23 @@ lexicon:
     expect(await allIncidents()).toHaveLength(1);
   });
 
-  it('attributes anonymous feedback without a unit to the root unit', async () => {
+  it('alerts on anonymous feedback only at the top of the next hour, and counts it for the root unit when it has no unit', async () => {
     const setup = await setupHotspots(database);
+    setup.harness.clock.set('2026-03-05T02:17:00Z');
     await setup.harness.deps.signals.publish({
       text: 'sập lò rồi',
       source: 'feedback',
       unitId: null,
       chatId: null,
-      at: setup.harness.clock.now(),
+      at: new Date('2026-03-05T02:00:00Z'),
     });
     const [incident] = await allIncidents();
     expect(incident!.unitId).toBe(setup.org.ids.CTY);
+    // Sent now, the alert would tell when someone wrote: feedback reaches leaders on the hour.
+    await runJobs(setup);
+    expect(dmsTo(setup, '1')).toEqual([]);
+    setup.harness.clock.set('2026-03-05T03:00:00Z');
+    await runJobs(setup);
     // Nobody leads CTY: the first step falls through to the admins, and names the source.
     expect(dmsTo(setup, '1')[0]!.message.text).toContain('phản ánh ẩn danh (1)');
     // Hits without a chat share one counter per minute (the unique key treats null chats as equal).
@@ -148,10 +154,31 @@ lexicon:
       source: 'feedback',
       unitId: null,
       chatId: null,
-      at: setup.harness.clock.now(),
+      at: new Date('2026-03-05T02:00:00Z'),
     });
     const hits = await database.db.select().from(hotspotHits);
     expect(hits.map((h) => [h.chatId, h.source, h.count])).toEqual([[null, 'feedback', 2]]);
+  });
+});
+
+describe('anonymous feedback (the polls feature)', () => {
+  it('/feedback with an accident opens a hot spot for the sender’s unit, alerted on the hour, naming no one', async () => {
+    const setup = await setupHotspots(database);
+    const worker = await setup.org.personWith(50, WORKER.displayName, { role: 'worker', unit: 'T1' });
+    setup.harness.clock.set('2026-03-05T02:41:00Z');
+    await setup.harness.handle(command(dm(50), WORKER, '/feedback Hôm qua sập lò ở +50, không ai báo cáo'));
+    const [incident] = await allIncidents();
+    expect(incident).toMatchObject({ unitId: setup.org.ids.T1, topicId: 'accident', status: 'open' });
+    expect(incident!.openedAt).toEqual(new Date('2026-03-05T02:00:00Z'));
+    expect(dmsTo(setup, '11').filter((m) => m.message.text.includes('Điểm nóng'))).toEqual([]);
+
+    setup.harness.clock.set('2026-03-05T03:00:00Z');
+    await runJobs(setup);
+    const [alert] = dmsTo(setup, '11').filter((m) => m.message.text.includes('Điểm nóng'));
+    expect(alert!.message.text).toContain('Nơi phát sinh: phản ánh ẩn danh (1)');
+    for (const secret of [WORKER.displayName, 'hung_lo', 'Hôm qua'])
+      expect(alert!.message.text).not.toContain(secret);
+    expect(worker.id).toBeGreaterThan(0);
   });
 });
 

@@ -75,7 +75,7 @@ lexicon:
     ]);
   });
 
-  it('refuses people, chats or directives without the units they name', () => {
+  it('refuses people, chats, directives or polls without the units they name', () => {
     const loaded = parseScenario(
       `${LEXICON}directives:\n  - { id: NV1, title: x, body: y, schedule: { at: 2030-01-01 08:00 } }\n`,
       'x.yaml',
@@ -83,7 +83,7 @@ lexicon:
     expect(loaded.ok).toBe(false);
     if (loaded.ok) return;
     expect(formatErrors(loaded.errors)).toContain(
-      'units: is required when the file lists people, chats or directives',
+      'units: is required when the file lists people, chats, directives or polls',
     );
   });
 

@@ -152,8 +152,8 @@ describe('parseScenario', () => {
   });
 
   it('rejects sections it does not know yet, such as a misspelt top-level key', () => {
-    const errors = errorsOf(`${VALID}polls: []\n`);
-    expect(errors).toMatchObject([{ line: 15, column: 1, field: 'polls' }]);
+    const errors = errorsOf(`${VALID}pols: []\n`);
+    expect(errors).toMatchObject([{ line: 15, column: 1, field: 'pols' }]);
   });
 
   it('rejects an empty file and a file of another version', () => {

@@ -7,7 +7,17 @@ import { sendDueEscalations } from './escalation';
 import type { Topic } from './lexicon';
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 export const floorMinute = (at: Date) => new Date(Math.floor(at.getTime() / MINUTE) * MINUTE);
+
+/**
+ * When the first alert may go. Anonymous feedback and poll comments reach leaders only at the top
+ * of the next hour (their senders' anonymity rests on it), so an alert they open waits as long:
+ * sent at once, it would tell a leader when someone wrote. Group messages are not anonymous.
+ */
+export function firstStepAt(source: TextSignal['source'], at: Date): Date {
+  return source === 'group' ? at : new Date(Math.floor(at.getTime() / HOUR) * HOUR + HOUR);
+}
 
 export type HitOutcome =
   | { kind: 'counted' }
@@ -17,7 +27,8 @@ export type HitOutcome =
 /**
  * The text-signal listener: matches in memory and returns at once when nothing matched (no
  * database access). A hit is counted per unit, chat, topic, source and minute — never author or
- * text — and may open or bump an incident; a new incident's first step is sent right away.
+ * text — and may open or bump an incident; a new incident's first step is sent right away when a
+ * group message opened it (see `firstStepAt` for anonymous sources).
  */
 export async function onTextSignal(deps: Deps, signal: TextSignal): Promise<HitOutcome[]> {
   const live = deps.lexicon;
@@ -37,10 +48,12 @@ export async function onTextSignal(deps: Deps, signal: TextSignal): Promise<HitO
   }
   const opened = outcomes.flatMap((o) => (o.kind === 'opened' ? [o.incidentId] : []));
   if (opened.length > 0) {
-    const excerpts = new Map<number, string>();
-    if (live.lexicon.excerpts) for (const id of opened) excerpts.set(id, signal.text);
     deps.logger.info({ incidents: opened, unit: unitId }, 'hot spot opened');
-    await sendDueEscalations(deps, signal.at, { excerpts });
+    if (signal.source === 'group') {
+      const excerpts = new Map<number, string>();
+      if (live.lexicon.excerpts) for (const id of opened) excerpts.set(id, signal.text);
+      await sendDueEscalations(deps, signal.at, { excerpts });
+    }
   }
   return outcomes;
 }
@@ -100,7 +113,7 @@ export async function recordHit(tx: Tx, hit: HitInput): Promise<HitOutcome> {
       openedAt: at,
       lastHitAt: at,
       nextStepIndex: 0,
-      nextStepAt: at,
+      nextStepAt: firstStepAt(hit.source, at),
     })
     .onConflictDoNothing()
     .returning({ id: incidents.id });

@@ -5,6 +5,7 @@ import { chats, identities, people, roles, units } from '../../../db/schema';
 import type { Scenario } from '../../../scenarios/schema';
 import { applyDirectiveChange } from '../directives/plan';
 import { replaceLexicon } from '../hotspots/store';
+import { applyPollSeriesChange } from '../polls/scenario';
 import type { ScenarioChange, ScenarioPlan } from './changes';
 import { DEFAULT_TIMEZONE, planScenario } from './plan';
 
@@ -132,6 +133,10 @@ class ChangeWriter {
       case 'update_directive':
       case 'cancel_directive':
         return applyDirectiveChange(tx, change, { now: this.now, timezone: this.timezone });
+      case 'create_poll_series':
+      case 'update_poll_series':
+      case 'stop_poll_series':
+        return applyPollSeriesChange(tx, change, { now: this.now, timezone: this.timezone });
       case 'replace_lexicon':
         await replaceLexicon(tx, change.lexicon);
         return;

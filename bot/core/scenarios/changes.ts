@@ -1,5 +1,6 @@
 import type { DirectiveChange, ScenarioProblem } from '../directives/plan';
 import type { Lexicon } from '../hotspots/lexicon';
+import type { PollSeriesChange } from '../polls/scenario';
 import type { Platform, Role } from '../types';
 
 export interface FromTo<T> {
@@ -30,7 +31,8 @@ export type ScenarioChange =
   | { kind: 'retitle_chat'; platform: Platform; externalId: string; title: FromTo<string | null> }
   /** The file's lexicon replaces the stored one; `diff` has one line per difference. */
   | { kind: 'replace_lexicon'; lexicon: Lexicon; diff: string[] }
-  | DirectiveChange;
+  | DirectiveChange
+  | PollSeriesChange;
 
 export type ScenarioChangeKind = ScenarioChange['kind'];
 

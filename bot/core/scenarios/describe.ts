@@ -43,6 +43,12 @@ export function describeChange(change: ScenarioChange): string {
       return `~ directive ${change.key}: ${change.fields.join(', ')}`;
     case 'cancel_directive':
       return `- directive ${change.key} "${change.title}" (cancelled: not in file)`;
+    case 'create_poll_series':
+      return `+ poll series ${change.key} "${change.values.question}" (cron ${change.values.cron})`;
+    case 'update_poll_series':
+      return `~ poll series ${change.key}: ${change.fields.join(', ')}`;
+    case 'stop_poll_series':
+      return `- poll series ${change.key} (stopped; past runs and results are kept)`;
     case 'replace_lexicon':
       return change.diff.join('\n');
   }

@@ -2,6 +2,7 @@ import type { DbOrTx } from '../../../db/client';
 import { type Scenario, type ScenarioPerson, walkUnits } from '../../../scenarios/schema';
 import { planDirectives } from '../directives/plan';
 import { diffLexicon } from '../hotspots/scenario';
+import { planPollSeries } from '../polls/scenario';
 import { PLATFORMS, type Platform } from '../types';
 import type { KeptUnit, ScenarioChange, ScenarioPlan } from './changes';
 import { accountKey, type OrganisationState, personLabel, readOrganisation } from './state';
@@ -21,8 +22,8 @@ export async function planScenario(
   scenario: Scenario,
   options: PlanOptions = {},
 ): Promise<ScenarioPlan> {
-  // A file without units (say, only a lexicon) owns neither the organisation nor the directives,
-  // whose audiences name its units: both are left as they are.
+  // A file without units (say, only a lexicon) owns neither the organisation nor the directives
+  // and poll series, whose audiences name its units: they are left as they are.
   const organisation = scenario.units
     ? await planOrganisation(db, scenario, scenario.units)
     : { changes: [], kept: [] };
@@ -32,7 +33,8 @@ export async function planScenario(
         timezone: options.timezone ?? DEFAULT_TIMEZONE,
       })
     : { changes: [], problems: [] };
-  const changes: ScenarioChange[] = [...organisation.changes, ...directives.changes];
+  const polls = scenario.units ? await planPollSeries(db, scenario) : [];
+  const changes: ScenarioChange[] = [...organisation.changes, ...directives.changes, ...polls];
   if (scenario.lexicon) {
     const diff = await diffLexicon(db, scenario.lexicon);
     if (diff.length > 0) changes.push({ kind: 'replace_lexicon', lexicon: scenario.lexicon, diff });

@@ -10,6 +10,15 @@ import { toEvents } from './updates';
 
 const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 
+/**
+ * Updates with the same key are handled one after another. A chat's messages keep their order; a
+ * button press only needs ordering per person (two quick taps), so a busy group's taps run in parallel.
+ */
+export function sequenceKey(ctx: Context): string {
+  if (ctx.callbackQuery) return `press:${ctx.callbackQuery.from.id}`;
+  return String(ctx.chat?.id ?? ctx.from?.id ?? '');
+}
+
 export interface TelegramPlatform extends PlatformAdapter {
   readonly bot: Bot;
   readonly messenger: TelegramMessenger;
@@ -29,7 +38,7 @@ export function createTelegramPlatform(options: {
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 300 }));
   const dedup = config.webhook ? 'database' : 'memory';
 
-  bot.use(sequentialize((ctx: Context) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
+  bot.use(sequentialize(sequenceKey));
   bot.use(async (ctx) => {
     for (const event of toEvents(ctx)) await handle(event, { dedup });
   });
