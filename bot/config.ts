@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from './core/directives/schedule';
+import { parseDuration } from './core/time';
 import { PLATFORMS, type Platform } from './core/types';
 
 const LOCALES = ['vi', 'en'] as const;
@@ -19,7 +19,10 @@ const url = (expects: string) =>
 
 const duration = (fallback: string, min: number) =>
   optionalText
-    .transform((value) => parseDuration(value ?? fallback))
+    .transform((value) => {
+      const ms = parseDuration(value ?? fallback);
+      return ms === undefined ? undefined : ms / 1000;
+    })
     .pipe(
       z
         .number({ message: `a duration like 30s, 90m, 6h or 2d (at least ${min}s)` })

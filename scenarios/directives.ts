@@ -1,30 +1,18 @@
 import { z } from 'zod';
-import {
-  cronProblem,
-  type LocalDateTime,
-  parseDuration,
-  parseLocalDateTime,
-} from '../bot/core/directives/schedule';
+import { cronProblem } from '../bot/core/directives/schedule';
+import { type LocalDateTime, parseDateTimeParts, parseDuration } from '../bot/core/time';
+import { got, pattern, text, unitCode } from './fields';
 
 /** The `directives:` section: the year's key tasks, each pushed to unit chats on a schedule. */
 
 export const DIRECTIVE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
-const UNIT_CODE_PATTERN = /^[A-Z0-9][A-Z0-9_-]{0,31}$/;
 const MAX_REMIND_SECONDS = 30 * 86_400;
-
-const got = (input: unknown) => (input === undefined ? '(missing)' : `(got ${JSON.stringify(input)})`);
-
-const text = z
-  .string()
-  .trim()
-  .min(1, { error: 'must not be empty' })
-  .transform((value) => value.normalize('NFC'));
 
 const dateTime = (needsTime: boolean) =>
   z
     .string({ error: (issue) => `must be a date-time like 2024-03-15 08:00 ${got(issue.input)}` })
     .transform((value, ctx): LocalDateTime => {
-      const parsed = parseLocalDateTime(value);
+      const parsed = parseDateTimeParts(value);
       if (!parsed || (needsTime && !parsed.hasTime)) {
         ctx.addIssue({
           code: 'custom',
@@ -74,21 +62,12 @@ const percent = z.union([z.number(), z.string()]).transform((value, ctx) => {
 
 export const directiveSchema = z
   .strictObject({
-    id: z
-      .string()
-      .regex(DIRECTIVE_ID_PATTERN, {
-        error: (issue) => `must match ${DIRECTIVE_ID_PATTERN.source} ${got(issue.input)}`,
-      })
-      .transform((id) => id.toUpperCase()),
+    id: pattern(DIRECTIVE_ID_PATTERN).transform((id) => id.toUpperCase()),
     title: text,
     body: text,
     source: text.optional(),
     audience: z
-      .array(
-        z.string().regex(UNIT_CODE_PATTERN, {
-          error: (issue) => `must match ${UNIT_CODE_PATTERN.source} ${got(issue.input)}`,
-        }),
-      )
+      .array(unitCode)
       .nullish()
       .transform((list) => list ?? []),
     schedule: scheduleSchema,
@@ -96,8 +75,9 @@ export const directiveSchema = z
     remind_after: z
       .string()
       .transform((value, ctx) => {
-        const seconds = parseDuration(value);
-        if (seconds === null || seconds <= 0 || seconds > MAX_REMIND_SECONDS) {
+        const ms = parseDuration(value);
+        const seconds = ms === undefined ? undefined : ms / 1000;
+        if (seconds === undefined || seconds <= 0 || seconds > MAX_REMIND_SECONDS) {
           ctx.addIssue({
             code: 'custom',
             message: `must be a duration like 90m, 48h or 2d, at most 30d ${got(value)}`,

@@ -10,30 +10,23 @@ import {
   TOPIC_ID_PATTERN,
   termKey,
 } from '../bot/core/hotspots/lexicon';
+import { parseDuration } from '../bot/core/time';
+import { got, text } from './fields';
 
 /**
  * The `lexicon:` section of a scenario file: hot-spot topics with their terms, exclusions,
  * surge rule, playbook and escalation policy. Durations are minutes, or text like 30m, 2h, 1d.
  */
 
-const got = (input: unknown) => (input === undefined ? '(missing)' : `(got ${JSON.stringify(input)})`);
+const MINUTE_MS = 60_000;
 
-const text = z
-  .string()
-  .trim()
-  .min(1, { error: 'must not be empty' })
-  .transform((value) => value.normalize('NFC'));
-
-const UNIT_MINUTES: Record<string, number> = { m: 1, h: 60, d: 24 * 60 };
-
-/** Minutes, from a whole number or "30m" / "2h" / "1d". */
+/** Minutes, from a whole number or "30m" / "2h" / "1d" (the shared duration syntax, in whole minutes). */
 const duration = (max: number) =>
   z
     .union([z.int(), z.string()], { error: 'must be minutes or a duration like 30m, 2h, 1d' })
     .transform((value, ctx) => {
-      const match = typeof value === 'number' ? null : /^\s*(\d+)\s*([mhd])\s*$/.exec(value);
-      const minutes =
-        typeof value === 'number' ? value : match ? Number(match[1]) * UNIT_MINUTES[match[2]!]! : NaN;
+      const ms = typeof value === 'number' ? value * MINUTE_MS : parseDuration(value);
+      const minutes = ms === undefined ? Number.NaN : ms / MINUTE_MS;
       if (!Number.isInteger(minutes) || minutes < 0 || minutes > max) {
         ctx.addIssue({
           code: 'custom',

@@ -3,25 +3,11 @@ import { MAX_THRESHOLD, MIN_ANSWERS, MIN_COMMENTS, MIN_THRESHOLD } from '../bot/
 import { MAX_OPTION_LENGTH, MAX_OPTIONS, MAX_QUESTION_LENGTH, MIN_OPTIONS } from '../bot/core/polls/types';
 import { parseDuration } from '../bot/core/time';
 import { isSimpleCron } from '../bot/scheduler/cron';
+import { got, pattern, text, unitCode } from './fields';
 
 /** The `polls:` section: recurring anonymous pulses. */
 
-const UNIT_CODE_PATTERN = /^[A-Z0-9][A-Z0-9_-]{0,31}$/;
 const POLL_KEY_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
-
-const got = (input: unknown) => (input === undefined ? '(missing)' : `(got ${JSON.stringify(input)})`);
-
-const pattern = (regex: RegExp) =>
-  z.string().regex(regex, { error: (issue) => `must match ${regex.source} ${got(issue.input)}` });
-
-const text = z
-  .string()
-  .trim()
-  .min(1, { error: 'must not be empty' })
-  .transform((value) => value.normalize('NFC'));
-
-const unitCode = pattern(UNIT_CODE_PATTERN);
-const personKey = pattern(POLL_KEY_PATTERN);
 
 const threshold = (fallback: number) =>
   z
@@ -36,7 +22,7 @@ const MAX_OPEN_MINUTES = 90 * 24 * 60;
 /** A recurring pulse: each time `cron` fires, a poll goes to the audience and closes `closes_after` later. */
 export const pollSeriesSchema = z
   .strictObject({
-    key: personKey,
+    key: pattern(POLL_KEY_PATTERN),
     question: text.pipe(
       z.string().max(MAX_QUESTION_LENGTH, { error: `must be at most ${MAX_QUESTION_LENGTH} characters` }),
     ),

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { PLATFORMS, type Platform, ROLES } from '../bot/core/types';
 import { directiveSchema } from './directives';
+import { got, pattern, personKey, text, unitCode } from './fields';
 import { lexiconSchema } from './lexicon-schema';
 import { pollSeriesSchema } from './polls';
+
+export { PERSON_KEY_PATTERN, UNIT_CODE_PATTERN } from './fields';
 
 /**
  * Scenario files describe the organisation as code. Every object is strict, so a misspelt or
@@ -10,23 +13,9 @@ import { pollSeriesSchema } from './polls';
  * added as new keys of `scenarioSchema`.
  */
 
-export const UNIT_CODE_PATTERN = /^[A-Z0-9][A-Z0-9_-]{0,31}$/;
-export const PERSON_KEY_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 const EXTERNAL_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
 const TELEGRAM_USER_ID_PATTERN = /^[0-9]{1,20}$/;
 const TELEGRAM_CHAT_ID_PATTERN = /^-?[0-9]{1,20}$/;
-
-const got = (input: unknown) => (input === undefined ? '(missing)' : `(got ${JSON.stringify(input)})`);
-
-const pattern = (regex: RegExp) =>
-  z.string().regex(regex, { error: (issue) => `must match ${regex.source} ${got(issue.input)}` });
-
-/** Free text: trimmed, not empty, NFC (the form Pulse stores). */
-const text = z
-  .string()
-  .trim()
-  .min(1, { error: 'must not be empty' })
-  .transform((value) => value.normalize('NFC'));
 
 /** Platform ids are often written unquoted (telegram: 100001), so whole numbers are accepted as text. */
 const externalId = (regex: RegExp) =>
@@ -34,9 +23,6 @@ const externalId = (regex: RegExp) =>
     .union([z.string(), z.int()], { error: 'must be text or a whole number' })
     .transform((value) => String(value).trim().normalize('NFC'))
     .pipe(pattern(regex));
-
-const unitCode = pattern(UNIT_CODE_PATTERN);
-const personKey = pattern(PERSON_KEY_PATTERN);
 
 export interface ScenarioUnit {
   code: string;

@@ -9,10 +9,10 @@ import {
   directiveReach,
   directiveSummaries,
   findDirective,
-  formatLocal,
   listDirectives,
   queueOccurrence,
 } from '../core/directives';
+import { formatDateDayFirst } from '../core/time';
 import { type CommandContext, defineCommand, type Scope } from './types';
 
 const UNIT_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
@@ -50,7 +50,7 @@ export const directivesCommand = defineCommand<Record<string, never>>({
       await ctx.reply(ctx.t('directives.none'));
       return;
     }
-    const when = (date: Date) => formatLocal(date, config.timezone);
+    const when = (date: Date) => formatDateDayFirst(date, config.timezone);
     const summaries = await directiveSummaries(
       db,
       rows.map((row) => row.id),
@@ -114,18 +114,24 @@ export const pushCommand = defineCommand<{ id: string; units: string[] }>({
       return;
     }
     const now = clock.now();
-    const count = await db.transaction((tx) =>
+    const queued = await db.transaction((tx) =>
       queueOccurrence(tx, directive, now, {
         now,
         platforms: messenger.platforms(),
+        messenger,
         manual: true,
         unitCodes: units.length ? units : undefined,
       }),
     );
     await ctx.reply(
-      count === 0
+      queued.chats + queued.people === 0
         ? ctx.t('push.noChats', { id })
-        : ctx.t('push.queued', { title: directive.title, count, id }),
+        : ctx.t('push.queued', {
+            title: directive.title,
+            count: queued.chats,
+            dms: queued.people ? ctx.t('push.queuedDms', { count: queued.people }) : '',
+            id,
+          }),
     );
   },
 });
@@ -195,7 +201,7 @@ export const reachCommand = defineCommand<{ id: string }>({
     const directive = await loadDirective(ctx, id);
     if (!directive) return;
     const reach = await directiveReach(ctx.deps.db, directive.id);
-    if (reach.units.length === 0) {
+    if (reach.units.length === 0 && reach.dms.people === 0) {
       await ctx.reply(ctx.t('reach.none', { id }));
       return;
     }
@@ -218,6 +224,18 @@ export const reachCommand = defineCommand<{ id: string }>({
             unit.members > 0
               ? `${Math.round((100 * unit.acked) / unit.members)}%`
               : ctx.t('reach.rateUnknown'),
+        }),
+      );
+    }
+    if (reach.dms.people > 0) {
+      const { dms } = reach;
+      lines.push(
+        ctx.t('reach.dms', {
+          delivered: dms.delivered,
+          people: dms.people,
+          failed: dms.failed ? ctx.t('reach.failedPart', { count: dms.failed }) : '',
+          pending: dms.pending ? ctx.t('reach.pendingPart', { count: dms.pending }) : '',
+          acks: dms.acked,
         }),
       );
     }

@@ -1,11 +1,10 @@
 import { claimUpdate, RecentKeys } from '../core/dedup';
 import type { Deps } from '../core/deps';
 import { numberedPress } from '../core/numbered-replies';
-import { type ChatRow, ensureChat } from '../core/org/chats';
+import { ensureChatWithUnit } from '../core/org/chats';
 import { recordLeft, recordSeen } from '../core/org/membership';
 import { resolvePerson } from '../core/org/people';
 import { rolesOf } from '../core/org/roles';
-import { findUnitById } from '../core/org/units';
 import type { InboundEvent, OutgoingMessage } from '../core/types';
 import { isLocale, translator } from '../i18n';
 import { type CommandRegistry, dispatchCommand } from './dispatch';
@@ -61,12 +60,17 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
     }
     const { db } = deps;
     const person = await resolvePerson(db, event.from);
-    const chat = event.chat.kind === 'group' ? await ensureChat(db, event.chat) : null;
-    if (chat?.unitId && event.kind === 'member_left') {
-      seenRecently.delete(`${person.id}:${chat.id}:${chat.unitId}`);
+    const group = event.chat.kind === 'group' ? await ensureChatWithUnit(db, event.chat) : null;
+    const chat = group?.chat ?? null;
+    const seenKey = chat ? `${person.id}:${chat.id}:${chat.unitId}` : '';
+    if (chat && group?.unit && event.kind === 'member_left') {
+      seenRecently.delete(seenKey);
       await recordLeft(db, person.id, chat.id);
-    } else if (chat?.unitId && seenRecently.add(`${person.id}:${chat.id}:${chat.unitId}`)) {
-      await noteSeen(deps, person.id, chat);
+      return;
+    }
+    let held = await rolesOf(db, person.id);
+    if (chat && group?.unit && seenRecently.add(seenKey)) {
+      held = await recordSeen(db, person.id, chat.id, group.unit, held);
     }
     if (event.kind === 'member_joined' || event.kind === 'member_left') return;
     const capabilities = deps.messenger.has(event.chat.platform)
@@ -75,7 +79,7 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
 
     const actor: Actor = {
       person,
-      roles: await rolesOf(db, person.id),
+      roles: held,
       locale: isLocale(person.locale ?? undefined) ? (person.locale as Actor['locale']) : deps.config.locale,
     };
     const replyPrivately = (message: OutgoingMessage | string) =>
@@ -155,9 +159,4 @@ async function dispatchButton(
     await ctx.answer(ctx.t('error.internal'), { alert: true });
   }
   await ensureAnswered();
-}
-
-async function noteSeen(deps: Deps, personId: number, chat: ChatRow): Promise<void> {
-  const unit = await findUnitById(deps.db, chat.unitId!);
-  if (unit) await recordSeen(deps.db, personId, chat.id, unit);
 }

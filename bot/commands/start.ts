@@ -18,7 +18,7 @@ export const startCommand = defineCommand<{ token?: string }>({
       const chat = await findChatByInviteToken(ctx.deps.db, token);
       const unit = chat?.unitId ? await findUnitById(ctx.deps.db, chat.unitId) : undefined;
       if (chat && unit) {
-        await recordSeen(ctx.deps.db, ctx.actor.person.id, chat.id, unit);
+        await recordSeen(ctx.deps.db, ctx.actor.person.id, chat.id, unit, ctx.actor.roles);
         lines.push(ctx.t('start.unitKnown', { unit: unitLabel(unit) }));
       } else lines.push(ctx.t('start.badLink'));
     }

@@ -84,30 +84,63 @@ export function formatDayMonth(date: Date, timeZone: string): string {
   return `${pad(p.day)}/${pad(p.month)}`;
 }
 
-const DURATION = /^(\d{1,4})\s*(m|min|h|d)$/i;
-const UNIT_MS: Record<string, number> = { m: 60_000, min: 60_000, h: HOUR_MS, d: 24 * HOUR_MS };
+/** "15/03/2024 08:00" in the given time zone: the day-first form directive listings use. */
+export function formatDateDayFirst(date: Date, timeZone: string): string {
+  const p = localParts(date, timeZone);
+  return `${pad(p.day)}/${pad(p.month)}/${p.year} ${pad(p.hour)}:${pad(p.minute)}`;
+}
 
-/** "90m", "24h", "3d" → milliseconds; undefined when the text is not such a duration. */
+const DURATION = /^(\d{1,6})\s*(s|m|min|h|d)$/i;
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, min: 60_000, h: HOUR_MS, d: 24 * HOUR_MS };
+
+/** "30s", "90m", "24h", "3d" → milliseconds; undefined when the text is not such a duration. */
 export function parseDuration(text: string): number | undefined {
   const match = DURATION.exec(text.trim());
   if (!match) return undefined;
   return Number(match[1]) * UNIT_MS[match[2]!.toLowerCase()]!;
 }
 
-const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})$/;
+const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?(Z|[+-]\d{2}:\d{2})?$/;
 
-/** "2026-12-01T17:00" read as a wall time in `timeZone`; undefined when malformed or not a real date. */
+export interface LocalDateTime extends Omit<LocalParts, 'weekday'> {
+  hasTime: boolean;
+  /** "Z" or "+07:00" when written; otherwise the organisation's time zone applies. */
+  offset?: string;
+}
+
+/** "2024-03-15", "2024-03-15 08:00", "2024-03-15T08:00:00+07:00"; undefined when not a real date-time. */
+export function parseDateTimeParts(text: string): LocalDateTime | undefined {
+  const m = LOCAL_DATE_TIME.exec(text.trim());
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((v) =>
+    Number(v ?? 0),
+  ) as [number, number, number, number, number, number];
+  const check = new Date(Date.UTC(year, month - 1, day));
+  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  return { year, month, day, hour, minute, second, hasTime: m[4] !== undefined, offset: m[7] };
+}
+
+/** The instant of a parsed date-time; `endOfDay` makes a date without time mean its last moment. */
+export function toInstant(value: LocalDateTime, timeZone: string, endOfDay = false): Date {
+  const { year, month, day } = value;
+  const [hour, minute, second] =
+    !value.hasTime && endOfDay ? [23, 59, 59] : [value.hour, value.minute, value.second];
+  if (value.offset) {
+    const utc = Date.UTC(year, month - 1, day, hour, minute, second);
+    if (value.offset === 'Z') return new Date(utc);
+    const sign = value.offset.startsWith('-') ? -1 : 1;
+    const [oh, om] = value.offset.slice(1).split(':').map(Number) as [number, number];
+    return new Date(utc - sign * (oh * 60 + om) * 60_000);
+  }
+  return zonedTimeToUtc({ year, month, day, hour, minute, second }, timeZone);
+}
+
+/**
+ * A date and time the user wrote ("2026-12-01T17:00", "2026-12-01 17:00", with an optional offset),
+ * read in `timeZone`; undefined when malformed, not a real date, or a date without a time.
+ */
 export function parseLocalDateTime(text: string, timeZone: string): Date | undefined {
-  const match = LOCAL_DATE_TIME.exec(text.trim());
-  if (!match) return undefined;
-  const [year, month, day, hour, minute] = match.slice(1).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59) return undefined;
-  if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
-  return zonedTimeToUtc({ year, month, day, hour, minute }, timeZone);
+  const parts = parseDateTimeParts(text);
+  return parts?.hasTime ? toInstant(parts, timeZone) : undefined;
 }

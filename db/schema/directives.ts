@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
+  check,
   index,
   integer,
   jsonb,
@@ -74,8 +75,10 @@ export const directiveOccurrences = pgTable(
 );
 
 /**
- * The delivery ledger: one row per (directive, occurrence, chat, kind), written before the send
- * and marked after it, so a restart resumes without loss and several processes never send twice.
+ * The delivery ledger: one row per (directive, occurrence, chat, kind) — or, for a person reachable
+ * only on a platform without groups (Zalo), per (directive, occurrence, person, kind) with the DM
+ * account to use — written before the send and marked after it, so a restart resumes without loss
+ * and several processes never send twice.
  */
 export const directiveDeliveries = pgTable(
   'directive_deliveries',
@@ -85,9 +88,12 @@ export const directiveDeliveries = pgTable(
       .notNull()
       .references(() => directives.id, { onDelete: 'cascade' }),
     occurrence: at('occurrence').notNull(),
-    chatId: integer('chat_id')
-      .notNull()
-      .references(() => chats.id, { onDelete: 'cascade' }),
+    /** A bound group chat; null for a DM row. */
+    chatId: integer('chat_id').references(() => chats.id, { onDelete: 'cascade' }),
+    /** A DM row: the person, and the account it goes to (fixed when the row is written). */
+    personId: integer('person_id').references(() => people.id, { onDelete: 'cascade' }),
+    dmPlatform: text('dm_platform'),
+    dmExternalId: text('dm_external_id'),
     kind: text('kind', { enum: ['post', 'reminder'] })
       .notNull()
       .default('post'),
@@ -107,6 +113,8 @@ export const directiveDeliveries = pgTable(
   },
   (t) => [
     uniqueIndex('directive_deliveries_key_uq').on(t.directiveId, t.occurrence, t.chatId, t.kind),
+    uniqueIndex('directive_deliveries_dm_key_uq').on(t.directiveId, t.occurrence, t.personId, t.kind),
+    check('directive_deliveries_one_recipient', sql`(${t.chatId} is null) <> (${t.personId} is null)`),
     index('directive_deliveries_due_idx')
       .on(t.nextAttemptAt)
       .where(sql`${t.status} in ('pending', 'sending')`),

@@ -1,13 +1,11 @@
-import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type PulseApp, startPulse } from '../../bot/app';
-import { loadConfig } from '../../bot/config';
+import type { PulseApp } from '../../bot/app';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram-server';
 import { FakeClock } from '../helpers/clock';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { startTelegramApp } from '../helpers/telegram-app';
 import { applyText, CAMPAIGN, directiveId, FAST_RATES } from './fixtures';
 
-const TOKEN = '123456:TEST-token-for-the-fake-server';
 const ADMIN = { id: 1, first_name: 'Quản trị' };
 const LAN = { id: 10, first_name: 'Lan' };
 const CB1 = -1001;
@@ -30,15 +28,7 @@ beforeEach(async () => {
     CAMPAIGN.replace('Hoàn thành trước 30/3/2024', 'Hoàn thành trước 30/3 <gấp> & đủ'),
   );
   clock = new FakeClock(new Date('2024-03-12T01:00:00Z'));
-  const config = loadConfig({
-    TELEGRAM_BOT_TOKEN: TOKEN,
-    TELEGRAM_API_ROOT: fake.apiRoot,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    PGLITE_DIR: 'memory://',
-    ...FAST_RATES,
-  });
-  app = await startPulse({ config, database, clock, logger: pino({ level: 'silent' }) });
+  app = await startTelegramApp(database, fake, FAST_RATES, clock);
 });
 afterEach(async () => {
   await app.stop();

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SendLimiter } from '../../bot/core/directives/limiter';
 import type { Schedule } from '../../bot/core/directives/schedule';
-import { occurrencesBetween, parseLocalDateTime, toInstant } from '../../bot/core/directives/schedule';
+import { occurrencesBetween } from '../../bot/core/directives/schedule';
 import { markupToPlain } from '../../bot/core/markup';
+import { parseDateTimeParts, toInstant } from '../../bot/core/time';
 import { markupToHtml } from '../../bot/platforms/telegram/markup';
 
 const TZ = 'Asia/Ho_Chi_Minh';
@@ -22,16 +23,16 @@ describe('markup', () => {
 
 describe('schedules', () => {
   it('reads local date-times in the organisation’s zone unless an offset is written', () => {
-    expect(toInstant(parseLocalDateTime('2024-03-15 08:00')!, TZ).toISOString()).toBe(
+    expect(toInstant(parseDateTimeParts('2024-03-15 08:00')!, TZ).toISOString()).toBe(
       '2024-03-15T01:00:00.000Z',
     );
-    expect(toInstant(parseLocalDateTime('2024-03-15T08:00+09:00')!, TZ).toISOString()).toBe(
+    expect(toInstant(parseDateTimeParts('2024-03-15T08:00+09:00')!, TZ).toISOString()).toBe(
       '2024-03-14T23:00:00.000Z',
     );
-    expect(toInstant(parseLocalDateTime('2024-12-31')!, TZ, true).toISOString()).toBe(
+    expect(toInstant(parseDateTimeParts('2024-12-31')!, TZ, true).toISOString()).toBe(
       '2024-12-31T16:59:59.000Z',
     );
-    expect(parseLocalDateTime('2024-02-30 08:00')).toBeNull();
+    expect(parseDateTimeParts('2024-02-30 08:00')).toBeUndefined();
   });
 
   it('lists weekday crons in local time between from and until', () => {

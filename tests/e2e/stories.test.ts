@@ -3,7 +3,18 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { PulseApp } from '../../bot/app';
 import { issueLinkCode } from '../../bot/core/account-links';
 import { applyScenario } from '../../bot/core/scenarios';
-import { chats, identities, incidents, people, roles } from '../../db/schema';
+import {
+  chatMembers,
+  chats,
+  directives,
+  identities,
+  incidents,
+  people,
+  pollParticipation,
+  pollTallies,
+  roles,
+  units,
+} from '../../db/schema';
 import { formatErrors, parseScenario } from '../../scenarios/load';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedOrg } from '../helpers/harness';
@@ -24,13 +35,24 @@ afterAll(() => database.destroy());
 describe.each(DRIVERS.map((make) => [make().platform, make] as const))('stories on %s', (_platform, make) => {
   let driver: StoryDriver;
   let app: PulseApp;
-  let org: Awaited<ReturnType<typeof seedOrg>>;
   beforeEach(async () => {
     await database.reset();
-    org = await seedOrg(database);
+    await seedOrg(database);
     driver = make();
     app = await driver.start(database);
   });
+
+  /** The worker, once Pulse knows them, holds a role in Chi bộ 1. */
+  async function workerOfCb1() {
+    await driver.command('worker', '/start');
+    const [cb1] = await database.db.select().from(units).where(eq(units.code, 'CB1'));
+    await database.db.insert(roles).values({
+      personId: await driver.personOf(database, 'worker'),
+      unitId: cb1!.id,
+      role: 'worker',
+      source: 'scenario',
+    });
+  }
   afterEach(() => driver.stop());
 
   it('a newcomer is greeted by name and shown the commands, in Vietnamese', async () => {
@@ -84,16 +106,80 @@ describe.each(DRIVERS.map((make) => [make().platform, make] as const))('stories 
     expect(worker?.displayName).toBe('Lan (nơi khác)');
   });
 
+  it('an admin asks Chi bộ 1 a poll; the worker answers it; counts are right and nobody is named', async () => {
+    await workerOfCb1();
+    const created = await driver.command(
+      'admin',
+      '/poll Ca nào phù hợp hơn? | Ca sáng | Ca chiều --units CB1 --dm',
+    );
+    expect(created).toContain('Đã tạo khảo sát #1');
+    await driver.sees('worker', /Ca nào phù hợp hơn\?/);
+    await driver.press('worker', 'Ca chiều');
+    await driver.sees('worker', /Đã ghi nhận câu trả lời ẩn danh/);
+    await driver.press('worker', 'Ca sáng');
+    await driver.sees('worker', /mỗi người chỉ trả lời một lần/);
+
+    const open = await driver.command('admin', '/results 1');
+    expect(open).toContain('Tham gia: 1/1 người (100%)');
+    expect(open).toContain('Kết quả được giữ kín đến khi khảo sát đóng');
+    await driver.command('admin', '/close 1');
+    await driver.sees('admin', /Đã đóng khảo sát #1/);
+    await driver.command('admin', '/results 1');
+    const closed = await driver.sees('admin', /Kết quả khảo sát #1 — đã đóng/);
+    expect(closed).toContain('chưa đủ câu trả lời để giữ ẩn danh');
+    expect(closed).not.toContain(driver.names.worker);
+    // What was chosen is a count per unit; who answered is kept apart and never says what.
+    const tallies = await database.db.select().from(pollTallies);
+    expect(tallies.map((t) => t.counts)).toEqual([[0, 1]]);
+    const [participation] = await database.db.select().from(pollParticipation);
+    expect(Object.keys(participation!).sort()).not.toContain('option');
+  });
+
+  it('a pushed directive reaches the worker, who acknowledges it, and /reach counts it', async () => {
+    await workerOfCb1();
+    if (driver.groups) {
+      expect(await driver.command('admin', '/link CB1', 'group')).toContain('Chi bộ 1 (CB1)');
+      await driver.say('worker', 'Chào cả nhà', 'group');
+      await waitForMembership(database, await driver.personOf(database, 'worker'));
+    }
+    const now = app.deps.clock.now();
+    await database.db.insert(directives).values({
+      key: 'NV1',
+      title: 'Quán triệt Kết luận 100-KL/TW',
+      body: 'Các chi bộ tổ chức quán triệt tới toàn thể đảng viên.',
+      audience: ['CB1'],
+      scheduleKind: 'at',
+      at: new Date(now.getTime() + 30 * 86_400_000),
+      ack: true,
+      materialisedUntil: now,
+      nextOccurrenceAt: new Date(now.getTime() + 30 * 86_400_000),
+      createdAt: now,
+      updatedAt: now,
+    });
+    const queued = await driver.command('admin', '/push NV1');
+    expect(queued).toContain(driver.groups ? 'tới 1 nhóm;' : 'tới 0 nhóm và 1 người qua tin nhắn riêng');
+    await app.scheduler.runAll();
+    await driver.sees('worker', /Quán triệt Kết luận 100-KL\/TW/);
+    await driver.press('worker', '✅ Đã nắm');
+    await driver.sees('worker', /Đã ghi nhận: bạn đã nắm nhiệm vụ/);
+
+    await driver.command('admin', '/reach NV1');
+    const reach = await driver.sees('admin', /Mức độ truyền đạt nhiệm vụ NV1/);
+    expect(reach).toContain(
+      driver.groups
+        ? 'Chi bộ 1 (CB1): 1/1 nhóm đã nhận · đã nắm 1/'
+        : 'Tin nhắn riêng (nền tảng không có nhóm): 1/1 người đã nhận · đã nắm 1 người',
+    );
+    expect(reach).toContain('1 người đã nắm');
+    expect(reach).not.toContain(driver.names.worker);
+  });
+
   it('a surge of a worry in the unit reaches an admin as a hot-spot alert, acknowledged with a button', async () => {
     const lexicon = parseScenario(TEST_LEXICON.replace('{excerpts}', 'false'), 'lexicon.yaml');
     if (!lexicon.ok) throw new Error(formatErrors(lexicon.errors));
     await applyScenario(database.db, lexicon.scenario, { now: new Date() });
     await app.deps.lexicon.refresh(database.db);
-    await driver.command('worker', '/start');
-    const worker = await driver.personOf(database, 'worker');
-    await database.db
-      .insert(roles)
-      .values({ personId: worker, unitId: org.ids.CB1, role: 'worker', source: 'command' });
+    await workerOfCb1();
     const worries = ['Công ty nợ lương 3 tháng rồi', 'cty no luong that', 'lg chậm quá ae'];
     if (driver.groups) {
       await driver.command('admin', '/link CB1', 'group');
@@ -101,12 +187,13 @@ describe.each(DRIVERS.map((make) => [make().platform, make] as const))('stories 
     } else {
       // No groups on this platform: the same worries arrive as anonymous feedback does (dated to
       // the hour), and their alert goes out at the top of the next hour.
+      const [cb1] = await database.db.select().from(units).where(eq(units.code, 'CB1'));
       const hour = Math.floor(app.deps.clock.now().getTime() / 3_600_000) * 3_600_000;
       for (const text of worries) {
         await app.deps.signals.publish({
           text,
           source: 'feedback',
-          unitId: org.ids.CB1,
+          unitId: cb1!.id,
           chatId: null,
           at: new Date(hour),
         });
@@ -126,3 +213,12 @@ describe.each(DRIVERS.map((make) => [make().platform, make] as const))('stories 
     expect(incident?.status).toBe('acknowledged');
   });
 });
+
+async function waitForMembership(database: TestDatabase, personId: number) {
+  for (let i = 0; i < 200; i++) {
+    const rows = await database.db.select().from(chatMembers).where(eq(chatMembers.personId, personId));
+    if (rows.length > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('the worker never became a known member of the group');
+}

@@ -1,15 +1,12 @@
-import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type PulseApp, startPulse } from '../../bot/app';
-import { loadConfig } from '../../bot/config';
+import type { PulseApp } from '../../bot/app';
 import { chats } from '../../db/schema';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram-server';
-import { FakeClock } from '../helpers/clock';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedOrg } from '../helpers/harness';
 import { freePort } from '../helpers/net';
+import { startTelegramApp } from '../helpers/telegram-app';
 
-const TOKEN = '123456:TEST-token-for-the-fake-server';
 const ADMIN = { id: 1, first_name: 'Quản trị', username: 'quantri' };
 const WORKER = { id: 7, first_name: 'Lan', username: 'lan' };
 const GROUP = -100_777;
@@ -35,15 +32,7 @@ afterEach(async () => {
 });
 
 async function start(env: Record<string, string> = {}) {
-  const config = loadConfig({
-    TELEGRAM_BOT_TOKEN: TOKEN,
-    TELEGRAM_API_ROOT: fake.apiRoot,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    PGLITE_DIR: 'memory://',
-    ...env,
-  });
-  app = await startPulse({ config, database, clock: new FakeClock(), logger: pino({ level: 'silent' }) });
+  app = await startTelegramApp(database, fake, env);
   return app;
 }
 

@@ -1,13 +1,11 @@
-import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type PulseApp, startPulse } from '../../bot/app';
-import { loadConfig } from '../../bot/config';
+import type { PulseApp } from '../../bot/app';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram-server';
 import { FakeClock } from '../helpers/clock';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedOrg } from '../helpers/harness';
+import { startTelegramApp } from '../helpers/telegram-app';
 
-const TOKEN = '123456:TEST-token-for-the-fake-server';
 const ADMIN = { id: 1, first_name: 'Quản trị', username: 'quantri' };
 const WORKERS = [7, 8, 9].map((id) => ({ id, first_name: `Thợ ${id}`, username: `tho${id}` }));
 const GROUP = -100_777;
@@ -37,14 +35,7 @@ type Keyboard = { inline_keyboard: { text: string; callback_data?: string; url?:
 describe('polls on Telegram (real grammY, fake Bot API over HTTP)', () => {
   it('posts a pulse, takes taps with a private toast only, counts participation and posts results', async () => {
     const clock = new FakeClock();
-    const config = loadConfig({
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      PGLITE_DIR: 'memory://',
-    });
-    app = await startPulse({ config, database, clock, logger: pino({ level: 'silent' }) });
+    app = await startTelegramApp(database, fake, {}, clock);
     const toGroup = (c: { method: string; body: Record<string, unknown> }) =>
       c.method === 'sendMessage' && Number(c.body.chat_id) === GROUP;
 

@@ -1,16 +1,13 @@
-import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type PulseApp, startPulse } from '../../bot/app';
-import { loadConfig } from '../../bot/config';
+import type { PulseApp } from '../../bot/app';
 import { renderChartPng } from '../../bot/core/reports/chart/png';
 import { deliverReport } from '../../bot/core/reports/deliver';
 import type { ChatRef } from '../../bot/core/types';
 import { type FakeTelegram, type Message, startFakeTelegram } from '../fakes/telegram-server';
-import { FakeClock } from '../helpers/clock';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { startTelegramApp } from '../helpers/telegram-app';
 import { fixtureReport } from './fixture';
 
-const TOKEN = '123456:TEST-token-for-the-fake-server';
 const GROUP = -100_888;
 const group: ChatRef = { platform: 'telegram', externalId: String(GROUP), kind: 'group' };
 
@@ -25,14 +22,7 @@ afterAll(() => database.destroy());
 beforeEach(async () => {
   await database.reset();
   fake = await startFakeTelegram();
-  const config = loadConfig({
-    TELEGRAM_BOT_TOKEN: TOKEN,
-    TELEGRAM_API_ROOT: fake.apiRoot,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    PGLITE_DIR: 'memory://',
-  });
-  app = await startPulse({ config, database, clock: new FakeClock(), logger: pino({ level: 'silent' }) });
+  app = await startTelegramApp(database, fake);
 });
 afterEach(async () => {
   await app.stop();

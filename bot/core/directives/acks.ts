@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { chats, directiveAcks, directiveDeliveries, directives } from '../../../db/schema';
 import type { Deps } from '../deps';
@@ -75,7 +75,7 @@ export async function refreshStaleAckCounts(deps: Deps): Promise<number> {
   const stale = await deps.db
     .select({
       directiveId: directiveDeliveries.directiveId,
-      chatId: directiveDeliveries.chatId,
+      chatId: sql<number>`${directiveDeliveries.chatId}`,
       messageId: directiveDeliveries.platformMessageId,
     })
     .from(directiveDeliveries)
@@ -83,6 +83,7 @@ export async function refreshStaleAckCounts(deps: Deps): Promise<number> {
     .where(
       and(
         eq(directiveDeliveries.status, 'sent'),
+        isNotNull(directiveDeliveries.chatId),
         eq(directives.ack, true),
         isNull(directives.cancelledAt),
         gt(directiveDeliveries.sentAt, new Date(now.getTime() - REFRESH_WINDOW_MS)),

@@ -97,10 +97,14 @@ async function renewLeases(deps: Deps, worker: string): Promise<void> {
 }
 
 async function sendBatch(deps: Deps, options: DeliveryOptions, batch: DeliveryRow[], stats: DeliveryStats) {
-  const chatRows = await deps.db
-    .select({ id: chats.id, platform: chats.platform, externalId: chats.externalId })
-    .from(chats)
-    .where(inArray(chats.id, [...new Set(batch.map((row) => row.chatId))]));
+  const chatIds = [...new Set(batch.flatMap((row) => (row.chatId === null ? [] : [row.chatId])))];
+  const chatRows =
+    chatIds.length === 0
+      ? []
+      : await deps.db
+          .select({ id: chats.id, platform: chats.platform, externalId: chats.externalId })
+          .from(chats)
+          .where(inArray(chats.id, chatIds));
   const chatsById = new Map(chatRows.map((chat) => [chat.id, chat]));
   const directiveRows = await deps.db
     .select()
@@ -113,16 +117,11 @@ async function sendBatch(deps: Deps, options: DeliveryOptions, batch: DeliveryRo
     while (queue.length > 0 && !options.signal?.aborted) {
       const row = queue.shift()!;
       const directive = directivesById.get(row.directiveId)!;
-      const chat = chatsById.get(row.chatId)!;
       if (directive.cancelledAt) {
         await mark(deps, row.id, { status: 'skipped', lastError: 'cancelled' });
         continue;
       }
-      const ref: ChatRef = {
-        platform: chat.platform as Platform,
-        externalId: chat.externalId,
-        kind: 'group',
-      };
+      const ref = recipientOf(row, chatsById);
       await sendOne(
         deps,
         options,
@@ -135,6 +134,18 @@ async function sendBatch(deps: Deps, options: DeliveryOptions, batch: DeliveryRo
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, batch.length) }, worker));
   if (queue.length > 0) await release(deps, options.worker, queue);
+}
+
+/** A group row goes to its chat; a DM row to the account fixed when it was written. */
+function recipientOf(
+  row: DeliveryRow,
+  chatsById: Map<number, { platform: string; externalId: string }>,
+): ChatRef {
+  if (row.chatId === null) {
+    return { platform: row.dmPlatform as Platform, externalId: row.dmExternalId!, kind: 'dm' };
+  }
+  const chat = chatsById.get(row.chatId)!;
+  return { platform: chat.platform as Platform, externalId: chat.externalId, kind: 'group' };
 }
 
 /** Claimed rows this process will not send (it is stopping): back to pending, the attempt not counted. */
@@ -178,7 +189,7 @@ async function sendOne(
     const giveUp = failure.permanent || row.attempts >= (options.maxAttempts ?? 8);
     const description = failure.message.slice(0, 300);
     deps.logger.warn(
-      { directive: row.directiveId, chat: row.chatId, permanent: failure.permanent, attempt: row.attempts },
+      { directive: row.directiveId, delivery: row.id, permanent: failure.permanent, attempt: row.attempts },
       'directive send failed',
     );
     if (giveUp) {

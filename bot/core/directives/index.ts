@@ -13,4 +13,4 @@ export { SendLimiter } from './limiter';
 export { materialiseDue, materialiseReminders, queueOccurrence } from './materialise';
 export { ACK_PREFIX, directiveMessage } from './message';
 export { directiveReach, directiveSummaries } from './reach';
-export { formatLocal, nextOccurrence } from './schedule';
+export { nextOccurrence } from './schedule';

@@ -27,7 +27,13 @@ export function createDirectiveTick(
   let last: Promise<unknown> = Promise.resolve();
 
   async function tick(now: Date): Promise<DeliveryStats> {
-    const options = { now, graceMs: settings.graceMs, timezone, platforms: deps.messenger.platforms() };
+    const options = {
+      now,
+      graceMs: settings.graceMs,
+      timezone,
+      platforms: deps.messenger.platforms(),
+      messenger: deps.messenger,
+    };
     while ((await materialiseDue(deps.db, options)) === MATERIALISE_BATCH) {}
     while ((await materialiseReminders(deps.db, options)) === MATERIALISE_BATCH) {}
     const stats = await deliverDue(deps, { worker, limiter, leaseMs: settings.leaseMs, signal });

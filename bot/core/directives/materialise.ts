@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import {
   chatMembers,
@@ -7,8 +7,10 @@ import {
   directiveOccurrences,
   directives,
 } from '../../../db/schema';
+import type { MessengerRouter } from '../messenger-router';
 import type { Platform } from '../types';
 import type { DirectiveRow } from './directives';
+import { type DmTarget, dmTargets } from './dm-targets';
 import { scheduleOf } from './plan';
 import { nextOccurrence, occurrencesBetween } from './schedule';
 import { targetChatIds } from './targets';
@@ -21,6 +23,8 @@ export interface MaterialiseOptions {
   graceMs: number;
   timezone: string;
   platforms: readonly Platform[];
+  /** When given, people reachable only on a platform without groups get the directive by DM. */
+  messenger?: MessengerRouter;
 }
 
 /**
@@ -64,13 +68,22 @@ async function materialiseDirective(tx: DbOrTx, directive: DirectiveRow, options
     .where(eq(directives.id, directive.id));
 }
 
-/** Records an occurrence and writes its ledger rows (post kind); returns how many chats it targets. */
+/**
+ * Records an occurrence and writes its ledger rows (post kind): one per target group chat and one
+ * per group-less DM recipient. Returns how many of each it targets.
+ */
 export async function queueOccurrence(
   db: DbOrTx,
   directive: DirectiveRow,
   occurrence: Date,
-  options: { now: Date; platforms: readonly Platform[]; manual: boolean; unitCodes?: readonly string[] },
-): Promise<number> {
+  options: {
+    now: Date;
+    platforms: readonly Platform[];
+    messenger?: MessengerRouter;
+    manual: boolean;
+    unitCodes?: readonly string[];
+  },
+): Promise<{ chats: number; people: number }> {
   const remindAt =
     directive.ack && directive.remindAfterSeconds
       ? new Date(occurrence.getTime() + directive.remindAfterSeconds * 1000)
@@ -86,9 +99,34 @@ export async function queueOccurrence(
       createdAt: options.now,
     })
     .onConflictDoNothing();
-  const chatIds = await targetChatIds(db, options.unitCodes ?? directive.audience, options.platforms);
+  const audience = options.unitCodes ?? directive.audience;
+  const chatIds = await targetChatIds(db, audience, options.platforms);
   await insertDeliveries(db, directive.id, occurrence, chatIds, 'post', options.now);
-  return chatIds.length;
+  const dms = options.messenger ? await dmTargets(db, options.messenger, audience) : [];
+  await insertDmDeliveries(db, directive.id, occurrence, dms, 'post', options.now);
+  return { chats: chatIds.length, people: dms.length };
+}
+
+async function insertDmDeliveries(
+  db: DbOrTx,
+  directiveId: number,
+  occurrence: Date,
+  targets: readonly DmTarget[],
+  kind: 'post' | 'reminder',
+  now: Date,
+) {
+  for (let i = 0; i < targets.length; i += 500) {
+    const values = targets.slice(i, i + 500).map((target) => ({
+      directiveId,
+      occurrence,
+      personId: target.personId,
+      dmPlatform: target.platform,
+      dmExternalId: target.externalId,
+      kind,
+      nextAttemptAt: now,
+    }));
+    await db.insert(directiveDeliveries).values(values).onConflictDoNothing();
+  }
 }
 
 async function insertDeliveries(
@@ -134,6 +172,8 @@ export async function materialiseReminders(db: DbOrTx, options: MaterialiseOptio
       if (!late && !directive.cancelledAt) {
         const low = await lowAckChats(tx, directive, occurrence.occurrence);
         await insertDeliveries(tx, directive.id, occurrence.occurrence, low, 'reminder', now);
+        const dms = await lowAckDmCohort(tx, directive, occurrence.occurrence);
+        await insertDmDeliveries(tx, directive.id, occurrence.occurrence, dms, 'reminder', now);
       }
       await tx
         .update(directiveOccurrences)
@@ -151,7 +191,7 @@ export async function materialiseReminders(db: DbOrTx, options: MaterialiseOptio
 
 async function lowAckChats(db: DbOrTx, directive: DirectiveRow, occurrence: Date): Promise<number[]> {
   const delivered = await db
-    .select({ chatId: directiveDeliveries.chatId })
+    .select({ chatId: sql<number>`${directiveDeliveries.chatId}` })
     .from(directiveDeliveries)
     .where(
       and(
@@ -159,6 +199,7 @@ async function lowAckChats(db: DbOrTx, directive: DirectiveRow, occurrence: Date
         eq(directiveDeliveries.occurrence, occurrence),
         eq(directiveDeliveries.kind, 'post'),
         eq(directiveDeliveries.status, 'sent'),
+        isNotNull(directiveDeliveries.chatId),
       ),
     );
   const chatIds = delivered.map((row) => row.chatId);
@@ -168,6 +209,41 @@ async function lowAckChats(db: DbOrTx, directive: DirectiveRow, occurrence: Date
     const rate = rates.get(chatId);
     return !rate || rate.members === 0 || rate.acked / rate.members < directive.remindBelow;
   });
+}
+
+/**
+ * The DM recipients of an occurrence are one cohort, like a group: when fewer of them than the
+ * threshold acknowledged, all of them get the reminder — never only those who have not.
+ */
+async function lowAckDmCohort(db: DbOrTx, directive: DirectiveRow, occurrence: Date): Promise<DmTarget[]> {
+  const delivered = await db
+    .select({
+      personId: sql<number>`${directiveDeliveries.personId}`,
+      platform: sql<Platform>`${directiveDeliveries.dmPlatform}`,
+      externalId: sql<string>`${directiveDeliveries.dmExternalId}`,
+      acked: sql<boolean>`${directiveAcks.personId} is not null`,
+    })
+    .from(directiveDeliveries)
+    .leftJoin(
+      directiveAcks,
+      and(
+        eq(directiveAcks.personId, directiveDeliveries.personId),
+        eq(directiveAcks.directiveId, directiveDeliveries.directiveId),
+      ),
+    )
+    .where(
+      and(
+        eq(directiveDeliveries.directiveId, directive.id),
+        eq(directiveDeliveries.occurrence, occurrence),
+        eq(directiveDeliveries.kind, 'post'),
+        eq(directiveDeliveries.status, 'sent'),
+        isNotNull(directiveDeliveries.personId),
+      ),
+    );
+  if (delivered.length === 0) return [];
+  const acked = delivered.filter((row) => row.acked).length;
+  if (acked / delivered.length >= directive.remindBelow) return [];
+  return delivered.map(({ personId, platform, externalId }) => ({ personId, platform, externalId }));
 }
 
 /** Per chat: known active members, and how many of them acknowledged the directive (anywhere). */

@@ -2,8 +2,9 @@ import { eq } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../db/client';
 import { directives } from '../../../db/schema';
 import type { Scenario, ScenarioDirective } from '../../../scenarios/schema';
+import { toInstant } from '../time';
 import { cancelDirective } from './directives';
-import { nextOccurrence, type Schedule, toInstant } from './schedule';
+import { nextOccurrence, type Schedule } from './schedule';
 
 /** The columns a scenario file sets on a directive. */
 export interface DirectiveValues {

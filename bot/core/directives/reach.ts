@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import {
   chatMembers,
@@ -23,6 +23,15 @@ export interface UnitReach {
   acked: number;
 }
 
+/** People reached by DM (no group on their platform): recipients, and how many acknowledged. */
+export interface DmReach {
+  people: number;
+  delivered: number;
+  failed: number;
+  pending: number;
+  acked: number;
+}
+
 export interface ChatFailure {
   chat: string;
   unit: string;
@@ -37,7 +46,7 @@ export interface ChatFailure {
 export async function directiveReach(
   db: DbOrTx,
   directiveId: number,
-): Promise<{ units: UnitReach[]; failures: ChatFailure[]; acks: number }> {
+): Promise<{ units: UnitReach[]; dms: DmReach; failures: ChatFailure[]; acks: number }> {
   const rows = await db
     .select({
       chatId: chats.id,
@@ -111,7 +120,52 @@ export async function directiveReach(
     .select({ count: sql<number>`count(*)::int` })
     .from(directiveAcks)
     .where(eq(directiveAcks.directiveId, directiveId));
-  return { units: [...byUnit.values()], failures, acks: Number(total?.count ?? 0) };
+  return {
+    units: [...byUnit.values()],
+    dms: await dmReach(db, directiveId),
+    failures,
+    acks: Number(total?.count ?? 0),
+  };
+}
+
+/** A person counts as delivered when any occurrence reached them, as failed when none did and one failed. */
+async function dmReach(db: DbOrTx, directiveId: number): Promise<DmReach> {
+  const perPerson = db
+    .select({
+      personId: directiveDeliveries.personId,
+      sent: sql<number>`count(*) filter (where ${directiveDeliveries.status} = 'sent')`.as('sent'),
+      failed: sql<number>`count(*) filter (where ${directiveDeliveries.status} = 'failed')`.as('failed'),
+      acked: sql<boolean>`bool_or(${directiveAcks.personId} is not null)`.as('acked'),
+    })
+    .from(directiveDeliveries)
+    .leftJoin(
+      directiveAcks,
+      and(
+        eq(directiveAcks.personId, directiveDeliveries.personId),
+        eq(directiveAcks.directiveId, directiveDeliveries.directiveId),
+      ),
+    )
+    .where(
+      and(
+        eq(directiveDeliveries.directiveId, directiveId),
+        eq(directiveDeliveries.kind, 'post'),
+        isNotNull(directiveDeliveries.personId),
+      ),
+    )
+    .groupBy(directiveDeliveries.personId)
+    .as('per_person');
+  const [row] = await db
+    .select({
+      people: sql<number>`count(*)::int`,
+      delivered: sql<number>`count(*) filter (where ${perPerson.sent} > 0)::int`,
+      failed: sql<number>`count(*) filter (where ${perPerson.sent} = 0 and ${perPerson.failed} > 0)::int`,
+      acked: sql<number>`count(*) filter (where ${perPerson.sent} > 0 and ${perPerson.acked})::int`,
+    })
+    .from(perPerson);
+  const people = Number(row?.people ?? 0);
+  const delivered = Number(row?.delivered ?? 0);
+  const failed = Number(row?.failed ?? 0);
+  return { people, delivered, failed, pending: people - delivered - failed, acked: Number(row?.acked ?? 0) };
 }
 
 export interface DirectiveSummary {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
-import { chats } from '../../../db/schema';
+import { chats, units } from '../../../db/schema';
 import type { ChatRef } from '../types';
+import type { UnitRow } from './units';
 
 export type ChatRow = typeof chats.$inferSelect;
 
@@ -17,6 +18,25 @@ export async function findChat(db: DbOrTx, ref: Pick<ChatRef, 'platform' | 'exte
     .where(and(eq(chats.platform, ref.platform), eq(chats.externalId, ref.externalId)))
     .limit(1);
   return row;
+}
+
+/** A group's row with its bound unit (or null), in one query; the row is created on first sight. */
+export async function ensureChatWithUnit(
+  db: DbOrTx,
+  ref: ChatRef,
+): Promise<{ chat: ChatRow; unit: UnitRow | null }> {
+  const find = () =>
+    db
+      .select({ chat: chats, unit: units })
+      .from(chats)
+      .leftJoin(units, eq(units.id, chats.unitId))
+      .where(and(eq(chats.platform, ref.platform), eq(chats.externalId, ref.externalId)))
+      .limit(1);
+  const [found] = await find();
+  if (found) return found;
+  await ensureChat(db, ref);
+  const [created] = await find();
+  return created!;
 }
 
 /** The chat row for a group, created on first sight (unbound). */

@@ -1,39 +1,57 @@
 import { and, desc, eq, isNotNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { chatMembers, chats, roles, units } from '../../../db/schema';
+import { type HeldRole, rolesOf } from './roles';
 import type { UnitRow } from './units';
 
 /**
  * A person seen in a bound group (message, button, join) becomes a worker of the group's unit.
  * When seen in several, the most specific (deepest) unit wins; ties keep the first. Only roles
  * Pulse inferred (source "seen") move: a worker role from a scenario or /role is authoritative.
+ * Takes the roles the caller already loaded and returns them as they are afterwards, so the
+ * hot path (a tap in a group) costs no extra query.
  */
-export async function recordSeen(db: DbOrTx, personId: number, chatId: number, unit: UnitRow): Promise<void> {
+export async function recordSeen(
+  db: DbOrTx,
+  personId: number,
+  chatId: number,
+  unit: UnitRow,
+  held?: readonly HeldRole[],
+): Promise<HeldRole[]> {
   await db
     .insert(chatMembers)
     .values({ chatId, personId, active: true })
     .onConflictDoUpdate({ target: [chatMembers.chatId, chatMembers.personId], set: { active: true } });
-  const held = await db
-    .select({ id: roles.id, role: roles.role, source: roles.source, depth: units.depth, path: units.path })
-    .from(roles)
-    .leftJoin(units, eq(units.id, roles.unitId))
-    .where(eq(roles.personId, personId));
+  const current = held ? [...held] : await rolesOf(db, personId);
   // Admins, leaders and collaborators over this unit are members of its groups, not its workers.
-  const coveredByHigherRole = held.some(
-    (r) => r.role !== 'worker' && (r.path === null || unit.path.startsWith(r.path)),
+  const coveredByHigherRole = current.some(
+    (r) => r.role !== 'worker' && (r.unitPath === null || unit.path.startsWith(r.unitPath)),
   );
-  const workerRoles = held.filter((r) => r.role === 'worker');
-  if (coveredByHigherRole || workerRoles.some((r) => r.source !== 'seen')) return;
+  const workerRoles = current.filter((r) => r.role === 'worker');
+  if (coveredByHigherRole || workerRoles.some((r) => r.source !== 'seen')) return current;
+  const asWorker: HeldRole = {
+    role: 'worker',
+    unitId: unit.id,
+    unitCode: unit.code,
+    unitName: unit.name,
+    unitPath: unit.path,
+    source: 'seen',
+  };
   const seen = workerRoles.find((r) => r.source === 'seen');
   if (!seen) {
     await db
       .insert(roles)
       .values({ personId, unitId: unit.id, role: 'worker', source: 'seen' })
       .onConflictDoNothing();
-    return;
+    return [...current, asWorker];
   }
-  if (unit.depth > (seen.depth ?? -1))
-    await db.update(roles).set({ unitId: unit.id }).where(eq(roles.id, seen.id));
+  const seenDepth = seen.unitPath ? seen.unitPath.split('/').filter(Boolean).length - 1 : -1;
+  if (unit.depth <= seenDepth) return current;
+  await db
+    .update(roles)
+    .set({ unitId: unit.id })
+    .where(and(eq(roles.personId, personId), eq(roles.role, 'worker'), eq(roles.source, 'seen')));
+  return current.map((r) => (r === seen ? asWorker : r));
 }
 
 /** Records that a person left a group; their inferred unit moves to the deepest group they are still in. */

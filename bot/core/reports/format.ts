@@ -1,5 +1,6 @@
 import type { Locale } from '../../config';
 import { type Translate, translator } from '../../i18n';
+import { localParts } from '../time';
 import { change } from './derive';
 import type { Figure, Period, ReportUnit, Severity, SituationReport } from './model';
 
@@ -51,8 +52,7 @@ export function reportFormat(report: Pick<SituationReport, 'timezone'>, locale: 
     hourCycle: 'h23',
   });
   const monthNames = new Intl.DateTimeFormat('en-GB', { timeZone: report.timezone, month: 'long' });
-  const dayParts = partsFormat(report.timezone);
-  const parts = (at: Date) => readParts(dayParts, at);
+  const parts = (at: Date) => localParts(at, report.timezone);
   const date = (at: Date) => dates.format(at);
   const lastDay = (to: Date) => new Date(to.getTime() - 1);
   const decimal = (n: number) => decimals.format(n).replace('-', MINUS);
@@ -120,21 +120,6 @@ export function reportFormat(report: Pick<SituationReport, 'timezone'>, locale: 
       return `${year}-${pad(month)}-${pad(day)}`;
     },
   };
-}
-
-const partsFormat = (timeZone: string) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' });
-
-function readParts(format: Intl.DateTimeFormat, at: Date): { year: number; month: number; day: number } {
-  const fields: Record<string, number> = {};
-  for (const part of format.formatToParts(at))
-    if (part.type !== 'literal') fields[part.type] = Number(part.value);
-  return { year: fields.year!, month: fields.month!, day: fields.day! };
-}
-
-/** Year, month and day of an instant in a time zone (builds a formatter: not for loops). */
-export function localParts(at: Date, timeZone: string): { year: number; month: number; day: number } {
-  return readParts(partsFormat(timeZone), at);
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -1,6 +1,7 @@
 import type { Locale } from '../../config';
+import { localParts } from '../time';
 import { ackRate, change, fallingUnits, leastReached, participation, reachRate, topTopics } from './derive';
-import { localParts, type ReportFormat, reportFormat, versusPrevious } from './format';
+import { type ReportFormat, reportFormat, versusPrevious } from './format';
 import {
   type DirectiveReach,
   type Figure,

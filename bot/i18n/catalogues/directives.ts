@@ -35,7 +35,9 @@ export const vi = {
   'directives.acks': '  Đã nắm: {count} người',
   'directives.skipped': '  Bỏ lỡ (bot ngừng quá lâu): {count} lần, gần nhất {when}',
   'directives.tz': 'Giờ theo múi {timezone}.',
-  'push.queued': 'Đã xếp gửi «{title}» tới {count} nhóm; tin nhắn đi trong vài giây. Theo dõi: /reach {id}',
+  'push.queued':
+    'Đã xếp gửi «{title}» tới {count} nhóm{dms}; tin nhắn đi trong vài giây. Theo dõi: /reach {id}',
+  'push.queuedDms': ' và {count} người qua tin nhắn riêng',
   'push.noChats': 'Không có nhóm nào gắn với các đơn vị nhận của nhiệm vụ {id}. Không có gì được gửi.',
   'push.cancelled': 'Nhiệm vụ {id} đã dừng, không thể gửi. Không có gì thay đổi.',
   'cancel.done':
@@ -49,6 +51,8 @@ export const vi = {
   'reach.failedPart': ', {count} lỗi',
   'reach.pendingPart': ', {count} đang chờ gửi',
   'reach.rateUnknown': 'chưa rõ số thành viên',
+  'reach.dms':
+    '• Tin nhắn riêng (nền tảng không có nhóm): {delivered}/{people} người đã nhận{failed}{pending} · đã nắm {acks} người',
   'reach.failures': 'Nhóm gửi lỗi (không gửi lại tự động):',
   'reach.failure': '• {chat} ({unit}): {error}',
   'reach.total': 'Tổng: {delivered}/{chats} nhóm đã nhận, {acks} người đã nắm.',
@@ -91,7 +95,9 @@ export const en: Record<keyof typeof vi, string> = {
   'directives.acks': '  Acknowledged: {count} people',
   'directives.skipped': '  Skipped (bot down too long): {count} time(s), last {when}',
   'directives.tz': 'Times in {timezone}.',
-  'push.queued': 'Queued “{title}” for {count} group(s); it goes out within seconds. Follow it: /reach {id}',
+  'push.queued':
+    'Queued “{title}” for {count} group(s){dms}; it goes out within seconds. Follow it: /reach {id}',
+  'push.queuedDms': ' and {count} person(s) by private message',
   'push.noChats': 'No group is bound to the units of directive {id}. Nothing was sent.',
   'push.cancelled': 'Directive {id} has been stopped and cannot be sent. Nothing changed.',
   'cancel.done':
@@ -105,6 +111,8 @@ export const en: Record<keyof typeof vi, string> = {
   'reach.failedPart': ', {count} failed',
   'reach.pendingPart': ', {count} pending',
   'reach.rateUnknown': 'members unknown',
+  'reach.dms':
+    '• Private messages (platforms without groups): {delivered}/{people} people reached{failed}{pending} · {acks} acknowledged',
   'reach.failures': 'Groups that failed (not retried automatically):',
   'reach.failure': '• {chat} ({unit}): {error}',
   'reach.total': 'Total: {delivered}/{chats} groups reached, {acks} people acknowledged.',
