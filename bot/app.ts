@@ -8,6 +8,7 @@ import { pruneProcessedUpdates } from './core/dedup';
 import type { Deps } from './core/deps';
 import { directiveJobs } from './core/directives';
 import { feedbackJobs } from './core/feedback/jobs';
+import { hotspotJobs, LiveLexicon, listenForHotspots } from './core/hotspots';
 import { MessengerRouter } from './core/messenger-router';
 import { numberedPromptsJob, withCapabilityFallbacks } from './core/numbered-replies';
 import { ensureBootstrapAdmins } from './core/org/bootstrap';
@@ -46,8 +47,17 @@ export async function startPulse(options: {
 }): Promise<PulseApp> {
   const { config, database, clock, logger } = options;
   const messenger = new MessengerRouter();
-  const deps: Deps = { db: database.db, messenger, clock, logger, config, signals: new TextSignals() };
+  const deps: Deps = {
+    db: database.db,
+    messenger,
+    clock,
+    logger,
+    config,
+    signals: new TextSignals(),
+    lexicon: new LiveLexicon(),
+  };
   await ensureBootstrapAdmins(database.db, config.bootstrapAdmins);
+  listenForHotspots(deps);
 
   const commands = createCommandRegistry();
   const metrics = createMetrics();
@@ -67,7 +77,8 @@ export async function startPulse(options: {
       await pruneProcessedUpdates(database.db, new Date(now.getTime() - 7 * DAY_MS));
     },
   });
-  for (const job of [...pollJobs(deps), ...feedbackJobs(deps), ...reportJobs(deps)]) scheduler.add(job);
+  for (const job of [...pollJobs(deps), ...feedbackJobs(deps), ...reportJobs(deps), ...hotspotJobs(deps)])
+    scheduler.add(job);
 
   scheduler.add(numberedPromptsJob(database.db));
   const stopDirectives = new AbortController();
@@ -108,6 +119,7 @@ export async function startPulse(options: {
     logger,
   });
   const port = await listen(server, config.http.port, config.http.host);
+  await deps.lexicon.refresh(database.db);
   for (const platform of platforms) await platform.start();
   scheduler.start();
   void scheduler.runAll().catch(() => {});

@@ -71,11 +71,14 @@ export async function runScenarioCli(argv: readonly string[], io: CliIo): Promis
   }
   const { scenario, locate } = loaded;
   if (command === 'validate') {
-    const units = [...walkUnits(scenario.units)].length;
+    const units = [...walkUnits(scenario.units ?? [])].length;
     const directives = scenario.directives.length ? `, ${scenario.directives.length} directives` : '';
     const polls = scenario.polls.length ? `, ${scenario.polls.length} recurring polls` : '';
+    const topics = scenario.lexicon?.topics ?? [];
+    const terms = topics.reduce((total, topic) => total + topic.terms.length, 0);
+    const lexicon = scenario.lexicon ? `, ${topics.length} hot-spot topics with ${terms} terms` : '';
     print(
-      `${file}: valid (${units} units, ${scenario.people.length} people, ${scenario.chats.length} chats${directives}${polls}).`,
+      `${file}: valid (${units} units, ${scenario.people.length} people, ${scenario.chats.length} chats${directives}${polls}${lexicon}).`,
     );
     return 0;
   }

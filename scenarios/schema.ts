@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PLATFORMS, type Platform, ROLES } from '../bot/core/types';
 import { directiveSchema } from './directives';
 import { got, pattern, personKey, text, unitCode } from './fields';
+import { lexiconSchema } from './lexicon-schema';
 import { pollSeriesSchema } from './polls';
 import { reportScheduleSchema } from './reports';
 
@@ -93,8 +94,9 @@ const scenarioShape = z.strictObject({
   version: z.literal(1, {
     error: (issue) => `must be 1, the only scenario format so far ${got(issue.input)}`,
   }),
-  organisation: organisationSchema,
-  units: z.array(unitSchema).min(1, { error: 'must list at least one unit' }),
+  /** A file may carry only some sections (e.g. just a lexicon): the organisation is then left as it is. */
+  organisation: organisationSchema.optional(),
+  units: z.array(unitSchema).min(1, { error: 'must list at least one unit' }).optional(),
   people: z
     .array(personSchema)
     .nullish()
@@ -115,6 +117,7 @@ const scenarioShape = z.strictObject({
     .array(reportScheduleSchema)
     .nullish()
     .transform((list) => list ?? []),
+  lexicon: lexiconSchema.optional(),
 });
 
 export const scenarioSchema = scenarioShape.superRefine(checkReferences);
@@ -140,7 +143,12 @@ function checkReferences(scenario: Scenario, ctx: z.RefinementCtx): void {
   };
 
   const unitCodes = new Set<string>();
-  for (const { unit, path } of walkUnits(scenario.units, ['units'])) {
+  const needsUnits = [scenario.people, scenario.chats, scenario.directives, scenario.polls].some(
+    (list) => list.length > 0,
+  );
+  if (!scenario.units && needsUnits)
+    report(['units'], 'is required when the file lists people, chats, directives or polls');
+  for (const { unit, path } of walkUnits(scenario.units ?? [], ['units'])) {
     unitCodes.add(unit.code);
     claim(`unit:${unit.code}`, [...path, 'code'], `unit code "${unit.code}"`);
   }

@@ -4,6 +4,8 @@ import { CommandRegistry } from './dispatch';
 import { allowRepliesButton, createFeedbackCommand } from './feedback';
 import type { MessageListener } from './handle-event';
 import { helpCommand } from './help';
+import { ackCommand, hotspotsCommand, incidentButtons, incidentCommand, resolveCommand } from './incidents';
+import { keywordsCommand } from './keywords';
 import { langCommand } from './lang';
 import { linkCommand, unlinkCommand } from './link';
 import { linkAccountButtons, linkAccountCommand } from './linkaccount';
@@ -45,12 +47,17 @@ export function createCommandRegistry(): CommandRegistry {
     resultsCommand,
     closeCommand,
     replyCommand,
+    hotspotsCommand,
+    incidentCommand,
+    ackCommand,
+    resolveCommand,
+    keywordsCommand,
   );
   return new CommandRegistry(commands);
 }
 
 export function createButtonHandlers(): ButtonHandler[] {
-  return [linkAccountButtons, directiveAckButton, pollAnswerButton, allowRepliesButton];
+  return [linkAccountButtons, directiveAckButton, pollAnswerButton, allowRepliesButton, incidentButtons];
 }
 
 /** Plain messages go through these first (a DM from someone invited to comment on a poll). */

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client';
 import type { Config } from '../config';
+import type { LiveLexicon } from './hotspots/live';
 import type { MessengerRouter } from './messenger-router';
 import type { TextSignals } from './text-signals';
 import type { Clock } from './types';
@@ -14,4 +15,6 @@ export interface Deps {
   config: Config;
   /** Texts for the hot-spot matcher (group messages, feedback, poll comments), without authors. */
   signals: TextSignals;
+  /** The hot-spot lexicon compiled in memory (rebuilt when its stored version moves). */
+  lexicon: LiveLexicon;
 }

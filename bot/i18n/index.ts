@@ -2,6 +2,7 @@ import type { Locale } from '../config';
 import * as core from './catalogues/core';
 import * as directives from './catalogues/directives';
 import * as feedback from './catalogues/feedback';
+import * as hotspots from './catalogues/hotspots';
 import * as platforms from './catalogues/platforms';
 import * as polls from './catalogues/polls';
 import * as reportCommand from './catalogues/report-command';
@@ -19,6 +20,7 @@ const vi = {
   ...polls.vi,
   ...feedback.vi,
   ...reportCommand.vi,
+  ...hotspots.vi,
 };
 const en: Record<MessageKey, string> = {
   ...core.en,
@@ -28,6 +30,7 @@ const en: Record<MessageKey, string> = {
   ...polls.en,
   ...feedback.en,
   ...reportCommand.en,
+  ...hotspots.en,
 };
 
 export type MessageKey = keyof typeof vi;

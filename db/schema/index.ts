@@ -1,6 +1,7 @@
 // One module per feature; drizzle-kit reads every table exported here.
 export * from './directives';
 export * from './feedback';
+export * from './hotspots';
 export * from './org';
 export * from './platforms';
 export * from './polls';

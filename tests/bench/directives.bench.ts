@@ -9,6 +9,7 @@ import { Api, Bot } from 'grammy';
 import pino from 'pino';
 import { loadConfig } from '../../bot/config';
 import { createDirectiveTick } from '../../bot/core/directives';
+import { LiveLexicon } from '../../bot/core/hotspots';
 import { MessengerRouter } from '../../bot/core/messenger-router';
 import { TextSignals } from '../../bot/core/text-signals';
 import { TelegramMessenger } from '../../bot/platforms/telegram/messenger';
@@ -106,6 +107,7 @@ async function pulseFanOut(latencyMs: number): Promise<Result> {
       logger: pino({ level: 'silent' }),
       config,
       signals: new TextSignals(),
+      lexicon: new LiveLexicon(),
     };
     const tick = createDirectiveTick(deps, 'bench');
     const started = performance.now();

@@ -16,6 +16,7 @@ import { createButtonHandlers, createCommandRegistry, createMessageListeners } f
 import { createEventHandler } from '../../bot/commands/handle-event';
 import { loadConfig } from '../../bot/config';
 import type { Deps } from '../../bot/core/deps';
+import { LiveLexicon } from '../../bot/core/hotspots';
 import { MessengerRouter } from '../../bot/core/messenger-router';
 import { recordAnswer } from '../../bot/core/polls/answer';
 import { createPoll } from '../../bot/core/polls/create';
@@ -184,6 +185,7 @@ async function measure(driver: 'pglite' | 'postgres'): Promise<Figures[]> {
       logger,
       config,
       signals: new TextSignals(),
+      lexicon: new LiveLexicon(),
     };
     const handle = createEventHandler(deps, {
       commands: createCommandRegistry(),

@@ -47,8 +47,8 @@ describe('scenarios/2024-dlxh.yaml', () => {
     const result = await loadScenarioFile(PLAN_2024);
     if (!result.ok) throw new Error(formatErrors(result.errors));
     const { scenario } = result;
-    expect(scenario.units[0]!.name).toBe('Đảng ủy Công ty Than Thống Nhất – TKV');
-    expect(scenario.units[0]!.children.map((u) => u.name)).toContain('Chi bộ Phân xưởng Đào lò');
+    expect(scenario.units![0]!.name).toBe('Đảng ủy Công ty Than Thống Nhất – TKV');
+    expect(scenario.units![0]!.children.map((u) => u.name)).toContain('Chi bộ Phân xưởng Đào lò');
     const tasks = scenario.directives.filter((d) => /^NV\d$/.test(d.id));
     expect(tasks.map((d) => d.id)).toEqual(['NV1', 'NV2', 'NV3', 'NV4', 'NV5', 'NV6']);
     expect(tasks.every((d) => d.ack && d.source?.includes('230-CV/BTG'))).toBe(true);

@@ -2,19 +2,23 @@ import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PulseApp } from '../../bot/app';
 import { issueLinkCode } from '../../bot/core/account-links';
+import { applyScenario } from '../../bot/core/scenarios';
 import {
   chatMembers,
   chats,
   directives,
   identities,
+  incidents,
   people,
   pollParticipation,
   pollTallies,
   roles,
   units,
 } from '../../db/schema';
+import { formatErrors, parseScenario } from '../../scenarios/load';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedOrg } from '../helpers/harness';
+import { TEST_LEXICON } from '../hotspots/setup';
 import { DRIVERS, type StoryDriver } from './drivers';
 
 /**
@@ -168,6 +172,45 @@ describe.each(DRIVERS.map((make) => [make().platform, make] as const))('stories 
     );
     expect(reach).toContain('1 người đã nắm');
     expect(reach).not.toContain(driver.names.worker);
+  });
+
+  it('a surge of a worry in the unit reaches an admin as a hot-spot alert, acknowledged with a button', async () => {
+    const lexicon = parseScenario(TEST_LEXICON.replace('{excerpts}', 'false'), 'lexicon.yaml');
+    if (!lexicon.ok) throw new Error(formatErrors(lexicon.errors));
+    await applyScenario(database.db, lexicon.scenario, { now: new Date() });
+    await app.deps.lexicon.refresh(database.db);
+    await workerOfCb1();
+    const worries = ['Công ty nợ lương 3 tháng rồi', 'cty no luong that', 'lg chậm quá ae'];
+    if (driver.groups) {
+      await driver.command('admin', '/link CB1', 'group');
+      for (const text of worries) await driver.say('worker', text, 'group');
+    } else {
+      // No groups on this platform: the same worries arrive as anonymous feedback does (dated to
+      // the hour), and their alert goes out at the top of the next hour.
+      const [cb1] = await database.db.select().from(units).where(eq(units.code, 'CB1'));
+      const hour = Math.floor(app.deps.clock.now().getTime() / 3_600_000) * 3_600_000;
+      for (const text of worries) {
+        await app.deps.signals.publish({
+          text,
+          source: 'feedback',
+          unitId: cb1!.id,
+          chatId: null,
+          at: new Date(hour),
+        });
+      }
+      await app.scheduler.runAll(new Date(hour + 3_600_000));
+    }
+    // Nobody leads CB1 or the company: the first step falls through to the admins.
+    const alert = await driver.sees('admin', /Điểm nóng #1/);
+    expect(alert).toContain('Tiền lương');
+    expect(alert).toContain('Chi bộ 1 (CB1)');
+    expect(alert).not.toContain(driver.names.worker);
+    await driver.press('admin', 'Xác nhận đã nhận');
+    expect(await driver.sees('admin', /Đã xác nhận điểm nóng #1/)).toContain(
+      'các bước báo tiếp theo đã dừng',
+    );
+    const [incident] = await database.db.select().from(incidents);
+    expect(incident?.status).toBe('acknowledged');
   });
 });
 

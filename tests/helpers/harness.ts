@@ -4,6 +4,7 @@ import { createButtonHandlers, createCommandRegistry, createMessageListeners } f
 import { createEventHandler, type EventHandler } from '../../bot/commands/handle-event';
 import { type Config, loadConfig } from '../../bot/config';
 import type { Deps } from '../../bot/core/deps';
+import { LiveLexicon, listenForHotspots } from '../../bot/core/hotspots';
 import { MessengerRouter } from '../../bot/core/messenger-router';
 import { withCapabilityFallbacks } from '../../bot/core/numbered-replies';
 import { TextSignals } from '../../bot/core/text-signals';
@@ -44,7 +45,9 @@ export function createHarness(
     logger: pino({ level: 'silent' }),
     config,
     signals: new TextSignals(),
+    lexicon: new LiveLexicon(),
   };
+  listenForHotspots(deps);
   const handle = createEventHandler(deps, {
     commands: createCommandRegistry(),
     buttons: createButtonHandlers(),

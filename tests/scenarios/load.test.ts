@@ -36,8 +36,8 @@ describe('the demo scenario', () => {
     const result = await loadScenarioFile(DEMO);
     if (!result.ok) throw new Error(formatErrors(result.errors));
     const { scenario } = result;
-    expect(scenario.units.map((u) => u.code)).toEqual(['CTY']);
-    const cty = scenario.units[0]!;
+    expect(scenario.units!.map((u) => u.code)).toEqual(['CTY']);
+    const cty = scenario.units![0]!;
     expect(cty.children.map((c) => [c.code, c.children.map((t) => t.code)])).toEqual([
       ['CB-KT', ['T-KT1', 'T-KT2']],
       ['CB-CD', ['T-CD1', 'T-CD2']],

@@ -43,7 +43,7 @@ const FIELDS = [
 
 /** Yes/no answers are stored in the organisation's language. */
 function yesNoLabels(scenario: Scenario): [string, string] {
-  return scenario.organisation.locale === 'en' ? ['Yes', 'No'] : ['Có', 'Không'];
+  return scenario.organisation?.locale === 'en' ? ['Yes', 'No'] : ['Có', 'Không'];
 }
 
 function valuesOf(poll: ScenarioPoll, yesNo: readonly [string, string]): PollSeriesValues {

@@ -4,6 +4,7 @@ import type { Db, Tx } from '../../../db/client';
 import { chats, identities, people, roles, units } from '../../../db/schema';
 import type { Scenario } from '../../../scenarios/schema';
 import { applyDirectiveChange } from '../directives/plan';
+import { replaceLexicon } from '../hotspots/store';
 import { applyPollSeriesChange } from '../polls/scenario';
 import { applyReportScheduleChange } from '../reports/schedule/scenario';
 import type { ScenarioChange, ScenarioPlan } from './changes';
@@ -141,6 +142,9 @@ class ChangeWriter {
       case 'update_report_schedule':
       case 'stop_report_schedule':
         return applyReportScheduleChange(tx, change, { now: this.now, timezone: this.timezone });
+      case 'replace_lexicon':
+        await replaceLexicon(tx, change.lexicon);
+        return;
     }
   }
 

@@ -1,4 +1,5 @@
 import type { DirectiveChange, ScenarioProblem } from '../directives/plan';
+import type { Lexicon } from '../hotspots/lexicon';
 import type { PollSeriesChange } from '../polls/scenario';
 import type { ReportScheduleChange } from '../reports/schedule/scenario';
 import type { Platform, Role } from '../types';
@@ -29,6 +30,8 @@ export type ScenarioChange =
   /** An existing chat gets its unit (`unit.from` null: it was not bound); `title` is set when the file gives one. */
   | { kind: 'bind_chat'; platform: Platform; externalId: string; title?: string; unit: FromTo<string | null> }
   | { kind: 'retitle_chat'; platform: Platform; externalId: string; title: FromTo<string | null> }
+  /** The file's lexicon replaces the stored one; `diff` has one line per difference. */
+  | { kind: 'replace_lexicon'; lexicon: Lexicon; diff: string[] }
   | DirectiveChange
   | PollSeriesChange
   | ReportScheduleChange;

@@ -54,6 +54,8 @@ export function describeChange(change: ScenarioChange): string {
     case 'update_report_schedule':
     case 'stop_report_schedule':
       return describeReportScheduleChange(change);
+    case 'replace_lexicon':
+      return change.diff.join('\n');
   }
 }
 

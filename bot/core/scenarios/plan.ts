@@ -1,6 +1,7 @@
 import type { DbOrTx } from '../../../db/client';
 import { type Scenario, type ScenarioPerson, walkUnits } from '../../../scenarios/schema';
 import { planDirectives } from '../directives/plan';
+import { diffLexicon } from '../hotspots/scenario';
 import { planPollSeries } from '../polls/scenario';
 import { planReportSchedules } from '../reports/schedule/scenario';
 import { PLATFORMS, type Platform } from '../types';
@@ -22,38 +23,57 @@ export async function planScenario(
   scenario: Scenario,
   options: PlanOptions = {},
 ): Promise<ScenarioPlan> {
+  // A file without units (say, only a lexicon) owns neither the organisation nor the directives
+  // and poll series, whose audiences name its units: they are left as they are.
+  const organisation = scenario.units
+    ? await planOrganisation(db, scenario, scenario.units)
+    : { changes: [], kept: [] };
+  const directives = scenario.units
+    ? await planDirectives(db, scenario, {
+        now: options.now ?? new Date(),
+        timezone: options.timezone ?? DEFAULT_TIMEZONE,
+      })
+    : { changes: [], problems: [] };
+  const polls = scenario.units ? await planPollSeries(db, scenario) : [];
+  const reports = scenario.units ? await planReportSchedules(db, scenario) : [];
+  const changes: ScenarioChange[] = [...organisation.changes, ...directives.changes, ...polls, ...reports];
+  if (scenario.lexicon) {
+    const diff = await diffLexicon(db, scenario.lexicon);
+    if (diff.length > 0) changes.push({ kind: 'replace_lexicon', lexicon: scenario.lexicon, diff });
+  }
+  return { changes, kept: organisation.kept, problems: directives.problems };
+}
+
+/** Units, people, roles and chats; only when the file has a `units:` section (a lexicon-only file leaves them alone). */
+async function planOrganisation(
+  db: DbOrTx,
+  scenario: Scenario,
+  fileUnits: NonNullable<Scenario['units']>,
+): Promise<{ changes: ScenarioChange[]; kept: KeptUnit[] }> {
   const state = await readOrganisation(db);
-  const units = planUnits(scenario, state);
+  const units = planUnits(fileUnits, state);
   const people = planPeople(scenario, state);
-  const directives = await planDirectives(db, scenario, {
-    now: options.now ?? new Date(),
-    timezone: options.timezone ?? DEFAULT_TIMEZONE,
-  });
   return {
     changes: [
       ...units.changes,
       ...people.changes,
       ...planRoles(scenario, state, people.personIds),
       ...planChats(scenario, state),
-      ...directives.changes,
-      ...(await planPollSeries(db, scenario)),
-      ...(await planReportSchedules(db, scenario)),
     ],
     kept: units.kept,
-    problems: directives.problems,
   };
 }
 
 /** Parents come before children, so a unit's new parent exists (at its final place) when the unit is handled. */
 function planUnits(
-  scenario: Scenario,
+  fileUnits: NonNullable<Scenario['units']>,
   state: OrganisationState,
 ): { changes: ScenarioChange[]; kept: KeptUnit[] } {
   const byCode = new Map(state.units.map((unit) => [unit.code, unit]));
   const codeOf = new Map(state.units.map((unit) => [unit.id, unit.code]));
   const changes: ScenarioChange[] = [];
   const inFile = new Set<string>();
-  for (const { unit, parent } of walkUnits(scenario.units)) {
+  for (const { unit, parent } of walkUnits(fileUnits)) {
     inFile.add(unit.code);
     const current = byCode.get(unit.code);
     if (!current) {

@@ -1,0 +1,3 @@
+export { acknowledgeIncident, findIncident, openIncidentsFor, resolveIncident } from './incidents';
+export { hotspotJobs, listenForHotspots } from './jobs';
+export { LiveLexicon } from './live';

@@ -1,0 +1,69 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { PulseApp } from '../../bot/app';
+import { applyScenario } from '../../bot/core/scenarios';
+import { incidents } from '../../db/schema';
+import { formatErrors, parseScenario } from '../../scenarios/load';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { TEST_LEXICON } from '../hotspots/setup';
+import { client, openEvents, seedOrganisation, startSandboxApp } from './helpers';
+
+let database: TestDatabase;
+let app: PulseApp | undefined;
+const streams: { close(): void }[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database.destroy());
+beforeEach(async () => {
+  await database.reset();
+  await seedOrganisation(database);
+  const loaded = parseScenario(TEST_LEXICON.replace('{excerpts}', 'false'), 'lexicon.yaml');
+  if (!loaded.ok) throw new Error(formatErrors(loaded.errors));
+  await applyScenario(database.db, loaded.scenario, { now: new Date() });
+});
+afterEach(async () => {
+  for (const stream of streams.splice(0)) stream.close();
+  await app?.stop();
+  app = undefined;
+});
+
+describe('hot spots in the sandbox', () => {
+  it('messages in a team group → the cell leader’s DM alert → Acknowledge', async () => {
+    app = await startSandboxApp(database);
+    const api = client(app);
+    const leader = await openEvents(api.base, 'leader');
+    streams.push(leader);
+
+    for (const text of ['Công ty nợ lương 3 tháng rồi', 'cty no luong that', 'lg chậm quá ae']) {
+      expect((await api.send({ persona: 'worker', chat: 'grp:grp-t1', text })).status).toBe(200);
+    }
+    // Tổ Một has no leader of its own: the alert goes to the nearest unit above that has one.
+    const alert = await leader.message((m) => m.chat === 'dm:leader' && m.text.includes('Điểm nóng'));
+    expect(alert.text).toContain('🔥 Điểm nóng #1: Tiền lương');
+    expect(alert.text).toContain('Đơn vị: Tổ Một (T1)');
+    expect(alert.text).not.toContain('Công Nhân Một');
+    expect(alert.buttons).toEqual([
+      [
+        { label: 'Xác nhận đã nhận', data: 'inc:a:1' },
+        { label: 'Đã xử lý', data: 'inc:r:1' },
+      ],
+    ]);
+
+    const pressed = await api.press({
+      persona: 'leader',
+      chat: 'dm:leader',
+      messageId: alert.id,
+      data: 'inc:a:1',
+    });
+    expect(pressed.status).toBe(200);
+    expect((await leader.toast()).text).toContain('Đã xác nhận điểm nóng #1');
+    const [updated] = (await api.messages('leader', 'dm:leader')).body.messages.filter(
+      (m) => m.id === alert.id,
+    );
+    expect(updated!.text).toContain('✅ Bí Thư Một đã xác nhận');
+    expect(updated!.buttons).toEqual([[{ label: 'Đã xử lý', data: 'inc:r:1' }]]);
+    const [incident] = await database.db.select().from(incidents);
+    expect(incident!.status).toBe('acknowledged');
+  });
+});
