@@ -13,8 +13,11 @@ const MERGED_EXPLICITLY = new Set(['identities', 'roles', 'chat_members', 'link_
  *
  * Tables added later that reference people.id are moved by a plain UPDATE (found in the catalog),
  * so nothing is lost to ON DELETE CASCADE. A table with a unique key per person (e.g. poll
- * participation: one row per poll and person) fails that UPDATE when both people have a row, and the
- * whole link is refused: give such a table its own step here that combines the two rows.
+ * participation: one row per poll and person) may hold rows of both people for the same key, and a plain
+ * UPDATE would collide: `dropCollidingRows` first removes `from`'s row wherever `into` already has
+ * one under the same unique key. For poll participation that means someone who answered one poll on
+ * two platforms before linking keeps one participation row; both anonymous answers stay counted,
+ * since nothing can tell which answer was theirs.
  */
 export async function mergePeople(tx: Tx, from: number, into: number): Promise<void> {
   if (from === into) return;
@@ -24,6 +27,7 @@ export async function mergePeople(tx: Tx, from: number, into: number): Promise<v
   await tx.delete(linkCodes).where(eq(linkCodes.personId, from));
   await mergeProfile(tx, from, into);
   for (const { table, column } of await otherPersonReferences(tx)) {
+    await dropCollidingRows(tx, table, column, from, into);
     await tx.execute(
       sql`update ${sql.identifier(table)} set ${sql.identifier(column)} = ${into} where ${sql.identifier(column)} = ${from}`,
     );
@@ -93,4 +97,29 @@ async function otherPersonReferences(tx: Tx): Promise<{ table: string; column: s
     column: string;
   }[];
   return rows.filter((row) => !MERGED_EXPLICITLY.has(row.table));
+}
+
+/** Deletes `from`'s rows that `into` already has under a unique key containing the person column. */
+async function dropCollidingRows(tx: Tx, table: string, column: string, from: number, into: number) {
+  const result = await tx.execute(sql`
+    select array_agg(att.attname::text) filter (where att.attname <> ${column}) as "others"
+    from pg_index idx
+    join pg_attribute att on att.attrelid = idx.indrelid and att.attnum = any (idx.indkey)
+    where idx.indrelid = ${table}::regclass and idx.indisunique
+      and exists (select 1 from pg_attribute p where p.attrelid = idx.indrelid
+                  and p.attnum = any (idx.indkey) and p.attname = ${column})
+    group by idx.indexrelid`);
+  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as {
+    others: string[] | null;
+  }[];
+  for (const { others } of rows) {
+    const sameKey = (others ?? []).map(
+      (name) => sql`and a.${sql.identifier(name)} is not distinct from b.${sql.identifier(name)}`,
+    );
+    await tx.execute(sql`
+      delete from ${sql.identifier(table)} a
+      where a.${sql.identifier(column)} = ${from}
+        and exists (select 1 from ${sql.identifier(table)} b
+                    where b.${sql.identifier(column)} = ${into} ${sql.join(sameKey, sql` `)})`);
+  }
 }
