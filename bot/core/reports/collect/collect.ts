@@ -6,7 +6,6 @@ import type { Deps } from '../../deps';
 import type { UnitRow } from '../../org/units';
 import {
   type Figure,
-  type HotspotSection,
   NONE,
   type Period,
   type PulseFigures,
@@ -17,6 +16,7 @@ import {
 } from '../model';
 import { directiveRows } from './directives';
 import { feedbackCount } from './feedback';
+import { hotspotRows } from './hotspots';
 import { previousPeriod, trendBuckets } from './period';
 import { type PulseCell, pulseRows, trendRows } from './pulses';
 
@@ -47,20 +47,6 @@ function shownKeys<K>(cells: { key: K; n: number }[], k: number): Map<K, boolean
   return new Map(suppress(cells, k).cells.map((cell) => [cell.key, cell.shown]));
 }
 
-function emptyHotspots(): HotspotSection {
-  return {
-    opened: 0,
-    acknowledged: 0,
-    resolved: 0,
-    medianAckMinutes: null,
-    medianResolveMinutes: null,
-    openBySeverity: { critical: 0, high: 0, medium: 0, low: 0 },
-    topics: [],
-    units: [],
-    notable: [],
-  };
-}
-
 /**
  * The situation report of a unit's subtree for a period, from what Pulse recorded. Each section is
  * one set-based statement grouped by reported unit (the scope's children, or the scope itself when
@@ -81,11 +67,12 @@ export async function collectReport(deps: Pick<Deps, 'db' | 'clock' | 'config'>,
   const scope = { id: unit.id, path: unit.path, leaf };
   const trend = trendBuckets(period, timeZone);
 
-  const [pulses, trendCells, directives, feedbackTotal] = await Promise.all([
+  const [pulses, trendCells, directives, feedbackTotal, hotspots] = await Promise.all([
     pulseRows(db, scope, period, previous),
     trendRows(db, scope, trend.buckets),
     directiveRows(db, scope, period),
     feedbackCount(db, scope, period),
+    hotspotRows(db, scope, period),
   ]);
   const k = Math.max(MIN_ANSWERS, pulses.minAnswers);
 
@@ -153,6 +140,12 @@ export async function collectReport(deps: Pick<Deps, 'db' | 'clock' | 'config'>,
     });
   });
 
+  // Feedback topics are one breakdown of anonymous messages: suppressed together, like unit rows.
+  const feedbackShown = shownKeys(
+    hotspots.feedbackTopics.map(({ topic, n }) => ({ key: topic.key, n })),
+    k,
+  );
+
   const report: SituationReport = {
     issuer: { body: unit.name, ...(parent ? { superior: parent.name } : {}) },
     scope: toReportUnit(unit),
@@ -168,7 +161,20 @@ export async function collectReport(deps: Pick<Deps, 'db' | 'clock' | 'config'>,
       units: unitRows,
       topics,
     },
-    hotspots: emptyHotspots(),
+    hotspots: {
+      opened: hotspots.opened,
+      acknowledged: hotspots.acknowledged,
+      resolved: hotspots.resolved,
+      medianAckMinutes: hotspots.medianAckMinutes,
+      medianResolveMinutes: hotspots.medianResolveMinutes,
+      openBySeverity: hotspots.openBySeverity,
+      topics: hotspots.topics,
+      units: reported.map((u) => ({
+        unit: toReportUnit(u),
+        ...(hotspots.units.get(u.id) ?? { opened: 0, open: 0 }),
+      })),
+      notable: [],
+    },
     directives: {
       directives: directives.directives,
       overall: directives.overall,
@@ -179,7 +185,10 @@ export async function collectReport(deps: Pick<Deps, 'db' | 'clock' | 'config'>,
     },
     feedback: {
       total: feedbackTotal === 0 ? shown(0) : feedbackTotal >= k ? shown(feedbackTotal) : WITHHELD,
-      topics: [],
+      topics: hotspots.feedbackTopics.map(({ topic, n }) => ({
+        topic,
+        messages: n === 0 ? shown(0) : (feedbackShown.get(topic.key) ?? false) ? shown(n) : WITHHELD,
+      })),
     },
     trend: { granularity: trend.granularity, buckets: trend.buckets, series },
   };
