@@ -2,9 +2,9 @@ import 'dotenv/config';
 import { type Database, DatabaseLockedError, openDatabase } from '../db/client';
 import { startPulse } from './app';
 import { ConfigError, loadConfig } from './config';
-import { systemClock } from './core/types';
-import { createLogger } from './logger';
-import { isLoopback, sandboxUrl } from './platforms/sandbox/address';
+import { systemClock } from './kernel/types';
+import { createLogger } from './runtime/logger';
+import { isLoopback, sandboxUrl } from './sandbox/address';
 
 /** The composition root: config → logger → database → Pulse; stops in order on SIGTERM/SIGINT. */
 async function main(): Promise<void> {

@@ -1,8 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PulseApp } from '../../bot/app';
-import { issueLinkCode } from '../../bot/core/account-links';
-import { applyScenario } from '../../bot/core/scenarios';
+import { issueLinkCode } from '../../bot/features/account-links';
 import {
   chatMembers,
   chats,
@@ -15,10 +14,11 @@ import {
   roles,
   units,
 } from '../../db/schema';
+import { applyScenario } from '../../scenarios/engine';
 import { formatErrors, parseScenario } from '../../scenarios/load';
+import { TEST_LEXICON } from '../features/hotspots/setup';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedOrg } from '../helpers/harness';
-import { TEST_LEXICON } from '../hotspots/setup';
 import { DRIVERS, type StoryDriver } from './drivers';
 
 /**

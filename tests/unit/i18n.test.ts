@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catalogues, translate } from '../../bot/i18n';
+import { catalogues, translate } from '../../bot/messages';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

@@ -1,4 +1,4 @@
-import type { ChatRef } from '../../core/types';
+import type { ChatRef } from '../../kernel/types';
 
 /** Slack's message markup back to plain text: <@U1|an> → @an, <url|label> → label, entities decoded. */
 export function slackToPlain(text: string): string {

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, Receiver } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { Clock } from '../../core/types';
-import type { HttpRoute } from '../../http/router';
-import { readBody, sendJson } from '../../http/router';
+import type { Clock } from '../../kernel/types';
+import type { HttpRoute } from '../../runtime/http/router';
+import { readBody, sendJson } from '../../runtime/http/router';
 import { checkSlackSignature } from './signature';
 
 /** Slack wants an answer within 3 seconds; bolt listeners ack at once, this is the safety net. */

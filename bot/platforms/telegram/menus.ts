@@ -3,11 +3,12 @@ import type { Api } from 'grammy';
 import type { BotCommand } from 'grammy/types';
 import type { Db } from '../../../db/client';
 import { identities, people, roles } from '../../../db/schema';
-import type { CommandRegistry } from '../../commands/dispatch';
-import type { CommandDefinition } from '../../commands/types';
-import type { Locale } from '../../config';
-import { can, type HeldRole, rolesOf } from '../../core/org/roles';
-import { translate } from '../../i18n';
+import { rolesOf } from '../../features/org/roles';
+import type { Locale } from '../../kernel/i18n';
+import { can, type HeldRole } from '../../kernel/roles';
+import { translate } from '../../messages';
+import type { CommandRegistry } from '../../runtime/dispatch';
+import type { CommandDefinition } from '../../runtime/types';
 
 function menu(
   commands: readonly CommandDefinition[],

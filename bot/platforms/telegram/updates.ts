@@ -1,6 +1,6 @@
 import type { Context } from 'grammy';
 import type { Chat, User } from 'grammy/types';
-import type { ChatRef, InboundEvent, UserRef } from '../../core/types';
+import type { ChatRef, InboundEvent, UserRef } from '../../kernel/types';
 
 export function chatRef(chat: Chat): ChatRef {
   return {

@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { EventHandler } from '../../commands/handle-event';
 import type { ZaloConfig } from '../../config';
-import { readBody, sendJson } from '../../http/router';
+import type { EventHandler } from '../../runtime/handle-event';
+import { readBody, sendJson } from '../../runtime/http/router';
 import type { PlatformAdapter } from '../types';
 import { ZaloClient } from './client';
 import { ZaloMessenger } from './messenger';

@@ -1,4 +1,4 @@
-import type { ChatRef, InboundEvent, UserRef } from '../../core/types';
+import type { ChatRef, InboundEvent, UserRef } from '../../kernel/types';
 import { updatesOf, type ZaloUpdate } from './client';
 
 const COMMAND = /^\/([A-Za-z][A-Za-z0-9_]{0,31})(?:@\S+)?(?:\s+([\s\S]*))?$/;

@@ -1,0 +1,49 @@
+import { lt } from 'drizzle-orm';
+import { hotspotHits } from '../../../db/schema';
+import type { Deps } from '../../runtime/deps';
+import { onTextSignal } from './detect';
+import { sendDueEscalations } from './escalation';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Hits older than this no longer feed any window or baseline (baselines are limited to 90 days). */
+export const HIT_RETENTION_DAYS = 120;
+
+/** The scheduler jobs of the feature, for the composition root (node-cron ticks; the work is in the database). */
+export function hotspotJobs(deps: Deps) {
+  return [
+    {
+      name: 'hotspot-escalations',
+      cron: '*/20 * * * * *',
+      run: (now: Date) => sendDueEscalations(deps, now),
+    },
+    {
+      name: 'hotspot-lexicon-refresh',
+      cron: '*/5 * * * * *',
+      run: async () => {
+        if (await deps.lexicon.refresh(deps.db)) {
+          deps.logger.info({ version: deps.lexicon.version }, 'hot-spot lexicon reloaded');
+        }
+      },
+    },
+    {
+      name: 'hotspot-prune-hits',
+      cron: '23 3 * * *',
+      run: async (now: Date) => {
+        await deps.db
+          .delete(hotspotHits)
+          .where(lt(hotspotHits.bucket, new Date(now.getTime() - HIT_RETENTION_DAYS * DAY_MS)));
+      },
+    },
+  ];
+}
+
+/** Listens to text signals. A failure here is logged and never breaks the handling of the message. */
+export function listenForHotspots(deps: Deps): void {
+  deps.signals.subscribe(async (signal) => {
+    try {
+      await onTextSignal(deps, signal);
+    } catch (error) {
+      deps.logger.error({ err: error, source: signal.source }, 'hot-spot detection failed');
+    }
+  });
+}

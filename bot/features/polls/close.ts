@@ -1,0 +1,185 @@
+import { and, eq, inArray, lte, type SQL } from 'drizzle-orm';
+import type { Tx } from '../../../db/client';
+import {
+  pollCommentInvites,
+  pollComments,
+  pollDeliveries,
+  pollParticipation,
+  polls,
+  pollTallies,
+  pollUnits,
+} from '../../../db/schema';
+import type { Locale } from '../../kernel/i18n';
+import type { Platform } from '../../kernel/types';
+import type { Deps } from '../../runtime/deps';
+import { dmAccounts } from '../org/reach';
+import { announcementTargets } from './announce';
+import { groupMembers } from './audience';
+import { deliverPending } from './deliver';
+import { answeredCount } from './participation';
+import { closedPollMessage } from './render';
+import { deliveryChat, type PollRow } from './types';
+
+const REWRITE_BATCH = 5000;
+
+/** Closes every open poll whose time is up (a scheduler job). */
+export async function closeDuePolls(deps: Deps, now: Date): Promise<number> {
+  const closed = await claimAndClose(deps, and(eq(polls.status, 'open'), lte(polls.closesAt, now))!, now);
+  await announceClosing(deps, closed);
+  return closed.length;
+}
+
+/** Closes one poll early (/close). False when it was not open. */
+export async function closePollNow(deps: Deps, pollId: number, now: Date): Promise<boolean> {
+  const closed = await claimAndClose(deps, and(eq(polls.id, pollId), eq(polls.status, 'open'))!, now);
+  await announceClosing(deps, closed);
+  return closed.length > 0;
+}
+
+async function claimAndClose(deps: Deps, due: SQL, now: Date): Promise<PollRow[]> {
+  return deps.db.transaction(async (tx) => {
+    // NO KEY UPDATE: answers hold KEY SHARE locks on the poll (participation's foreign key), which
+    // FOR UPDATE would conflict with — a burst of answers would keep SKIP LOCKED from ever closing it.
+    const claimable = tx
+      .select({ id: polls.id })
+      .from(polls)
+      .where(due)
+      .for('no key update', { skipLocked: true });
+    const claimed = await tx
+      .update(polls)
+      .set({ status: 'closed', closedAt: now, remindAt: null })
+      .where(inArray(polls.id, claimable))
+      .returning();
+    const closed: PollRow[] = [];
+    for (const poll of claimed) {
+      await sealBallotBox(tx, poll.id);
+      closed.push(poll.dm ? poll : await recountGroupAudience(tx, poll));
+      await queueResults(deps, tx, poll);
+    }
+    return closed;
+  });
+}
+
+/**
+ * Stops counting and erases what the storage itself remembers about the order of answers: the
+ * counters stop accepting (an answer racing this transaction waits for it, then rolls back), and
+ * participation and comments are rewritten in an order unrelated to when they were written, in
+ * this one transaction, so neither row order nor transaction ids (xmin) follow the answers anymore.
+ */
+async function sealBallotBox(tx: Tx, pollId: number): Promise<void> {
+  await tx.update(pollTallies).set({ accepting: false }).where(eq(pollTallies.pollId, pollId));
+  await tx.delete(pollCommentInvites).where(eq(pollCommentInvites.pollId, pollId));
+  const participants = await tx
+    .delete(pollParticipation)
+    .where(eq(pollParticipation.pollId, pollId))
+    .returning({ personId: pollParticipation.personId });
+  const personIds = participants.map((p) => p.personId).sort((a, b) => a - b);
+  for (let i = 0; i < personIds.length; i += REWRITE_BATCH) {
+    await tx
+      .insert(pollParticipation)
+      .values(personIds.slice(i, i + REWRITE_BATCH).map((personId) => ({ pollId, personId })));
+  }
+  const comments = await tx.delete(pollComments).where(eq(pollComments.pollId, pollId)).returning();
+  comments.sort((a, b) => (a.id < b.id ? -1 : 1));
+  for (let i = 0; i < comments.length; i += REWRITE_BATCH) {
+    await tx.insert(pollComments).values(comments.slice(i, i + REWRITE_BATCH));
+  }
+}
+
+/**
+ * Pulse only knows the members of a group it has seen (a message, a join, a tap), so a group poll's
+ * audience is counted again at closing, when everyone who answered has been seen.
+ */
+async function recountGroupAudience(tx: Tx, poll: PollRow): Promise<PollRow> {
+  const sent = await tx
+    .select({
+      platform: pollDeliveries.platform,
+      externalId: pollDeliveries.chatExternalId,
+      chatKind: pollDeliveries.chatKind,
+      unitId: pollDeliveries.unitId,
+    })
+    .from(pollDeliveries)
+    .where(and(eq(pollDeliveries.pollId, poll.id), eq(pollDeliveries.purpose, 'poll')));
+  const groups = sent.flatMap((d) =>
+    d.chatKind === 'group' && d.unitId !== null
+      ? [{ platform: d.platform as Platform, externalId: d.externalId, unitId: d.unitId }]
+      : [],
+  );
+  const known = await groupMembers(tx, groups);
+  // People without a group were asked by DM: one each, at their unit.
+  let total = known.total;
+  for (const d of sent) {
+    if (d.chatKind !== 'dm' || d.unitId === null) continue;
+    known.perUnit.set(d.unitId, (known.perUnit.get(d.unitId) ?? 0) + 1);
+    total++;
+  }
+  for (const [unitId, members] of known.perUnit) {
+    await tx
+      .update(pollUnits)
+      .set({ members })
+      .where(and(eq(pollUnits.pollId, poll.id), eq(pollUnits.unitId, unitId)));
+  }
+  const [updated] = await tx
+    .update(polls)
+    .set({ audienceSize: total })
+    .where(eq(polls.id, poll.id))
+    .returning();
+  return updated!;
+}
+
+/**
+ * Results go where announcements go (every group the poll was posted in, or for a --dm poll the
+ * groups of the units asked, and people without a group by DM), each showing its own unit's part,
+ * and to the creator in full.
+ */
+async function queueResults(deps: Deps, tx: Tx, poll: PollRow): Promise<void> {
+  const rows: (typeof pollDeliveries.$inferInsert)[] = (await announcementTargets(deps, tx, poll)).map(
+    (target) => ({ ...target, pollId: poll.id, purpose: 'result' }),
+  );
+  if (poll.creatorPersonId !== null) {
+    const [account] = await dmAccounts(tx, deps.messenger, poll.creatorPersonId);
+    if (account) {
+      rows.push({
+        pollId: poll.id,
+        purpose: 'result',
+        platform: account.platform,
+        chatExternalId: account.externalId,
+        chatKind: 'dm',
+        unitId: null,
+        locale: poll.locale,
+      });
+    }
+  }
+  if (rows.length > 0) await tx.insert(pollDeliveries).values(rows).onConflictDoNothing();
+}
+
+/** After the commit: takes the buttons off the poll messages and sends the results. */
+async function announceClosing(deps: Deps, closed: readonly PollRow[]): Promise<void> {
+  for (const poll of closed) {
+    deps.logger.info({ poll: poll.id }, 'poll closed');
+    const answered = await answeredCount(deps.db, poll.id);
+    const posted = await deps.db
+      .select()
+      .from(pollDeliveries)
+      .where(
+        and(
+          eq(pollDeliveries.pollId, poll.id),
+          eq(pollDeliveries.purpose, 'poll'),
+          eq(pollDeliveries.chatKind, 'group'),
+          eq(pollDeliveries.status, 'sent'),
+        ),
+      );
+    for (const row of posted) {
+      if (!row.messageId) continue;
+      const message = closedPollMessage(poll, {
+        locale: row.locale as Locale,
+        timeZone: deps.config.timezone,
+        answered,
+      });
+      await deps.messenger
+        .edit({ chat: deliveryChat(row), messageId: row.messageId }, message)
+        .catch((error) => deps.logger.warn({ err: error, poll: poll.id }, 'closing edit failed'));
+    }
+    await deliverPending(deps, { pollIds: [poll.id] });
+  }
+}

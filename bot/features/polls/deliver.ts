@@ -1,0 +1,135 @@
+import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { pollDeliveries, polls } from '../../../db/schema';
+import { DeliveryError } from '../../kernel/errors';
+import type { Locale } from '../../kernel/i18n';
+import type { OutgoingMessage } from '../../kernel/types';
+import type { Deps } from '../../runtime/deps';
+import { findUnitById } from '../org/units';
+import { answeredCount } from './participation';
+import { pollMessage, reminderMessage } from './render';
+import { loadResults, renderResults } from './results';
+import { type DeliveryRow, deliveryChat, type PollRow } from './types';
+
+/** A claim older than this is taken to belong to a process that died mid-send. */
+const STALE_CLAIM_MS = 5 * 60 * 1000;
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Sends pending poll messages, reminders and results: claims up to `limit` rows (of one poll, or
+ * of any), sends each, and marks it sent (with the message id, so counters can be edited later),
+ * failed (permanently undeliverable, or too many attempts) or pending again (retry on the next tick).
+ */
+export async function deliverPending(
+  deps: Deps,
+  options: { pollIds?: number[]; limit?: number } = {},
+): Promise<number> {
+  const { db, clock } = deps;
+  const now = clock.now();
+  const due = db
+    .select({ id: pollDeliveries.id })
+    .from(pollDeliveries)
+    .where(
+      and(
+        or(
+          eq(pollDeliveries.status, 'pending'),
+          and(
+            eq(pollDeliveries.status, 'sending'),
+            lt(pollDeliveries.claimedAt, new Date(now.getTime() - STALE_CLAIM_MS)),
+          ),
+        ),
+        options.pollIds ? inArray(pollDeliveries.pollId, options.pollIds) : undefined,
+      ),
+    )
+    .orderBy(pollDeliveries.id)
+    .limit(options.limit ?? 200)
+    .for('update', { skipLocked: true });
+  const claimed = await db
+    .update(pollDeliveries)
+    .set({ status: 'sending', claimedAt: now, attempts: sql`${pollDeliveries.attempts} + 1` })
+    .where(inArray(pollDeliveries.id, due))
+    .returning();
+  if (claimed.length === 0) return 0;
+
+  const pollIds = [...new Set(claimed.map((row) => row.pollId))];
+  const pollRows = new Map(
+    (await db.select().from(polls).where(inArray(polls.id, pollIds))).map((poll) => [poll.id, poll]),
+  );
+  const context = new MessageContext(deps);
+  let sent = 0;
+  for (const row of claimed) {
+    const poll = pollRows.get(row.pollId);
+    try {
+      if (!poll) throw new DeliveryError('poll deleted', true);
+      // A poll that closed before its turn came (a large --dm poll) is not sent with live buttons.
+      if (row.purpose !== 'result' && poll.status !== 'open') throw new DeliveryError('poll closed', true);
+      const message = await context.messageFor(poll, row);
+      const ref = await deps.messenger.send(deliveryChat(row), message);
+      await db
+        .update(pollDeliveries)
+        .set({ status: 'sent', messageId: ref.messageId, chatExternalId: ref.chat.externalId })
+        .where(eq(pollDeliveries.id, row.id));
+      sent++;
+    } catch (error) {
+      const permanent = !(error instanceof DeliveryError) || error.permanent || row.attempts >= MAX_ATTEMPTS;
+      deps.logger.warn({ err: error, poll: row.pollId, delivery: row.id, permanent }, 'poll delivery failed');
+      await db
+        .update(pollDeliveries)
+        .set({ status: permanent ? 'failed' : 'pending' })
+        .where(eq(pollDeliveries.id, row.id));
+    }
+  }
+  return sent;
+}
+
+/** Builds each delivery's text, reading counts and results once per poll and locale. */
+class MessageContext {
+  private readonly answered = new Map<number, number>();
+  private readonly results = new Map<number, Awaited<ReturnType<typeof loadResults>>>();
+
+  constructor(private readonly deps: Deps) {}
+
+  async messageFor(poll: PollRow, row: DeliveryRow): Promise<OutgoingMessage> {
+    const locale = row.locale as Locale;
+    const timeZone = this.deps.config.timezone;
+    if (row.purpose === 'result') {
+      const results = await this.resultsOf(poll.id);
+      // A group (or a person without one) sees its own unit's part; the creator sees everything.
+      const unit = row.unitId === null ? undefined : await findUnitById(this.deps.db, row.unitId);
+      return {
+        text: renderResults(results, {
+          locale,
+          timeZone,
+          visibleUnits: row.unitId === null ? 'all' : { under: unit?.path ?? '-' },
+          comments: false,
+        }),
+      };
+    }
+    const answered = await this.answeredOf(poll.id);
+    if (row.purpose === 'reminder') {
+      const hoursLeft = Math.max(
+        1,
+        Math.round((poll.closesAt.getTime() - this.deps.clock.now().getTime()) / 3.6e6),
+      );
+      return reminderMessage(poll, { locale, hoursLeft, answered });
+    }
+    return pollMessage(poll, { locale, timeZone, answered });
+  }
+
+  private async answeredOf(pollId: number): Promise<number> {
+    let n = this.answered.get(pollId);
+    if (n === undefined) {
+      n = await answeredCount(this.deps.db, pollId);
+      this.answered.set(pollId, n);
+    }
+    return n;
+  }
+
+  private async resultsOf(pollId: number) {
+    let results = this.results.get(pollId);
+    if (!results) {
+      results = await loadResults(this.deps.db, pollId);
+      this.results.set(pollId, results);
+    }
+    return results;
+  }
+}

@@ -1,0 +1,191 @@
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../../../db/client';
+import { people, reportRuns, reportSchedules, units } from '../../../../db/schema';
+import { nextCronRun } from '../../../kernel/cron';
+import type { Locale } from '../../../kernel/i18n';
+import type { Deps } from '../../../runtime/deps';
+import type { Job } from '../../../runtime/scheduler';
+import { dmAccounts } from '../../org/reach';
+import { collectReport } from '../collect/collect';
+import { resolvePeriod } from '../collect/period';
+import { deliverReport } from '../deliver';
+import type { SituationReport } from '../model';
+
+const BATCH = 20;
+/** A run claimed longer ago than this by a process that died is claimed again. */
+const STALE_CLAIM_MS = 10 * 60 * 1000;
+const MAX_ATTEMPTS = 3;
+
+type ScheduleRow = typeof reportSchedules.$inferSelect;
+
+/** The units a schedule reports on: its unit, or each child of `each_child_of`. */
+async function scheduleUnits(db: DbOrTx, schedule: ScheduleRow) {
+  if (schedule.unitCode) return db.select().from(units).where(eq(units.code, schedule.unitCode));
+  const [parent] = await db
+    .select()
+    .from(units)
+    .where(eq(units.code, schedule.eachChildOf ?? ''));
+  if (!parent) return [];
+  return db.select().from(units).where(eq(units.parentId, parent.id)).orderBy(asc(units.code));
+}
+
+/** People to receive a unit's report: leaders on that very unit, or admins whose role covers it. */
+async function recipientsOf(db: DbOrTx, schedule: ScheduleRow, unitIds: number[]) {
+  if (unitIds.length === 0) return [];
+  const rows = await db.execute(
+    schedule.recipients === 'leaders'
+      ? sql`select distinct r.unit_id as "unitId", r.person_id as "personId" from roles r
+          where r.role = 'leader' and r.unit_id in ${unitIds}`
+      : sql`select distinct u.id as "unitId", r.person_id as "personId" from units u
+          join roles r on r.role = 'admin'
+          left join units ru on ru.id = r.unit_id
+          where u.id in ${unitIds} and (r.unit_id is null or u.path like ru.path || '%')`,
+  );
+  const list = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as {
+    unitId: number;
+    personId: number;
+  }[];
+  return list.map((row) => ({ unitId: Number(row.unitId), personId: Number(row.personId) }));
+}
+
+/**
+ * Turns due schedules into ledger rows: each due schedule is claimed (FOR UPDATE SKIP LOCKED) and
+ * moved to its next occurrence in the transaction that writes one run per (unit, recipient); the
+ * ledger's unique key makes a second writer a no-op.
+ */
+export async function queueDueReports(deps: Deps, now: Date): Promise<number> {
+  return deps.db.transaction(async (tx) => {
+    const due = await tx
+      .select()
+      .from(reportSchedules)
+      .where(and(eq(reportSchedules.active, true), lte(reportSchedules.nextRunAt, now)))
+      .orderBy(asc(reportSchedules.nextRunAt))
+      .limit(BATCH)
+      .for('update', { skipLocked: true });
+    let queued = 0;
+    for (const schedule of due) {
+      // After downtime only the latest missed occurrence is sent: older reports are superseded.
+      let occurrence = schedule.nextRunAt!;
+      for (let next = nextCronRun(schedule.cron, occurrence, deps.config.timezone); next <= now; ) {
+        occurrence = next;
+        next = nextCronRun(schedule.cron, occurrence, deps.config.timezone);
+      }
+      await tx
+        .update(reportSchedules)
+        .set({ nextRunAt: nextCronRun(schedule.cron, occurrence, deps.config.timezone) })
+        .where(eq(reportSchedules.id, schedule.id));
+      const targets = await scheduleUnits(tx, schedule);
+      const recipients = await recipientsOf(
+        tx,
+        schedule,
+        targets.map((u) => u.id),
+      );
+      if (recipients.length === 0) {
+        deps.logger.warn({ schedule: schedule.key }, 'scheduled report has no recipients');
+        continue;
+      }
+      const inserted = await tx
+        .insert(reportRuns)
+        .values(recipients.map((r) => ({ scheduleId: schedule.id, occurrence, ...r })))
+        .onConflictDoNothing()
+        .returning({ id: reportRuns.id });
+      queued += inserted.length;
+    }
+    return queued;
+  });
+}
+
+/** Claims pending runs (and runs left claimed by a dead process) for this process. */
+async function claimRuns(deps: Deps, now: Date) {
+  const stale = new Date(now.getTime() - STALE_CLAIM_MS);
+  return deps.db.transaction(async (tx) => {
+    const rows = await tx.execute(sql`
+      update report_runs set status = 'sending', claimed_at = ${now.toISOString()}::timestamptz, attempts = attempts + 1
+      where id in (
+        select id from report_runs
+        where status = 'pending' or (status = 'sending' and claimed_at < ${stale.toISOString()}::timestamptz)
+        order by id limit ${BATCH}
+        for update skip locked)
+      returning id, schedule_id as "scheduleId", occurrence, unit_id as "unitId", person_id as "personId", attempts`);
+    return (
+      (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as Record<string, unknown>[]
+    ).map((row) => ({
+      id: Number(row.id),
+      scheduleId: Number(row.scheduleId),
+      occurrence: new Date(row.occurrence as string | Date),
+      unitId: Number(row.unitId),
+      personId: Number(row.personId),
+      attempts: Number(row.attempts),
+    }));
+  });
+}
+
+/**
+ * Sends the claimed runs: one report per (schedule, occurrence, unit, locale) is collected and
+ * sent to each recipient's DM on their best running platform; the row is marked after the send.
+ */
+export async function sendDueReports(deps: Deps, now: Date): Promise<number> {
+  const runs = await claimRuns(deps, now);
+  if (runs.length === 0) return 0;
+  const schedules = new Map(
+    (
+      await deps.db
+        .select()
+        .from(reportSchedules)
+        .where(inArray(reportSchedules.id, [...new Set(runs.map((r) => r.scheduleId))]))
+    ).map((s) => [s.id, s]),
+  );
+  const cache = new Map<string, SituationReport>();
+  let sent = 0;
+  for (const run of runs) {
+    const schedule = schedules.get(run.scheduleId)!;
+    const [person] = await deps.db.select().from(people).where(eq(people.id, run.personId));
+    const locale = (person?.locale ?? deps.config.locale) as Locale;
+    try {
+      const [account] = await dmAccounts(deps.db, deps.messenger, run.personId);
+      if (!account) throw new Error('no account on a running platform');
+      const key = `${run.scheduleId}:${run.occurrence.toISOString()}:${run.unitId}:${locale}`;
+      let report = cache.get(key);
+      if (!report) {
+        const [unit] = await deps.db.select().from(units).where(eq(units.id, run.unitId));
+        const period = resolvePeriod(schedule.period, run.occurrence, deps.config.timezone)!;
+        report = await collectReport(deps, { unit: unit!, period, locale });
+        cache.set(key, report);
+      }
+      await deliverReport(
+        deps,
+        { platform: account.platform, externalId: account.externalId, kind: 'dm' },
+        report,
+        schedule.format,
+        { locale },
+      );
+      await deps.db.update(reportRuns).set({ status: 'sent', sentAt: now }).where(eq(reportRuns.id, run.id));
+      sent++;
+    } catch (error) {
+      const failed = run.attempts >= MAX_ATTEMPTS;
+      deps.logger.warn(
+        { err: error, run: run.id, schedule: schedule.key, failed },
+        'scheduled report not sent',
+      );
+      await deps.db
+        .update(reportRuns)
+        .set({ status: failed ? 'failed' : 'pending' })
+        .where(eq(reportRuns.id, run.id));
+    }
+  }
+  return sent;
+}
+
+/** The scheduler job of scheduled reports; `bot/app.ts` registers it. */
+export function reportJobs(deps: Deps): Job[] {
+  return [
+    {
+      name: 'reports-scheduled',
+      cron: '* * * * *',
+      run: async (now) => {
+        await queueDueReports(deps, now);
+        await sendDueReports(deps, now);
+      },
+    },
+  ];
+}

@@ -1,0 +1,20 @@
+import type { Logger } from 'pino';
+import type { Db } from '../../db/client';
+import type { Config } from '../config';
+import type { LiveLexicon } from '../features/hotspots/live';
+import type { TextSignals } from '../kernel/text-signals';
+import type { Clock } from '../kernel/types';
+import type { MessengerRouter } from './messenger-router';
+
+/** Everything a core function may need, passed in: no module-level singletons. */
+export interface Deps {
+  db: Db;
+  messenger: MessengerRouter;
+  clock: Clock;
+  logger: Logger;
+  config: Config;
+  /** Texts for the hot-spot matcher (group messages, feedback, poll comments), without authors. */
+  signals: TextSignals;
+  /** The hot-spot lexicon compiled in memory (rebuilt when its stored version moves). */
+  lexicon: LiveLexicon;
+}

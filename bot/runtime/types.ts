@@ -1,0 +1,74 @@
+import type { Logger } from 'pino';
+import type { ChatRow } from '../features/org/chats';
+import type { PersonRow } from '../features/org/people';
+import type { Locale } from '../kernel/i18n';
+import type { HeldRole, UnitScope } from '../kernel/roles';
+import type { InboundEvent, OutgoingMessage, Role } from '../kernel/types';
+import type { MessageKey, Translate } from '../messages';
+import type { Deps } from './deps';
+
+export type CommandEvent = Extract<InboundEvent, { kind: 'command' }>;
+export type ButtonEvent = Extract<InboundEvent, { kind: 'button' }>;
+
+/** Who is acting, resolved once per update. */
+export interface Actor {
+  person: PersonRow;
+  roles: HeldRole[];
+  locale: Locale;
+}
+
+export interface InteractionContext {
+  deps: Deps;
+  logger: Logger;
+  actor: Actor;
+  /** The group chat's row (bound or not); null in a DM. */
+  chat: ChatRow | null;
+  t: Translate;
+  /** Replies in the chat the update came from. */
+  reply(message: OutgoingMessage | string): Promise<void>;
+  /** Replies so only the actor sees it (ephemeral in a group where possible, else DM). */
+  replyPrivately(message: OutgoingMessage | string): Promise<void>;
+}
+
+export interface CommandContext extends InteractionContext {
+  event: CommandEvent;
+}
+
+export interface ButtonContext extends InteractionContext {
+  event: ButtonEvent;
+  /** Answers the press privately (toast); every press must be answered once. */
+  answer(text: string, options?: { alert?: boolean }): Promise<void>;
+}
+
+/** What a command refers to, so the dispatcher checks the role on the right unit. */
+export type Scope = { ok: true; unit: UnitScope | null } | { ok: false; message: string };
+
+/**
+ * One slash command, shared by every platform. The dispatcher runs, in order: role held anywhere
+ * (`minRole`) → where it may run → `parse` (null: usage message) → `scope` (the unit the role must
+ * cover) → `run`. Any refusal changes nothing.
+ */
+export interface CommandDefinition<Args = unknown> {
+  name: string;
+  aliases?: string[];
+  /** The lowest role that may run it; null for everyone, even people with no role yet. */
+  minRole: Role | null;
+  where: 'any' | 'group' | 'dm';
+  /** Admin commands leave an audit row (who, what, when, result). */
+  audited: boolean;
+  descriptionKey: MessageKey;
+  usageKey: MessageKey;
+  parse(args: string): Args | null;
+  scope?(ctx: CommandContext, args: Args): Promise<Scope>;
+  run(ctx: CommandContext, args: Args): Promise<void>;
+}
+
+export interface ButtonHandler {
+  /** Button data starts with `${prefix}:`. */
+  prefix: string;
+  handle(ctx: ButtonContext, payload: string): Promise<void>;
+}
+
+export function defineCommand<Args>(definition: CommandDefinition<Args>): CommandDefinition<unknown> {
+  return definition as CommandDefinition<unknown>;
+}
