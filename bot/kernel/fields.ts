@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { UNIT_CODE_PATTERN } from './units';
 
 /** Field builders every scenario section shares, so their error messages read the same. */
 
-export const UNIT_CODE_PATTERN = /^[A-Z0-9][A-Z0-9_-]{0,31}$/;
+export { UNIT_CODE_PATTERN };
 export const PERSON_KEY_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 
 /** "(got …)" or "(missing)", appended to every message so the author sees what was read. */

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { REPORT_FORMATS, REPORT_PERIODS, REPORT_RECIPIENTS } from '../../../db/schema/reports';
 import { isSimpleCron } from '../../kernel/cron';
+import { UNIT_CODE_PATTERN } from '../../kernel/units';
 
 /** The `reports:` section: situation reports sent on a schedule. */
 
 const KEY = /^[a-z0-9][a-z0-9._-]*$/;
-const UNIT_CODE = /^[A-Z0-9][A-Z0-9_-]{0,31}$/;
 const got = (input: unknown) => (input === undefined ? '(missing)' : `(got ${JSON.stringify(input)})`);
 const pattern = (regex: RegExp) =>
   z.string().regex(regex, { error: (issue) => `must match ${regex.source} ${got(issue.input)}` });
@@ -24,8 +24,8 @@ export const reportScheduleSchema = z
       error: (issue) =>
         `must be a cron pattern such as "0 8 * * 1" (minute hour day month weekday; no L or #) ${got(issue.input)}`,
     }),
-    unit: pattern(UNIT_CODE).optional(),
-    each_child_of: pattern(UNIT_CODE).optional(),
+    unit: pattern(UNIT_CODE_PATTERN).optional(),
+    each_child_of: pattern(UNIT_CODE_PATTERN).optional(),
     to: oneOf(REPORT_RECIPIENTS),
     period: oneOf(REPORT_PERIODS).default('week'),
     format: oneOf(REPORT_FORMATS).default('chat'),

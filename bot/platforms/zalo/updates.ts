@@ -1,7 +1,6 @@
+import { parseSlashCommand } from '../../kernel/commands';
 import type { ChatRef, InboundEvent, UserRef } from '../../kernel/types';
 import { updatesOf, type ZaloUpdate } from './client';
-
-const COMMAND = /^\/([A-Za-z][A-Za-z0-9_]{0,31})(?:@\S+)?(?:\s+([\s\S]*))?$/;
 
 /**
  * A webhook body or one getUpdates result as core events. Webhooks have been seen both bare
@@ -35,18 +34,8 @@ function toEvent(update: ZaloUpdate): InboundEvent[] {
       message.from.display_name ?? message.from.first_name ?? message.from.name ?? String(message.from.id),
   };
   const updateId = String(message.message_id);
-  const command = COMMAND.exec(message.text.trim());
-  if (command) {
-    return [
-      {
-        kind: 'command',
-        updateId,
-        chat,
-        from,
-        name: command[1]!.toLowerCase(),
-        args: (command[2] ?? '').trim(),
-      },
-    ];
-  }
+  const command = parseSlashCommand(message.text);
+  if (command === 'other-bot') return [];
+  if (command) return [{ kind: 'command', updateId, chat, from, ...command }];
   return [{ kind: 'message', updateId, chat, from, text: message.text }];
 }

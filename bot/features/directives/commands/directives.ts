@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { directiveDeliveries } from '../../../../db/schema';
 import { formatDateDayFirst } from '../../../kernel/time';
+import { TYPED_UNIT_CODE_PATTERN } from '../../../kernel/units';
 import { type CommandContext, defineCommand, type Scope } from '../../../runtime/types';
 import {
   audienceScope,
@@ -14,8 +15,6 @@ import {
   queueOccurrence,
 } from '..';
 import { DIRECTIVE_ID_PATTERN } from '../scenario-schema';
-
-const UNIT_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 
 const parseId = (args: string) => (DIRECTIVE_ID_PATTERN.test(args) ? { id: args.toUpperCase() } : null);
 
@@ -101,7 +100,8 @@ export const pushCommand = defineCommand<{ id: string; units: string[] }>({
   usageKey: 'usage.push',
   parse: (args) => {
     const [id = '', ...units] = args.split(/\s+/);
-    if (!DIRECTIVE_ID_PATTERN.test(id) || !units.every((code) => UNIT_CODE.test(code))) return null;
+    if (!DIRECTIVE_ID_PATTERN.test(id) || !units.every((code) => TYPED_UNIT_CODE_PATTERN.test(code)))
+      return null;
     return { id: id.toUpperCase(), units: [...new Set(units.map((code) => code.toUpperCase()))] };
   },
   scope: (ctx, { id, units }) => directiveScope(ctx, id, units),

@@ -1,8 +1,7 @@
+import { parseUnitCode } from '../../../kernel/units';
 import { defineCommand } from '../../../runtime/types';
 import { bindChat, unbindChat } from '../chats';
 import { findUnitByCode, findUnitById, unitLabel } from '../units';
-
-const UNIT_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 
 /** /link UNIT_CODE, in a group: binds the group to the unit (admin of that unit). */
 export const linkCommand = defineCommand<{ code: string }>({
@@ -12,7 +11,10 @@ export const linkCommand = defineCommand<{ code: string }>({
   audited: true,
   descriptionKey: 'cmd.link',
   usageKey: 'usage.link',
-  parse: (args) => (UNIT_CODE.test(args) ? { code: args.toUpperCase() } : null),
+  parse: (args) => {
+    const code = parseUnitCode(args);
+    return code ? { code } : null;
+  },
   async scope(ctx, { code }) {
     const unit = await findUnitByCode(ctx.deps.db, code);
     return unit ? { ok: true, unit } : { ok: false, message: ctx.t('error.unknownUnit', { code }) };

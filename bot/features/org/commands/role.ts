@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../../../kernel/types';
+import { TYPED_UNIT_CODE_PATTERN } from '../../../kernel/units';
 import { defineCommand } from '../../../runtime/types';
 import { findPersonByReference } from '../people';
 import { grantRole, revokeRole } from '../roles';
@@ -9,7 +10,7 @@ const roleArgs = z.tuple([
   z.enum(['grant', 'revoke']),
   z.enum(ROLES),
   z.string().regex(/^(@[A-Za-z0-9_.]+|[a-z]+:[A-Za-z0-9_-]+|[A-Za-z0-9_-]+)$/),
-  z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/),
+  z.string().regex(TYPED_UNIT_CODE_PATTERN),
 ]);
 
 /** /role grant|revoke ROLE USER UNIT_CODE (admin of that unit). */

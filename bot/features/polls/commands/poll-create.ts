@@ -8,6 +8,7 @@ import {
 } from '../../../kernel/anonymity';
 import { can } from '../../../kernel/roles';
 import { formatDateTime, parseDuration, parseLocalDateTime } from '../../../kernel/time';
+import { TYPED_UNIT_CODE_PATTERN } from '../../../kernel/units';
 import { type MessageKey, translate } from '../../../messages';
 import type { CommandContext } from '../../../runtime/types';
 import { defineCommand } from '../../../runtime/types';
@@ -45,11 +46,10 @@ interface PollArgs {
   problem?: Problem;
 }
 
-const UNIT_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 const FLAG_START = /(^|\s)--[a-z]/;
 
 const flagsSchema = z.strictObject({
-  units: z.array(z.string().regex(UNIT_CODE)).min(1).optional(),
+  units: z.array(z.string().regex(TYPED_UNIT_CODE_PATTERN)).min(1).optional(),
   dm: z.literal(true).optional(),
   closes: z.string().min(1).optional(),
   comments: z.literal(true).optional(),
