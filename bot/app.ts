@@ -2,20 +2,15 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import { ping } from '../db/client';
 import type { Config } from './config';
-import { createButtonHandlers, createCommandRegistry, createMessageListeners } from './features';
-import { directiveJobs } from './features/directives';
-import { feedbackJobs } from './features/feedback/jobs';
-import { hotspotJobs, LiveLexicon, listenForHotspots } from './features/hotspots';
-import { ensureBootstrapAdmins } from './features/org/bootstrap';
-import { pollJobs } from './features/polls/jobs';
-import { reportJobs } from './features/reports/schedule/runs';
+import { createFeatures, eventHandlerOptions } from './features';
+import { ensureBootstrapAdmins } from './features/org';
 import { TextSignals } from './kernel/text-signals';
 import type { Clock } from './kernel/types';
 import { createSlackPlatform } from './platforms/slack';
 import { createTelegramPlatform } from './platforms/telegram';
-import { syncCommandMenus } from './platforms/telegram/menus';
-import type { PlatformAdapter } from './platforms/types';
+import { applyCommandMenus } from './platforms/telegram/menus';
 import { createZaloPlatform } from './platforms/zalo';
+import { commandMenus } from './runtime/command-menus';
 import { pruneProcessedUpdates } from './runtime/dedup';
 import type { Deps } from './runtime/deps';
 import { createEventHandler } from './runtime/handle-event';
@@ -23,6 +18,7 @@ import { close, createHttpServer, listen } from './runtime/http/server';
 import { MessengerRouter } from './runtime/messenger-router';
 import { createMetrics, instrument } from './runtime/metrics';
 import { numberedPromptsJob, withCapabilityFallbacks } from './runtime/numbered-replies';
+import type { PlatformAdapter } from './runtime/platform';
 import { Scheduler } from './runtime/scheduler';
 import { createSandboxPlatform } from './sandbox';
 import { seedDemoWhenEmpty, warnWhenNotSimulated } from './sandbox/demo';
@@ -54,21 +50,13 @@ export async function startPulse(options: {
     logger,
     config,
     signals: new TextSignals(),
-    lexicon: new LiveLexicon(),
   };
   await ensureBootstrapAdmins(database.db, config.bootstrapAdmins);
-  listenForHotspots(deps);
-
-  const commands = createCommandRegistry();
+  const features = createFeatures();
+  const handlerOptions = eventHandlerOptions(database.db, features);
+  const { commands } = handlerOptions;
   const metrics = createMetrics();
-  const handle = instrument(
-    createEventHandler(deps, {
-      commands,
-      buttons: createButtonHandlers(),
-      listeners: createMessageListeners(),
-    }),
-    metrics,
-  );
+  const handle = instrument(createEventHandler(deps, handlerOptions), metrics);
   const scheduler = new Scheduler({ clock, logger, timezone: config.timezone });
   scheduler.add({
     name: 'prune-processed-updates',
@@ -77,12 +65,10 @@ export async function startPulse(options: {
       await pruneProcessedUpdates(database.db, new Date(now.getTime() - 7 * DAY_MS));
     },
   });
-  for (const job of [...pollJobs(deps), ...feedbackJobs(deps), ...reportJobs(deps), ...hotspotJobs(deps)])
-    scheduler.add(job);
-
   scheduler.add(numberedPromptsJob(database.db));
-  const stopDirectives = new AbortController();
-  for (const job of directiveJobs(deps, stopDirectives.signal)) scheduler.add(job);
+  const stopping = new AbortController();
+  for (const feature of features)
+    for (const job of feature.jobs?.(deps, stopping.signal) ?? []) scheduler.add(job);
 
   const platforms: PlatformAdapter[] = [];
   if (config.telegram) {
@@ -90,7 +76,9 @@ export async function startPulse(options: {
     platforms.push(telegram);
     const menusSent = new Map<string, string>();
     const syncMenus = () =>
-      syncCommandMenus(telegram.bot.api, database.db, commands, config.locale, menusSent);
+      commandMenus(database.db, commands, { platform: 'telegram', defaultLocale: config.locale }).then(
+        (menus) => applyCommandMenus(telegram.bot.api, menus, menusSent),
+      );
     scheduler.add({
       name: 'telegram-command-menus',
       cron: '*/10 * * * *',
@@ -119,7 +107,7 @@ export async function startPulse(options: {
     logger,
   });
   const port = await listen(server, config.http.port, config.http.host);
-  await deps.lexicon.refresh(database.db);
+  for (const feature of features) await feature.start?.(deps);
   for (const platform of platforms) await platform.start();
   scheduler.start();
   void scheduler.runAll().catch(() => {});
@@ -131,7 +119,7 @@ export async function startPulse(options: {
     platforms,
     async stop() {
       for (const platform of platforms) await platform.stop();
-      stopDirectives.abort();
+      stopping.abort();
       await scheduler.stop();
       await close(server);
     },

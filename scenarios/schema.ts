@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { directiveSchema } from '../bot/features/directives/scenario-schema';
-import { lexiconSchema } from '../bot/features/hotspots/scenario-schema';
-import { pollSeriesSchema } from '../bot/features/polls/scenario-schema';
-import { reportScheduleSchema } from '../bot/features/reports/scenario-schema';
+import { directiveSchema } from '../bot/features/directives';
+import { lexiconSchema } from '../bot/features/hotspots';
+import { pollSeriesSchema } from '../bot/features/polls';
+import { reportScheduleSchema } from '../bot/features/reports';
 import { got, pattern, personKey, text, unitCode } from '../bot/kernel/fields';
 import { PLATFORMS, type Platform, ROLES } from '../bot/kernel/types';
 
@@ -126,9 +126,9 @@ export type Scenario = z.output<typeof scenarioShape>;
 export type ScenarioPerson = Scenario['people'][number];
 export type ScenarioRoleGrant = ScenarioPerson['roles'][number];
 export type ScenarioChat = Scenario['chats'][number];
-export type { ScenarioDirective } from '../bot/features/directives/scenario-schema';
-export type { ScenarioPoll } from '../bot/features/polls/scenario-schema';
-export type { ScenarioReport } from '../bot/features/reports/scenario-schema';
+export type { ScenarioDirective } from '../bot/features/directives';
+export type { ScenarioPoll } from '../bot/features/polls';
+export type { ScenarioReport } from '../bot/features/reports';
 
 type Path = (string | number)[];
 

@@ -1,78 +1,62 @@
+import type { DbOrTx } from '../../db/client';
+import type { Deps } from '../runtime/deps';
 import { CommandRegistry } from '../runtime/dispatch';
-import type { MessageListener } from '../runtime/handle-event';
+import type { Feature } from '../runtime/feature';
+import { createEventHandler, type EventHandler, type EventHandlerOptions } from '../runtime/handle-event';
 import { withStartPayloads } from '../runtime/start-payloads';
 import type { ButtonHandler, CommandDefinition } from '../runtime/types';
-import { linkAccountButtons, linkAccountCommand } from './account-links/commands';
-import { directiveAckButton } from './directives/commands/directive-ack';
-import {
-  cancelCommand,
-  directivesCommand,
-  previewCommand,
-  pushCommand,
-  reachCommand,
-} from './directives/commands/directives';
-import { allowRepliesButton, createFeedbackCommand } from './feedback/commands/feedback';
-import { replyCommand } from './feedback/commands/reply';
-import {
-  ackCommand,
-  hotspotsCommand,
-  incidentButtons,
-  incidentCommand,
-  resolveCommand,
-} from './hotspots/commands/incidents';
-import { keywordsCommand } from './hotspots/commands/keywords';
-import { helpCommand } from './org/commands/help';
-import { langCommand } from './org/commands/lang';
-import { linkCommand, unlinkCommand } from './org/commands/link';
-import { roleCommand } from './org/commands/role';
-import { startCommand } from './org/commands/start';
-import { whoamiCommand } from './org/commands/whoami';
-import { pollAnswerButton } from './polls/commands/poll-answer';
-import { commentCommand, commentListener, commentStartPayload } from './polls/commands/poll-comment';
-import { pollCommandDefinition, pulseCommand } from './polls/commands/poll-create';
-import { closeCommand, pollsCommand, resultsCommand } from './polls/commands/poll-results';
-import { reportCommand } from './reports/commands/report';
+import * as accountLinks from './account-links';
+import * as directives from './directives';
+import * as feedback from './feedback';
+import * as hotspots from './hotspots';
+import * as org from './org';
+import * as polls from './polls';
+import * as reports from './reports';
 
-/** Every command of Pulse, in the order /help lists them. */
-export function createCommandRegistry(): CommandRegistry {
-  const commands: CommandDefinition[] = [];
-  commands.push(
-    withStartPayloads(startCommand, [commentStartPayload]),
-    helpCommand(() => commands),
-    whoamiCommand,
-    langCommand,
-    createFeedbackCommand(),
-    commentCommand,
-    linkCommand,
-    unlinkCommand,
-    roleCommand,
-    linkAccountCommand,
-    directivesCommand,
-    pushCommand,
-    previewCommand,
-    cancelCommand,
-    reachCommand,
-    pulseCommand,
-    reportCommand,
-    pollCommandDefinition,
-    pollsCommand,
-    resultsCommand,
-    closeCommand,
-    replyCommand,
-    hotspotsCommand,
-    incidentCommand,
-    ackCommand,
-    resolveCommand,
-    keywordsCommand,
-  );
+/** Every feature of Pulse, one line each, in the order /help lists their commands. */
+export function createFeatures(): Feature[] {
+  return [
+    org.createFeature(),
+    feedback.createFeature(),
+    polls.createFeature(),
+    accountLinks.createFeature(),
+    directives.createFeature(),
+    reports.createFeature(),
+    hotspots.createFeature(),
+  ];
+}
+
+/** The commands of the features; /start hands the deep-link payloads it does not know to their feature. */
+export function createCommandRegistry(features: readonly Feature[] = createFeatures()): CommandRegistry {
+  const payloads = features.flatMap((f) => f.startPayloads ?? []);
+  const commands: CommandDefinition[] = features
+    .flatMap((f) => f.commands ?? [])
+    .map((command) => (command.name === 'start' ? withStartPayloads(command, payloads) : command));
   return new CommandRegistry(commands);
 }
 
-export function createButtonHandlers(): ButtonHandler[] {
-  return [linkAccountButtons, directiveAckButton, pollAnswerButton, allowRepliesButton, incidentButtons];
+export function createButtonHandlers(features: readonly Feature[] = createFeatures()): ButtonHandler[] {
+  return features.flatMap((f) => f.buttons ?? []);
 }
 
-/** Plain messages go through these first (a DM from someone invited to comment on a poll). */
-export function createMessageListeners(): MessageListener[] {
-  return [commentListener];
+/** Everything the runtime's event handler needs from the features. */
+export function eventHandlerOptions(
+  db: DbOrTx,
+  features: readonly Feature[] = createFeatures(),
+): EventHandlerOptions {
+  return {
+    directory: org.createActorDirectory(db),
+    commands: createCommandRegistry(features),
+    buttons: createButtonHandlers(features),
+    listeners: features.flatMap((f) => f.listeners ?? []),
+  };
+}
+
+/** The event handler wired with every feature (tests may replace parts of the options). */
+export function createPulseEventHandler(
+  deps: Deps,
+  overrides: Partial<EventHandlerOptions> = {},
+  features: readonly Feature[] = createFeatures(),
+): EventHandler {
+  return createEventHandler(deps, { ...eventHandlerOptions(deps.db, features), ...overrides });
 }

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client';
 import type { Config } from '../config';
-import type { LiveLexicon } from '../features/hotspots/live';
 import type { TextSignals } from '../kernel/text-signals';
 import type { Clock } from '../kernel/types';
 import type { MessengerRouter } from './messenger-router';
@@ -15,6 +14,4 @@ export interface Deps {
   config: Config;
   /** Texts for the hot-spot matcher (group messages, feedback, poll comments), without authors. */
   signals: TextSignals;
-  /** The hot-spot lexicon compiled in memory (rebuilt when its stored version moves). */
-  lexicon: LiveLexicon;
 }

@@ -1,14 +1,11 @@
-import { ensureChatWithUnit } from '../features/org/chats';
-import { recordLeft, recordSeen } from '../features/org/membership';
-import { resolvePerson } from '../features/org/people';
-import { rolesOf } from '../features/org/roles';
+import { localeOr } from '../kernel/i18n';
 import type { InboundEvent, OutgoingMessage } from '../kernel/types';
-import { isLocale, translator } from '../messages';
+import { translator } from '../messages';
 import { claimUpdate, RecentKeys } from './dedup';
 import type { Deps } from './deps';
 import { type CommandRegistry, dispatchCommand } from './dispatch';
 import { numberedPress } from './numbered-replies';
-import type { Actor, ButtonContext, ButtonHandler, InteractionContext } from './types';
+import type { Actor, ActorDirectory, ButtonContext, ButtonHandler, InteractionContext } from './types';
 
 /** Something that wants every plain message (the hot-spot matcher, numbered replies …). */
 export type MessageListener = (
@@ -17,6 +14,7 @@ export type MessageListener = (
 ) => Promise<boolean | undefined>;
 
 export interface EventHandlerOptions {
+  directory: ActorDirectory;
   commands: CommandRegistry;
   buttons: readonly ButtonHandler[];
   listeners?: readonly MessageListener[];
@@ -59,18 +57,19 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
       return;
     }
     const { db } = deps;
-    const person = await resolvePerson(db, event.from);
-    const group = event.chat.kind === 'group' ? await ensureChatWithUnit(db, event.chat) : null;
+    const { directory } = options;
+    const person = await directory.resolvePerson(event.from);
+    const group = event.chat.kind === 'group' ? await directory.ensureGroup(event.chat) : null;
     const chat = group?.chat ?? null;
     const seenKey = chat ? `${person.id}:${chat.id}:${chat.unitId}` : '';
     if (chat && group?.unit && event.kind === 'member_left') {
       seenRecently.delete(seenKey);
-      await recordLeft(db, person.id, chat.id);
+      await directory.recordLeft(person.id, chat.id);
       return;
     }
-    let held = await rolesOf(db, person.id);
+    let held = await directory.rolesOf(person.id);
     if (chat && group?.unit && seenRecently.add(seenKey)) {
-      held = await recordSeen(db, person.id, chat.id, group.unit, held);
+      held = await directory.recordSeen(person.id, chat.id, group.unit, held);
     }
     if (event.kind === 'member_joined' || event.kind === 'member_left') return;
     const capabilities = deps.messenger.has(event.chat.platform)
@@ -80,7 +79,7 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
     const actor: Actor = {
       person,
       roles: held,
-      locale: isLocale(person.locale ?? undefined) ? (person.locale as Actor['locale']) : deps.config.locale,
+      locale: localeOr(person.locale, deps.config.locale),
     };
     const replyPrivately = (message: OutgoingMessage | string) =>
       deps.messenger.sendPrivately(event.chat, event.from, asMessage(message));
@@ -107,7 +106,7 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
     }
 
     if (event.kind === 'command') {
-      await dispatchCommand(options.commands, { ...base, event });
+      await dispatchCommand(options.commands, { ...base, event, commands: options.commands.commands });
     } else if (event.kind === 'button') {
       const { answer, ensureAnswered } = answerFor(deps, event);
       await dispatchButton(options.buttons, { ...base, event, answer }, ensureAnswered);

@@ -1,11 +1,28 @@
 import type { Logger } from 'pino';
-import type { ChatRow } from '../features/org/chats';
-import type { PersonRow } from '../features/org/people';
+import type { chats, people, units } from '../../db/schema';
 import type { Locale } from '../kernel/i18n';
 import type { HeldRole, UnitScope } from '../kernel/roles';
-import type { InboundEvent, OutgoingMessage, Role } from '../kernel/types';
+import type { ChatRef, InboundEvent, OutgoingMessage, Role, UserRef } from '../kernel/types';
 import type { MessageKey, Translate } from '../messages';
 import type { Deps } from './deps';
+
+export type PersonRow = typeof people.$inferSelect;
+export type ChatRow = typeof chats.$inferSelect;
+export type UnitRow = typeof units.$inferSelect;
+
+/**
+ * Who is behind an update, as the runtime needs to know it: implemented by the org feature and
+ * handed to the event handler by the composition root, so the runtime imports no feature.
+ */
+export interface ActorDirectory {
+  resolvePerson(user: UserRef): Promise<PersonRow>;
+  /** A group's row (created on first sight) with its bound unit or null. */
+  ensureGroup(chat: ChatRef): Promise<{ chat: ChatRow; unit: UnitRow | null }>;
+  rolesOf(personId: number): Promise<HeldRole[]>;
+  /** Records that the person was seen in a bound group; returns their roles afterwards. */
+  recordSeen(personId: number, chatId: number, unit: UnitRow, held: readonly HeldRole[]): Promise<HeldRole[]>;
+  recordLeft(personId: number, chatId: number): Promise<void>;
+}
 
 export type CommandEvent = Extract<InboundEvent, { kind: 'command' }>;
 export type ButtonEvent = Extract<InboundEvent, { kind: 'button' }>;
@@ -32,6 +49,8 @@ export interface InteractionContext {
 
 export interface CommandContext extends InteractionContext {
   event: CommandEvent;
+  /** Every registered command, in /help order. */
+  commands: readonly CommandDefinition[];
 }
 
 export interface ButtonContext extends InteractionContext {

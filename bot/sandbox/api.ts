@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { findChat } from '../features/org/chats';
+import { chats } from '../../db/schema';
 import type { ChatRef, Clock, InboundEvent, UserRef } from '../kernel/types';
 import type { HttpRoute } from '../runtime/http/router';
 import { type ChatView, findPersona, listPersonas, type Persona, visibleChats } from './directory';
@@ -58,8 +59,7 @@ export function apiRoutes(deps: SandboxApiDeps): HttpRoute[] {
     const exists =
       parsed?.kind === 'dm'
         ? Boolean(await findPersona(db, parsed.externalId))
-        : parsed?.kind === 'group' &&
-          Boolean(await findChat(db, { platform: 'sandbox', externalId: parsed.externalId }));
+        : parsed?.kind === 'group' && (await groupExists(db, parsed.externalId));
     if (!exists) throw new HttpProblem(404, `unknown chat "${chatKey}" (use grp:<chat id> or dm:<persona>)`);
     throw new HttpProblem(403, `${who.name} (${who.key}) is not in chat "${chatKey}"`);
   }
@@ -178,4 +178,13 @@ function userRef(who: Persona): UserRef {
 
 function publicPersona({ personId: _, ...rest }: Persona) {
   return rest;
+}
+
+async function groupExists(db: Db, externalId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: chats.id })
+    .from(chats)
+    .where(and(eq(chats.platform, 'sandbox'), eq(chats.externalId, externalId)))
+    .limit(1);
+  return row !== undefined;
 }

@@ -1,9 +1,9 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { chatMembers, chats, identities, people, units } from '../../db/schema';
-import { rolesOf } from '../features/org/roles';
 import { type HeldRole, isWithinPath } from '../kernel/roles';
 import type { Role } from '../kernel/types';
+import { rolesOf } from '../runtime/roles';
 import { type ChatKey, chatKeyOf, dmKey } from './keys';
 
 /** Someone the page can act as: a person with a sandbox identity (usually from scenarios/demo.yaml). */

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client';
 import type { Clock, InboundEvent } from '../kernel/types';
-import type { PlatformAdapter } from '../platforms/types';
 import type { EventHandler } from '../runtime/handle-event';
+import type { PlatformAdapter } from '../runtime/platform';
 import { apiRoutes } from './api';
 import { findPersona, visibleChats } from './directory';
 import { HttpProblem } from './http';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, like, sql } from 'drizzle-orm';
-import { applyDirectiveChange } from '../../bot/features/directives/plan';
-import { replaceLexicon } from '../../bot/features/hotspots/store';
-import { applyPollSeriesChange } from '../../bot/features/polls/scenario';
-import { applyReportScheduleChange } from '../../bot/features/reports/schedule/scenario';
+import { applyDirectiveChange } from '../../bot/features/directives';
+import { replaceLexicon } from '../../bot/features/hotspots';
+import { applyPollSeriesChange } from '../../bot/features/polls';
+import { applyReportScheduleChange } from '../../bot/features/reports';
 import type { Db, Tx } from '../../db/client';
 import { chats, identities, people, roles, units } from '../../db/schema';
 import type { Scenario } from '../schema';

@@ -1,7 +1,7 @@
-import type { DirectiveChange, ScenarioProblem } from '../../bot/features/directives/plan';
-import type { Lexicon } from '../../bot/features/hotspots/lexicon';
-import type { PollSeriesChange } from '../../bot/features/polls/scenario';
-import type { ReportScheduleChange } from '../../bot/features/reports/schedule/scenario';
+import type { DirectiveChange, ScenarioProblem } from '../../bot/features/directives';
+import type { Lexicon } from '../../bot/features/hotspots';
+import type { PollSeriesChange } from '../../bot/features/polls';
+import type { ReportScheduleChange } from '../../bot/features/reports';
 import type { Platform, Role } from '../../bot/kernel/types';
 
 export interface FromTo<T> {

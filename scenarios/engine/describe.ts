@@ -1,5 +1,5 @@
-import type { DirectiveValues } from '../../bot/features/directives/plan';
-import { describeReportScheduleChange } from '../../bot/features/reports/schedule/scenario';
+import type { DirectiveValues } from '../../bot/features/directives';
+import { describeReportScheduleChange } from '../../bot/features/reports';
 import type { KeptUnit, ScenarioChange } from './changes';
 
 const ROOT = '(root)';

@@ -1,7 +1,7 @@
-import { planDirectives } from '../../bot/features/directives/plan';
-import { diffLexicon } from '../../bot/features/hotspots/scenario';
-import { planPollSeries } from '../../bot/features/polls/scenario';
-import { planReportSchedules } from '../../bot/features/reports/schedule/scenario';
+import { planDirectives } from '../../bot/features/directives';
+import { diffLexicon } from '../../bot/features/hotspots';
+import { planPollSeries } from '../../bot/features/polls';
+import { planReportSchedules } from '../../bot/features/reports';
 import { PLATFORMS, type Platform } from '../../bot/kernel/types';
 import type { DbOrTx } from '../../db/client';
 import { type Scenario, type ScenarioPerson, walkUnits } from '../schema';

@@ -9,7 +9,6 @@ import { Api, Bot } from 'grammy';
 import pino from 'pino';
 import { loadConfig } from '../../bot/config';
 import { createDirectiveTick } from '../../bot/features/directives';
-import { LiveLexicon } from '../../bot/features/hotspots';
 import { TextSignals } from '../../bot/kernel/text-signals';
 import { TelegramMessenger } from '../../bot/platforms/telegram/messenger';
 import { MessengerRouter } from '../../bot/runtime/messenger-router';
@@ -107,7 +106,6 @@ async function pulseFanOut(latencyMs: number): Promise<Result> {
       logger: pino({ level: 'silent' }),
       config,
       signals: new TextSignals(),
-      lexicon: new LiveLexicon(),
     };
     const tick = createDirectiveTick(deps, 'bench');
     const started = performance.now();

@@ -14,15 +14,14 @@ import AhoCorasick from 'modern-ahocorasick';
 import FastAhoCorasick from 'modern-ahocorasick/fast';
 import pino from 'pino';
 import { loadConfig } from '../../bot/config';
-import { createButtonHandlers, createCommandRegistry } from '../../bot/features';
-import { LiveLexicon, listenForHotspots } from '../../bot/features/hotspots/index';
+import { createPulseEventHandler } from '../../bot/features';
+import { listenForHotspots, lexiconOf as liveLexiconOf } from '../../bot/features/hotspots/index';
 import type { Topic } from '../../bot/features/hotspots/lexicon';
 import { Matcher } from '../../bot/features/hotspots/matcher';
 import { foldText } from '../../bot/kernel/fold';
 import { TextSignals } from '../../bot/kernel/text-signals';
 import { createTelegramPlatform } from '../../bot/platforms/telegram';
 import type { Deps } from '../../bot/runtime/deps';
-import { createEventHandler } from '../../bot/runtime/handle-event';
 import { MessengerRouter } from '../../bot/runtime/messenger-router';
 import { chats } from '../../db/schema';
 import { applyScenario } from '../../scenarios/engine';
@@ -253,14 +252,10 @@ async function endToEnd(shipped: string) {
         logger: pino({ level: 'silent' }),
         config,
         signals: new TextSignals(),
-        lexicon: new LiveLexicon(),
       };
-      await deps.lexicon.refresh(database.db);
+      await liveLexiconOf(deps).refresh(database.db);
       if (listen) listenForHotspots(deps);
-      const handle = createEventHandler(deps, {
-        commands: createCommandRegistry(),
-        buttons: createButtonHandlers(),
-      });
+      const handle = createPulseEventHandler(deps);
       const telegram = createTelegramPlatform({ config: config.telegram!, handle, logger: deps.logger });
       messenger.register(telegram.messenger);
       await telegram.bot.init();

@@ -13,8 +13,7 @@ import { eq, sql } from 'drizzle-orm';
 import pino from 'pino';
 import postgres from 'postgres';
 import { loadConfig } from '../../bot/config';
-import { createButtonHandlers, createCommandRegistry, createMessageListeners } from '../../bot/features';
-import { LiveLexicon } from '../../bot/features/hotspots';
+import { createPulseEventHandler } from '../../bot/features';
 import { recordAnswer } from '../../bot/features/polls/answer';
 import { createPoll } from '../../bot/features/polls/create';
 import { deliverPending } from '../../bot/features/polls/deliver';
@@ -22,7 +21,6 @@ import { TextSignals } from '../../bot/kernel/text-signals';
 import { systemClock } from '../../bot/kernel/types';
 import { createTelegramPlatform } from '../../bot/platforms/telegram';
 import type { Deps } from '../../bot/runtime/deps';
-import { createEventHandler } from '../../bot/runtime/handle-event';
 import { MessengerRouter } from '../../bot/runtime/messenger-router';
 import { type Database, openDatabase } from '../../db/client';
 import { chatMembers, chats, identities, people, pollDeliveries, roles, units } from '../../db/schema';
@@ -185,13 +183,8 @@ async function measure(driver: 'pglite' | 'postgres'): Promise<Figures[]> {
       logger,
       config,
       signals: new TextSignals(),
-      lexicon: new LiveLexicon(),
     };
-    const handle = createEventHandler(deps, {
-      commands: createCommandRegistry(),
-      buttons: createButtonHandlers(),
-      listeners: createMessageListeners(),
-    });
+    const handle = createPulseEventHandler(deps);
     const telegram = createTelegramPlatform({ config: config.telegram!, handle, logger });
     messenger.register(telegram.messenger);
     await telegram.bot.init();

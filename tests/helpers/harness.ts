@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { type Config, loadConfig } from '../../bot/config';
-import { createButtonHandlers, createCommandRegistry, createMessageListeners } from '../../bot/features';
-import { LiveLexicon, listenForHotspots } from '../../bot/features/hotspots';
+import { createPulseEventHandler } from '../../bot/features';
+import { listenForHotspots } from '../../bot/features/hotspots';
 import { TextSignals } from '../../bot/kernel/text-signals';
 import type { ChatRef, InboundEvent, Role, UserRef } from '../../bot/kernel/types';
 import type { Deps } from '../../bot/runtime/deps';
-import { createEventHandler, type EventHandler } from '../../bot/runtime/handle-event';
+import type { EventHandler } from '../../bot/runtime/handle-event';
 import { MessengerRouter } from '../../bot/runtime/messenger-router';
 import { withCapabilityFallbacks } from '../../bot/runtime/numbered-replies';
 import { identities, people, roles, units } from '../../db/schema';
@@ -45,14 +45,9 @@ export function createHarness(
     logger: pino({ level: 'silent' }),
     config,
     signals: new TextSignals(),
-    lexicon: new LiveLexicon(),
   };
   listenForHotspots(deps);
-  const handle = createEventHandler(deps, {
-    commands: createCommandRegistry(),
-    buttons: createButtonHandlers(),
-    listeners: createMessageListeners(),
-  });
+  const handle = createPulseEventHandler(deps);
   return { deps, clock, messenger, handle, config };
 }
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCommandRegistry } from '../../bot/features';
+import { createPulseEventHandler } from '../../bot/features';
 import type { ChatRef, InboundEvent, UserRef } from '../../bot/kernel/types';
-import { createEventHandler } from '../../bot/runtime/handle-event';
 import { numberedPromptsJob } from '../../bot/runtime/numbered-replies';
 import type { ButtonHandler } from '../../bot/runtime/types';
 import { numberedPrompts } from '../../db/schema';
@@ -53,7 +52,7 @@ const testButtons: ButtonHandler = {
 };
 
 function handler() {
-  return createEventHandler(harness.deps, { commands: createCommandRegistry(), buttons: [testButtons] });
+  return createPulseEventHandler(harness.deps, { buttons: [testButtons] });
 }
 
 async function ask(text: string, labels: string[]) {

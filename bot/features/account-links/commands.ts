@@ -4,16 +4,9 @@ import type { MessageKey, Translate } from '../../messages';
 import { translator } from '../../messages';
 import type { ButtonContext, ButtonHandler, CommandContext } from '../../runtime/types';
 import { defineCommand } from '../../runtime/types';
-import { identitiesOf } from '../org/people';
-import { rolesOf } from '../org/roles';
-import {
-  CODE_LIFETIME_MS,
-  claimLinkCode,
-  confirmLink,
-  identityOn,
-  issueLinkCode,
-  type LinkRefusal,
-} from './';
+import { identitiesOf, rolesOf } from '../org';
+import { CODE_LIFETIME_MS } from './codes';
+import { claimLinkCode, confirmLink, identityOn, issueLinkCode, type LinkRefusal } from './links';
 
 const MINUTES = CODE_LIFETIME_MS / 60_000;
 const platformName = (t: Translate, platform: string) => t(`platform.${platform}` as MessageKey);

@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../../db/client';
 import { units } from '../../../db/schema';
 import type { Platform } from '../../kernel/types';
 import type { MessengerRouter } from '../../runtime/messenger-router';
-import { unitDmAudience } from '../org/reach';
+import { unitDmAudience } from '../org';
 
 export interface DmTarget {
   personId: number;

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../db/client';
 import { directives } from '../../../db/schema';
-import type { Scenario, ScenarioDirective } from '../../../scenarios/schema';
 import { toInstant } from '../../kernel/time';
 import { cancelDirective } from './directives';
+import type { ScenarioDirective } from './scenario-schema';
 import { nextOccurrence, type Schedule } from './schedule';
 
 /** The columns a scenario file sets on a directive. */
@@ -83,7 +83,7 @@ const same = (a: unknown, b: unknown) =>
  */
 export async function planDirectives(
   db: DbOrTx,
-  scenario: Scenario,
+  scenario: { directives: readonly ScenarioDirective[] },
   options: { now: Date; timezone: string },
 ): Promise<{ changes: DirectiveChange[]; problems: ScenarioProblem[] }> {
   const existing = new Map((await db.select().from(directives)).map((row) => [row.key, row]));

@@ -7,8 +7,7 @@ import type { HeldRole } from '../../kernel/roles';
 import { floorToHour, formatDateTime } from '../../kernel/time';
 import { translate } from '../../messages';
 import type { Deps } from '../../runtime/deps';
-import { dmAccounts } from '../org/reach';
-import { findUnitById, unitChain } from '../org/units';
+import { dmAccounts, findUnitById, unitChain } from '../org';
 import { openAddress, type ReplyAddress, sealAddress } from './seal';
 
 export type FeedbackRow = typeof feedback.$inferSelect;

@@ -5,9 +5,9 @@ import type { Locale } from '../../kernel/i18n';
 import type { Button, OutgoingMessage, Platform, SentRef } from '../../kernel/types';
 import { isLocale, type Translate, translator } from '../../messages';
 import type { Deps } from '../../runtime/deps';
-import { dmAccounts } from '../org/reach';
-import { findUnitById, unitLabel } from '../org/units';
+import { dmAccounts, findUnitById, unitLabel } from '../org';
 import type { EscalationPolicy, Severity, SurgeRule } from './lexicon';
+import { lexiconOf } from './live';
 import { maskExcerpt } from './mask';
 
 type IncidentRow = typeof incidents.$inferSelect;
@@ -92,7 +92,7 @@ export async function renderAlert(deps: Deps, view: AlertView, locale: Locale): 
   const t = translator(locale);
   const { db, config } = deps;
   const unit = await findUnitById(db, incident.unitId);
-  const topic = deps.lexicon.topic(incident.topicId);
+  const topic = lexiconOf(deps).topic(incident.topicId);
   const surge = topic?.surge ?? { hits: incident.hitCount, windowMinutes: incident.windowMinutes };
   const policy = incident.escalation as EscalationPolicy;
   const lines = [

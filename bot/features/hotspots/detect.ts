@@ -5,6 +5,7 @@ import type { TextSignal } from '../../kernel/text-signals';
 import type { Deps } from '../../runtime/deps';
 import { sendDueEscalations } from './escalation';
 import type { Topic } from './lexicon';
+import { lexiconOf } from './live';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -31,7 +32,7 @@ export type HitOutcome =
  * group message opened it (see `firstStepAt` for anonymous sources).
  */
 export async function onTextSignal(deps: Deps, signal: TextSignal): Promise<HitOutcome[]> {
-  const live = deps.lexicon;
+  const live = lexiconOf(deps);
   const found = live.matcher.match(signal.text);
   if (found.length === 0) return [];
   const unitId = signal.unitId ?? (await rootUnitId(deps));

@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../db/client';
 import { incidentAlerts, incidentEvents, incidents, roles } from '../../../db/schema';
 import type { Deps } from '../../runtime/deps';
-import { findUnitById, type UnitRow, unitChain } from '../org/units';
+import { findUnitById, type UnitRow, unitChain } from '../org';
 import { sendAlert } from './alerts';
 import { type EscalationPolicy, type NotifyTarget, stepCount } from './lexicon';
 

@@ -3,6 +3,7 @@ import { hotspotHits } from '../../../db/schema';
 import type { Deps } from '../../runtime/deps';
 import { onTextSignal } from './detect';
 import { sendDueEscalations } from './escalation';
+import { lexiconOf } from './live';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Hits older than this no longer feed any window or baseline (baselines are limited to 90 days). */
@@ -20,8 +21,8 @@ export function hotspotJobs(deps: Deps) {
       name: 'hotspot-lexicon-refresh',
       cron: '*/5 * * * * *',
       run: async () => {
-        if (await deps.lexicon.refresh(deps.db)) {
-          deps.logger.info({ version: deps.lexicon.version }, 'hot-spot lexicon reloaded');
+        if (await lexiconOf(deps).refresh(deps.db)) {
+          deps.logger.info({ version: lexiconOf(deps).version }, 'hot-spot lexicon reloaded');
         }
       },
     },

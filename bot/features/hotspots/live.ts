@@ -51,3 +51,19 @@ function compile(version: number, lexicon: Lexicon): Compiled {
     topics: new Map(lexicon.topics.map((topic) => [topic.id, topic])),
   };
 }
+
+/**
+ * Each running Pulse (each `Deps`, keyed by its signal bus, which copies of `deps` share) has its
+ * own compiled lexicon, created on first use: the hot-spot feature keeps its state out of the
+ * shared `Deps`.
+ */
+const lexicons = new WeakMap<object, LiveLexicon>();
+
+export function lexiconOf(deps: { signals: object }): LiveLexicon {
+  let live = lexicons.get(deps.signals);
+  if (!live) {
+    live = new LiveLexicon();
+    lexicons.set(deps.signals, live);
+  }
+  return live;
+}

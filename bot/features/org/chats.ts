@@ -5,7 +5,9 @@ import { chats, units } from '../../../db/schema';
 import type { ChatRef } from '../../kernel/types';
 import type { UnitRow } from './units';
 
-export type ChatRow = typeof chats.$inferSelect;
+export type { ChatRow } from '../../runtime/types';
+
+import type { ChatRow } from '../../runtime/types';
 
 export function newInviteToken(): string {
   return randomBytes(9).toString('base64url');

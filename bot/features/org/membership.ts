@@ -2,7 +2,7 @@ import { and, desc, eq, isNotNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { chatMembers, chats, roles, units } from '../../../db/schema';
 import { type HeldRole, isWithinPath } from '../../kernel/roles';
-import { rolesOf } from './roles';
+import { rolesOf } from '../../runtime/roles';
 import type { UnitRow } from './units';
 
 /**

@@ -3,7 +3,9 @@ import type { DbOrTx } from '../../../db/client';
 import { identities, people } from '../../../db/schema';
 import type { Platform, UserRef } from '../../kernel/types';
 
-export type PersonRow = typeof people.$inferSelect;
+export type { PersonRow } from '../../runtime/types';
+
+import type { PersonRow } from '../../runtime/types';
 
 /** Finds the person behind a platform account, creating both on first sight; keeps names current. */
 export async function resolvePerson(db: DbOrTx, user: UserRef): Promise<PersonRow> {

@@ -4,22 +4,6 @@ import { roles, units } from '../../../db/schema';
 import type { HeldRole } from '../../kernel/roles';
 import type { Role } from '../../kernel/types';
 
-export async function rolesOf(db: DbOrTx, personId: number): Promise<HeldRole[]> {
-  const rows = await db
-    .select({
-      role: roles.role,
-      unitId: roles.unitId,
-      unitCode: units.code,
-      unitName: units.name,
-      unitPath: units.path,
-      source: roles.source,
-    })
-    .from(roles)
-    .leftJoin(units, eq(units.id, roles.unitId))
-    .where(eq(roles.personId, personId));
-  return rows;
-}
-
 type RoleSource = (typeof roles.$inferInsert)['source'];
 
 /** Grants a role; returns false when the person already had exactly that role there. */

@@ -3,7 +3,9 @@ import type { DbOrTx } from '../../../db/client';
 import { units } from '../../../db/schema';
 import { isWithinPath } from '../../kernel/roles';
 
-export type UnitRow = typeof units.$inferSelect;
+export type { UnitRow } from '../../runtime/types';
+
+import type { UnitRow } from '../../runtime/types';
 
 export async function findUnitByCode(db: DbOrTx, code: string): Promise<UnitRow | undefined> {
   const [row] = await db.select().from(units).where(eq(units.code, code.trim().toUpperCase())).limit(1);

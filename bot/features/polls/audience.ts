@@ -4,7 +4,7 @@ import { chatMembers, chats, identities, people, roles, units } from '../../../d
 import type { UnitScope } from '../../kernel/roles';
 import type { Platform } from '../../kernel/types';
 import type { MessengerRouter } from '../../runtime/messenger-router';
-import { unitDmAudience } from '../org/reach';
+import { unitDmAudience } from '../org';
 
 export interface GroupTarget {
   platform: Platform;

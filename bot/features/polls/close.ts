@@ -12,7 +12,7 @@ import {
 import type { Locale } from '../../kernel/i18n';
 import type { Platform } from '../../kernel/types';
 import type { Deps } from '../../runtime/deps';
-import { dmAccounts } from '../org/reach';
+import { dmAccounts } from '../org';
 import { announcementTargets } from './announce';
 import { groupMembers } from './audience';
 import { deliverPending } from './deliver';

@@ -3,7 +3,7 @@ import type { Tx } from '../../../db/client';
 import { pollDeliveries, polls, pollTallies, pollUnits } from '../../../db/schema';
 import type { Locale } from '../../kernel/i18n';
 import type { Deps } from '../../runtime/deps';
-import type { UnitRow } from '../org/units';
+import type { UnitRow } from '../org';
 import { grouplessTargets, groupMembers, groupTargets, type PersonTarget, personTargets } from './audience';
 import { type PollKind, type PollRow, REMINDER_BEFORE_MS } from './types';
 

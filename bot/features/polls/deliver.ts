@@ -4,7 +4,7 @@ import { DeliveryError } from '../../kernel/errors';
 import type { Locale } from '../../kernel/i18n';
 import type { OutgoingMessage } from '../../kernel/types';
 import type { Deps } from '../../runtime/deps';
-import { findUnitById } from '../org/units';
+import { findUnitById } from '../org';
 import { answeredCount } from './participation';
 import { pollMessage, reminderMessage } from './render';
 import { loadResults, renderResults } from './results';

@@ -1,7 +1,11 @@
 import { eq } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../db/client';
 import { pollSeries } from '../../../db/schema';
-import type { Scenario, ScenarioPoll } from '../../../scenarios/schema';
+import type { ScenarioPoll } from './scenario-schema';
+
+/** The parts of a scenario file this feature reads. */
+type PollsSection = { polls: readonly ScenarioPoll[]; organisation?: { locale?: string } | null };
+
 import { nextCronRun } from '../../kernel/cron';
 import { SCALE_EMOJI } from './types';
 
@@ -42,7 +46,7 @@ const FIELDS = [
 ] as const satisfies readonly (keyof PollSeriesValues)[];
 
 /** Yes/no answers are stored in the organisation's language. */
-function yesNoLabels(scenario: Scenario): [string, string] {
+function yesNoLabels(scenario: PollsSection): [string, string] {
   return scenario.organisation?.locale === 'en' ? ['Yes', 'No'] : ['Có', 'Không'];
 }
 
@@ -66,7 +70,7 @@ function valuesOf(poll: ScenarioPoll, yesNo: readonly [string, string]): PollSer
  * The file owns the series it names: new keys are created, changed ones updated, and series the
  * file no longer lists are stopped (their past runs and results stay).
  */
-export async function planPollSeries(db: DbOrTx, scenario: Scenario): Promise<PollSeriesChange[]> {
+export async function planPollSeries(db: DbOrTx, scenario: PollsSection): Promise<PollSeriesChange[]> {
   const existing = new Map((await db.select().from(pollSeries)).map((row) => [row.key, row]));
   const yesNo = yesNoLabels(scenario);
   const changes: PollSeriesChange[] = [];

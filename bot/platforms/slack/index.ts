@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { SlackConfig } from '../../config';
 import type { Clock, InboundEvent } from '../../kernel/types';
 import type { EventHandler } from '../../runtime/handle-event';
-import type { PlatformAdapter } from '../types';
+import type { PlatformAdapter } from '../../runtime/platform';
 import { boltLogger } from './bolt-logger';
 import {
   isPersonMessage,

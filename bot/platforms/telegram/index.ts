@@ -4,7 +4,7 @@ import { Api, Bot, type Context, webhookCallback } from 'grammy';
 import type { Logger } from 'pino';
 import type { TelegramConfig } from '../../config';
 import type { EventHandler } from '../../runtime/handle-event';
-import type { PlatformAdapter } from '../types';
+import type { PlatformAdapter } from '../../runtime/platform';
 import { TelegramMessenger } from './messenger';
 import { toEvents } from './updates';
 

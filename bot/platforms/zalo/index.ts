@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { ZaloConfig } from '../../config';
 import type { EventHandler } from '../../runtime/handle-event';
 import { readBody, sendJson } from '../../runtime/http/router';
-import type { PlatformAdapter } from '../types';
+import type { PlatformAdapter } from '../../runtime/platform';
 import { ZaloClient } from './client';
 import { ZaloMessenger } from './messenger';
 import { zaloEvents } from './updates';

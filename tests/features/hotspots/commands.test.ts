@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { lexiconOf } from '../../../bot/features/hotspots';
 import { auditLog, hotspotTerms, incidents } from '../../../db/schema';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { command, dm, message } from '../../helpers/harness';
@@ -51,7 +52,7 @@ describe('/keywords', () => {
     await setup.harness.handle(command(dm(1), ADMIN, '/keywords remove wages khất lương, không có'));
     expect(lastText(setup)).toContain('Đã bỏ khỏi wages: khất lương. Bộ lọc đã cập nhật.');
     expect(lastText(setup)).toContain('không có: không có trong chủ đề');
-    expect(setup.harness.deps.lexicon.matcher.match('khất lương')).toEqual([]);
+    expect(lexiconOf(setup.harness.deps).matcher.match('khất lương')).toEqual([]);
     const audited = await database.db.select().from(auditLog).where(eq(auditLog.command, 'keywords'));
     expect(audited.map((a) => a.result)).toEqual(['ok', 'ok', 'ok', 'ok']);
   });

@@ -1,14 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createButtonHandlers, createCommandRegistry } from '../../../bot/features';
-import { hotspotJobs, LiveLexicon } from '../../../bot/features/hotspots';
+import { createPulseEventHandler } from '../../../bot/features';
+import { hotspotJobs, lexiconOf } from '../../../bot/features/hotspots';
 import { onTextSignal } from '../../../bot/features/hotspots/detect';
 import { sendDueEscalations } from '../../../bot/features/hotspots/escalation';
 import { acknowledgeIncident } from '../../../bot/features/hotspots/incidents';
 import { TextSignals } from '../../../bot/kernel/text-signals';
 import type { Deps } from '../../../bot/runtime/deps';
-import { createEventHandler } from '../../../bot/runtime/handle-event';
 import { MessengerRouter } from '../../../bot/runtime/messenger-router';
 import { hotspotHits, incidentAlerts, incidentEvents, incidents } from '../../../db/schema';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
@@ -306,7 +305,6 @@ describe('escalation', () => {
       ...setup.harness.deps,
       messenger: router,
       signals: new TextSignals(),
-      lexicon: new LiveLexicon(),
       logger: pino({ level: 'silent' }),
     };
     const jobs = hotspotJobs(deps);
@@ -314,7 +312,7 @@ describe('escalation', () => {
     for (const job of jobs) await job.run(at);
     expect(messenger.sent.map((s) => s.chat.externalId)).toEqual(['10']);
     expect(messenger.sent[0]!.message.text).toContain('Tiền lương');
-    expect(deps.lexicon.topic('wages')?.playbook).toContain('Gặp tổ');
+    expect(lexiconOf(deps).topic('wages')?.playbook).toContain('Gặp tổ');
   });
 });
 
@@ -448,8 +446,8 @@ describe('the event handler', () => {
   it('keeps handling messages when detection fails', async () => {
     const setup = await setupHotspots(database);
     await say(setup, 'xin chào');
-    const broken = { ...setup.harness.deps, lexicon: new LiveLexicon() };
-    await broken.lexicon.refresh(database.db);
+    const broken = { ...setup.harness.deps, signals: new TextSignals() };
+    await lexiconOf(broken).refresh(database.db);
     const failing = new Proxy(database.db, {
       get(target, property, receiver) {
         if (property === 'transaction') throw new Error('database down');
@@ -459,10 +457,7 @@ describe('the event handler', () => {
     const deps: Deps = { ...broken, db: failing, signals: new TextSignals() };
     const { listenForHotspots } = await import('../../../bot/features/hotspots');
     listenForHotspots(deps);
-    const handle = createEventHandler(deps, {
-      commands: createCommandRegistry(),
-      buttons: createButtonHandlers(),
-    });
+    const handle = createPulseEventHandler(deps);
     await expect(handle(message(T1_GROUP, WORKER, 'sập lò'))).resolves.toBeUndefined();
     await handle(command(T1_GROUP, WORKER, '/whoami'));
     expect(setup.harness.messenger.last()!.message.text).toContain('Bùi Văn Hùng');

@@ -1,3 +1,4 @@
+import { lexiconOf } from '../../../bot/features/hotspots';
 import { applyScenario } from '../../../scenarios/engine';
 import { formatErrors, parseScenario } from '../../../scenarios/load';
 import type { TestDatabase } from '../../helpers/db';
@@ -34,7 +35,7 @@ export async function installLexicon(harness: Harness, yaml: string, excerpts = 
   const loaded = parseScenario(yaml.replace('{excerpts}', String(excerpts)), 'test.yaml');
   if (!loaded.ok) throw new Error(formatErrors(loaded.errors));
   await applyScenario(harness.deps.db, loaded.scenario, { now: harness.clock.now() });
-  await harness.deps.lexicon.refresh(harness.deps.db);
+  await lexiconOf(harness.deps).refresh(harness.deps.db);
 }
 
 export const ADMIN = user(1, 'Trần Thị Thu Hà', 'thuha');

@@ -1,6 +1,8 @@
 import type { ButtonHandler } from '../../../runtime/types';
-import { findChat } from '../../org/chats';
-import { ACK_PREFIX, findDirectiveById, recordAck, refreshAckCount } from '..';
+import { findChat } from '../../org';
+import { recordAck, refreshAckCount } from '../acks';
+import { findDirectiveById } from '../directives';
+import { ACK_PREFIX } from '../message';
 
 /**
  * "Đã nắm": `ack:<directive id>` records one acknowledgement per person and rewrites the count on

@@ -3,17 +3,11 @@ import { directiveDeliveries } from '../../../../db/schema';
 import { formatDateDayFirst } from '../../../kernel/time';
 import { TYPED_UNIT_CODE_PATTERN } from '../../../kernel/units';
 import { type CommandContext, defineCommand, type Scope } from '../../../runtime/types';
-import {
-  audienceScope,
-  cancelDirective,
-  type DirectiveRow,
-  directiveMessage,
-  directiveReach,
-  directiveSummaries,
-  findDirective,
-  listDirectives,
-  queueOccurrence,
-} from '..';
+import { audienceScope } from '../audience';
+import { cancelDirective, type DirectiveRow, findDirective, listDirectives } from '../directives';
+import { queueOccurrence } from '../materialise';
+import { directiveMessage } from '../message';
+import { directiveReach, directiveSummaries } from '../reach';
 import { DIRECTIVE_ID_PATTERN } from '../scenario-schema';
 
 const parseId = (args: string) => (DIRECTIVE_ID_PATTERN.test(args) ? { id: args.toUpperCase() } : null);

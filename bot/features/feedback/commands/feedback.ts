@@ -1,6 +1,6 @@
 import type { ButtonHandler } from '../../../runtime/types';
 import { defineCommand } from '../../../runtime/types';
-import { findUnitById } from '../../org/units';
+import { findUnitById } from '../../org';
 import {
   allowReplies,
   FEEDBACK_PER_HOUR,

@@ -1,5 +1,5 @@
 import { defineCommand } from '../../../runtime/types';
-import { findUnitById } from '../../org/units';
+import { findUnitById } from '../../org';
 import { findFeedback, replyToFeedback } from '../feedback';
 
 /** /reply ID TEXT, in a DM: a leader answers anonymous feedback; neither side learns who the other is beyond their unit. */

@@ -7,7 +7,7 @@ import {
   type InteractionContext,
   type Scope,
 } from '../../../runtime/types';
-import { findUnitById, unitLabel } from '../../org/units';
+import { findUnitById, unitLabel } from '../../org';
 import { formatTime, personName, refreshSentAlerts, severityLabel } from '../alerts';
 import {
   acknowledgeIncident,

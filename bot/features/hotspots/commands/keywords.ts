@@ -3,6 +3,7 @@ import { units } from '../../../../db/schema';
 import { defineCommand } from '../../../runtime/types';
 import { ruleLabel, severityLabel } from '../alerts';
 import { formatTerm, parseTerm } from '../lexicon';
+import { lexiconOf } from '../live';
 import { addTerms, removeTerms, type TermEdit } from '../store';
 
 type KeywordsArgs = { action: 'list' } | { action: 'add' | 'remove'; topic: string; terms: string };
@@ -58,7 +59,8 @@ export const keywordsCommand = defineCommand<KeywordsArgs>({
     return { ok: true, unit: root ?? null };
   },
   async run(ctx, args) {
-    const { db, lexicon: live } = ctx.deps;
+    const { db } = ctx.deps;
+    const live = lexiconOf(ctx.deps);
     await live.refresh(db);
     const { t } = ctx;
     if (args.action === 'list') {

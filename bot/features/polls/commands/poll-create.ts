@@ -12,7 +12,7 @@ import { TYPED_UNIT_CODE_PATTERN } from '../../../kernel/units';
 import { type MessageKey, translate } from '../../../messages';
 import type { CommandContext } from '../../../runtime/types';
 import { defineCommand } from '../../../runtime/types';
-import { findUnitByCode, findUnitById, type UnitRow } from '../../org/units';
+import { findUnitByCode, findUnitById, type UnitRow } from '../../org';
 import { groupTargets, personTargets } from '../audience';
 import { createPoll } from '../create';
 import { deliverPending } from '../deliver';

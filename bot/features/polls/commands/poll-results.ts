@@ -5,7 +5,7 @@ import { formatDateTime } from '../../../kernel/time';
 import type { Role } from '../../../kernel/types';
 import type { CommandContext, Scope } from '../../../runtime/types';
 import { defineCommand } from '../../../runtime/types';
-import { findUnitById } from '../../org/units';
+import { findUnitById } from '../../org';
 import { type PollAccess, pollAccess, unitScopes } from '../access';
 import { closePollNow } from '../close';
 import { answeredCount } from '../participation';

@@ -3,7 +3,7 @@ import { units } from '../../../../db/schema';
 import { MIN_ANSWERS, suppress } from '../../../kernel/anonymity';
 import type { Locale } from '../../../kernel/i18n';
 import type { Deps } from '../../../runtime/deps';
-import type { UnitRow } from '../../org/units';
+import type { UnitRow } from '../../org';
 import {
   type Figure,
   NONE,

@@ -3,9 +3,9 @@ import { units } from '../../../../db/schema';
 import { ROLE_RANK } from '../../../kernel/types';
 import type { CommandContext, Scope } from '../../../runtime/types';
 import { defineCommand } from '../../../runtime/types';
-import { findUnitByCode, findUnitById, type UnitRow } from '../../org/units';
-import { type DeliveryFormat, deliverReport } from '..';
+import { findUnitByCode, findUnitById, type UnitRow } from '../../org';
 import { collectReport, type PeriodRequest, resolvePeriod } from '../collect';
+import { type DeliveryFormat, deliverReport } from '../deliver';
 
 export interface ReportArgs {
   code?: string;

@@ -5,7 +5,7 @@ import { nextCronRun } from '../../../kernel/cron';
 import type { Locale } from '../../../kernel/i18n';
 import type { Deps } from '../../../runtime/deps';
 import type { Job } from '../../../runtime/scheduler';
-import { dmAccounts } from '../../org/reach';
+import { dmAccounts } from '../../org';
 import { collectReport } from '../collect/collect';
 import { resolvePeriod } from '../collect/period';
 import { deliverReport } from '../deliver';

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../../db/client';
 import { reportSchedules } from '../../../../db/schema';
-import type { Scenario, ScenarioReport } from '../../../../scenarios/schema';
 import { nextCronRun } from '../../../kernel/cron';
+import type { ScenarioReport } from '../scenario-schema';
 
 export interface ReportScheduleValues {
   cron: string;
@@ -33,7 +33,10 @@ const valuesOf = (report: ScenarioReport): ReportScheduleValues => ({
 });
 
 /** The file owns the schedules it names: new ids are created, changed ones updated, missing ones stopped. */
-export async function planReportSchedules(db: DbOrTx, scenario: Scenario): Promise<ReportScheduleChange[]> {
+export async function planReportSchedules(
+  db: DbOrTx,
+  scenario: { reports: readonly ScenarioReport[] },
+): Promise<ReportScheduleChange[]> {
   const existing = new Map((await db.select().from(reportSchedules)).map((row) => [row.key, row]));
   const changes: ReportScheduleChange[] = [];
   for (const report of scenario.reports) {

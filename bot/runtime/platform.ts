@@ -1,5 +1,5 @@
 import type { Messenger } from '../kernel/types';
-import type { HttpRoute } from '../runtime/http/router';
+import type { HttpRoute } from './http/router';
 
 /** What the composition root needs from each platform adapter. */
 export interface PlatformAdapter {
