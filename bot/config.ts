@@ -3,8 +3,6 @@ import { LOCALES, type Locale } from './kernel/i18n';
 import { parseDuration } from './kernel/time';
 import { PLATFORMS, type Platform } from './kernel/types';
 
-export type { Locale };
-
 const optionalText = z
   .string()
   .trim()

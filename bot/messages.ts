@@ -6,7 +6,7 @@ import * as org from './features/org/messages';
 import * as polls from './features/polls/messages';
 import * as reportCommand from './features/reports/commands/messages';
 import * as reports from './features/reports/messages';
-import { type Catalogue, fillPlaceholders, isLocale, type Locale, type Params } from './kernel/i18n';
+import { type Catalogue, fillPlaceholders, type Locale, type Params } from './kernel/i18n';
 import * as runtime from './runtime/messages';
 import * as numberedReplies from './runtime/numbered-replies/messages';
 
@@ -32,7 +32,6 @@ type Parts = typeof CATALOGUES;
 export type MessageKey = { [P in keyof Parts]: keyof Parts[P]['vi'] }[keyof Parts] & string;
 export type Translate = (key: MessageKey, params?: Params) => string;
 export type { Params };
-export { isLocale };
 
 function compose(locale: Locale): Record<MessageKey, string> {
   const all: Record<string, string> = {};

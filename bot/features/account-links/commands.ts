@@ -5,6 +5,7 @@ import { translator } from '../../messages';
 import type { ButtonContext, ButtonHandler, CommandContext } from '../../runtime/types';
 import { defineCommand } from '../../runtime/types';
 import { identitiesOf, rolesOf } from '../org';
+import { linkAccountButton } from './buttons';
 import { CODE_LIFETIME_MS } from './codes';
 import { claimLinkCode, confirmLink, identityOn, issueLinkCode, type LinkRefusal } from './links';
 
@@ -38,8 +39,14 @@ export const linkAccountCommand = defineCommand<{ code?: string }>({
       }),
       buttons: [
         [
-          { label: t('linkaccount.yes'), data: `la:y:${claim.codeId}` },
-          { label: t('linkaccount.no'), data: `la:n:${claim.codeId}` },
+          {
+            label: t('linkaccount.yes'),
+            data: linkAccountButton.data({ confirm: true, codeId: claim.codeId }),
+          },
+          {
+            label: t('linkaccount.no'),
+            data: linkAccountButton.data({ confirm: false, codeId: claim.codeId }),
+          },
         ],
       ],
     });
@@ -72,17 +79,15 @@ function refusalText(t: Translate, refusal: LinkRefusal): string {
   return t('linkaccount.invalid', { minutes: MINUTES });
 }
 
-/** `la:y:<code id>` confirms, `la:n:<code id>` cancels; only the account that typed the code may. */
+/** Confirms or cancels a link; only the account that typed the code may. */
 export const linkAccountButtons: ButtonHandler = {
-  prefix: 'la',
+  prefix: linkAccountButton.prefix,
   async handle(ctx, payload) {
     const { t, deps, event } = ctx;
-    const [choice, id] = payload.split(':');
-    const codeId = Number(id);
-    if ((choice !== 'y' && choice !== 'n') || !Number.isSafeInteger(codeId)) {
-      return ctx.answer(t('error.staleButton'), { alert: true });
-    }
-    if (choice === 'n') {
+    const press = linkAccountButton.read(payload);
+    if (!press) return ctx.answer(t('error.staleButton'), { alert: true });
+    const { codeId } = press;
+    if (!press.confirm) {
       await ctx.answer(t('linkaccount.cancelled'));
       return;
     }

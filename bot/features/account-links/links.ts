@@ -3,12 +3,9 @@ import type { Db, DbOrTx } from '../../../db/client';
 import { identities, linkCodes, people } from '../../../db/schema';
 import type { Platform, UserRef } from '../../kernel/types';
 import { recordAudit } from '../../runtime/audit';
-import type { Feature } from '../../runtime/feature';
 import type { PersonRow } from '../org';
 import { mergePeople } from '../org';
 import { CODE_LIFETIME_MS, hashLinkCode, newLinkCode, normalizeLinkCode } from './codes';
-import { linkAccountButtons, linkAccountCommand } from './commands';
-import * as messages from './messages';
 
 export { CODE_LIFETIME_MS, normalizeLinkCode } from './codes';
 

@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../../db/client';
 import { feedback, feedbackReplyHandles, identities, people, roles } from '../../../db/schema';
 import { DeliveryError } from '../../kernel/errors';
 import type { Locale } from '../../kernel/i18n';
+import { isLocale } from '../../kernel/i18n';
 import type { HeldRole } from '../../kernel/roles';
 import { floorToHour, formatDateTime } from '../../kernel/time';
 import { translate } from '../../messages';
@@ -113,7 +114,7 @@ export async function feedbackRecipients(deps: Deps, unitId: number): Promise<Re
     const [person] = await db.select({ locale: people.locale }).from(people).where(eq(people.id, personId));
     recipients.push({
       personId,
-      locale: person?.locale === 'vi' || person?.locale === 'en' ? person.locale : null,
+      locale: isLocale(person?.locale) ? person.locale : null,
       address: { platform: account.platform, externalId: account.externalId },
     });
   }

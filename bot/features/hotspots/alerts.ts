@@ -2,19 +2,18 @@ import { and, eq, gte, inArray, isNotNull, sum } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { chats, hotspotHits, incidentAlerts, incidents, people } from '../../../db/schema';
 import type { Locale } from '../../kernel/i18n';
+import { localeOr } from '../../kernel/i18n';
 import type { Button, OutgoingMessage, Platform, SentRef } from '../../kernel/types';
-import { isLocale, type Translate, translator } from '../../messages';
+import { type Translate, translator } from '../../messages';
 import type { Deps } from '../../runtime/deps';
 import { dmAccounts, findUnitById, unitLabel } from '../org';
+import { incidentButton } from './buttons';
 import type { EscalationPolicy, Severity, SurgeRule } from './lexicon';
 import { lexiconOf } from './live';
 import { maskExcerpt } from './mask';
 
 type IncidentRow = typeof incidents.$inferSelect;
 type AlertRow = typeof incidentAlerts.$inferSelect;
-
-/** Button data: `inc:a:<id>` acknowledges, `inc:r:<id>` explains how to resolve. */
-export const INCIDENT_BUTTON_PREFIX = 'inc';
 
 export function formatTime(at: Date, timezone: string, locale: Locale): string {
   return new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', {
@@ -144,9 +143,15 @@ export async function renderAlert(deps: Deps, view: AlertView, locale: Locale): 
   }
   const buttons: Button[] = [];
   if (incident.status === 'open')
-    buttons.push({ label: t('hotspot.button.ack'), data: `${INCIDENT_BUTTON_PREFIX}:a:${incident.id}` });
+    buttons.push({
+      label: t('hotspot.button.ack'),
+      data: incidentButton.data({ action: 'ack', incidentId: incident.id }),
+    });
   if (incident.status !== 'resolved')
-    buttons.push({ label: t('hotspot.button.resolve'), data: `${INCIDENT_BUTTON_PREFIX}:r:${incident.id}` });
+    buttons.push({
+      label: t('hotspot.button.resolve'),
+      data: incidentButton.data({ action: 'resolve', incidentId: incident.id }),
+    });
   return { text: lines.join('\n'), buttons: buttons.length > 0 ? [buttons] : undefined };
 }
 
@@ -157,9 +162,7 @@ async function recipientOf(deps: Deps, personId: number) {
     .from(people)
     .where(eq(people.id, personId));
   const [account] = await dmAccounts(deps.db, deps.messenger, personId);
-  const locale: Locale = isLocale(person?.locale ?? undefined)
-    ? (person!.locale as Locale)
-    : deps.config.locale;
+  const locale: Locale = localeOr(person?.locale, deps.config.locale);
   return account ? { platform: account.platform, externalId: account.externalId, locale } : null;
 }
 

@@ -1,7 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
-import { roles, units } from '../../../db/schema';
-import type { HeldRole } from '../../kernel/roles';
+import { roles } from '../../../db/schema';
 import type { Role } from '../../kernel/types';
 
 type RoleSource = (typeof roles.$inferInsert)['source'];

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
 import { pollDeliveries, units } from '../../../db/schema';
-import type { Locale } from '../../kernel/i18n';
+import { localeOr } from '../../kernel/i18n';
 import type { Deps } from '../../runtime/deps';
 import { grouplessTargets, groupTargets } from './audience';
 import type { DeliveryRow, PollRow } from './types';
@@ -55,7 +55,7 @@ export async function announcementTargets(deps: Deps, tx: Tx, poll: PollRow): Pr
       chatExternalId: p.externalId,
       chatKind: 'dm' as const,
       unitId: p.unitId,
-      locale: (p.locale === 'en' || p.locale === 'vi' ? p.locale : deps.config.locale) as Locale,
+      locale: localeOr(p.locale, deps.config.locale),
     })),
   ];
 }

@@ -9,7 +9,7 @@ import {
   pollTallies,
   pollUnits,
 } from '../../../db/schema';
-import type { Locale } from '../../kernel/i18n';
+import { localeOr } from '../../kernel/i18n';
 import type { Platform } from '../../kernel/types';
 import type { Deps } from '../../runtime/deps';
 import { dmAccounts } from '../org';
@@ -172,7 +172,7 @@ async function announceClosing(deps: Deps, closed: readonly PollRow[]): Promise<
     for (const row of posted) {
       if (!row.messageId) continue;
       const message = closedPollMessage(poll, {
-        locale: row.locale as Locale,
+        locale: localeOr(row.locale, deps.config.locale),
         timeZone: deps.config.timezone,
         answered,
       });

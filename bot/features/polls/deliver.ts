@@ -1,7 +1,7 @@
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { pollDeliveries, polls } from '../../../db/schema';
 import { DeliveryError } from '../../kernel/errors';
-import type { Locale } from '../../kernel/i18n';
+import { localeOr } from '../../kernel/i18n';
 import type { OutgoingMessage } from '../../kernel/types';
 import type { Deps } from '../../runtime/deps';
 import { findUnitById } from '../org';
@@ -89,7 +89,7 @@ class MessageContext {
   constructor(private readonly deps: Deps) {}
 
   async messageFor(poll: PollRow, row: DeliveryRow): Promise<OutgoingMessage> {
-    const locale = row.locale as Locale;
+    const locale = localeOr(row.locale, this.deps.config.locale);
     const timeZone = this.deps.config.timezone;
     if (row.purpose === 'result') {
       const results = await this.resultsOf(poll.id);

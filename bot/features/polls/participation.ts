@@ -1,7 +1,7 @@
 import { and, count, eq, inArray, ne } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { pollDeliveries, pollParticipation, polls } from '../../../db/schema';
-import type { Locale } from '../../kernel/i18n';
+import { localeOr } from '../../kernel/i18n';
 import type { Deps } from '../../runtime/deps';
 import { pollMessage } from './render';
 import { deliveryChat } from './types';
@@ -53,7 +53,7 @@ export async function refreshParticipation(deps: Deps): Promise<number> {
     for (const row of claimed) {
       if (!row.messageId) continue;
       const message = pollMessage(poll, {
-        locale: row.locale as Locale,
+        locale: localeOr(row.locale, deps.config.locale),
         timeZone: deps.config.timezone,
         answered,
       });

@@ -2,8 +2,9 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { identities, people } from '../../../db/schema';
 import type { Locale } from '../../kernel/i18n';
+import { localeOr } from '../../kernel/i18n';
 import type { ChatRef, Clock, Messenger, OutgoingMessage, SentRef, UserRef } from '../../kernel/types';
-import { isLocale, translator } from '../../messages';
+import { translator } from '../../messages';
 import { rememberPrompt, replacePromptOptions } from './prompts';
 import { renderNumbered } from './render';
 
@@ -80,5 +81,5 @@ async function localeOf(deps: FallbackDeps, platform: string, externalId: string
     .innerJoin(people, eq(people.id, identities.personId))
     .where(and(eq(identities.platform, platform), eq(identities.externalId, externalId)))
     .limit(1);
-  return isLocale(row?.locale ?? undefined) ? (row!.locale as Locale) : deps.locale;
+  return localeOr(row?.locale, deps.locale);
 }

@@ -9,6 +9,7 @@ import {
 } from '../../../runtime/types';
 import { findUnitById, unitLabel } from '../../org';
 import { formatTime, personName, refreshSentAlerts, severityLabel } from '../alerts';
+import { incidentButton } from '../buttons';
 import {
   acknowledgeIncident,
   findIncident,
@@ -190,14 +191,14 @@ export const resolveCommand = defineCommand<{ id: number; note: string }>({
   },
 });
 
-/** The alert's buttons: `inc:a:ID` acknowledges; `inc:r:ID` explains /resolve (a note is required). */
+/** The alert's buttons: acknowledge, or an explanation of /resolve (a note is required). */
 export const incidentButtons: ButtonHandler = {
-  prefix: 'inc',
+  prefix: incidentButton.prefix,
   async handle(ctx, payload) {
-    const match = /^([ar]):(\d{1,9})$/.exec(payload);
-    const incident = match ? await findIncident(ctx.deps.db, Number(match[2])) : undefined;
+    const press = incidentButton.read(payload);
+    const incident = press ? await findIncident(ctx.deps.db, press.incidentId) : undefined;
     const unit = incident ? await findUnitById(ctx.deps.db, incident.unitId) : undefined;
-    if (!match || !incident || !unit) {
+    if (!press || !incident || !unit) {
       await ctx.answer(ctx.t('error.staleButton'), { alert: true });
       return;
     }
@@ -205,7 +206,7 @@ export const incidentButtons: ButtonHandler = {
       await ctx.answer(ctx.t('incident.forbidden', { id: incident.id }), { alert: true });
       return;
     }
-    if (match[1] === 'r') {
+    if (press.action === 'resolve') {
       const text =
         incident.status === 'resolved'
           ? ctx.t('hotspot.resolve.already', { id: incident.id })

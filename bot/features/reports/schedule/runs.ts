@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../../db/client';
 import { people, reportRuns, reportSchedules, units } from '../../../../db/schema';
 import { nextCronRun } from '../../../kernel/cron';
-import type { Locale } from '../../../kernel/i18n';
+import { localeOr } from '../../../kernel/i18n';
 import type { Deps } from '../../../runtime/deps';
 import type { Job } from '../../../runtime/scheduler';
 import { dmAccounts } from '../../org';
@@ -140,7 +140,7 @@ export async function sendDueReports(deps: Deps, now: Date): Promise<number> {
   for (const run of runs) {
     const schedule = schedules.get(run.scheduleId)!;
     const [person] = await deps.db.select().from(people).where(eq(people.id, run.personId));
-    const locale = (person?.locale ?? deps.config.locale) as Locale;
+    const locale = localeOr(person?.locale, deps.config.locale);
     try {
       const [account] = await dmAccounts(deps.db, deps.messenger, run.personId);
       if (!account) throw new Error('no account on a running platform');
