@@ -103,7 +103,14 @@ export async function startPulse(options: {
     if (config.sandbox.data === 'demo') await seedDemoWhenEmpty(database.db, { clock, logger });
     else await warnWhenNotSimulated(database.db, logger);
     platforms.push(
-      createSandboxPlatform({ db: database.db, clock, logger, handle, host: config.sandbox.host }),
+      createSandboxPlatform({
+        db: database.db,
+        clock,
+        logger,
+        handle,
+        host: config.sandbox.host,
+        isAnonymousText: (text, chat) => commands.isAnonymousText(text, chat),
+      }),
     );
   }
   for (const platform of platforms) {

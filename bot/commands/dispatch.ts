@@ -15,6 +15,18 @@ export class CommandRegistry {
   find(name: string): CommandDefinition | undefined {
     return this.byName.get(name.toLowerCase());
   }
+
+  /**
+   * Whether what someone typed is (or may be) an anonymous source, so its text must not be kept
+   * beside its sender: a command marked `anonymousText` (/gopy, /comment, their aliases) anywhere,
+   * and in a DM any plain message — Pulse may take it as a poll comment, and a history cannot know
+   * in advance.
+   */
+  isAnonymousText(text: string, chat: 'dm' | 'group'): boolean {
+    const match = /^\/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]+)?(?:\s|$)/.exec(text.trim());
+    if (!match) return chat === 'dm';
+    return this.find(match[1]!)?.anonymousText === true;
+  }
 }
 
 export async function dispatchCommand(registry: CommandRegistry, ctx: CommandContext): Promise<void> {

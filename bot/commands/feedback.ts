@@ -27,6 +27,7 @@ export function createFeedbackCommand(limiter = new SlidingWindowLimiter(FEEDBAC
     where: 'dm',
     // Never audited: an audit row would put the sender's id beside the moment they sent it.
     audited: false,
+    anonymousText: true,
     descriptionKey: 'cmd.feedback',
     usageKey: 'usage.feedback',
     parse: (args) => (args === '' ? null : { text: args }),

@@ -4,7 +4,7 @@ import { can } from '../core/org/roles';
 import { findUnitById } from '../core/org/units';
 import { type PollAccess, pollAccess, unitScopes } from '../core/polls/access';
 import { closePollNow } from '../core/polls/close';
-import { answeredCount } from '../core/polls/participation';
+import { shownAnsweredCount } from '../core/polls/participation';
 import { loadResults, type Results, renderResults } from '../core/polls/results';
 import type { PollRow } from '../core/polls/types';
 import { formatDateTime } from '../core/time';
@@ -102,7 +102,7 @@ export const pollsCommand = defineCommand<Record<string, never>>({
     for (const poll of candidates) {
       if (lines.length >= LIST_LIMIT) break;
       if (!(await accessTo(ctx, poll, 'collaborator')).allowed) continue;
-      const answered = await answeredCount(db, poll.id);
+      const answered = await shownAnsweredCount(db, poll.id);
       const when =
         poll.status === 'open'
           ? ctx.t('polls.list.open', { time: formatDateTime(poll.closesAt, config.timezone) })
@@ -114,7 +114,7 @@ export const pollsCommand = defineCommand<Record<string, never>>({
           id: poll.id,
           question: poll.question,
           when,
-          answered,
+          answered: answered ?? ctx.t('polls.list.withheld'),
           asked: poll.audienceSize,
         }),
       );

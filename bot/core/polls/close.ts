@@ -16,7 +16,7 @@ import type { Platform } from '../types';
 import { announcementTargets } from './announce';
 import { groupMembers } from './audience';
 import { deliverPending } from './deliver';
-import { answeredCount } from './participation';
+import { shownAnsweredCount } from './participation';
 import { closedPollMessage } from './render';
 import { deliveryChat, type PollRow } from './types';
 
@@ -157,7 +157,7 @@ async function queueResults(deps: Deps, tx: Tx, poll: PollRow): Promise<void> {
 async function announceClosing(deps: Deps, closed: readonly PollRow[]): Promise<void> {
   for (const poll of closed) {
     deps.logger.info({ poll: poll.id }, 'poll closed');
-    const answered = await answeredCount(deps.db, poll.id);
+    const answered = await shownAnsweredCount(deps.db, poll.id);
     const posted = await deps.db
       .select()
       .from(pollDeliveries)

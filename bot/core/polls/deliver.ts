@@ -5,7 +5,7 @@ import type { Deps } from '../deps';
 import { DeliveryError } from '../errors';
 import { findUnitById } from '../org/units';
 import type { OutgoingMessage } from '../types';
-import { answeredCount } from './participation';
+import { shownAnsweredCount } from './participation';
 import { pollMessage, reminderMessage } from './render';
 import { loadResults, renderResults } from './results';
 import { type DeliveryRow, deliveryChat, type PollRow } from './types';
@@ -83,7 +83,7 @@ export async function deliverPending(
 
 /** Builds each delivery's text, reading counts and results once per poll and locale. */
 class MessageContext {
-  private readonly answered = new Map<number, number>();
+  private readonly answered = new Map<number, number | null>();
   private readonly results = new Map<number, Awaited<ReturnType<typeof loadResults>>>();
 
   constructor(private readonly deps: Deps) {}
@@ -115,10 +115,10 @@ class MessageContext {
     return pollMessage(poll, { locale, timeZone, answered });
   }
 
-  private async answeredOf(pollId: number): Promise<number> {
+  private async answeredOf(pollId: number): Promise<number | null> {
     let n = this.answered.get(pollId);
     if (n === undefined) {
-      n = await answeredCount(this.deps.db, pollId);
+      n = await shownAnsweredCount(this.deps.db, pollId);
       this.answered.set(pollId, n);
     }
     return n;

@@ -24,6 +24,8 @@ export const vi = {
   'polls.closesAt': '⏳ Hạn trả lời: {time}',
   'polls.closedAt': '🔒 Đã đóng lúc {time}',
   'polls.answered': '👥 {count} người đã trả lời',
+  'polls.answeredWithheld':
+    '👥 Số người đã trả lời không hiển thị: có đơn vị được hỏi ít người hơn ngưỡng ẩn danh.',
   'polls.commentsNote': '💬 Sau khi chọn, bạn có thể gửi thêm một ý kiến ẩn danh qua tin nhắn riêng với bot.',
   'polls.addComment': '💬 Thêm ý kiến',
   'polls.reminder': '⏰ Còn {hours} giờ để trả lời khảo sát #{id}:',
@@ -68,6 +70,7 @@ export const vi = {
   'polls.comment.tooLong': 'Ý kiến dài quá {max} ký tự. Chưa lưu gì.',
   'polls.list.title': 'Khảo sát đang mở và gần đây:',
   'polls.list.line': '#{id} {question} — {when} — {answered}/{asked} đã trả lời',
+  'polls.list.withheld': '?',
   'polls.list.open': 'mở đến {time}',
   'polls.list.closed': 'đã đóng {time}',
   'polls.list.none': 'Không có khảo sát nào đang mở hoặc đóng trong 30 ngày qua mà bạn được xem.',
@@ -119,6 +122,8 @@ export const en: Record<keyof typeof vi, string> = {
   'polls.closesAt': '⏳ Answer by: {time}',
   'polls.closedAt': '🔒 Closed at {time}',
   'polls.answered': '👥 {count} people have answered',
+  'polls.answeredWithheld':
+    '👥 The number who answered is not shown: a unit asked has fewer people than the anonymity threshold.',
   'polls.commentsNote':
     '💬 After choosing, you may send one anonymous comment in your private chat with the bot.',
   'polls.addComment': '💬 Add a comment',
@@ -165,6 +170,7 @@ export const en: Record<keyof typeof vi, string> = {
   'polls.comment.tooLong': 'The comment is longer than {max} characters. Nothing was saved.',
   'polls.list.title': 'Open and recent polls:',
   'polls.list.line': '#{id} {question} — {when} — {answered}/{asked} answered',
+  'polls.list.withheld': '?',
   'polls.list.open': 'open until {time}',
   'polls.list.closed': 'closed {time}',
   'polls.list.none': 'No poll you may see is open or closed in the last 30 days.',
