@@ -6,7 +6,7 @@ import { identities, people, pollParticipation, polls, pollTallies, roles } from
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { command, createHarness, dm, type Harness, message } from '../helpers/harness';
 import { RecordingMessenger } from '../helpers/recording-messenger';
-import { auditResults, buttonData, pollsWorld, tap, worker } from './helpers';
+import { auditResults, buttonData, pollsWorld, seenIn, tap, worker } from './helpers';
 
 let database: TestDatabase;
 let harness: Harness;
@@ -31,6 +31,8 @@ async function pollCount() {
 
 describe('creating a poll', () => {
   it('posts a 1–5 pulse to the group it was typed in and the groups of its sub-units, not elsewhere', async () => {
+    await seenIn(harness, world.groups.CB1, 1, 5);
+    await seenIn(harness, world.groups.T1, 6, 10);
     await harness.handle(command(world.groups.CB1, world.leaderCb1, '/pulse Tuần này bạn thấy thế nào?'));
     const posted = harness.messenger.sent.filter((s) => s.message.buttons);
     expect(posted.map((s) => s.chat.externalId).sort()).toEqual(['-cb1', '-t1']);
@@ -110,6 +112,8 @@ describe('creating a poll', () => {
 
 describe('answering', () => {
   it('acknowledges privately without the choice, counts once per person, and shows participation only', async () => {
+    await seenIn(harness, world.groups.CB1, 1, 5);
+    await seenIn(harness, world.groups.T1, 6, 10);
     await harness.handle(command(world.groups.CB1, world.leaderCb1, '/pulse Ổn không?'));
     const [, , , fourth] = buttonData(harness, '-cb1');
     harness.messenger.clear();
@@ -182,6 +186,8 @@ describe('answering', () => {
 
 describe('reminders and closing', () => {
   it('reminds the groups three hours before closing, then posts the results and takes the buttons off', async () => {
+    await seenIn(harness, world.groups.CB1, 1, 6);
+    await seenIn(harness, world.groups.T1, 7, 11);
     await harness.handle(command(world.groups.CB1, world.leaderCb1, '/pulse Ổn không? --closes 24h'));
     for (let n = 1; n <= 6; n++) await harness.handle(tap(world.groups.CB1, worker(n), `pa:1:${n % 5}`));
     harness.messenger.clear();
@@ -201,10 +207,10 @@ describe('reminders and closing', () => {
     const result = texts('-cb1').at(-1)!;
     expect(result).toContain('Kết quả khảo sát #1');
     expect(result).toContain('Tham gia: 7/');
-    expect(result).toContain('Toàn bộ: 7 câu trả lời');
+    // CB1's own cell has 6, T1 has 1: T1 is withheld and left out of the total, so CB1 can be shown.
+    expect(result).toContain('Toàn bộ: 6 câu trả lời');
     expect(result).toContain('Trung bình');
-    // CB1's own cell has 6, T1 has 1: T1 is withheld, and so must be CB1 (7 − 6 would expose T1's one answer).
-    expect(result).toContain('Chi bộ 1 (CB1): chưa đủ câu trả lời để giữ ẩn danh');
+    expect(result).toContain('Chi bộ 1 (CB1): 6 câu trả lời');
     expect(result).toContain('Tổ 1 (T1): chưa đủ câu trả lời');
     expect(texts('-t1').at(-1)).toContain('Tổ 1 (T1): chưa đủ');
     expect(texts('-t1').at(-1)).not.toContain('Chi bộ 1 (CB1)');
