@@ -85,7 +85,13 @@ export async function dispatchCommand(registry: CommandRegistry, ctx: CommandCon
     await command.run(ctx, args);
     await audit('ok');
   } catch (error) {
-    ctx.logger.error({ err: error, command: command.name }, 'command failed');
+    if (command.anonymousText) {
+      // An anonymous source: the error (which may quote the text in a failed query) and the update
+      // go out at debug only; at error level, no command, update or detail that would tell the
+      // moment someone sent feedback or a comment.
+      ctx.logger.debug({ err: error, command: command.name }, 'command failed');
+      ctx.deps.logger.error('an anonymous command failed (details at debug level)');
+    } else ctx.logger.error({ err: error, command: command.name }, 'command failed');
     await audit('error', error instanceof Error ? error.message : String(error));
     await ctx.reply(t('error.internal'));
   }
