@@ -33,15 +33,15 @@ async function report(h: Harness, code: string, period: Period): Promise<Situati
   return collectReport(h.deps, { unit, period, locale: 'vi' });
 }
 
-const valueOf = (f: Figure) => (f.kind === 'value' ? f.value : null);
+const figureValue = (f: Figure) => (f.kind === 'value' ? f.value : null);
 
 /** Every published (answers, sum of values) pair of a report: overall, per unit row, per topic. */
 function published(r: SituationReport, label: string) {
   const pairs: { label: string; n: number; sum: number }[] = [];
   const add = (name: string, answers: Figure, mean: Figure) => {
-    const n = valueOf(answers);
+    const n = figureValue(answers);
     if (n === null) return;
-    pairs.push({ label: `${label} ${name}`, n, sum: n * (valueOf(mean) ?? 0) });
+    pairs.push({ label: `${label} ${name}`, n, sum: n * (figureValue(mean) ?? 0) });
   };
   add('overall', r.pulses.overall.answers, r.pulses.overall.mean);
   for (const row of r.pulses.units) add(row.unit.code, row.answers, row.mean);
@@ -66,14 +66,14 @@ describe('published figures: one rule for every view', () => {
     expect(after.trend.series).toEqual(before.trend.series);
     const strip = (csv: string) => csv.replace(/\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/g, '');
     expect(strip(renderCsv(after, 'vi'))).toEqual(strip(csvBefore));
-    expect(valueOf(after.pulses.overall.answers)).toBe(0);
+    expect(figureValue(after.pulses.overall.answers)).toBe(0);
 
     // The feature still works: once closed, the poll counts in the period it closed in.
     h.clock.set(new Date('2024-03-13T03:00:00Z'));
     await closeDuePolls(h.deps, h.clock.now());
     const closed = await report(h, 'CTY', custom(h, '2024-03-13', '2024-03-13'));
-    expect(valueOf(closed.pulses.overall.answers)).toBe(7);
-    expect(valueOf(closed.pulses.overall.mean)).toBeCloseTo(25 / 7, 5);
+    expect(figureValue(closed.pulses.overall.answers)).toBe(7);
+    expect(figureValue(closed.pulses.overall.mean)).toBeCloseTo(25 / 7, 5);
   });
 
   it('a closed poll with one answer in a unit: no two periods, units or formats expose it', async () => {
@@ -109,7 +109,7 @@ describe('published figures: one rule for every view', () => {
     // Text, CSV, Markdown and the chart's data hold no trace of CB1's single 5.
     for (const r of reports) {
       for (const row of r.pulses.units.filter((u) => u.unit.code === 'CB1'))
-        expect(valueOf(row.mean)).toBeNull();
+        expect(figureValue(row.mean)).toBeNull();
       for (const s of r.trend.series.filter((x) => x.unit.code === 'CB1'))
         expect(s.points.every((p) => p.kind !== 'value')).toBe(true);
       const csv = renderCsv(r, 'vi');
@@ -118,17 +118,17 @@ describe('published figures: one rule for every view', () => {
     }
     // The feature still works: CB2's closed cell of six is reported, with its mean, in the period it closed in.
     const week = reports[5 + 0]!;
-    expect(valueOf(week.pulses.overall.answers)).toBe(6);
-    expect(valueOf(week.pulses.overall.mean)).toBeCloseTo(14 / 6, 5);
+    expect(figureValue(week.pulses.overall.answers)).toBe(6);
+    expect(figureValue(week.pulses.overall.mean)).toBeCloseTo(14 / 6, 5);
     const cb2 = week.pulses.units.find((u) => u.unit.code === 'CB2')!;
-    expect(valueOf(cb2.mean)).toBeCloseTo(14 / 6, 5);
+    expect(figureValue(cb2.mean)).toBeCloseTo(14 / 6, 5);
     expect(renderCsv(week, 'vi')).toContain('2.33');
     expect(week.trend.series.find((s) => s.unit.code === 'CB2')!.points.some((p) => p.kind === 'value')).toBe(
       true,
     );
     // The day before the close holds nothing; the day of the close holds the whole poll.
-    expect(valueOf(reports[1]!.pulses.overall.answers)).toBe(0);
-    expect(valueOf(reports[2]!.pulses.overall.answers)).toBe(6);
+    expect(figureValue(reports[1]!.pulses.overall.answers)).toBe(0);
+    expect(figureValue(reports[2]!.pulses.overall.answers)).toBe(6);
   });
 
   it('DM poll results do not tell whether the only member of a unit, its leader, took part', async () => {

@@ -1,8 +1,8 @@
 import { and, count, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { pollDeliveries, pollParticipation, polls, pollUnits } from '../../../db/schema';
-import { MIN_THRESHOLD } from '../anonymity';
 import type { Locale } from '../../config';
+import { MIN_THRESHOLD } from '../anonymity';
 import type { Deps } from '../deps';
 import { pollMessage } from './render';
 import { deliveryChat } from './types';

@@ -74,7 +74,8 @@ export async function loadResults(db: DbOrTx, pollId: number): Promise<Results |
   const closed = poll.status === 'closed';
   const view = publishedView(cells, closed, poll.minAnswers);
   const overall = poll.options.map(() => 0);
-  for (const cell of cells) if (view.cells.find((c) => c.key === cell.unit.id)?.shown) addInto(overall, cell.counts);
+  for (const cell of cells)
+    if (view.cells.find((c) => c.key === cell.unit.id)?.shown) addInto(overall, cell.counts);
   return {
     poll,
     cells,
@@ -143,7 +144,8 @@ async function loadTrend(db: DbOrTx, poll: PollRow): Promise<TrendPoint[]> {
     const counts = run.options.map(() => 0);
     for (const tally of tallies) {
       if (tally.pollId !== run.id) continue;
-      if (isPublishable({ closed: true, k: run.minAnswers, n: sum(tally.counts) })) addInto(counts, tally.counts);
+      if (isPublishable({ closed: true, k: run.minAnswers, n: sum(tally.counts) }))
+        addInto(counts, tally.counts);
     }
     const n = sum(counts);
     return { pollId: run.id, occurrence: run.occurrence!, n, shown: n >= run.minAnswers, counts };
@@ -192,12 +194,12 @@ export function renderResults(results: Results | undefined, options: RenderOptio
     results.answered === null
       ? t('polls.answeredWithheld')
       : poll.audienceSize >= results.answered && poll.audienceSize > 0
-      ? t('polls.results.participation', {
-          answered: results.answered,
-          asked: poll.audienceSize,
-          percent: percent(results.answered, poll.audienceSize),
-        })
-      : t('polls.results.participationCount', { answered: results.answered });
+        ? t('polls.results.participation', {
+            answered: results.answered,
+            asked: poll.audienceSize,
+            percent: percent(results.answered, poll.audienceSize),
+          })
+        : t('polls.results.participationCount', { answered: results.answered });
   if (poll.status === 'open') {
     return [
       t('polls.results.openTitle', { id: poll.id }),

@@ -168,7 +168,9 @@ export function apiRoutes(deps: SandboxApiDeps): HttpRoute[] {
       at: deps.clock.now(),
     });
     await deps.hub.publish(message);
-    await deps.dispatch(textEvent(chatRef(who, chat), userRef(who), text.normalize('NFC'), `msg:${message.id}`));
+    await deps.dispatch(
+      textEvent(chatRef(who, chat), userRef(who), text.normalize('NFC'), `msg:${message.id}`),
+    );
     return message;
   }
 }
