@@ -106,6 +106,15 @@ export function closedInSql(closedAt: SQL, from: SQL, to: SQL): SQL {
 }
 
 /**
+ * The counterpart of `participationShown` inside a SQL statement: true when a cell's participation
+ * may not be shown (its audience is below k, or it holds 1 to k-1 answers).
+ */
+export function participationHiddenSql(members: SQL, minAnswers: SQL, n: SQL): SQL {
+  const k = sql`greatest(${minAnswers}, ${MIN_THRESHOLD})`;
+  return sql`(${members} < ${k} or (${n} > 0 and ${n} < ${k}))`;
+}
+
+/**
  * Participation of one unit (how many of its audience answered, or that none did) may be shown
  * only where the unit's audience has at least k people, and then only as a count of at least k or
  * as zero; between 1 and k-1 it is withheld like the answers.

@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../../db/client';
-import { closedInSql, publishableSql } from '../../anonymity';
+import { closedInSql, participationHiddenSql, publishableSql } from '../../anonymity';
 import type { Period } from '../model';
 import { at, num, type ReportScope, reportedUnits, rowsOf } from './sql';
 
@@ -14,6 +14,11 @@ export interface PulseCell {
   answers: number;
   /** Sum of the answers' values (1..max), for the mean. */
   total: number;
+  /**
+   * A cell left out holds answers or has fewer than k people asked: "0 answers" would then tell
+   * whether its few people took part, so a zero is withheld instead.
+   */
+  partial: boolean;
 }
 
 export interface PulseTopicCell extends PulseCell {
@@ -42,6 +47,7 @@ interface Row {
   total: number;
   scale_max: number | null;
   k: number | null;
+  partial: boolean | string | null;
 }
 
 /**
@@ -84,7 +90,8 @@ export function pulseStatement(scope: ReportScope, period: Period, previous: Per
         count(distinct poll_id)::int as polls, sum(members)::int as invited,
         coalesce(sum(n) filter (where pub), 0)::int as answers,
         coalesce(sum(s) filter (where pub), 0)::int as total,
-        max(cardinality(counts))::int as scale_max, max(min_answers)::int as k
+        max(cardinality(counts))::int as scale_max, max(min_answers)::int as k,
+        coalesce(bool_or(not pub and ${participationHiddenSql(sql`members`, sql`min_answers`, sql`n`)}), false) as partial
       from valued
       group by grouping sets ((cur), (cur, rid), (cur, topic_key, topic_name))`;
 }
@@ -103,6 +110,7 @@ export async function pulseRows(
     invited: num(row.invited),
     answers: num(row.answers),
     total: num(row.total),
+    partial: row.partial === true || row.partial === 't',
   });
   const g = (row: Row) => num(row.g);
   return {
