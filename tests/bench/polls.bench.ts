@@ -7,6 +7,7 @@
  * Updates are fed with bot.handleUpdate, CONCURRENCY at a time (what the runner or a webhook server
  * does), not through getUpdates. For quick looks: BENCH_PEOPLE, BENCH_CONCURRENCY, BENCH_DRIVER.
  */
+
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { eq, sql } from 'drizzle-orm';
@@ -19,6 +20,7 @@ import type { Deps } from '../../bot/core/deps';
 import { LiveLexicon } from '../../bot/core/hotspots';
 import { MessengerRouter } from '../../bot/core/messenger-router';
 import { recordAnswer } from '../../bot/core/polls/answer';
+import { BallotBox } from '../../bot/core/polls/ballot-box';
 import { createPoll } from '../../bot/core/polls/create';
 import { deliverPending } from '../../bot/core/polls/deliver';
 import { TextSignals } from '../../bot/core/text-signals';
@@ -186,6 +188,7 @@ async function measure(driver: 'pglite' | 'postgres'): Promise<Figures[]> {
       config,
       signals: new TextSignals(),
       lexicon: new LiveLexicon(),
+      ballots: new BallotBox(),
     };
     const handle = createEventHandler(deps, {
       commands: createCommandRegistry(),
@@ -229,7 +232,7 @@ async function measure(driver: 'pglite' | 'postgres'): Promise<Figures[]> {
       (p) => p.id,
     );
     const loop = await drive(PEOPLE, 1, async (i) => {
-      const outcome = await recordAnswer(database.db, {
+      const outcome = await recordAnswer(database.db, deps.ballots, {
         pollId: direct,
         option: i % 5,
         personId: personIds[i]!,

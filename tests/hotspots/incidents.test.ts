@@ -9,6 +9,7 @@ import { onTextSignal } from '../../bot/core/hotspots/detect';
 import { sendDueEscalations } from '../../bot/core/hotspots/escalation';
 import { acknowledgeIncident } from '../../bot/core/hotspots/incidents';
 import { MessengerRouter } from '../../bot/core/messenger-router';
+import { BallotBox } from '../../bot/core/polls/ballot-box';
 import { TextSignals } from '../../bot/core/text-signals';
 import { hotspotHits, incidentAlerts, incidentEvents, incidents } from '../../db/schema';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -307,6 +308,7 @@ describe('escalation', () => {
       messenger: router,
       signals: new TextSignals(),
       lexicon: new LiveLexicon(),
+      ballots: new BallotBox(),
       logger: pino({ level: 'silent' }),
     };
     const jobs = hotspotJobs(deps);
