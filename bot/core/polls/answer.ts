@@ -63,6 +63,9 @@ export async function recordAnswer(db: Db, ballots: BallotBox, input: AnswerInpu
       join units u on u.id = r.unit_id
       where r.person_id = ${personId} and r.role = 'worker'
         and (r.source = 'seen' or target.role_watermark is null or r.id <= target.role_watermark)
+        -- Admins, leaders and collaborators are workers only by an explicit role, never by being seen.
+        and (r.source <> 'seen' or not exists (
+          select 1 from roles s where s.person_id = r.person_id and s.role <> 'worker'))
         and exists (
           select 1 from units a
           where a.id in (select (jsonb_array_elements_text(target.audience))::int)
