@@ -48,6 +48,14 @@ describe('anonymous feedback', () => {
     expect(Object.keys(row!).sort()).toEqual(['hour', 'id', 'relayed', 'text', 'unitId']);
     expect(row).toMatchObject({ unitId: world.org.ids.T1, text: text.normalize('NFC'), relayed: false });
     expect(row!.hour.toISOString()).toBe('2026-03-05T02:00:00.000Z');
+    // Hot spots hear of it only at the hourly relay, not when it arrives.
+    expect(signals).toEqual([]);
+
+    expect(await relay()).toBe(0);
+    expect(dmTexts(2)).toEqual([]);
+    expect(signals).toEqual([]);
+    harness.clock.set('2026-03-05T03:00:30Z');
+    expect(await relay()).toBe(1);
     expect(signals).toEqual([
       {
         text: text.normalize('NFC'),
@@ -57,11 +65,6 @@ describe('anonymous feedback', () => {
         at: row!.hour,
       },
     ]);
-
-    expect(await relay()).toBe(0);
-    expect(dmTexts(2)).toEqual([]);
-    harness.clock.set('2026-03-05T03:00:30Z');
-    expect(await relay()).toBe(1);
     const relayed = dmTexts(2).at(-1)!;
     expect(relayed).toContain('Góp ý ẩn danh — Tổ 1');
     expect(relayed).toContain(`#${row!.id.slice(0, 8)}`);
