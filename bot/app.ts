@@ -137,9 +137,13 @@ export async function startPulse(options: {
       await scheduler.stop();
       // A graceful stop writes every ballot it holds (even a cell below k: better than losing it).
       const held = deps.ballots.held();
-      await deps.ballots.flush(database.db, 'all', { closing: true });
-      await deps.ballots.release(database.db);
-      if (held > 0) logger.info({ held }, 'ballots written at shutdown');
+      try {
+        await deps.ballots.flush(database.db, 'all', { closing: true });
+        await deps.ballots.release(database.db);
+        if (held > 0) logger.info({ held }, 'ballots written at shutdown');
+      } catch (error) {
+        logger.error({ err: error, held: deps.ballots.held() }, 'ballots could not be written at shutdown');
+      }
       await close(server);
     },
   };
