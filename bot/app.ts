@@ -12,6 +12,7 @@ import { hotspotJobs, LiveLexicon, listenForHotspots } from './core/hotspots';
 import { MessengerRouter } from './core/messenger-router';
 import { numberedPromptsJob, withCapabilityFallbacks } from './core/numbered-replies';
 import { ensureBootstrapAdmins } from './core/org/bootstrap';
+import { BallotBox } from './core/polls/ballot-box';
 import { pollJobs } from './core/polls/jobs';
 import { reportJobs } from './core/reports/schedule/runs';
 import { TextSignals } from './core/text-signals';
@@ -55,6 +56,7 @@ export async function startPulse(options: {
     config,
     signals: new TextSignals(),
     lexicon: new LiveLexicon(),
+    ballots: new BallotBox(),
   };
   await ensureBootstrapAdmins(database.db, config.bootstrapAdmins);
   listenForHotspots(deps);
@@ -140,6 +142,15 @@ export async function startPulse(options: {
       for (const platform of platforms) await platform.stop();
       stopDirectives.abort();
       await scheduler.stop();
+      // A graceful stop writes every ballot it holds (even a cell below k: better than losing it).
+      const held = deps.ballots.held();
+      try {
+        await deps.ballots.flush(database.db, 'all', { closing: true });
+        await deps.ballots.release(database.db);
+        if (held > 0) logger.info({ held }, 'ballots written at shutdown');
+      } catch (error) {
+        logger.error({ err: error, held: deps.ballots.held() }, 'ballots could not be written at shutdown');
+      }
       await close(server);
     },
   };

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client';
 import type { Config } from '../config';
 import type { LiveLexicon } from './hotspots/live';
 import type { MessengerRouter } from './messenger-router';
+import type { BallotBox } from './polls/ballot-box';
 import type { TextSignals } from './text-signals';
 import type { Clock } from './types';
 
@@ -17,4 +18,6 @@ export interface Deps {
   signals: TextSignals;
   /** The hot-spot lexicon compiled in memory (rebuilt when its stored version moves). */
   lexicon: LiveLexicon;
+  /** This process's poll ballots, held in memory until a batch of k (see polls/ballot-box.ts). */
+  ballots: BallotBox;
 }

@@ -4,6 +4,7 @@
  * grammY's docs recommend for broadcasts: sequential sendMessage calls with auto-retry.
  *   npx tsx -e "import('./tests/bench/directives.bench.ts').then(m => m.run())"
  */
+
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Api, Bot } from 'grammy';
 import pino from 'pino';
@@ -11,6 +12,7 @@ import { loadConfig } from '../../bot/config';
 import { createDirectiveTick } from '../../bot/core/directives';
 import { LiveLexicon } from '../../bot/core/hotspots';
 import { MessengerRouter } from '../../bot/core/messenger-router';
+import { BallotBox } from '../../bot/core/polls/ballot-box';
 import { TextSignals } from '../../bot/core/text-signals';
 import { TelegramMessenger } from '../../bot/platforms/telegram/messenger';
 import { chats, directiveDeliveries, directives, units } from '../../db/schema';
@@ -108,6 +110,7 @@ async function pulseFanOut(latencyMs: number): Promise<Result> {
       config,
       signals: new TextSignals(),
       lexicon: new LiveLexicon(),
+      ballots: new BallotBox(),
     };
     const tick = createDirectiveTick(deps, 'bench');
     const started = performance.now();

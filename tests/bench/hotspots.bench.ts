@@ -8,6 +8,7 @@
  *     the fake Bot API server, PGlite), without the hot-spot listener, and with it without and with hits.
  * Run: npm run bench hotspots, or npx tsx -e "import('./tests/bench/hotspots.bench.ts').then(m => m.run())"
  */
+
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import AhoCorasick from 'modern-ahocorasick';
@@ -22,6 +23,7 @@ import { LiveLexicon, listenForHotspots } from '../../bot/core/hotspots/index';
 import type { Topic } from '../../bot/core/hotspots/lexicon';
 import { Matcher } from '../../bot/core/hotspots/matcher';
 import { MessengerRouter } from '../../bot/core/messenger-router';
+import { BallotBox } from '../../bot/core/polls/ballot-box';
 import { applyScenario } from '../../bot/core/scenarios';
 import { TextSignals } from '../../bot/core/text-signals';
 import { createTelegramPlatform } from '../../bot/platforms/telegram';
@@ -254,6 +256,7 @@ async function endToEnd(shipped: string) {
         config,
         signals: new TextSignals(),
         lexicon: new LiveLexicon(),
+        ballots: new BallotBox(),
       };
       await deps.lexicon.refresh(database.db);
       if (listen) listenForHotspots(deps);

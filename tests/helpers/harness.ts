@@ -7,6 +7,7 @@ import type { Deps } from '../../bot/core/deps';
 import { LiveLexicon, listenForHotspots } from '../../bot/core/hotspots';
 import { MessengerRouter } from '../../bot/core/messenger-router';
 import { withCapabilityFallbacks } from '../../bot/core/numbered-replies';
+import { BallotBox } from '../../bot/core/polls/ballot-box';
 import { TextSignals } from '../../bot/core/text-signals';
 import type { ChatRef, InboundEvent, Role, UserRef } from '../../bot/core/types';
 import { identities, people, roles, units } from '../../db/schema';
@@ -46,6 +47,7 @@ export function createHarness(
     config,
     signals: new TextSignals(),
     lexicon: new LiveLexicon(),
+    ballots: new BallotBox(),
   };
   listenForHotspots(deps);
   const handle = createEventHandler(deps, {

@@ -4,11 +4,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createButtonHandlers, createCommandRegistry } from '../../bot/commands';
 import { createEventHandler } from '../../bot/commands/handle-event';
 import type { Deps } from '../../bot/core/deps';
+import { relayDueFeedback } from '../../bot/core/feedback/feedback';
 import { hotspotJobs, LiveLexicon } from '../../bot/core/hotspots';
 import { onTextSignal } from '../../bot/core/hotspots/detect';
 import { sendDueEscalations } from '../../bot/core/hotspots/escalation';
 import { acknowledgeIncident } from '../../bot/core/hotspots/incidents';
 import { MessengerRouter } from '../../bot/core/messenger-router';
+import { BallotBox } from '../../bot/core/polls/ballot-box';
 import { TextSignals } from '../../bot/core/text-signals';
 import { hotspotHits, incidentAlerts, incidentEvents, incidents } from '../../db/schema';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -167,12 +169,15 @@ describe('anonymous feedback (the polls feature)', () => {
     const worker = await setup.org.personWith(50, WORKER.displayName, { role: 'worker', unit: 'T1' });
     setup.harness.clock.set('2026-03-05T02:41:00Z');
     await setup.harness.handle(command(dm(50), WORKER, '/feedback Hôm qua sập lò ở +50, không ai báo cáo'));
-    const [incident] = await allIncidents();
-    expect(incident).toMatchObject({ unitId: setup.org.ids.T1, topicId: 'accident', status: 'open' });
-    expect(incident!.openedAt).toEqual(new Date('2026-03-05T02:00:00Z'));
+    // Nothing shows before the hourly relay: an incident now would tell the leader when it was sent.
+    expect(await allIncidents()).toEqual([]);
     expect(dmsTo(setup, '11').filter((m) => m.message.text.includes('Điểm nóng'))).toEqual([]);
 
     setup.harness.clock.set('2026-03-05T03:00:00Z');
+    await relayDueFeedback(setup.harness.deps, setup.harness.clock.now());
+    const [incident] = await allIncidents();
+    expect(incident).toMatchObject({ unitId: setup.org.ids.T1, topicId: 'accident', status: 'open' });
+    expect(incident!.openedAt).toEqual(new Date('2026-03-05T02:00:00Z'));
     await runJobs(setup);
     const [alert] = dmsTo(setup, '11').filter((m) => m.message.text.includes('Điểm nóng'));
     expect(alert!.message.text).toContain('Nơi phát sinh: phản ánh ẩn danh (1)');
@@ -307,6 +312,7 @@ describe('escalation', () => {
       messenger: router,
       signals: new TextSignals(),
       lexicon: new LiveLexicon(),
+      ballots: new BallotBox(),
       logger: pino({ level: 'silent' }),
     };
     const jobs = hotspotJobs(deps);

@@ -1,8 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { closeDuePolls } from '../../bot/core/polls/close';
+import { closeDuePolls, closePollNow } from '../../bot/core/polls/close';
 import { refreshParticipation } from '../../bot/core/polls/participation';
 import { sendDueReminders } from '../../bot/core/polls/reminders';
-import { identities, people, pollParticipation, polls, pollTallies, roles } from '../../db/schema';
+import {
+  identities,
+  people,
+  pollBallotHolders,
+  pollParticipation,
+  polls,
+  pollTallies,
+  roles,
+} from '../../db/schema';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { command, createHarness, dm, type Harness, message } from '../helpers/harness';
 import { RecordingMessenger } from '../helpers/recording-messenger';
@@ -124,12 +132,18 @@ describe('answering', () => {
     expect(lastAnswer()!.text).toContain('đã trả lời khảo sát này rồi');
     expect(harness.messenger.sent).toEqual([]);
 
+    // The choice is held in this process's memory until k answers of the unit gather (or closing):
+    // the database knows who answered and that one ballot is held, not what it says.
     const tallies = await database.db.select().from(pollTallies).orderBy(pollTallies.unitId);
     expect(tallies.map((t) => t.counts)).toEqual([
-      [0, 0, 0, 1, 0],
+      [0, 0, 0, 0, 0],
       [0, 0, 0, 0, 0],
     ]);
     expect(await database.db.select().from(pollParticipation)).toHaveLength(1);
+    expect(await database.db.select({ held: pollBallotHolders.held }).from(pollBallotHolders)).toEqual([
+      { held: 1 },
+    ]);
+    expect(harness.deps.ballots.held(1)).toBe(1);
 
     await harness.handle(tap(world.groups.CB1, worker(2), 'pa:1:4'));
     expect(await refreshParticipation(harness.deps)).toBe(2);
@@ -170,14 +184,15 @@ describe('answering', () => {
     harness.messenger.clear();
     await harness.handle(command(dm(2), world.leaderCb1, '/poll Ổn không? --units CB1 --dm'));
     const dms = harness.messenger.sent.filter((s) => s.chat.kind === 'dm' && s.message.buttons);
-    // The leader and the T1 collaborator hold roles inside CB1 too: they are asked like everyone else.
-    expect(dms.map((s) => s.chat.externalId).sort()).toEqual(['101', '102', '103', '2', '4']);
+    // The audience is the workers: the leader and the T1 collaborator are not asked.
+    expect(dms.map((s) => s.chat.externalId).sort()).toEqual(['101', '102', '103']);
     expect(harness.messenger.sent.filter((s) => s.chat.kind === 'group')).toEqual([]);
     await harness.handle(tap(dm(101), worker(1), 'pa:1:0'));
     expect(lastAnswer()!.text).toContain('Đã ghi nhận');
     // Someone the poll was not sent to (not in CB1) cannot answer it with a forged button.
     await harness.handle(tap(dm(105), worker(5), 'pa:1:0'));
     expect(lastAnswer()!.text).toContain('Nút này đã cũ');
+    await closePollNow(harness.deps, 1, harness.clock.now());
     const tallies = await database.db.select().from(pollTallies);
     const t1 = tallies.find((t) => t.unitId === world.org.ids.T1)!;
     expect(t1.counts).toEqual([1, 0]);
@@ -244,8 +259,7 @@ describe('people without groups', () => {
     const from = { platform: 'zalo' as const, externalId: 'z-77', displayName: 'Thợ Zalo' };
     await harness.handle(tap({ platform: 'zalo', externalId: 'z-77', kind: 'dm' }, from, 'pa:1:4'));
     expect(zalo.answers.at(-1)!.text).toContain('Đã ghi nhận');
-    const [tally] = await database.db.select().from(pollTallies);
-    expect(tally).toMatchObject({ unitId: world.org.ids.CB2, counts: [0, 0, 0, 0, 1] });
+    expect(harness.deps.ballots.held(1)).toBe(1);
 
     harness.clock.advance(21 * HOUR);
     await sendDueReminders(harness.deps, harness.clock.now());
@@ -253,6 +267,8 @@ describe('people without groups', () => {
     harness.clock.advance(4 * HOUR);
     await closeDuePolls(harness.deps, harness.clock.now());
     expect(zalo.texts('z-77').at(-1)).toContain('Kết quả khảo sát #1');
+    const [tally] = await database.db.select().from(pollTallies);
+    expect(tally).toMatchObject({ unitId: world.org.ids.CB2, counts: [0, 0, 0, 0, 1] });
     expect(texts('-cb2').at(-1)).toContain('Kết quả khảo sát #1');
   });
 });

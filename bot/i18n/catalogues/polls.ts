@@ -29,12 +29,15 @@ export const vi = {
   'polls.commentsNote': '💬 Sau khi chọn, bạn có thể gửi thêm một ý kiến ẩn danh qua tin nhắn riêng với bot.',
   'polls.addComment': '💬 Thêm ý kiến',
   'polls.reminder': '⏰ Còn {hours} giờ để trả lời khảo sát #{id}:',
-  'polls.answer.recorded': '✅ Đã ghi nhận câu trả lời ẩn danh của bạn. Cảm ơn bạn!',
+  'polls.answer.recorded':
+    '✅ Đã ghi nhận câu trả lời ẩn danh, niêm phong: cộng theo lô {k} người hoặc khi đóng (nếu máy chủ sập trước đó có thể mất). Cảm ơn bạn!',
   'polls.answer.recordedComment':
-    '✅ Đã ghi nhận câu trả lời ẩn danh của bạn. Muốn góp thêm ý kiến? Bấm «Thêm ý kiến» rồi gửi nội dung trong tin nhắn riêng với bot.',
+    '✅ Đã ghi nhận câu trả lời ẩn danh của bạn, niêm phong trong một lô {k} câu trả lời. Muốn góp thêm ý kiến? Bấm «Thêm ý kiến» rồi gửi nội dung trong tin nhắn riêng với bot.',
   'polls.answer.already':
     'Bạn đã trả lời khảo sát này rồi — mỗi người chỉ trả lời một lần. Không có gì thay đổi.',
   'polls.answer.closed': 'Khảo sát này đã đóng. Không có gì thay đổi.',
+  'polls.answer.notAudience':
+    'Cảm ơn bạn! Khảo sát này chỉ dành cho người lao động của đơn vị được hỏi, xác định lúc khảo sát mở. Câu trả lời không được ghi nhận.',
   'polls.unknown': 'Không tìm thấy khảo sát này.',
   'polls.unknownId': 'Không có khảo sát #{id}.',
   'polls.create.whichUnits':
@@ -128,11 +131,14 @@ export const en: Record<keyof typeof vi, string> = {
     '💬 After choosing, you may send one anonymous comment in your private chat with the bot.',
   'polls.addComment': '💬 Add a comment',
   'polls.reminder': '⏰ {hours} hours left to answer poll #{id}:',
-  'polls.answer.recorded': '✅ Your anonymous answer is recorded. Thank you!',
+  'polls.answer.recorded':
+    '✅ Anonymous answer recorded, sealed: counted in a batch of {k} or at closing (a server crash before then may lose it). Thank you!',
   'polls.answer.recordedComment':
-    '✅ Your anonymous answer is recorded. Anything to add? Tap «Add a comment» and send it in your private chat with the bot.',
+    '✅ Your anonymous answer is recorded, sealed in a batch of {k} answers. Anything to add? Tap «Add a comment» and send it in your private chat with the bot.',
   'polls.answer.already': 'You have already answered this poll — one answer per person. Nothing was changed.',
   'polls.answer.closed': 'This poll is closed. Nothing was changed.',
+  'polls.answer.notAudience':
+    'Thank you! This poll is only for the workers of the units asked, as they were when it opened. Your answer was not recorded.',
   'polls.unknown': 'This poll was not found.',
   'polls.unknownId': 'There is no poll #{id}.',
   'polls.create.whichUnits':
