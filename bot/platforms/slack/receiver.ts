@@ -73,6 +73,9 @@ export class PulseSlackReceiver implements Receiver {
     } catch {
       return sendJson(res, 400, { error: 'unreadable body' });
     }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return sendJson(res, 400, { error: 'the body must be an object' });
+    }
     if (body.type === 'url_verification') return sendJson(res, 200, { challenge: body.challenge });
     if (!this.app) return sendJson(res, 503, { error: 'not ready' });
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Update } from 'grammy/types';
 import { BODY_LIMITS, HttpError, readBody } from '../../http/router';
 
 /**
@@ -10,12 +11,18 @@ export function cappedHttpAdapter(req: IncomingMessage, res: ServerResponse) {
   const secret = req.headers['x-telegram-bot-api-secret-token'];
   return {
     get update() {
-      return readBody(req, BODY_LIMITS.telegram).then((raw) => {
+      return readBody(req, BODY_LIMITS.telegram).then((raw): Update => {
+        let update: unknown;
         try {
-          return JSON.parse(raw);
+          update = JSON.parse(raw);
         } catch {
           throw new HttpError(400, 'the body must be a JSON update');
         }
+        const id = (update as { update_id?: unknown } | null)?.update_id;
+        if (typeof update !== 'object' || !Number.isSafeInteger(id)) {
+          throw new HttpError(400, 'the body must be a Telegram update with an update_id');
+        }
+        return update as Update;
       });
     },
     header: Array.isArray(secret) ? secret[0] : secret,

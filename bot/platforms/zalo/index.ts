@@ -51,6 +51,7 @@ export function createZaloPlatform(options: {
     } catch {
       throw new HttpError(400, 'the body must be JSON');
     }
+    if (typeof body !== 'object' || body === null) throw new HttpError(400, 'the body must be a JSON object');
     for (const event of zaloEvents(body)) await handle(event, { dedup: 'database' });
     sendJson(res, 200, { ok: true });
   }
