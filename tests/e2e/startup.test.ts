@@ -55,7 +55,11 @@ describe('issue 13 items 3 and 4: start-up errors are one readable line and exit
         { DATABASE_URL: `postgres://postgres@127.0.0.1:${closedPort}/pulse` },
         /^Database error: cannot connect to 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
       ],
-      ['PGLITE_DIR is a file', { PGLITE_DIR: file }, /^PGLITE_DIR .* is not usable: .* is a file, not a directory$/],
+      [
+        'PGLITE_DIR is a file',
+        { PGLITE_DIR: file },
+        /^PGLITE_DIR .* is not usable: .* is a file, not a directory$/,
+      ],
       ['PGLITE_DIR under /proc', { PGLITE_DIR: '/proc/nope' }, /^PGLITE_DIR \/proc\/nope is not usable/],
       [
         'PGLITE_DIR under a file',

@@ -74,7 +74,7 @@ async function post(path: string, body: string | Uint8Array, headers: Record<str
   const res = await fetch(`http://127.0.0.1:${port}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body,
+    body: body as BodyInit,
   });
   await res.arrayBuffer();
   return res.status;
