@@ -19,7 +19,9 @@ const url = (expects: string) =>
 
 /** An http(s) URL (a platform's API server); ftp:, file:, javascript: … are refused. */
 const httpUrl = (expects: string) =>
-  url(expects).refine((value) => /^https?:$/.test(new URL(value).protocol), { message: expects });
+  url(expects).refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+    message: expects,
+  });
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -27,6 +29,7 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const webhookUrl = (expects: string) =>
   url(expects).refine(
     (value) => {
+      if (!URL.canParse(value)) return false;
       const parsed = new URL(value);
       return (
         parsed.protocol === 'https:' || (parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname))
