@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { type Document, isMap, isScalar, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
+import { hasControlCharacters } from '../bot/core/sanitize';
 import { formatPath, type Scenario, scenarioSchema } from './schema';
 
 export interface ScenarioError {
@@ -93,25 +94,27 @@ export function parseScenario(text: string, fileName: string): ScenarioResult {
   });
   // Cross references are checked by the schema only once the structure is right; unknown units
   // are reported now as well, so the author sees every error at once.
-  const all = [...errors, ...controls, ...unknownUnitsOf(data).map(({ path, code }) => ({
-    ...at(nodeOffset(doc, path)),
-    field: formatPath(path),
-    message: `unknown unit "${code}" (not defined under units:)`,
-  }))];
+  const all = [
+    ...errors,
+    ...controls,
+    ...unknownUnitsOf(data).map(({ path, code }) => ({
+      ...at(nodeOffset(doc, path)),
+      field: formatPath(path),
+      message: `unknown unit "${code}" (not defined under units:)`,
+    })),
+  ];
   const unique = new Map(all.map((e) => [`${e.line}:${e.column}:${e.message}`, e]));
   return { ok: false, errors: [...unique.values()].sort((a, b) => a.line - b.line || a.column - b.column) };
 }
 
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
-
 function* controlCharacters(value: unknown, path: (string | number)[]): Generator<(string | number)[]> {
   if (typeof value === 'string') {
-    if (CONTROL.test(value)) yield path;
+    if (hasControlCharacters(value)) yield path;
   } else if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) yield* controlCharacters(item, [...path, i]);
   } else if (value && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      if (CONTROL.test(key)) yield [...path, key];
+      if (hasControlCharacters(key)) yield [...path, key];
       yield* controlCharacters(item, [...path, key]);
     }
   }
@@ -138,13 +141,17 @@ function unknownUnitsOf(data: unknown): { path: (string | number)[]; code: strin
     if (typeof code === 'string' && !codes.has(code)) found.push({ path, code });
   };
   if (Array.isArray(root.people)) {
-    root.people.forEach((person, i) => {
+    for (const [i, person] of root.people.entries()) {
       const roles = (person as { roles?: unknown } | null)?.roles;
-      if (Array.isArray(roles)) roles.forEach((grant, j) => check((grant as { unit?: unknown } | null)?.unit, ['people', i, 'roles', j, 'unit']));
-    });
+      if (!Array.isArray(roles)) continue;
+      for (const [j, grant] of roles.entries()) {
+        check((grant as { unit?: unknown } | null)?.unit, ['people', i, 'roles', j, 'unit']);
+      }
+    }
   }
   if (Array.isArray(root.chats)) {
-    root.chats.forEach((chat, i) => check((chat as { unit?: unknown } | null)?.unit, ['chats', i, 'unit']));
+    for (const [i, chat] of root.chats.entries())
+      check((chat as { unit?: unknown } | null)?.unit, ['chats', i, 'unit']);
   }
   return found;
 }

@@ -1,6 +1,7 @@
 import type { InboundEvent } from './types';
 
 /** C0 and C1 control characters except tab and newline (NUL included): never stored, never shown. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 /** Bidirectional embeddings, overrides and isolates: they can make a broadcast read backwards. */
 const BIDI = /[\u202A-\u202E\u2066-\u2069]/g;
@@ -14,6 +15,11 @@ const DASH_FLAG =
  */
 export function sanitizeText(text: string): string {
   return text.normalize('NFC').replace(CONTROL, '').replace(BIDI, '');
+}
+
+/** Whether text holds a control character that sanitizeText would strip (scenario files refuse them). */
+export function hasControlCharacters(text: string): boolean {
+  return new RegExp(CONTROL.source).test(text);
 }
 
 /** `—units`, `–closes`, `—-dm` before a flag name read as `--units`, `--closes`, `--dm`. */

@@ -66,7 +66,9 @@ describe('issue 13 item 11: autocorrected, repeated, unknown and non-decimal fla
 
   it('a poll with em-dash flags gets its flags, not a question with them in it', async () => {
     await harness.handle(command(group('-100', 'Tổ 1'), admin, '/link T1'));
-    await harness.handle(command(group('-100', 'Tổ 1'), admin, '/pulse Ca ba có ổn không? —units T1 —closes 48h'));
+    await harness.handle(
+      command(group('-100', 'Tổ 1'), admin, '/pulse Ca ba có ổn không? —units T1 —closes 48h'),
+    );
     const [poll] = await database.db.select().from(polls);
     expect(poll?.question).toBe('Ca ba có ổn không?');
   });
@@ -76,7 +78,10 @@ describe('issue 13 item 11: autocorrected, repeated, unknown and non-decimal fla
       key: 'flags.repeated',
       flag: '--closes',
     });
-    expect(problemOf(() => parsePollArgs('Q --foo', 'scale'))).toMatchObject({ key: 'flags.unknown', flag: '--foo' });
+    expect(problemOf(() => parsePollArgs('Q --foo', 'scale'))).toMatchObject({
+      key: 'flags.unknown',
+      flag: '--foo',
+    });
     expect(problemOf(() => parsePollArgs('Q --min 0x10', 'scale'))).toMatchObject({
       key: 'flags.notDecimal',
       value: '0x10',
@@ -121,16 +126,30 @@ describe('issue 13 item 11: environment validation', () => {
   it('refuses PORT=0x10, non-https webhooks, ftp API roots and a secret without its URL', () => {
     expect(refused({ PORT: '0x10' })).toBe('Config error: PORT must be a port number 0–65535');
     expect(refused({ PORT: '1e3' })).toContain('PORT must be');
-    expect(refused({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_URL: 'javascript:alert', TELEGRAM_WEBHOOK_SECRET: 'abc' })).toContain(
-      'TELEGRAM_WEBHOOK_URL must be the public https URL',
-    );
     expect(
-      refused({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_URL: 'http://pulse.example.vn/h', TELEGRAM_WEBHOOK_SECRET: 'abc' }),
+      refused({
+        TELEGRAM_BOT_TOKEN: TOKEN,
+        TELEGRAM_WEBHOOK_URL: 'javascript:alert',
+        TELEGRAM_WEBHOOK_SECRET: 'abc',
+      }),
+    ).toContain('TELEGRAM_WEBHOOK_URL must be the public https URL');
+    expect(
+      refused({
+        TELEGRAM_BOT_TOKEN: TOKEN,
+        TELEGRAM_WEBHOOK_URL: 'http://pulse.example.vn/h',
+        TELEGRAM_WEBHOOK_SECRET: 'abc',
+      }),
     ).toContain('TELEGRAM_WEBHOOK_URL must be');
     expect(
-      refused({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_URL: 'http://127.0.0.1:8080/h', TELEGRAM_WEBHOOK_SECRET: 'abc' }),
+      refused({
+        TELEGRAM_BOT_TOKEN: TOKEN,
+        TELEGRAM_WEBHOOK_URL: 'http://127.0.0.1:8080/h',
+        TELEGRAM_WEBHOOK_SECRET: 'abc',
+      }),
     ).toBe('accepted');
-    expect(refused({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: 'ftp://x/' })).toContain('TELEGRAM_API_ROOT must be');
+    expect(refused({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: 'ftp://x/' })).toContain(
+      'TELEGRAM_API_ROOT must be',
+    );
     expect(refused({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: 'abc' })).toBe(
       'Config error: TELEGRAM_WEBHOOK_SECRET must be used only with TELEGRAM_WEBHOOK_URL (webhook mode): set that too, or unset TELEGRAM_WEBHOOK_SECRET for long polling',
     );
@@ -150,12 +169,16 @@ describe('issue 13 items 11 and 15: scenario edge cases', () => {
 
   it('reports a unit cycle through an alias with its line, without a stack overflow', () => {
     const errors = errorsOf('units:\n  - &a\n    code: A\n    name: A\n    children:\n      - *a\n');
-    expect(errors).toEqual([expect.stringMatching(/^test\.yaml:6 : the alias \*a refers to a node that contains it/)]);
+    expect(errors).toEqual([
+      expect.stringMatching(/^test\.yaml:6 : the alias \*a refers to a node that contains it/),
+    ]);
   });
 
   it('refuses a \\0 in a name at its line', () => {
     const errors = errorsOf('units:\n  - code: A\n    name: "A\\0B"\n');
-    expect(errors).toContainEqual(expect.stringMatching(/^test\.yaml:3 units\[0\]\.name: contains a control character/));
+    expect(errors).toContainEqual(
+      expect.stringMatching(/^test\.yaml:3 units\[0\]\.name: contains a control character/),
+    );
   });
 
   it('reports unknown units in roles together with structural errors', () => {
