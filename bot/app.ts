@@ -17,8 +17,9 @@ import { pollJobs } from './core/polls/jobs';
 import { reportJobs } from './core/reports/schedule/runs';
 import { TextSignals } from './core/text-signals';
 import type { Clock } from './core/types';
-import { close, createHttpServer, listen } from './http/server';
-import { createMetrics, instrument } from './metrics';
+import { close, createHttpServer, listen, withTimeout } from './http/server';
+import { createMetrics, instrument, type Metrics } from './metrics';
+import { PlatformHealth } from './platform-health';
 import { createSandboxPlatform } from './platforms/sandbox';
 import { seedDemoWhenEmpty, warnWhenNotSimulated } from './platforms/sandbox/demo';
 import { createSlackPlatform } from './platforms/slack';
@@ -27,9 +28,12 @@ import { syncCommandMenus } from './platforms/telegram/menus';
 import type { PlatformAdapter } from './platforms/types';
 import { createZaloPlatform } from './platforms/zalo';
 import { Scheduler } from './scheduler';
+import { StartupError } from './startup-errors';
 
 export interface PulseApp {
   deps: Deps;
+  metrics: Metrics;
+  health: PlatformHealth;
   port: number;
   scheduler: Scheduler;
   platforms: PlatformAdapter[];
@@ -45,6 +49,10 @@ export async function startPulse(options: {
   database: Database;
   clock: Clock;
   logger: Logger;
+  /** Given by main so the process guards count into the same registry. */
+  metrics?: Metrics;
+  /** How long a platform may take to start (getMe, setWebhook) before start-up fails. */
+  platformStartTimeoutMs?: number;
 }): Promise<PulseApp> {
   const { config, database, clock, logger } = options;
   const messenger = new MessengerRouter();
@@ -62,7 +70,8 @@ export async function startPulse(options: {
   listenForHotspots(deps);
 
   const commands = createCommandRegistry();
-  const metrics = createMetrics();
+  const metrics = options.metrics ?? createMetrics();
+  const health = new PlatformHealth(metrics.registry, logger);
   const handle = instrument(
     createEventHandler(deps, {
       commands,
@@ -88,7 +97,7 @@ export async function startPulse(options: {
 
   const platforms: PlatformAdapter[] = [];
   if (config.telegram) {
-    const telegram = createTelegramPlatform({ config: config.telegram, handle, logger });
+    const telegram = createTelegramPlatform({ config: config.telegram, handle, logger, health });
     platforms.push(telegram);
     const menusSent = new Map<string, string>();
     const syncMenus = () =>
@@ -100,7 +109,7 @@ export async function startPulse(options: {
     });
   }
   if (config.slack) platforms.push(createSlackPlatform({ config: config.slack, handle, logger, clock }));
-  if (config.zalo) platforms.push(createZaloPlatform({ config: config.zalo, handle, logger }));
+  if (config.zalo) platforms.push(createZaloPlatform({ config: config.zalo, handle, logger, health }));
   if (config.sandbox.enabled) {
     if (config.sandbox.data === 'demo') await seedDemoWhenEmpty(database.db, { clock, logger });
     else await warnWhenNotSimulated(database.db, logger);
@@ -123,18 +132,35 @@ export async function startPulse(options: {
 
   const server = createHttpServer({
     routes: () => platforms.flatMap((p) => p.routes),
-    ready: () => ping(database),
+    ready: async () => {
+      await ping(database);
+      health.check();
+    },
     metrics: metrics.registry,
     logger,
+    onError: (status) => metrics.httpErrors.inc({ status: String(status) }),
   });
   const port = await listen(server, config.http.port, config.http.host);
   await deps.lexicon.refresh(database.db);
-  for (const platform of platforms) await platform.start();
+  const startTimeout = options.platformStartTimeoutMs ?? 15_000;
+  for (const platform of platforms) {
+    const name = platform.messenger.platform;
+    try {
+      await withTimeout(platform.start(), startTimeout, `no answer within ${startTimeout / 1000} s`);
+    } catch (error) {
+      await close(server);
+      throw new StartupError(
+        `${name}: cannot start (${(error as Error).message}); check its token and API URL`,
+      );
+    }
+  }
   scheduler.start();
   void scheduler.runAll().catch(() => {});
 
   return {
     deps,
+    metrics,
+    health,
     port,
     scheduler,
     platforms,

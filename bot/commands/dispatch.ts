@@ -1,6 +1,7 @@
 import type { AuditResult } from '../core/audit';
 import { recordAudit } from '../core/audit';
 import { can } from '../core/org/roles';
+import { UsageProblem } from './flags';
 import type { CommandContext, CommandDefinition } from './types';
 
 export class CommandRegistry {
@@ -68,7 +69,15 @@ export async function dispatchCommand(registry: CommandRegistry, ctx: CommandCon
     await audit('usage', 'dm only');
     return ctx.reply(t('error.dmOnly', { command: command.name }));
   }
-  const args = command.parse(event.args.normalize('NFC').trim());
+  let args: unknown;
+  try {
+    args = command.parse(event.args.normalize('NFC').trim());
+  } catch (error) {
+    if (!(error instanceof UsageProblem)) throw error;
+    const message = t(error.key, error.params);
+    await audit('usage', message);
+    return ctx.reply(`${message}\n\n${t(command.usageKey)}`);
+  }
   if (args === null) {
     await audit('usage');
     return ctx.reply(t(command.usageKey));

@@ -5,6 +5,7 @@ import { ensureChatWithUnit } from '../core/org/chats';
 import { recordLeft, recordSeen } from '../core/org/membership';
 import { resolvePerson } from '../core/org/people';
 import { rolesOf } from '../core/org/roles';
+import { sanitizeEvent } from '../core/sanitize';
 import type { InboundEvent, OutgoingMessage } from '../core/types';
 import { isLocale, translator } from '../i18n';
 import { type CommandRegistry, dispatchCommand } from './dispatch';
@@ -48,7 +49,7 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
   }
 
   return async function handle(inbound, { dedup = 'memory' } = {}) {
-    let event = inbound;
+    let event = sanitizeEvent(inbound);
     const logger = deps.logger.child({
       platform: event.chat.platform,
       kind: event.kind,

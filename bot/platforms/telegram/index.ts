@@ -4,9 +4,11 @@ import { Api, Bot, type Context, webhookCallback } from 'grammy';
 import type { Logger } from 'pino';
 import type { EventHandler } from '../../commands/handle-event';
 import type { TelegramConfig } from '../../config';
+import type { PlatformHealth } from '../../platform-health';
 import type { PlatformAdapter } from '../types';
 import { TelegramMessenger } from './messenger';
 import { toEvents } from './updates';
+import { cappedHttpAdapter } from './webhook';
 
 const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 
@@ -32,9 +34,22 @@ export function createTelegramPlatform(options: {
   config: TelegramConfig;
   handle: EventHandler;
   logger: Logger;
+  health?: PlatformHealth;
 }): TelegramPlatform {
-  const { config, handle, logger } = options;
+  const { config, handle, logger, health } = options;
   const bot = new Bot(config.token, { client: { apiRoot: config.apiRoot } });
+  // Innermost (installed first): sees every attempt, so an outage shows in /readyz while auto-retry waits.
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    try {
+      const result = await prev(method, payload, signal);
+      if (result.ok || result.error_code < 500) health?.up('telegram');
+      else health?.down('telegram', new Error(`${method}: ${result.description}`));
+      return result;
+    } catch (error) {
+      if (!signal?.aborted) health?.down('telegram', error);
+      throw error;
+    }
+  });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 300 }));
   const dedup = config.webhook ? 'database' : 'memory';
 
@@ -51,6 +66,9 @@ export function createTelegramPlatform(options: {
   const messenger = new TelegramMessenger(bot.api, () => bot.botInfo.username, bulkApi);
   let runner: RunnerHandle | undefined;
   const webhookPath = config.webhook ? new URL(config.webhook.url).pathname : undefined;
+  const onWebhook = config.webhook
+    ? webhookCallback(bot, cappedHttpAdapter, { secretToken: config.webhook.secret, onTimeout: 'return' })
+    : undefined;
 
   return {
     bot,
@@ -61,15 +79,14 @@ export function createTelegramPlatform(options: {
             {
               method: 'POST',
               path: webhookPath,
-              handle: webhookCallback(bot, 'http', {
-                secretToken: config.webhook.secret,
-                onTimeout: 'return',
-              }),
+              handle: async (req, res) => void (await onWebhook?.(req, res)),
             },
           ]
         : [],
     async start() {
-      await bot.init();
+      // Without auto-retry: an unreachable API at start-up is one readable error, not a silent wait.
+      bot.botInfo = await bulkApi.getMe();
+      health?.up('telegram');
       if (config.webhook) {
         await bot.api.setWebhook(config.webhook.url, {
           secret_token: config.webhook.secret,

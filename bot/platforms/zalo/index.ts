@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { EventHandler } from '../../commands/handle-event';
 import type { ZaloConfig } from '../../config';
-import { readBody, sendJson } from '../../http/router';
+import { BODY_LIMITS, HttpError, readBody, sendJson } from '../../http/router';
+import type { PlatformHealth } from '../../platform-health';
 import type { PlatformAdapter } from '../types';
 import { ZaloClient } from './client';
 import { ZaloMessenger } from './messenger';
@@ -25,8 +26,9 @@ export function createZaloPlatform(options: {
   handle: EventHandler;
   logger: Logger;
   retryBaseMs?: number;
+  health?: PlatformHealth;
 }): ZaloPlatform {
-  const { config, handle, logger } = options;
+  const { config, handle, logger, health } = options;
   const client = new ZaloClient({
     token: config.token,
     apiRoot: config.apiRoot,
@@ -43,11 +45,13 @@ export function createZaloPlatform(options: {
       return sendJson(res, 401, { ok: false });
     }
     let body: unknown;
+    const raw = await readBody(req, BODY_LIMITS.zalo);
     try {
-      body = JSON.parse(await readBody(req));
+      body = JSON.parse(raw);
     } catch {
-      return sendJson(res, 400, { ok: false });
+      throw new HttpError(400, 'the body must be JSON');
     }
+    if (typeof body !== 'object' || body === null) throw new HttpError(400, 'the body must be a JSON object');
     for (const event of zaloEvents(body)) await handle(event, { dedup: 'database' });
     sendJson(res, 200, { ok: true });
   }
@@ -58,6 +62,7 @@ export function createZaloPlatform(options: {
       try {
         const updates = await client.getUpdates(POLL_SECONDS, abort.signal);
         failures = 0;
+        health?.up('zalo');
         for (const event of updates.flatMap(zaloEvents)) {
           await handle(event, { dedup: 'memory' }).catch((error) =>
             logger.error({ err: error, platform: 'zalo', update: event.updateId }, 'zalo update failed'),
@@ -66,6 +71,7 @@ export function createZaloPlatform(options: {
       } catch (error) {
         if (abort.signal.aborted) return;
         failures++;
+        health?.down('zalo', error);
         logger.warn({ err: error, platform: 'zalo' }, 'zalo getUpdates failed, retrying');
         await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** failures)));
       }
