@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client';
 import type { Config } from '../config';
+import type { DeliveryOutcomes } from './delivery/outcomes';
 import type { LiveLexicon } from './hotspots/live';
 import type { MessengerRouter } from './messenger-router';
 import type { TextSignals } from './text-signals';
@@ -17,4 +18,9 @@ export interface Deps {
   signals: TextSignals;
   /** The hot-spot lexicon compiled in memory (rebuilt when its stored version moves). */
   lexicon: LiveLexicon;
+  /**
+   * Send outcomes not yet written to their ledger (the database was away): one per process, so a
+   * message already sent is never sent again. Absent, each delivery call keeps its own.
+   */
+  deliveries?: DeliveryOutcomes;
 }
