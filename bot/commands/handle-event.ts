@@ -1,4 +1,4 @@
-import { claimUpdate, RecentKeys } from '../core/dedup';
+import { claimUpdate, RecentKeys, releaseUpdate } from '../core/dedup';
 import type { Deps } from '../core/deps';
 import { numberedPress } from '../core/numbered-replies';
 import { ensureChatWithUnit } from '../core/org/chats';
@@ -47,8 +47,17 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
     return !(await claimUpdate(deps.db, event.chat.platform, event.updateId, deps.clock.now()));
   }
 
-  return async function handle(inbound, { dedup = 'memory' } = {}) {
-    let event = inbound;
+  /** An update that failed is not a duplicate of its retry: the claim is given back, then the error goes on. */
+  async function forget(event: InboundEvent, dedup: 'memory' | 'database', logger: typeof deps.logger) {
+    if (!event.updateId) return;
+    recent.delete(`${event.chat.platform}:${event.updateId}`);
+    if (dedup === 'memory') return;
+    await releaseUpdate(deps.db, event.chat.platform, event.updateId).catch((error) =>
+      logger.error({ err: error }, 'update claim not released: a retry of it will be ignored'),
+    );
+  }
+
+  return async function handle(event, { dedup = 'memory' } = {}) {
     const logger = deps.logger.child({
       platform: event.chat.platform,
       kind: event.kind,
@@ -58,6 +67,16 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
       logger.debug('duplicate update ignored');
       return;
     }
+    try {
+      await handleOnce(event, logger);
+    } catch (error) {
+      await forget(event, dedup, logger);
+      throw error;
+    }
+  };
+
+  async function handleOnce(inbound: InboundEvent, logger: typeof deps.logger): Promise<void> {
+    let event = inbound;
     const { db } = deps;
     const person = await resolvePerson(db, event.from);
     const group = event.chat.kind === 'group' ? await ensureChatWithUnit(db, event.chat) : null;
@@ -126,7 +145,7 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
         });
       }
     }
-  };
+  }
 }
 
 /** Every press is answered exactly once, even when a handler forgot to. */
