@@ -48,8 +48,18 @@ export function createZaloPlatform(options: {
     } catch {
       return sendJson(res, 400, { ok: false });
     }
-    for (const event of zaloEvents(body)) await handle(event, { dedup: 'database' });
-    sendJson(res, 200, { ok: true });
+    // Each update on its own: one that fails is logged and asked again (500, after the others were
+    // handled — their claims make the retry skip them); one that is malformed is dropped.
+    let failed = 0;
+    for (const event of zaloEvents(body, new Date())) {
+      try {
+        await handle(event, { dedup: 'database' });
+      } catch (error) {
+        failed++;
+        logger.error({ err: error, platform: 'zalo', update: event.updateId }, 'zalo update failed');
+      }
+    }
+    sendJson(res, failed > 0 ? 500 : 200, { ok: failed === 0 });
   }
 
   async function poll() {
@@ -58,7 +68,7 @@ export function createZaloPlatform(options: {
       try {
         const updates = await client.getUpdates(POLL_SECONDS, abort.signal);
         failures = 0;
-        for (const event of updates.flatMap(zaloEvents)) {
+        for (const event of updates.flatMap((update) => zaloEvents(update, new Date()))) {
           await handle(event, { dedup: 'memory' }).catch((error) =>
             logger.error({ err: error, platform: 'zalo', update: event.updateId }, 'zalo update failed'),
           );
