@@ -121,7 +121,11 @@ async function tickUntilSettled(deps: Deps, clock: FakeClock, expected: number, 
   }
 }
 
-const RATES = { DIRECTIVES_RATE_GLOBAL: '150/s', DIRECTIVES_RATE_CHAT: '100/s', DIRECTIVES_RATE_GROUP: '1000/m' };
+const RATES = {
+  DIRECTIVES_RATE_GLOBAL: '150/s',
+  DIRECTIVES_RATE_CHAT: '100/s',
+  DIRECTIVES_RATE_GROUP: '1000/m',
+};
 
 describe('delivery while the database is down', () => {
   it('a fan-out to 300 groups with the database refusing everything for 1.5 s mid-way: 0 lost, 0 duplicated', async () => {
@@ -161,10 +165,12 @@ describe('delivery while the database is down', () => {
     const { deps, faults, clock } = depsWith(RATES);
     fake.latency(30);
     // Down after 10 sends and long enough for every kept mark to give up retrying.
-    const outage = fake.waitUntil(() => fake.sent().length >= 10, { timeoutMs: 30_000 }).then(async () => {
-      faults.down = true;
-      await new Promise((r) => setTimeout(r, 1200));
-    });
+    const outage = fake
+      .waitUntil(() => fake.sent().length >= 10, { timeoutMs: 30_000 })
+      .then(async () => {
+        faults.down = true;
+        await new Promise((r) => setTimeout(r, 1200));
+      });
     const tick = createDirectiveTick(deps, 'test-worker');
     await tick(clock.now()).catch(() => {});
     await outage;
@@ -175,14 +181,20 @@ describe('delivery while the database is down', () => {
     clock.advance(60_000);
     faults.down = false;
     await tickUntilSettled(deps, clock, chats.length);
-    expect(tally(chats, fake.sent().map((m) => m.chat.id))).toEqual({ lost: 0, duplicated: 0, strangers: 0 });
+    expect(
+      tally(
+        chats,
+        fake.sent().map((m) => m.chat.id),
+      ),
+    ).toEqual({ lost: 0, duplicated: 0, strangers: 0 });
     expect(fake.sent().length - sentSoFar).toBe(chats.length - sentSoFar);
     expect(deps.deliveries!.pending()).toBe(0);
   }, 90_000);
 });
 
 const POSTGRES = process.env.TEST_DATABASE_URL;
-if (!POSTGRES) console.warn('reliability/delivery: pg_terminate_backend case skipped — set TEST_DATABASE_URL');
+if (!POSTGRES)
+  console.warn('reliability/delivery: pg_terminate_backend case skipped — set TEST_DATABASE_URL');
 
 describe.skipIf(!POSTGRES)('delivery while Postgres backends are terminated', () => {
   it('15 terminations of every backend of the bot during a 300-group fan-out: 0 lost, 0 duplicated', async () => {
@@ -192,14 +204,16 @@ describe.skipIf(!POSTGRES)('delivery while Postgres backends are terminated', ()
     const admin = postgres(database.url!, { max: 1, onnotice: () => {} });
     let terminated = 0;
     let rounds = 0;
-    const killer = fake.waitUntil(() => fake.sent().length >= 20, { timeoutMs: 30_000 }).then(async () => {
-      for (; rounds < 15; rounds++) {
-        const rows = await admin`select pg_terminate_backend(pid) as ok from pg_stat_activity
+    const killer = fake
+      .waitUntil(() => fake.sent().length >= 20, { timeoutMs: 30_000 })
+      .then(async () => {
+        for (; rounds < 15; rounds++) {
+          const rows = await admin`select pg_terminate_backend(pid) as ok from pg_stat_activity
           where datname = current_database() and pid <> pg_backend_pid()`;
-        terminated += rows.filter((row) => row.ok).length;
-        await new Promise((r) => setTimeout(r, 120));
-      }
-    });
+          terminated += rows.filter((row) => row.ok).length;
+          await new Promise((r) => setTimeout(r, 120));
+        }
+      });
     try {
       const failedTicks = await tickUntilSettled(deps, clock, chats.length);
       await killer;

@@ -12,14 +12,23 @@ export interface Faults {
   injected: number;
 }
 
-const STATEMENTS = new Set(['select', 'selectDistinct', 'insert', 'update', 'delete', 'execute', 'transaction']);
+const STATEMENTS = new Set([
+  'select',
+  'selectDistinct',
+  'insert',
+  'update',
+  'delete',
+  'execute',
+  'transaction',
+]);
 
 export function withFaults(db: Db): { db: Db; faults: Faults } {
   const faults: Faults = { down: false, failSelects: 0, injected: 0 };
   const proxy = new Proxy(db, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);
-      if (typeof property !== 'string' || !STATEMENTS.has(property) || typeof value !== 'function') return value;
+      if (typeof property !== 'string' || !STATEMENTS.has(property) || typeof value !== 'function')
+        return value;
       return (...args: unknown[]) => {
         const select = property === 'select' && faults.failSelects > 0;
         if (faults.down || select) {
