@@ -1,11 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PulseApp } from '../../bot/app';
-import { chats } from '../../db/schema';
+import { chats, processedUpdates } from '../../db/schema';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram-server';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedOrg } from '../helpers/harness';
 import { freePort } from '../helpers/net';
 import { startTelegramApp } from '../helpers/telegram-app';
+import { withFaults } from '../reliability/faults';
 
 const ADMIN = { id: 1, first_name: 'Quản trị', username: 'quantri' };
 const WORKER = { id: 7, first_name: 'Lan', username: 'lan' };
@@ -31,8 +32,8 @@ afterEach(async () => {
   await fake.stop();
 });
 
-async function start(env: Record<string, string> = {}) {
-  app = await startTelegramApp(database, fake, env);
+async function start(env: Record<string, string> = {}, db = database.db) {
+  app = await startTelegramApp({ ...database, db }, fake, env);
   return app;
 }
 
@@ -138,5 +139,34 @@ describe('Telegram, webhook', () => {
     const replies = fake.calls.filter(repliesTo(WORKER.id));
     expect(replies).toHaveLength(before + 1);
     expect(replies.at(-1)?.body.text).toContain('Bạn là Lan');
+  });
+
+  it('lets Telegram retry an update whose handling failed: the claim is given back, the retry answered once', async () => {
+    const port = await freePort();
+    const { db, faults } = withFaults(database.db);
+    await start(
+      {
+        PORT: String(port),
+        TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${port}/telegram/webhook`,
+        TELEGRAM_WEBHOOK_SECRET: 'right_secret',
+      },
+      db,
+    );
+    // The first read inside the handler fails (after the update id was claimed): a 500, then the retry.
+    faults.onInsert = (table) => {
+      if (table !== processedUpdates) return;
+      faults.failSelects = 1;
+      faults.onInsert = undefined;
+    };
+    fake.message({ chatId: WORKER.id, chatType: 'private', from: WORKER, text: '/whoami' });
+    const reply = await fake.waitFor(repliesTo(WORKER.id));
+    expect(reply.body.text).toContain('Bạn là Lan');
+    expect(faults.injected).toBe(1);
+    await fake.waitUntil(() => fake.webhookDeliveries.length >= 2, { what: 'the retry' });
+    expect(fake.webhookDeliveries.map((d) => d.status)).toEqual([500, 200]);
+    const [row] = await database.db.select().from(processedUpdates);
+    // Kept to the hour only (issue 11, item 9).
+    expect(row!.at.getTime() % 3_600_000).toBe(0);
+    expect(fake.calls.filter(repliesTo(WORKER.id))).toHaveLength(1);
   });
 });

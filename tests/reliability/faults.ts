@@ -10,6 +10,8 @@ export interface Faults {
   down: boolean;
   failSelects: number;
   injected: number;
+  /** Called with the table of every insert (to arm a fault right after a given write). */
+  onInsert?: (table: unknown) => void;
 }
 
 const STATEMENTS = new Set([
@@ -36,6 +38,7 @@ export function withFaults(db: Db): { db: Db; faults: Faults } {
           faults.injected++;
           throw new Error('connect ECONNREFUSED 127.0.0.1:5432 (injected fault)');
         }
+        if (property === 'insert') faults.onInsert?.(args[0]);
         return value.apply(target, args);
       };
     },
