@@ -1,4 +1,5 @@
 import { claimUpdate, RecentKeys, releaseUpdate } from '../core/dedup';
+import { sendReply } from '../core/delivery/replies';
 import type { Deps } from '../core/deps';
 import { numberedPress } from '../core/numbered-replies';
 import { ensureChatWithUnit } from '../core/org/chats';
@@ -101,8 +102,9 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
       roles: held,
       locale: isLocale(person.locale ?? undefined) ? (person.locale as Actor['locale']) : deps.config.locale,
     };
+    // Replies are retried after a 429 rather than dropped, without holding the chat's queue.
     const replyPrivately = (message: OutgoingMessage | string) =>
-      deps.messenger.sendPrivately(event.chat, event.from, asMessage(message));
+      sendReply(() => deps.messenger.sendPrivately(event.chat, event.from, asMessage(message)), logger);
     const base: InteractionContext = {
       deps,
       logger,
@@ -112,9 +114,7 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
       reply:
         event.kind === 'command' && capabilities?.privateCommands
           ? replyPrivately
-          : async (message) => {
-              await deps.messenger.send(event.chat, asMessage(message));
-            },
+          : (message) => sendReply(() => deps.messenger.send(event.chat, asMessage(message)), logger),
       replyPrivately,
     };
 

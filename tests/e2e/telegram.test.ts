@@ -90,6 +90,28 @@ describe('Telegram, long polling', () => {
     expect(fake.rejected429).toBe(1);
   });
 
+  it('a reply told to wait longer than 5 s is sent later, and the chat’s next command is answered meanwhile', async () => {
+    await start();
+    fake.failNext('sendMessage', { status: 429, retryAfter: 6 });
+    fake.message({ chatId: WORKER.id, chatType: 'private', from: WORKER, text: '/whoami' });
+    fake.message({ chatId: WORKER.id, chatType: 'private', from: WORKER, text: '/help' });
+    const started = Date.now();
+    const help = await fake.waitFor((c) => repliesTo(WORKER.id)(c) && c.status === 200, { timeoutMs: 5000 });
+    // Once, auto-retry waited out every 429 in line: the chat's queue stood still for retry_after.
+    expect(help.body.text).toContain('Các lệnh bạn dùng được');
+    expect(Date.now() - started).toBeLessThan(5000);
+    const whoami = await fake.waitUntil(
+      () => fake.sent(WORKER.id).find((m) => m.text?.includes('Bạn là Lan')),
+      {
+        timeoutMs: 10_000,
+        what: 'the rate-limited reply',
+      },
+    );
+    expect(whoami).toBeDefined();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(5500);
+    expect(fake.sent(WORKER.id).filter((m) => m.text?.includes('Bạn là Lan'))).toHaveLength(1);
+  });
+
   it('sets command menus: everyone sees the basics, admins see admin commands in their DM', async () => {
     const running = await start();
     await running.scheduler.runAll();

@@ -106,7 +106,10 @@ async function deliverOne(
     });
     ref = await deps.messenger.send(deliveryChat(row), message);
   } catch (error) {
-    const permanent = !(error instanceof DeliveryError) || error.permanent || row.attempts >= MAX_ATTEMPTS;
+    // A rate limit (retry_after) is not the message's fault: it does not use up the attempts.
+    const limited = error instanceof DeliveryError && error.retryAfterSeconds !== undefined;
+    const permanent =
+      !(error instanceof DeliveryError) || error.permanent || (!limited && row.attempts >= MAX_ATTEMPTS);
     deps.logger.warn({ err: error, poll: row.pollId, delivery: row.id, permanent }, 'poll delivery failed');
     await record(row.id, { status: permanent ? 'failed' : 'pending' });
     return false;
