@@ -5,6 +5,7 @@ import { createButtonHandlers, createCommandRegistry, createMessageListeners } f
 import { createEventHandler } from './commands/handle-event';
 import type { Config } from './config';
 import { pruneProcessedUpdates } from './core/dedup';
+import { DeliveryOutcomes } from './core/delivery/outcomes';
 import type { Deps } from './core/deps';
 import { directiveJobs } from './core/directives';
 import { feedbackJobs } from './core/feedback/jobs';
@@ -65,6 +66,7 @@ export async function startPulse(options: {
     signals: new TextSignals(),
     lexicon: new LiveLexicon(),
     ballots: new BallotBox(),
+    deliveries: new DeliveryOutcomes(logger),
   };
   await ensureBootstrapAdmins(database.db, config.bootstrapAdmins);
   listenForHotspots(deps);

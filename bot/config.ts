@@ -173,7 +173,7 @@ const envSchema = z
       z.enum(['demo', 'simulated'], { message: 'demo or simulated' }).default('demo'),
     ),
     DIRECTIVES_GRACE: duration('6h', 0),
-    DIRECTIVES_LEASE: duration('2m', 1),
+    DIRECTIVES_LEASE: duration('10s', 1),
     DIRECTIVES_RATE_GLOBAL: rate('30/s'),
     DIRECTIVES_RATE_CHAT: rate('1/s'),
     DIRECTIVES_RATE_GROUP: rate('20/m'),

@@ -1,11 +1,12 @@
-import { ACK_PREFIX, findDirectiveById, recordAck, refreshAckCount } from '../core/directives';
+import { ACK_PREFIX, deliveredTo, findDirectiveById, recordAck, refreshAckCount } from '../core/directives';
 import { findChat } from '../core/org/chats';
 import type { ButtonHandler } from './types';
 
 /**
  * "Đã nắm": `ack:<directive id>` records one acknowledgement per person and rewrites the count on
  * the message (throttled); `ack:p<id>` is a preview's button and records nothing. A button of a
- * stopped or deleted directive says so and changes nothing.
+ * stopped or deleted directive says so and changes nothing; so does a press in a chat the
+ * directive was never delivered to (a forged Slack action, a button forwarded into a DM).
  */
 export const directiveAckButton: ButtonHandler = {
   prefix: ACK_PREFIX,
@@ -26,6 +27,13 @@ export const directiveAckButton: ButtonHandler = {
       return;
     }
     const chat = ctx.chat ?? (await findChat(ctx.deps.db, ctx.event.chat));
+    const { platform, kind } = ctx.event.chat;
+    const where = { chatId: chat?.id ?? null, platform, personId: ctx.actor.person.id, kind };
+    if (!(await deliveredTo(ctx.deps.db, directive.id, where))) {
+      ctx.logger.warn({ directive: directive.id }, 'acknowledgement refused: not delivered to this chat');
+      await ctx.answer(ctx.t('ack.notDelivered'), { alert: true });
+      return;
+    }
     const recorded = await recordAck(ctx.deps.db, {
       directiveId: directive.id,
       personId: ctx.actor.person.id,

@@ -1,4 +1,5 @@
-import { claimUpdate, RecentKeys } from '../core/dedup';
+import { claimUpdate, RecentKeys, releaseUpdate } from '../core/dedup';
+import { sendReply } from '../core/delivery/replies';
 import type { Deps } from '../core/deps';
 import { numberedPress } from '../core/numbered-replies';
 import { ensureChatWithUnit } from '../core/org/chats';
@@ -48,8 +49,18 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
     return !(await claimUpdate(deps.db, event.chat.platform, event.updateId, deps.clock.now()));
   }
 
+  /** An update that failed is not a duplicate of its retry: the claim is given back, then the error goes on. */
+  async function forget(event: InboundEvent, dedup: 'memory' | 'database', logger: typeof deps.logger) {
+    if (!event.updateId) return;
+    recent.delete(`${event.chat.platform}:${event.updateId}`);
+    if (dedup === 'memory') return;
+    await releaseUpdate(deps.db, event.chat.platform, event.updateId).catch((error) =>
+      logger.error({ err: error }, 'update claim not released: a retry of it will be ignored'),
+    );
+  }
+
   return async function handle(inbound, { dedup = 'memory' } = {}) {
-    let event = sanitizeEvent(inbound);
+    const event = sanitizeEvent(inbound);
     const logger = deps.logger.child({
       platform: event.chat.platform,
       kind: event.kind,
@@ -59,6 +70,16 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
       logger.debug('duplicate update ignored');
       return;
     }
+    try {
+      await handleOnce(event, logger);
+    } catch (error) {
+      await forget(event, dedup, logger);
+      throw error;
+    }
+  };
+
+  async function handleOnce(inbound: InboundEvent, logger: typeof deps.logger): Promise<void> {
+    let event = inbound;
     const { db } = deps;
     const person = await resolvePerson(db, event.from);
     const group = event.chat.kind === 'group' ? await ensureChatWithUnit(db, event.chat) : null;
@@ -83,8 +104,9 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
       roles: held,
       locale: isLocale(person.locale ?? undefined) ? (person.locale as Actor['locale']) : deps.config.locale,
     };
+    // Replies are retried after a 429 rather than dropped, without holding the chat's queue.
     const replyPrivately = (message: OutgoingMessage | string) =>
-      deps.messenger.sendPrivately(event.chat, event.from, asMessage(message));
+      sendReply(() => deps.messenger.sendPrivately(event.chat, event.from, asMessage(message)), logger);
     const base: InteractionContext = {
       deps,
       logger,
@@ -94,9 +116,7 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
       reply:
         event.kind === 'command' && capabilities?.privateCommands
           ? replyPrivately
-          : async (message) => {
-              await deps.messenger.send(event.chat, asMessage(message));
-            },
+          : (message) => sendReply(() => deps.messenger.send(event.chat, asMessage(message)), logger),
       replyPrivately,
     };
 
@@ -127,7 +147,7 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
         });
       }
     }
-  };
+  }
 }
 
 /** Every press is answered exactly once, even when a handler forgot to. */

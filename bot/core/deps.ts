@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client';
 import type { Config } from '../config';
+import type { DeliveryOutcomes } from './delivery/outcomes';
 import type { LiveLexicon } from './hotspots/live';
 import type { MessengerRouter } from './messenger-router';
 import type { BallotBox } from './polls/ballot-box';
@@ -20,4 +21,9 @@ export interface Deps {
   lexicon: LiveLexicon;
   /** This process's poll ballots, held in memory until a batch of k (see polls/ballot-box.ts). */
   ballots: BallotBox;
+  /**
+   * Send outcomes not yet written to their ledger (the database was away): one per process, so a
+   * message already sent is never sent again. Absent, each delivery call keeps its own.
+   */
+  deliveries?: DeliveryOutcomes;
 }

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { createButtonHandlers, createCommandRegistry, createMessageListeners } from '../../bot/commands';
 import { createEventHandler, type EventHandler } from '../../bot/commands/handle-event';
 import { type Config, loadConfig } from '../../bot/config';
+import { DeliveryOutcomes } from '../../bot/core/delivery/outcomes';
 import type { Deps } from '../../bot/core/deps';
 import { LiveLexicon, listenForHotspots } from '../../bot/core/hotspots';
 import { MessengerRouter } from '../../bot/core/messenger-router';
@@ -39,15 +40,17 @@ export function createHarness(
   for (const platform of [messenger, ...others]) {
     router.register(withCapabilityFallbacks(platform, { db: database.db, clock, locale: config.locale }));
   }
+  const logger = pino({ level: 'silent' });
   const deps: Deps = {
     db: database.db,
     messenger: router,
     clock,
-    logger: pino({ level: 'silent' }),
+    logger,
     config,
     signals: new TextSignals(),
     lexicon: new LiveLexicon(),
     ballots: new BallotBox(),
+    deliveries: new DeliveryOutcomes(logger, { baseMs: 1 }),
   };
   listenForHotspots(deps);
   const handle = createEventHandler(deps, {

@@ -1,4 +1,4 @@
-export { ACK_EDIT_THROTTLE_MS, recordAck, refreshAckCount } from './acks';
+export { ACK_EDIT_THROTTLE_MS, deliveredTo, recordAck, refreshAckCount } from './acks';
 export { audienceScope } from './audience';
 export { deliverDue } from './delivery';
 export {

@@ -50,7 +50,9 @@ export function createTelegramPlatform(options: {
       throw error;
     }
   });
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 300 }));
+  // A long retry_after is not waited out inline (it would hold the chat's queue): replies are sent
+  // later by `sendReply`, ledger rows retried at their next attempt.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 5 }));
   const dedup = config.webhook ? 'database' : 'memory';
 
   bot.use(sequentialize(sequenceKey));

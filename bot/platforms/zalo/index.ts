@@ -52,8 +52,18 @@ export function createZaloPlatform(options: {
       throw new HttpError(400, 'the body must be JSON');
     }
     if (typeof body !== 'object' || body === null) throw new HttpError(400, 'the body must be a JSON object');
-    for (const event of zaloEvents(body)) await handle(event, { dedup: 'database' });
-    sendJson(res, 200, { ok: true });
+    // Each update on its own: one that fails is logged and asked again (500, after the others were
+    // handled — their claims make the retry skip them); one that is malformed is dropped.
+    let failed = 0;
+    for (const event of zaloEvents(body, new Date())) {
+      try {
+        await handle(event, { dedup: 'database' });
+      } catch (error) {
+        failed++;
+        logger.error({ err: error, platform: 'zalo', update: event.updateId }, 'zalo update failed');
+      }
+    }
+    sendJson(res, failed > 0 ? 500 : 200, { ok: failed === 0 });
   }
 
   async function poll() {
@@ -63,7 +73,7 @@ export function createZaloPlatform(options: {
         const updates = await client.getUpdates(POLL_SECONDS, abort.signal);
         failures = 0;
         health?.up('zalo');
-        for (const event of updates.flatMap(zaloEvents)) {
+        for (const event of updates.flatMap((update) => zaloEvents(update, new Date()))) {
           await handle(event, { dedup: 'memory' }).catch((error) =>
             logger.error({ err: error, platform: 'zalo', update: event.updateId }, 'zalo update failed'),
           );
