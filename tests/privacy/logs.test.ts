@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { relayDueFeedback } from '../../bot/core/feedback/feedback';
 import { incidents } from '../../db/schema';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { command, dm } from '../helpers/harness';
@@ -35,8 +36,12 @@ describe('logs around anonymous sources', () => {
     setup.harness.deps.logger = logger;
     setup.harness.clock.set('2026-03-05T02:41:17Z');
     await setup.harness.handle(command(dm(50), WORKER, '/gopy Hôm qua sập lò ở +50, không ai báo cáo'));
+    // Nothing surfaces before the hourly relay, which publishes the hour's feedback to hot spots.
+    expect(await database.db.select().from(incidents)).toHaveLength(0);
+    setup.harness.clock.set('2026-03-05T03:05:00Z');
+    await relayDueFeedback(setup.harness.deps, setup.harness.clock.now());
 
-    // The feature still works: the incident is open (surfacing on the hour).
+    // The feature still works: the incident is open, dated to the hour.
     const opened = await database.db.select().from(incidents);
     expect(opened).toHaveLength(1);
     expect(opened[0]!.openedAt).toEqual(new Date('2026-03-05T02:00:00Z'));
