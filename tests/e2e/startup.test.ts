@@ -64,7 +64,7 @@ describe('issue 13 items 3 and 4: start-up errors are one readable line and exit
       [
         'PGLITE_DIR under a file',
         { PGLITE_DIR: join(file, 'sub') },
-        /^PGLITE_DIR .* is not usable: .* is a file, not a directory$/,
+        /^PGLITE_DIR .* is not usable: a part of the path is a file \(ENOTDIR\)$/,
       ],
       [
         'the port is in use',
