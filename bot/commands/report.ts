@@ -30,12 +30,23 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export function parseReportArgs(text: string): ReportArgs | null {
   const tokens = text.split(/\s+/).filter(Boolean);
-  const flagAt = tokens.findIndex((token) => token.startsWith('-'));
-  const positional = flagAt < 0 ? tokens : tokens.slice(0, flagAt);
-  const flags = readFlags((flagAt < 0 ? [] : tokens.slice(flagAt)).join(' '), {
-    period: 'value',
-    format: 'value',
-  });
+  // The unit code may stand anywhere between the flags.
+  const positional: string[] = [];
+  const flagTokens: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (!token.startsWith('-')) {
+      positional.push(token);
+      continue;
+    }
+    flagTokens.push(token);
+    const next = tokens[i + 1];
+    if ((token === '--period' || token === '--format') && next !== undefined && !next.startsWith('--')) {
+      flagTokens.push(next);
+      i++;
+    }
+  }
+  const flags = readFlags(flagTokens.join(' '), { period: 'value', format: 'value' });
   if (positional.length > 1 || (positional[0] !== undefined && !CODE.test(positional[0]))) return null;
   const args: ReportArgs = { code: positional[0], period: 'week', format: 'chat' };
   if (args.code === undefined) delete args.code;

@@ -64,7 +64,7 @@ describe('issue 13 items 3 and 4: start-up errors are one readable line and exit
       [
         'PGLITE_DIR under a file',
         { PGLITE_DIR: join(file, 'sub') },
-        /^PGLITE_DIR .* is not usable: .* is a file, not a directory$/,
+        /^PGLITE_DIR .* is not usable: a part of the path is a file \(ENOTDIR\)$/,
       ],
       [
         'the port is in use',
@@ -111,11 +111,11 @@ describe('issue 13 items 3 and 4: start-up errors are one readable line and exit
     busy.close();
     for (const [index, [name, , pattern]] of cases.entries()) {
       const result = results[index]!;
-      expect(result.code, name).toBe(1);
+      // A hang is killed after 70 s (exit code null), so this also proves none hangs.
+      expect(result.code, `${name} (${result.ms} ms): ${result.stderr}`).toBe(1);
       expect(result.stderr.split('\n'), `${name}: ${result.stderr}`).toHaveLength(1);
       expect(result.stderr, name).toMatch(pattern);
       expect(result.stderr, name).not.toMatch(/\n\s+at /);
-      expect(result.ms, `${name} must not hang`).toBeLessThan(60_000);
     }
   }, 240_000);
 });

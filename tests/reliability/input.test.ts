@@ -189,3 +189,12 @@ describe('issue 13 items 11 and 15: scenario edge cases', () => {
     expect(errors.some((e) => e.includes('unknown unit "NOPE"'))).toBe(true);
   });
 });
+
+describe('report arguments keep any order', () => {
+  it('reads the unit code before, between or after the flags', () => {
+    for (const text of ['CB1 --period month', '--period month CB1', '--format md CB1 --period month']) {
+      expect(parseReportArgs(text), text).toMatchObject({ code: 'CB1', period: 'month' });
+    }
+    expect(parseReportArgs('CB1 CB2')).toBeNull();
+  });
+});
