@@ -63,7 +63,14 @@ export function prepareDirectory(dir: string): void {
     }
   }
   try {
-    for (const level of missing) mkdirSync(level);
+    for (const level of missing) {
+      try {
+        mkdirSync(level);
+      } catch (error) {
+        // Another process starting at the same moment made it first: fine if it is a directory.
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(level).isDirectory()) throw error;
+      }
+    }
     accessSync(path, constants.W_OK | constants.R_OK);
   } catch (error) {
     throw unusable(dir, error);
