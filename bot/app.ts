@@ -3,7 +3,7 @@ import type { Database } from '../db/client';
 import { ping } from '../db/client';
 import type { Config } from './config';
 import { createFeatures, eventHandlerOptions } from './features';
-import { ensureBootstrapAdmins } from './features/org';
+import { ensureBootstrapAdmins } from './features/org/bootstrap';
 import { TextSignals } from './kernel/text-signals';
 import type { Clock } from './kernel/types';
 import { createSlackPlatform } from './platforms/slack';
@@ -12,19 +12,24 @@ import { applyCommandMenus } from './platforms/telegram/menus';
 import { createZaloPlatform } from './platforms/zalo';
 import { commandMenus } from './runtime/command-menus';
 import { pruneProcessedUpdates } from './runtime/dedup';
+import { DeliveryOutcomes } from './runtime/delivery/outcomes';
 import type { Deps } from './runtime/deps';
 import { createEventHandler } from './runtime/handle-event';
-import { close, createHttpServer, listen } from './runtime/http/server';
+import { close, createHttpServer, listen, withTimeout } from './runtime/http/server';
 import { MessengerRouter } from './runtime/messenger-router';
-import { createMetrics, instrument } from './runtime/metrics';
+import { createMetrics, instrument, type Metrics } from './runtime/metrics';
 import { numberedPromptsJob, withCapabilityFallbacks } from './runtime/numbered-replies';
 import type { PlatformAdapter } from './runtime/platform';
+import { PlatformHealth } from './runtime/platform-health';
 import { Scheduler } from './runtime/scheduler';
+import { StartupError } from './runtime/startup-errors';
 import { createSandboxPlatform } from './sandbox';
 import { seedDemoWhenEmpty, warnWhenNotSimulated } from './sandbox/demo';
 
 export interface PulseApp {
   deps: Deps;
+  metrics: Metrics;
+  health: PlatformHealth;
   port: number;
   scheduler: Scheduler;
   platforms: PlatformAdapter[];
@@ -40,6 +45,10 @@ export async function startPulse(options: {
   database: Database;
   clock: Clock;
   logger: Logger;
+  /** Given by main so the process guards count into the same registry. */
+  metrics?: Metrics;
+  /** How long a platform may take to start (getMe, setWebhook) before start-up fails. */
+  platformStartTimeoutMs?: number;
 }): Promise<PulseApp> {
   const { config, database, clock, logger } = options;
   const messenger = new MessengerRouter();
@@ -50,12 +59,14 @@ export async function startPulse(options: {
     logger,
     config,
     signals: new TextSignals(),
+    deliveries: new DeliveryOutcomes(logger),
   };
   await ensureBootstrapAdmins(database.db, config.bootstrapAdmins);
   const features = createFeatures();
   const handlerOptions = eventHandlerOptions(database.db, features);
   const { commands } = handlerOptions;
-  const metrics = createMetrics();
+  const metrics = options.metrics ?? createMetrics();
+  const health = new PlatformHealth(metrics.registry, logger);
   const handle = instrument(createEventHandler(deps, handlerOptions), metrics);
   const scheduler = new Scheduler({ clock, logger, timezone: config.timezone });
   scheduler.add({
@@ -72,7 +83,7 @@ export async function startPulse(options: {
 
   const platforms: PlatformAdapter[] = [];
   if (config.telegram) {
-    const telegram = createTelegramPlatform({ config: config.telegram, handle, logger });
+    const telegram = createTelegramPlatform({ config: config.telegram, handle, logger, health });
     platforms.push(telegram);
     const menusSent = new Map<string, string>();
     const syncMenus = () =>
@@ -86,12 +97,19 @@ export async function startPulse(options: {
     });
   }
   if (config.slack) platforms.push(createSlackPlatform({ config: config.slack, handle, logger, clock }));
-  if (config.zalo) platforms.push(createZaloPlatform({ config: config.zalo, handle, logger }));
+  if (config.zalo) platforms.push(createZaloPlatform({ config: config.zalo, handle, logger, health }));
   if (config.sandbox.enabled) {
     if (config.sandbox.data === 'demo') await seedDemoWhenEmpty(database.db, { clock, logger });
     else await warnWhenNotSimulated(database.db, logger);
     platforms.push(
-      createSandboxPlatform({ db: database.db, clock, logger, handle, host: config.sandbox.host }),
+      createSandboxPlatform({
+        db: database.db,
+        clock,
+        logger,
+        handle,
+        host: config.sandbox.host,
+        isAnonymousText: (text, chat) => commands.isAnonymousText(text, chat),
+      }),
     );
   }
   for (const platform of platforms) {
@@ -102,18 +120,35 @@ export async function startPulse(options: {
 
   const server = createHttpServer({
     routes: () => platforms.flatMap((p) => p.routes),
-    ready: () => ping(database),
+    ready: async () => {
+      await ping(database);
+      health.check();
+    },
     metrics: metrics.registry,
     logger,
+    onError: (status) => metrics.httpErrors.inc({ status: String(status) }),
   });
   const port = await listen(server, config.http.port, config.http.host);
   for (const feature of features) await feature.start?.(deps);
-  for (const platform of platforms) await platform.start();
+  const startTimeout = options.platformStartTimeoutMs ?? 15_000;
+  for (const platform of platforms) {
+    const name = platform.messenger.platform;
+    try {
+      await withTimeout(platform.start(), startTimeout, `no answer within ${startTimeout / 1000} s`);
+    } catch (error) {
+      await close(server);
+      throw new StartupError(
+        `${name}: cannot start (${(error as Error).message}); check its token and API URL`,
+      );
+    }
+  }
   scheduler.start();
   void scheduler.runAll().catch(() => {});
 
   return {
     deps,
+    metrics,
+    health,
     port,
     scheduler,
     platforms,
@@ -121,6 +156,7 @@ export async function startPulse(options: {
       for (const platform of platforms) await platform.stop();
       stopping.abort();
       await scheduler.stop();
+      for (const feature of features) await feature.stop?.(deps);
       await close(server);
     },
   };

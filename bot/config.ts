@@ -15,6 +15,27 @@ const url = (expects: string) =>
     .trim()
     .refine((value) => URL.canParse(value), { message: expects });
 
+/** An http(s) URL (a platform's API server); ftp:, file:, javascript: … are refused. */
+const httpUrl = (expects: string) =>
+  url(expects).refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+    message: expects,
+  });
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** A public webhook URL: https, or http only to this machine (tests and local fakes). */
+const webhookUrl = (expects: string) =>
+  url(expects).refine(
+    (value) => {
+      if (!URL.canParse(value)) return false;
+      const parsed = new URL(value);
+      return (
+        parsed.protocol === 'https:' || (parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname))
+      );
+    },
+    { message: expects },
+  );
+
 const duration = (fallback: string, min: number) =>
   optionalText
     .transform((value) => {
@@ -58,9 +79,11 @@ const envSchema = z
         .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, { message: 'a token from @BotFather, like 123456:ABC-DEF…' })
         .optional(),
     ),
-    TELEGRAM_API_ROOT: optionalText.pipe(url('an http(s) URL of the Bot API server').optional()),
+    TELEGRAM_API_ROOT: optionalText.pipe(httpUrl('an http(s) URL of the Bot API server').optional()),
     TELEGRAM_WEBHOOK_URL: optionalText.pipe(
-      url('the public https URL Telegram should post updates to').optional(),
+      webhookUrl(
+        'the public https URL Telegram should post updates to (http only for 127.0.0.1/localhost)',
+      ).optional(),
     ),
     TELEGRAM_WEBHOOK_SECRET: optionalText.pipe(
       z
@@ -89,7 +112,7 @@ const envSchema = z
         .optional(),
     ),
     SLACK_API_URL: optionalText.pipe(
-      url('an http(s) URL of the Slack Web API, e.g. https://slack.com/api/').optional(),
+      httpUrl('an http(s) URL of the Slack Web API, e.g. https://slack.com/api/').optional(),
     ),
     ZALO_BOT_TOKEN: optionalText.pipe(
       z
@@ -99,8 +122,12 @@ const envSchema = z
         })
         .optional(),
     ),
-    ZALO_API_ROOT: optionalText.pipe(url('an http(s) URL of the Zalo Bot API server').optional()),
-    ZALO_WEBHOOK_URL: optionalText.pipe(url('the public https URL Zalo should post updates to').optional()),
+    ZALO_API_ROOT: optionalText.pipe(httpUrl('an http(s) URL of the Zalo Bot API server').optional()),
+    ZALO_WEBHOOK_URL: optionalText.pipe(
+      webhookUrl(
+        'the public https URL Zalo should post updates to (http only for 127.0.0.1/localhost)',
+      ).optional(),
+    ),
     ZALO_WEBHOOK_SECRET: optionalText.pipe(
       z
         .string()
@@ -123,7 +150,9 @@ const envSchema = z
       });
     }),
     PORT: optionalText
-      .transform((value) => (value === undefined ? 3000 : Number(value)))
+      .transform((value) =>
+        value === undefined ? 3000 : /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN,
+      )
       .pipe(z.number({ message: 'a port number 0–65535' }).int().min(0).max(65535, 'a port number 0–65535')),
     HOST: optionalText.default('0.0.0.0'),
     BOT_TIMEZONE: optionalText,
@@ -142,7 +171,7 @@ const envSchema = z
       z.enum(['demo', 'simulated'], { message: 'demo or simulated' }).default('demo'),
     ),
     DIRECTIVES_GRACE: duration('6h', 0),
-    DIRECTIVES_LEASE: duration('2m', 1),
+    DIRECTIVES_LEASE: duration('10s', 1),
     DIRECTIVES_RATE_GLOBAL: rate('30/s'),
     DIRECTIVES_RATE_CHAT: rate('1/s'),
     DIRECTIVES_RATE_GROUP: rate('20/m'),
@@ -160,6 +189,18 @@ const envSchema = z
         path: ['TELEGRAM_WEBHOOK_SECRET'],
         message: 'set when TELEGRAM_WEBHOOK_URL is set: 1–256 characters from A–Z a–z 0–9 _ -',
       });
+    }
+    for (const [secret, url] of [
+      ['TELEGRAM_WEBHOOK_SECRET', 'TELEGRAM_WEBHOOK_URL'],
+      ['ZALO_WEBHOOK_SECRET', 'ZALO_WEBHOOK_URL'],
+    ] as const) {
+      if (env[secret] && !env[url]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [secret],
+          message: `used only with ${url} (webhook mode): set that too, or unset ${secret} for long polling`,
+        });
+      }
     }
     if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
       ctx.addIssue({

@@ -1,38 +1,54 @@
 import 'dotenv/config';
-import { type Database, DatabaseLockedError, openDatabase } from '../db/client';
-import { startPulse } from './app';
-import { ConfigError, loadConfig } from './config';
+import type { Logger } from 'pino';
+import { type Database, openDatabase } from '../db/client';
+import { type PulseApp, startPulse } from './app';
+import { type Config, loadConfig } from './config';
 import { systemClock } from './kernel/types';
 import { createLogger } from './runtime/logger';
+import { createMetrics, type Metrics } from './runtime/metrics';
+import { describeStartupError } from './runtime/startup-errors';
 import { isLoopback, sandboxUrl } from './sandbox/address';
+
+/**
+ * After start-up nothing is fatal: an unhandled rejection or uncaught exception is logged and
+ * counted (pulse_process_errors_total) and Pulse keeps serving. Before it, main's catch turns any
+ * error into one line and exit code 1.
+ */
+function guardProcess(logger: Logger, metrics: Metrics): void {
+  process.on('unhandledRejection', (reason) => {
+    metrics.processErrors.inc({ kind: 'unhandled_rejection' });
+    logger.error({ err: reason }, 'unhandled promise rejection (kept running)');
+  });
+  process.on('uncaughtException', (error) => {
+    metrics.processErrors.inc({ kind: 'uncaught_exception' });
+    logger.error({ err: error }, 'uncaught exception (kept running)');
+  });
+}
 
 /** The composition root: config → logger → database → Pulse; stops in order on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+  let config: Config | undefined;
+  let database: Database | undefined;
+  let app: PulseApp | undefined;
   try {
     config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-  const logger = createLogger(config.logLevel);
-  let database: Database;
-  try {
+    const logger = createLogger(config.logLevel);
     database = await openDatabase(config.database);
+    await database.migrate();
+    logger.info({ driver: database.driver }, 'database migrated');
+    const metrics = createMetrics();
+    app = await startPulse({ config, database, clock: systemClock, logger, metrics });
+    guardProcess(logger, metrics);
+    announce(config, app, logger);
+    handleSignals(app, database, logger);
   } catch (error) {
-    if (error instanceof DatabaseLockedError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
+    console.error(describeStartupError(error, config?.http ?? { host: '?', port: 0 }));
+    await database?.close().catch(() => {});
+    process.exit(1);
   }
-  await database.migrate();
-  logger.info({ driver: database.driver }, 'database migrated');
+}
 
-  const app = await startPulse({ config, database, clock: systemClock, logger });
+function announce(config: Config, app: PulseApp, logger: Logger): void {
   const address = `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${app.port}`;
   if (config.sandbox.enabled) {
     console.log(`Sandbox: ${sandboxUrl(config.sandbox.host, app.port)}`);
@@ -48,7 +64,9 @@ async function main(): Promise<void> {
       `No platform configured: set TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN or ZALO_BOT_TOKEN (see .env.example). Health: ${address}/healthz`,
     );
   }
+}
 
+function handleSignals(app: PulseApp, database: Database, logger: Logger): void {
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -1,5 +1,3 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
@@ -9,7 +7,10 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { lockDirectory } from './lock';
 import * as schema from './schema';
+
+export { DatabaseLockedError, UnusableDirectoryError } from './lock';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -46,7 +47,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 async function openPglite(dir: string): Promise<Database> {
   const releaseLock = dir.startsWith('memory://') ? () => {} : lockDirectory(dir);
   const client = new PGlite(dir);
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {
     db,
@@ -61,37 +67,6 @@ async function openPglite(dir: string): Promise<Database> {
       releaseLock();
     },
   };
-}
-
-/**
- * PGlite is one process's database: a second process on the same directory corrupts it. A pid
- * file refuses that with a clear message; a stale one (its process is gone) is taken over.
- */
-function lockDirectory(dir: string): () => void {
-  mkdirSync(dir, { recursive: true });
-  const lockFile = join(dir, 'pulse.pid');
-  const holder = existsSync(lockFile) ? Number(readFileSync(lockFile, 'utf8')) : undefined;
-  if (holder && holder !== process.pid && isAlive(holder)) {
-    throw new DatabaseLockedError(
-      `The embedded database in ${dir} is in use by another Pulse process (pid ${holder}). ` +
-        'Stop it first, or use PostgreSQL (DATABASE_URL) to run several processes.',
-    );
-  }
-  writeFileSync(lockFile, String(process.pid));
-  return () => rmSync(lockFile, { force: true });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-export class DatabaseLockedError extends Error {
-  override name = 'DatabaseLockedError';
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {

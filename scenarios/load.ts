@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { type Document, isMap, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
+import { type Document, isMap, isScalar, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
+import { hasControlCharacters } from '../bot/kernel/sanitize';
 import { formatPath, type Scenario, scenarioSchema } from './schema';
 
 export interface ScenarioError {
@@ -43,6 +44,22 @@ export function parseScenario(text: string, fileName: string): ScenarioResult {
     };
   }
 
+  // An alias inside the node it refers to (a unit that is its own child) would recurse forever.
+  const cycles: ScenarioError[] = [];
+  visit(doc, {
+    Alias(_, alias, path) {
+      const target = alias.resolve(doc);
+      if (target && path.includes(target as never)) {
+        cycles.push({
+          ...at(alias.range?.[0] ?? 0),
+          field: '',
+          message: `the alias *${alias.source} refers to a node that contains it (a cycle)`,
+        });
+      }
+    },
+  });
+  if (cycles.length > 0) return { ok: false, errors: cycles };
+
   let data: unknown;
   try {
     data = doc.toJS();
@@ -53,7 +70,13 @@ export function parseScenario(text: string, fileName: string): ScenarioResult {
       errors: [{ ...at(0), field: '', message: `invalid YAML: ${(error as Error).message}` }],
     };
   }
+  const controls = [...controlCharacters(data, [])].map((path) => ({
+    ...at(nodeOffset(doc, path)),
+    field: formatPath(path),
+    message: 'contains a control character (such as \\0): remove it',
+  }));
   const parsed = scenarioSchema.safeParse(data, { reportInput: true, error: describeIssue });
+  if (parsed.success && controls.length > 0) return { ok: false, errors: controls };
   if (parsed.success) {
     return { ok: true, scenario: parsed.data, locate: (path) => at(nodeOffset(doc, [...path])) };
   }
@@ -69,7 +92,68 @@ export function parseScenario(text: string, fileName: string): ScenarioResult {
     }
     return [{ ...at(nodeOffset(doc, path)), field: formatPath(path), message: issue.message }];
   });
-  return { ok: false, errors: errors.sort((a, b) => a.line - b.line || a.column - b.column) };
+  // Cross references are checked by the schema only once the structure is right; unknown units
+  // are reported now as well, so the author sees every error at once.
+  const all = [
+    ...errors,
+    ...controls,
+    ...unknownUnitsOf(data).map(({ path, code }) => ({
+      ...at(nodeOffset(doc, path)),
+      field: formatPath(path),
+      message: `unknown unit "${code}" (not defined under units:)`,
+    })),
+  ];
+  const unique = new Map(all.map((e) => [`${e.line}:${e.column}:${e.message}`, e]));
+  return { ok: false, errors: [...unique.values()].sort((a, b) => a.line - b.line || a.column - b.column) };
+}
+
+function* controlCharacters(value: unknown, path: (string | number)[]): Generator<(string | number)[]> {
+  if (typeof value === 'string') {
+    if (hasControlCharacters(value)) yield path;
+  } else if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) yield* controlCharacters(item, [...path, i]);
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (hasControlCharacters(key)) yield [...path, key];
+      yield* controlCharacters(item, [...path, key]);
+    }
+  }
+}
+
+/** Role and chat units not defined under units:, read defensively from data that failed the schema. */
+function unknownUnitsOf(data: unknown): { path: (string | number)[]; code: string }[] {
+  const root = (data ?? {}) as Record<string, unknown>;
+  const codes = new Set<string>();
+  const walk = (list: unknown) => {
+    if (!Array.isArray(list)) return;
+    for (const unit of list) {
+      if (unit && typeof unit === 'object') {
+        const { code, children } = unit as { code?: unknown; children?: unknown };
+        if (typeof code === 'string') codes.add(code);
+        walk(children);
+      }
+    }
+  };
+  walk(root.units);
+  if (!Array.isArray(root.units)) return [];
+  const found: { path: (string | number)[]; code: string }[] = [];
+  const check = (code: unknown, path: (string | number)[]) => {
+    if (typeof code === 'string' && !codes.has(code)) found.push({ path, code });
+  };
+  if (Array.isArray(root.people)) {
+    for (const [i, person] of root.people.entries()) {
+      const roles = (person as { roles?: unknown } | null)?.roles;
+      if (!Array.isArray(roles)) continue;
+      for (const [j, grant] of roles.entries()) {
+        check((grant as { unit?: unknown } | null)?.unit, ['people', i, 'roles', j, 'unit']);
+      }
+    }
+  }
+  if (Array.isArray(root.chats)) {
+    for (const [i, chat] of root.chats.entries())
+      check((chat as { unit?: unknown } | null)?.unit, ['chats', i, 'unit']);
+  }
+  return found;
 }
 
 /** `scenarios/x.yaml:12:7 units[0].code: must match … (got "cb 1")`, one line per error. */

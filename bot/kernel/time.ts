@@ -118,6 +118,11 @@ export function parseDateTimeParts(text: string): LocalDateTime | undefined {
   const check = new Date(Date.UTC(year, month - 1, day));
   if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
+  // Real UTC offsets run from -12:00 to +14:00 (so +99:99 is refused).
+  if (m[7] && m[7] !== 'Z') {
+    const [oh, om] = m[7].slice(1).split(':').map(Number) as [number, number];
+    if (oh > 14 || om > 59 || (oh === 14 && om > 0)) return undefined;
+  }
   return { year, month, day, hour, minute, second, hasTime: m[4] !== undefined, offset: m[7] };
 }
 

@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../../db/client';
 import { auditLog } from '../../db/schema';
+import { sanitizeText } from '../kernel/sanitize';
 import type { Platform } from '../kernel/types';
 
 export type AuditResult = (typeof auditLog.$inferInsert)['result'];
@@ -16,5 +17,11 @@ export async function recordAudit(
     detail?: string;
   },
 ): Promise<void> {
-  await db.insert(auditLog).values(entry);
+  // Bad bytes never make the audit row (refusals included) fail: the edge sanitises, this is the net.
+  await db.insert(auditLog).values({
+    ...entry,
+    command: sanitizeText(entry.command),
+    args: sanitizeText(entry.args),
+    detail: entry.detail === undefined ? undefined : sanitizeText(entry.detail),
+  });
 }

@@ -1,8 +1,16 @@
-import { lt } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { processedUpdates } from '../../db/schema';
 
-/** Claims an update id; false when some process already handled it (webhook retries, scale-out). */
+/** The hour an instant falls in: `processed_updates` keeps no finer time (an update's exact time would date the feedback it carried). */
+export function hourOf(now: Date): Date {
+  return new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
+}
+
+/**
+ * Claims an update id; false when some process already has it (webhook retries, scale-out).
+ * A claim whose handling fails is given back (`releaseUpdate`), so the platform's retry is handled.
+ */
 export async function claimUpdate(
   db: DbOrTx,
   platform: string,
@@ -11,10 +19,17 @@ export async function claimUpdate(
 ): Promise<boolean> {
   const inserted = await db
     .insert(processedUpdates)
-    .values({ platform, updateKey, at: now })
+    .values({ platform, updateKey, at: hourOf(now) })
     .onConflictDoNothing()
     .returning({ key: processedUpdates.updateKey });
   return inserted.length > 0;
+}
+
+/** Gives back a claim: the update was not handled, and the platform's retry must be. */
+export async function releaseUpdate(db: DbOrTx, platform: string, updateKey: string): Promise<void> {
+  await db
+    .delete(processedUpdates)
+    .where(and(eq(processedUpdates.platform, platform), eq(processedUpdates.updateKey, updateKey)));
 }
 
 export async function pruneProcessedUpdates(db: DbOrTx, olderThan: Date): Promise<number> {

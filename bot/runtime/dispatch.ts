@@ -1,6 +1,7 @@
 import { can } from '../kernel/roles';
 import type { AuditResult } from './audit';
 import { recordAudit } from './audit';
+import { UsageProblem } from './flags';
 import type { CommandContext, CommandDefinition } from './types';
 
 export class CommandRegistry {
@@ -14,6 +15,18 @@ export class CommandRegistry {
 
   find(name: string): CommandDefinition | undefined {
     return this.byName.get(name.toLowerCase());
+  }
+
+  /**
+   * Whether what someone typed is (or may be) an anonymous source, so its text must not be kept
+   * beside its sender: a command marked `anonymousText` (/gopy, /comment, their aliases) anywhere,
+   * and in a DM any plain message — Pulse may take it as a poll comment, and a history cannot know
+   * in advance.
+   */
+  isAnonymousText(text: string, chat: 'dm' | 'group'): boolean {
+    const match = /^\/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]+)?(?:\s|$)/.exec(text.trim());
+    if (!match) return chat === 'dm';
+    return this.find(match[1]!)?.anonymousText === true;
   }
 }
 
@@ -56,7 +69,15 @@ export async function dispatchCommand(registry: CommandRegistry, ctx: CommandCon
     await audit('usage', 'dm only');
     return ctx.reply(t('error.dmOnly', { command: command.name }));
   }
-  const args = command.parse(event.args.normalize('NFC').trim());
+  let args: unknown;
+  try {
+    args = command.parse(event.args.normalize('NFC').trim());
+  } catch (error) {
+    if (!(error instanceof UsageProblem)) throw error;
+    const message = t(error.key, error.params);
+    await audit('usage', message);
+    return ctx.reply(`${message}\n\n${t(command.usageKey)}`);
+  }
   if (args === null) {
     await audit('usage');
     return ctx.reply(t(command.usageKey));
@@ -73,7 +94,13 @@ export async function dispatchCommand(registry: CommandRegistry, ctx: CommandCon
     await command.run(ctx, args);
     await audit('ok');
   } catch (error) {
-    ctx.logger.error({ err: error, command: command.name }, 'command failed');
+    if (command.anonymousText) {
+      // An anonymous source: the error (which may quote the text in a failed query) and the update
+      // go out at debug only; at error level, no command, update or detail that would tell the
+      // moment someone sent feedback or a comment.
+      ctx.logger.debug({ err: error, command: command.name }, 'command failed');
+      ctx.deps.logger.error('an anonymous command failed (details at debug level)');
+    } else ctx.logger.error({ err: error, command: command.name }, 'command failed');
     await audit('error', error instanceof Error ? error.message : String(error));
     await ctx.reply(t('error.internal'));
   }

@@ -26,4 +26,6 @@ export interface Feature {
   jobs?(deps: Deps, stopping: AbortSignal): Job[];
   /** Runs once at start, before platforms take updates (subscriptions, caches). */
   start?(deps: Deps): Promise<void> | void;
+  /** Runs once at a graceful stop, after the scheduler stopped and before the database closes. */
+  stop?(deps: Deps): Promise<void>;
 }

@@ -1,7 +1,9 @@
 import { localeOr } from '../kernel/i18n';
+import { sanitizeEvent } from '../kernel/sanitize';
 import type { InboundEvent, OutgoingMessage } from '../kernel/types';
 import { translator } from '../messages';
-import { claimUpdate, RecentKeys } from './dedup';
+import { claimUpdate, RecentKeys, releaseUpdate } from './dedup';
+import { sendReply } from './delivery/replies';
 import type { Deps } from './deps';
 import { type CommandRegistry, dispatchCommand } from './dispatch';
 import { numberedPress } from './numbered-replies';
@@ -45,8 +47,18 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
     return !(await claimUpdate(deps.db, event.chat.platform, event.updateId, deps.clock.now()));
   }
 
+  /** An update that failed is not a duplicate of its retry: the claim is given back, then the error goes on. */
+  async function forget(event: InboundEvent, dedup: 'memory' | 'database', logger: typeof deps.logger) {
+    if (!event.updateId) return;
+    recent.delete(`${event.chat.platform}:${event.updateId}`);
+    if (dedup === 'memory') return;
+    await releaseUpdate(deps.db, event.chat.platform, event.updateId).catch((error) =>
+      logger.error({ err: error }, 'update claim not released: a retry of it will be ignored'),
+    );
+  }
+
   return async function handle(inbound, { dedup = 'memory' } = {}) {
-    let event = inbound;
+    const event = sanitizeEvent(inbound);
     const logger = deps.logger.child({
       platform: event.chat.platform,
       kind: event.kind,
@@ -56,6 +68,16 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
       logger.debug('duplicate update ignored');
       return;
     }
+    try {
+      await handleOnce(event, logger);
+    } catch (error) {
+      await forget(event, dedup, logger);
+      throw error;
+    }
+  };
+
+  async function handleOnce(inbound: InboundEvent, logger: typeof deps.logger): Promise<void> {
+    let event = inbound;
     const { db } = deps;
     const { directory } = options;
     const person = await directory.resolvePerson(event.from);
@@ -81,8 +103,9 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
       roles: held,
       locale: localeOr(person.locale, deps.config.locale),
     };
+    // Replies are retried after a 429 rather than dropped, without holding the chat's queue.
     const replyPrivately = (message: OutgoingMessage | string) =>
-      deps.messenger.sendPrivately(event.chat, event.from, asMessage(message));
+      sendReply(() => deps.messenger.sendPrivately(event.chat, event.from, asMessage(message)), logger);
     const base: InteractionContext = {
       deps,
       logger,
@@ -92,9 +115,7 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
       reply:
         event.kind === 'command' && capabilities?.privateCommands
           ? replyPrivately
-          : async (message) => {
-              await deps.messenger.send(event.chat, asMessage(message));
-            },
+          : (message) => sendReply(() => deps.messenger.send(event.chat, asMessage(message)), logger),
       replyPrivately,
     };
 
@@ -125,7 +146,7 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
         });
       }
     }
-  };
+  }
 }
 
 /** Every press is answered exactly once, even when a handler forgot to. */

@@ -1,5 +1,9 @@
 /** Messages of the runtime every feature shares: refusals, errors, role and unit names. Vietnamese first; English mirrors every key. */
 export const vi = {
+  'flags.unknown': 'Không có cờ {flag}. Các cờ dùng được: {known}. Không có gì thay đổi.',
+  'flags.repeated': 'Cờ {flag} được ghi hai lần: chỉ ghi một lần. Không có gì thay đổi.',
+  'flags.missingValue': 'Cờ {flag} cần một giá trị ngay sau nó. Không có gì thay đổi.',
+  'flags.notDecimal': 'Giá trị "{value}" của {flag} phải là số thập phân (ví dụ 7). Không có gì thay đổi.',
   'error.unknownCommand': 'Không có lệnh /{command}. Gõ /help để xem các lệnh.',
   'error.forbidden':
     'Bạn không có quyền dùng lệnh /{command} ở đây (cần vai trò {role}). Không có gì thay đổi.',
@@ -18,6 +22,10 @@ export const vi = {
 } as const;
 
 export const en: Record<keyof typeof vi, string> = {
+  'flags.unknown': 'There is no {flag} flag. The flags are: {known}. Nothing was changed.',
+  'flags.repeated': 'The {flag} flag is given twice: give it once. Nothing was changed.',
+  'flags.missingValue': 'The {flag} flag needs a value right after it. Nothing was changed.',
+  'flags.notDecimal': 'The value "{value}" of {flag} must be a decimal number (e.g. 7). Nothing was changed.',
   'error.unknownCommand': 'There is no /{command} command. Type /help to see the commands.',
   'error.forbidden': 'You may not use /{command} here (it needs the {role} role). Nothing was changed.',
   'error.groupOnly': 'The /{command} command works in group chats only.',

@@ -75,6 +75,11 @@ export interface CommandDefinition<Args = unknown> {
   where: 'any' | 'group' | 'dm';
   /** Admin commands leave an audit row (who, what, when, result). */
   audited: boolean;
+  /**
+   * Its text is an anonymous source (feedback, a poll comment): platforms that keep a history of
+   * what people typed (the sandbox) must not keep this text beside its sender.
+   */
+  anonymousText?: boolean;
   descriptionKey: MessageKey;
   usageKey: MessageKey;
   parse(args: string): Args | null;

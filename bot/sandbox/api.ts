@@ -10,7 +10,7 @@ import { buttonEvent, textEvent } from './events';
 import { fileIdOf, sendStoredFile } from './files';
 import { checkRequest, HttpProblem, json, parseBody, parseQuery } from './http';
 import type { SandboxHub } from './hub';
-import { BOT_SENDER, dmKey, parseChatKey } from './keys';
+import { ANONYMOUS_PLACEHOLDER, BOT_SENDER, dmKey, parseChatKey } from './keys';
 import type { SandboxMessenger } from './messenger';
 import { findFile, findMessage, insertMessage, listMessages } from './store';
 
@@ -22,6 +22,8 @@ export interface SandboxApiDeps {
   /** Hands an event to Pulse (refused while the adapter stops). */
   dispatch(event: InboundEvent): Promise<void>;
   boundHost: string;
+  /** Whether typed text is an anonymous source (feedback, a comment): then it is not stored. */
+  isAnonymousText(text: string, chat: 'dm' | 'group'): boolean;
 }
 
 const key = z.string({ error: 'is required' }).trim().min(1, 'is required').max(200);
@@ -152,11 +154,23 @@ export function apiRoutes(deps: SandboxApiDeps): HttpRoute[] {
     }),
   ];
 
-  /** Stores what the persona typed, shows it to everyone in the chat, then lets Pulse handle it. */
+  /**
+   * Stores what the persona typed, shows it to everyone in the chat, then lets Pulse handle it. An
+   * anonymous source (/gopy, /comment, a plain DM Pulse may take as a comment) is stored and shown
+   * — in the history and live — as a placeholder only: its text goes to Pulse and nowhere else.
+   */
   async function post(who: Persona, chat: ChatView, text: string) {
-    const message = await insertMessage(db, { chat: chat.key, sender: who.key, text, at: deps.clock.now() });
+    const stored = deps.isAnonymousText(text, chat.kind) ? ANONYMOUS_PLACEHOLDER : text;
+    const message = await insertMessage(db, {
+      chat: chat.key,
+      sender: who.key,
+      text: stored,
+      at: deps.clock.now(),
+    });
     await deps.hub.publish(message);
-    await deps.dispatch(textEvent(chatRef(who, chat), userRef(who), message.text, `msg:${message.id}`));
+    await deps.dispatch(
+      textEvent(chatRef(who, chat), userRef(who), text.normalize('NFC'), `msg:${message.id}`),
+    );
     return message;
   }
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { readBody } from '../runtime/http/router';
+import { BODY_LIMITS, HttpError, readBody } from '../runtime/http/router';
 
 /** Sent with every sandbox response: the page runs only its own script and style files. */
 export const SECURITY_HEADERS: Record<string, string> = {
@@ -49,7 +49,7 @@ export function checkRequest(req: IncomingMessage, boundHost: string): void {
     throw new HttpProblem(415, 'send a JSON body with content-type application/json');
   }
   const origin = req.headers.origin;
-  if (origin && origin !== 'null' && new URL(origin).host !== host) {
+  if (origin && origin !== 'null' && (!URL.canParse(origin) || new URL(origin).host !== host)) {
     throw new HttpProblem(403, `cross-origin request from ${origin} refused`);
   }
 }
@@ -59,6 +59,8 @@ function describe(error: z.ZodError): string {
 }
 
 export function parseQuery<T>(req: IncomingMessage, schema: z.ZodType<T>): T {
+  if (!URL.canParse(req.url ?? '/', 'http://localhost'))
+    throw new HttpProblem(400, 'malformed request target');
   const params = Object.fromEntries(new URL(req.url ?? '/', 'http://localhost').searchParams);
   const parsed = schema.safeParse(params);
   if (!parsed.success) throw new HttpProblem(400, describe(parsed.error));
@@ -68,8 +70,9 @@ export function parseQuery<T>(req: IncomingMessage, schema: z.ZodType<T>): T {
 export async function parseBody<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
   let body: unknown;
   try {
-    body = JSON.parse(await readBody(req, 64_000));
-  } catch {
+    body = JSON.parse(await readBody(req, BODY_LIMITS.sandbox));
+  } catch (error) {
+    if (error instanceof HttpError) throw new HttpProblem(error.status, 'the body must be at most 64 kB');
     throw new HttpProblem(400, 'the body must be a JSON object (at most 64 kB)');
   }
   const parsed = schema.safeParse(body);

@@ -26,6 +26,8 @@ export function createSandboxPlatform(options: {
   handle: EventHandler;
   /** The address the HTTP server binds (SANDBOX_HOST); requests for other hosts are refused. */
   host: string;
+  /** Whether typed text is an anonymous source, kept out of the history (the command registry's). */
+  isAnonymousText(text: string, chat: 'dm' | 'group'): boolean;
 }): SandboxPlatform {
   const { db, clock, logger, handle } = options;
   const hub = new SandboxHub(async (personaKey, chatKey) => {
@@ -52,7 +54,15 @@ export function createSandboxPlatform(options: {
     hub,
     routes: [
       ...staticRoutes(),
-      ...apiRoutes({ db, clock, hub, messenger, dispatch, boundHost: options.host }),
+      ...apiRoutes({
+        db,
+        clock,
+        hub,
+        messenger,
+        dispatch,
+        boundHost: options.host,
+        isAnonymousText: options.isAnonymousText,
+      }),
     ],
     async start() {
       stopping = false;

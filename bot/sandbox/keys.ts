@@ -3,6 +3,9 @@ import type { ChatRef } from '../kernel/types';
 /** The sender key of the bot's own messages (persona keys are people's sandbox identities). */
 export const BOT_SENDER = 'bot';
 
+/** What the history keeps (and the live view shows) instead of an anonymous source's text. */
+export const ANONYMOUS_PLACEHOLDER = '🔒 (góp ý ẩn danh — không lưu lại · anonymous, not kept)';
+
 /** How a sandbox chat is named in the API and in `sandbox_messages.chat_key`. */
 export type ChatKey = `grp:${string}` | `dm:${string}`;
 

@@ -3,6 +3,7 @@ import {
   type AnyPgColumn,
   bigserial,
   boolean,
+  check,
   index,
   integer,
   jsonb,
@@ -148,9 +149,17 @@ export const processedUpdates = pgTable(
   {
     platform: text('platform').notNull(),
     updateKey: text('update_key').notNull(),
+    /** The hour the update was claimed, never finer: an exact time would date the feedback it carried. */
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.platform, t.updateKey] }), index('processed_updates_at_idx').on(t.at)],
+  (t) => [
+    primaryKey({ columns: [t.platform, t.updateKey] }),
+    index('processed_updates_at_idx').on(t.at),
+    check(
+      'processed_updates_at_hour',
+      sql`${t.at} = date_trunc('hour', ${t.at} at time zone 'UTC') at time zone 'UTC'`,
+    ),
+  ],
 );
 
 /** The sandbox platform's chat history, so a restart keeps the conversation. */

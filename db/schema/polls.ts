@@ -60,7 +60,8 @@ export const polls = pgTable(
     comments: boolean('comments').notNull(),
     minAnswers: smallint('min_answers').notNull(),
     minComments: smallint('min_comments').notNull(),
-    status: text('status', { enum: ['open', 'closed'] })
+    /** `closing`: no longer accepting; waits until every live process has flushed its ballots. */
+    status: text('status', { enum: ['open', 'closing', 'closed'] })
       .notNull()
       .default('open'),
     /** Null for a run of a series. */
@@ -75,6 +76,14 @@ export const polls = pgTable(
     closesAt: timestamp('closes_at', { withTimezone: true }).notNull(),
     remindAt: timestamp('remind_at', { withTimezone: true }),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    /**
+     * The highest `roles.id` when the poll opened: the audience is fixed then. A worker role granted
+     * later (by /role or a scenario) does not let its holder answer; roles Pulse infers from being
+     * seen in the poll's group (source "seen") do. Null for polls opened before this rule.
+     */
+    roleWatermark: integer('role_watermark'),
+    /** Ballots a process held in memory and never wrote (it died: kill -9, power loss). */
+    lostBallots: integer('lost_ballots').notNull().default(0),
   },
   (t) => [
     uniqueIndex('polls_series_occurrence_uq').on(t.seriesId, t.occurrence),
@@ -163,6 +172,29 @@ export const pollTallies = pgTable(
   },
   (t) => [primaryKey({ columns: [t.pollId, t.unitId] })],
 );
+
+/**
+ * How many ballots each process holds in memory for a poll, not yet added to the tallies. Raised in
+ * the tap's statement, lowered in the same transaction that adds the batch to `poll_tallies`, so a
+ * ballot is in exactly one of the two places; a poll closes only when no live process holds any.
+ */
+export const pollBallotHolders = pgTable(
+  'poll_ballot_holders',
+  {
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    processId: text('process_id').notNull(),
+    held: integer('held').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.processId] })],
+);
+
+/** The lease of each running Pulse process (renewed by its scheduler); expired = dead, its held ballots lost. */
+export const pulseProcesses = pgTable('pulse_processes', {
+  id: text('id').primaryKey(),
+  leaseUntil: timestamp('lease_until', { withTimezone: true }).notNull(),
+});
 
 /** A person who answered a poll with comments and may still send one comment. */
 export const pollCommentInvites = pgTable(

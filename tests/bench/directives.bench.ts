@@ -4,6 +4,7 @@
  * grammY's docs recommend for broadcasts: sequential sendMessage calls with auto-retry.
  *   npx tsx -e "import('./tests/bench/directives.bench.ts').then(m => m.run())"
  */
+
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Api, Bot } from 'grammy';
 import pino from 'pino';

@@ -8,6 +8,7 @@
  *     the fake Bot API server, PGlite), without the hot-spot listener, and with it without and with hits.
  * Run: npm run bench hotspots, or npx tsx -e "import('./tests/bench/hotspots.bench.ts').then(m => m.run())"
  */
+
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import AhoCorasick from 'modern-ahocorasick';

@@ -1,3 +1,4 @@
+import { ballotsOf } from '../../bot/features/polls/ballot-box';
 /**
  * A shift change: 10,000 distinct people tap an answer at once. Full path: a Telegram
  * callback_query update → grammY (bot.handleUpdate, the same middleware as production) → the event
@@ -7,6 +8,7 @@
  * Updates are fed with bot.handleUpdate, CONCURRENCY at a time (what the runner or a webhook server
  * does), not through getUpdates. For quick looks: BENCH_PEOPLE, BENCH_CONCURRENCY, BENCH_DRIVER.
  */
+
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { eq, sql } from 'drizzle-orm';
@@ -15,6 +17,7 @@ import postgres from 'postgres';
 import { loadConfig } from '../../bot/config';
 import { createPulseEventHandler } from '../../bot/features';
 import { recordAnswer } from '../../bot/features/polls/answer';
+import type { BallotBox } from '../../bot/features/polls/ballot-box';
 import { createPoll } from '../../bot/features/polls/create';
 import { deliverPending } from '../../bot/features/polls/deliver';
 import { TextSignals } from '../../bot/kernel/text-signals';
@@ -222,7 +225,7 @@ async function measure(driver: 'pglite' | 'postgres'): Promise<Figures[]> {
       (p) => p.id,
     );
     const loop = await drive(PEOPLE, 1, async (i) => {
-      const outcome = await recordAnswer(database.db, {
+      const outcome = await recordAnswer(database.db, ballotsOf(deps), {
         pollId: direct,
         option: i % 5,
         personId: personIds[i]!,
@@ -231,7 +234,7 @@ async function measure(driver: 'pglite' | 'postgres'): Promise<Figures[]> {
       });
       if (outcome.kind !== 'recorded') throw new Error(`direct answer ${i}: ${outcome.kind}`);
     });
-    await check(database, direct, 'direct loop');
+    await check(database, ballotsOf(deps), direct, 'direct loop');
 
     // Full path: one callback_query update per person, CONCURRENCY in flight.
     const fullPath = async () => {
@@ -263,7 +266,7 @@ async function measure(driver: 'pglite' | 'postgres'): Promise<Figures[]> {
       });
       const answersBefore = fake.callbackAnswers.length;
       const run = await drive(PEOPLE, CONCURRENCY, (i) => telegram.bot.handleUpdate(updates[i]!));
-      await check(database, pollId, 'full path');
+      await check(database, ballotsOf(deps), pollId, 'full path');
       const toasts = fake.callbackAnswers.slice(answersBefore);
       const recorded = toasts.filter((a) => a.text?.startsWith('✅')).length;
       if (toasts.length !== PEOPLE || recorded !== PEOPLE) {
@@ -292,15 +295,37 @@ async function measure(driver: 'pglite' | 'postgres'): Promise<Figures[]> {
   }
 }
 
-/** No answer lost or double-counted: the tallies add up to PEOPLE, and so do the participation rows. */
-async function check(database: Database, pollId: number, what: string): Promise<void> {
-  const [row] = await database.query<{ counted: string; participants: string }>(sql`
-    select (select coalesce(sum(c), 0) from poll_tallies, unnest(counts) c where poll_id = ${pollId}) as counted,
-           (select count(*) from poll_participation where poll_id = ${pollId}) as participants`);
-  const counted = Number(row?.counted);
-  const participants = Number(row?.participants);
-  if (counted !== PEOPLE || participants !== PEOPLE) {
-    throw new Error(`${what}: ${counted} counted, ${participants} participants, expected ${PEOPLE} of each`);
+/**
+ * No answer lost or double-counted: participation adds up to PEOPLE; the tallies plus the ballots
+ * this process still holds (below k in a cell, written at closing) add up to PEOPLE too, the held
+ * count the database keeps equals what is in memory, and after the closing flush the tallies alone do.
+ */
+async function check(database: Database, ballots: BallotBox, pollId: number, what: string): Promise<void> {
+  const totals = async () => {
+    const [row] = await database.query<{ counted: string; participants: string; held: string }>(sql`
+      select (select coalesce(sum(c), 0) from poll_tallies, unnest(counts) c where poll_id = ${pollId}) as counted,
+             (select count(*) from poll_participation where poll_id = ${pollId}) as participants,
+             (select coalesce(sum(held), 0) from poll_ballot_holders where poll_id = ${pollId}) as held`);
+    return {
+      counted: Number(row?.counted),
+      participants: Number(row?.participants),
+      held: Number(row?.held),
+    };
+  };
+  const open = await totals();
+  if (
+    open.participants !== PEOPLE ||
+    open.counted + open.held !== PEOPLE ||
+    open.held !== ballots.held(pollId)
+  ) {
+    throw new Error(
+      `${what}: ${JSON.stringify(open)}, ${ballots.held(pollId)} in memory, expected ${PEOPLE}`,
+    );
+  }
+  await ballots.flush(database.db, pollId, { closing: true });
+  const closed = await totals();
+  if (closed.counted !== PEOPLE || closed.held !== 0) {
+    throw new Error(`${what} after the closing flush: ${JSON.stringify(closed)}, expected ${PEOPLE} counted`);
   }
 }
 

@@ -48,12 +48,12 @@ describe('the process', () => {
     const main = startMain({ PORT: String(port), PGLITE_DIR: dir });
     await main.waitForOutput(new RegExp(`Sandbox: http://localhost:${port}`));
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-    expect(existsSync(join(dir, 'pulse.pid'))).toBe(true);
+    expect(existsSync(join(dir, 'pulse.lock'))).toBe(true);
 
     main.child.kill('SIGTERM');
     expect(await main.exited).toBe(0);
     expect(main.output().stdout).toContain('"msg":"stopped"');
-    expect(existsSync(join(dir, 'pulse.pid'))).toBe(false);
+    expect(existsSync(join(dir, 'pulse.lock'))).toBe(false);
   }, 60_000);
 
   it('refuses a bad setting with one line naming it', async () => {

@@ -121,7 +121,9 @@ describe.each(DRIVERS.map((make) => [make().platform, make] as const))('stories 
     await driver.sees('worker', /mỗi người chỉ trả lời một lần/);
 
     const open = await driver.command('admin', '/results 1');
-    expect(open).toContain('Tham gia: 1/1 người (100%)');
+    // One person asked: saying "1/1 answered" would name them as a participant.
+    expect(open).toContain('Số người đã trả lời không hiển thị');
+    expect(open).not.toMatch(/Tham gia: \d/);
     expect(open).toContain('Kết quả được giữ kín đến khi khảo sát đóng');
     await driver.command('admin', '/close 1');
     await driver.sees('admin', /Đã đóng khảo sát #1/);

@@ -1,11 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PulseApp } from '../../bot/app';
-import { chats } from '../../db/schema';
+import { chats, processedUpdates } from '../../db/schema';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram-server';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedOrg } from '../helpers/harness';
 import { freePort } from '../helpers/net';
 import { startTelegramApp } from '../helpers/telegram-app';
+import { withFaults } from '../reliability/faults';
 
 const ADMIN = { id: 1, first_name: 'Quản trị', username: 'quantri' };
 const WORKER = { id: 7, first_name: 'Lan', username: 'lan' };
@@ -31,8 +32,8 @@ afterEach(async () => {
   await fake.stop();
 });
 
-async function start(env: Record<string, string> = {}) {
-  app = await startTelegramApp(database, fake, env);
+async function start(env: Record<string, string> = {}, db = database.db) {
+  app = await startTelegramApp({ ...database, db }, fake, env);
   return app;
 }
 
@@ -89,6 +90,28 @@ describe('Telegram, long polling', () => {
     expect(fake.rejected429).toBe(1);
   });
 
+  it('a reply told to wait longer than 5 s is sent later, and the chat’s next command is answered meanwhile', async () => {
+    await start();
+    fake.failNext('sendMessage', { status: 429, retryAfter: 6 });
+    fake.message({ chatId: WORKER.id, chatType: 'private', from: WORKER, text: '/whoami' });
+    fake.message({ chatId: WORKER.id, chatType: 'private', from: WORKER, text: '/help' });
+    const started = Date.now();
+    const help = await fake.waitFor((c) => repliesTo(WORKER.id)(c) && c.status === 200, { timeoutMs: 5000 });
+    // Once, auto-retry waited out every 429 in line: the chat's queue stood still for retry_after.
+    expect(help.body.text).toContain('Các lệnh bạn dùng được');
+    expect(Date.now() - started).toBeLessThan(5000);
+    const whoami = await fake.waitUntil(
+      () => fake.sent(WORKER.id).find((m) => m.text?.includes('Bạn là Lan')),
+      {
+        timeoutMs: 10_000,
+        what: 'the rate-limited reply',
+      },
+    );
+    expect(whoami).toBeDefined();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(5500);
+    expect(fake.sent(WORKER.id).filter((m) => m.text?.includes('Bạn là Lan'))).toHaveLength(1);
+  });
+
   it('sets command menus: everyone sees the basics, admins see admin commands in their DM', async () => {
     const running = await start();
     await running.scheduler.runAll();
@@ -138,5 +161,34 @@ describe('Telegram, webhook', () => {
     const replies = fake.calls.filter(repliesTo(WORKER.id));
     expect(replies).toHaveLength(before + 1);
     expect(replies.at(-1)?.body.text).toContain('Bạn là Lan');
+  });
+
+  it('lets Telegram retry an update whose handling failed: the claim is given back, the retry answered once', async () => {
+    const port = await freePort();
+    const { db, faults } = withFaults(database.db);
+    await start(
+      {
+        PORT: String(port),
+        TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${port}/telegram/webhook`,
+        TELEGRAM_WEBHOOK_SECRET: 'right_secret',
+      },
+      db,
+    );
+    // The first read inside the handler fails (after the update id was claimed): a 500, then the retry.
+    faults.onInsert = (table) => {
+      if (table !== processedUpdates) return;
+      faults.failSelects = 1;
+      faults.onInsert = undefined;
+    };
+    fake.message({ chatId: WORKER.id, chatType: 'private', from: WORKER, text: '/whoami' });
+    const reply = await fake.waitFor(repliesTo(WORKER.id));
+    expect(reply.body.text).toContain('Bạn là Lan');
+    expect(faults.injected).toBe(1);
+    await fake.waitUntil(() => fake.webhookDeliveries.length >= 2, { what: 'the retry' });
+    expect(fake.webhookDeliveries.map((d) => d.status)).toEqual([500, 200]);
+    const [row] = await database.db.select().from(processedUpdates);
+    // Kept to the hour only (issue 11, item 9).
+    expect(row!.at.getTime() % 3_600_000).toBe(0);
+    expect(fake.calls.filter(repliesTo(WORKER.id))).toHaveLength(1);
   });
 });

@@ -5,6 +5,7 @@ import { createPulseEventHandler } from '../../bot/features';
 import { listenForHotspots } from '../../bot/features/hotspots';
 import { TextSignals } from '../../bot/kernel/text-signals';
 import type { ChatRef, InboundEvent, Role, UserRef } from '../../bot/kernel/types';
+import { DeliveryOutcomes } from '../../bot/runtime/delivery/outcomes';
 import type { Deps } from '../../bot/runtime/deps';
 import type { EventHandler } from '../../bot/runtime/handle-event';
 import { MessengerRouter } from '../../bot/runtime/messenger-router';
@@ -38,13 +39,15 @@ export function createHarness(
   for (const platform of [messenger, ...others]) {
     router.register(withCapabilityFallbacks(platform, { db: database.db, clock, locale: config.locale }));
   }
+  const logger = pino({ level: 'silent' });
   const deps: Deps = {
     db: database.db,
     messenger: router,
     clock,
-    logger: pino({ level: 'silent' }),
+    logger,
     config,
     signals: new TextSignals(),
+    deliveries: new DeliveryOutcomes(logger, { baseMs: 1 }),
   };
   listenForHotspots(deps);
   const handle = createPulseEventHandler(deps);

@@ -167,6 +167,48 @@ describe('Zalo by webhook', () => {
     expect(zalo.sent(LAN.id).at(-1)?.text).toContain('Bạn là Lan');
   });
 
+  it('keys updates without message_id by their content, drops malformed ones, and never lets one fail the batch', async () => {
+    await startWebhook();
+    const text = (
+      message_id: unknown,
+      body: string,
+      chat: unknown = { id: LAN.id, chat_type: 'PRIVATE' },
+    ) => ({
+      event_name: 'message.text.received',
+      message: { message_id, chat, from: { id: LAN.id, display_name: 'Lan' }, text: body, date: 1 },
+    });
+    // Two updates without message_id (once `zalo:undefined` for both: the second was dropped),
+    // one without chat (once a 500 for the whole batch), and garbage around them.
+    const batch = {
+      updates: [
+        text(undefined, '/whoami'),
+        text(undefined, '/help'),
+        text('m-nochat', '/start', null),
+        text({ nested: true }, '/lang', 'x'),
+        { event_name: 'message.text.received', message: 'not an object' },
+        null,
+        7,
+      ],
+    };
+    expect(await zalo.postWebhook(batch, 'right_secret_123')).toBe(200);
+    const replies = zalo.sent(LAN.id).map((m) => m.text);
+    expect(replies, JSON.stringify(replies)).toHaveLength(2);
+    expect(replies[0]).toContain('Bạn là Lan');
+    expect(replies[1]).toContain('Các lệnh bạn dùng được');
+    // The same updates again (Zalo retrying): each already handled, nothing repeated.
+    expect(await zalo.postWebhook(batch, 'right_secret_123')).toBe(200);
+    expect(zalo.sent(LAN.id)).toHaveLength(2);
+    // A body that is no JSON object can never become a valid update: 400. An object that holds no
+    // usable update is accepted and dropped (200), so Zalo does not retry it.
+    for (const body of ['null', '7', '"x"']) {
+      expect(await zalo.postWebhook(JSON.parse(body), 'right_secret_123')).toBe(400);
+    }
+    for (const body of ['[]', '{"result":null}', '{"message":{"chat":null}}']) {
+      expect(await zalo.postWebhook(JSON.parse(body), 'right_secret_123')).toBe(200);
+    }
+    expect(zalo.sent(LAN.id)).toHaveLength(2);
+  });
+
   it('reads webhooks wrapped in { ok, result } too', async () => {
     await startWebhook(true);
     zalo.message({ from: LAN, text: '/help' });

@@ -54,11 +54,12 @@ describe('polls and feedback through the sandbox HTTP API', () => {
       text: expect.stringContaining('đã trả lời khảo sát này rồi'),
       alert: false,
     });
+    // The leader is not in the audience (workers only): refused, not counted.
     await press('leader', 'pa:1:4');
     expect((await inTeam()).filter((m) => m.sender === 'bot').map((m) => m.id)).toEqual([poll.id]);
 
     await app.scheduler.runAll();
-    expect((await inTeam()).find((m) => m.id === poll.id)!.text).toContain('2 người đã trả lời');
+    expect((await inTeam()).find((m) => m.id === poll.id)!.text).toContain('1 người đã trả lời');
 
     await api.send({ persona: 'admin', chat: 'dm:admin', text: '/close 1' });
     const closing = (await inTeam()).at(-1)!;

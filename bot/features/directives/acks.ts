@@ -23,6 +23,41 @@ export async function recordAck(
   return inserted.length > 0;
 }
 
+/**
+ * True when the directive was really delivered to this chat: a ledger row marked sent, to this
+ * group (bound chat) or, in a DM, to the person pressing on this platform. An acknowledgement is
+ * only taken where this holds — a forged or stale button elsewhere counts for nothing.
+ */
+export async function deliveredTo(
+  db: DbOrTx,
+  directiveId: number,
+  where: { chatId: number | null; platform: Platform; personId: number; kind: 'dm' | 'group' },
+): Promise<boolean> {
+  const recipient =
+    where.kind === 'group'
+      ? where.chatId === null
+        ? undefined
+        : eq(directiveDeliveries.chatId, where.chatId)
+      : and(
+          isNull(directiveDeliveries.chatId),
+          eq(directiveDeliveries.personId, where.personId),
+          eq(directiveDeliveries.dmPlatform, where.platform),
+        );
+  if (!recipient) return false;
+  const rows = await db
+    .select({ id: directiveDeliveries.id })
+    .from(directiveDeliveries)
+    .where(
+      and(
+        eq(directiveDeliveries.directiveId, directiveId),
+        eq(directiveDeliveries.status, 'sent'),
+        recipient,
+      ),
+    )
+    .limit(1);
+  return rows.length > 0;
+}
+
 /** Members of the chat who acknowledged the directive (in this chat or another). */
 export async function ackCountInChat(db: DbOrTx, directiveId: number, chatId: number): Promise<number> {
   return (await ackRates(db, directiveId, [chatId])).get(chatId)?.acked ?? 0;

@@ -2,6 +2,13 @@ import { and, asc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import { chats, directiveDeliveries, directives } from '../../../db/schema';
 import { DeliveryError } from '../../kernel/errors';
 import type { ChatRef, OutgoingMessage, Platform } from '../../kernel/types';
+import {
+  type DeliveryOutcomes,
+  LatencyGauge,
+  Leases,
+  outcomesOf,
+  runAdaptive,
+} from '../../runtime/delivery/outcomes';
 import type { Deps } from '../../runtime/deps';
 import type { SendLimiter } from './limiter';
 import { directiveMessage } from './message';
@@ -11,8 +18,10 @@ export interface DeliveryOptions {
   worker: string;
   limiter: SendLimiter;
   leaseMs: number;
-  /** Sends in flight at once. */
+  /** Sends in flight at once; by default it follows the platform's latency (see `LatencyGauge`). */
   concurrency?: number;
+  /** Send latency measured across ticks (the tick keeps one); a fresh one otherwise. */
+  latency?: LatencyGauge;
   /** Temporary failures are retried this many times, then the row is failed. */
   maxAttempts?: number;
   /** Stops after the sends in flight; rows claimed but not sent go back to pending at once. */
@@ -38,25 +47,39 @@ const BACKOFF_MAX_MS = 10 * 60_000;
  */
 export async function deliverDue(deps: Deps, options: DeliveryOptions): Promise<DeliveryStats> {
   const stats: DeliveryStats = { sent: 0, failed: 0, retrying: 0 };
-  // About one second of sending per claim: processes interleave, and few rows wait under one lease.
+  const outcomes = outcomesOf(deps);
+  const latency = options.latency ?? new LatencyGauge();
   const { global } = deps.config.directives.rates;
-  const batchSize = Math.max(10, Math.min(200, Math.round((global.count * 1000) / global.perMs)));
-  const heartbeat = setInterval(
-    () => void renewLeases(deps, options.worker),
-    Math.max(options.leaseMs / 3, 50),
-  );
-  heartbeat.unref();
+  const perSecond = (global.count * 1000) / global.perMs;
+  const leases = new Leases({
+    ledger: LEDGER,
+    everyMs: options.leaseMs / 3,
+    outcomes,
+    logger: deps.logger,
+    renew: () => renewLeases(deps, options.worker),
+  });
+  // Outcomes kept while the database was away are written before anything is claimed again.
+  await outcomes.reconcile(LEDGER);
   try {
     while (!options.signal?.aborted) {
+      // About one second of sending per claim (more on a slow platform, so enough are in flight):
+      // processes interleave, and few rows wait under one lease.
+      const inFlight = options.concurrency ?? latency.inFlight(perSecond);
+      const batchSize = Math.max(10, Math.min(400, Math.max(Math.round(perSecond), inFlight)));
       const batch = await claimBatch(deps, options, batchSize);
       if (batch.length === 0) break;
-      await sendBatch(deps, options, batch, stats);
+      leases.hold(batch.map((row) => row.id));
+      await sendBatch(deps, { ...options, latency, outcomes, leases }, batch, stats);
     }
   } finally {
-    clearInterval(heartbeat);
+    leases.stop();
   }
   return stats;
 }
+
+const LEDGER = 'directive_deliveries';
+
+type SendOptions = DeliveryOptions & { latency: LatencyGauge; outcomes: DeliveryOutcomes; leases: Leases };
 
 async function claimBatch(deps: Deps, options: DeliveryOptions, size: number): Promise<DeliveryRow[]> {
   const now = deps.clock.now();
@@ -86,17 +109,13 @@ async function claimBatch(deps: Deps, options: DeliveryOptions, size: number): P
 }
 
 async function renewLeases(deps: Deps, worker: string): Promise<void> {
-  try {
-    await deps.db
-      .update(directiveDeliveries)
-      .set({ claimedAt: deps.clock.now() })
-      .where(and(eq(directiveDeliveries.claimedBy, worker), eq(directiveDeliveries.status, 'sending')));
-  } catch (error) {
-    deps.logger.warn({ err: error }, 'directive lease renewal failed');
-  }
+  await deps.db
+    .update(directiveDeliveries)
+    .set({ claimedAt: deps.clock.now() })
+    .where(and(eq(directiveDeliveries.claimedBy, worker), eq(directiveDeliveries.status, 'sending')));
 }
 
-async function sendBatch(deps: Deps, options: DeliveryOptions, batch: DeliveryRow[], stats: DeliveryStats) {
+async function sendBatch(deps: Deps, options: SendOptions, batch: DeliveryRow[], stats: DeliveryStats) {
   const chatIds = [...new Set(batch.flatMap((row) => (row.chatId === null ? [] : [row.chatId])))];
   const chatRows =
     chatIds.length === 0
@@ -112,14 +131,17 @@ async function sendBatch(deps: Deps, options: DeliveryOptions, batch: DeliveryRo
     .where(inArray(directives.id, [...new Set(batch.map((row) => row.directiveId))]));
   const directivesById = new Map(directiveRows.map((directive) => [directive.id, directive]));
 
-  const queue = [...batch];
-  const worker = async () => {
-    while (queue.length > 0 && !options.signal?.aborted) {
-      const row = queue.shift()!;
+  const { global } = deps.config.directives.rates;
+  const perSecond = (global.count * 1000) / global.perMs;
+  const left = await runAdaptive(
+    batch,
+    async (row) => {
+      // Sent (or failed) before, its mark kept in memory: written now, never sent twice.
+      if (await options.outcomes.settle(LEDGER, row.id)) return options.leases.release(row.id);
       const directive = directivesById.get(row.directiveId)!;
       if (directive.cancelledAt) {
-        await mark(deps, row.id, { status: 'skipped', lastError: 'cancelled' });
-        continue;
+        await record(deps, options, row.id, { status: 'skipped', lastError: 'cancelled' });
+        return;
       }
       const ref = recipientOf(row, chatsById);
       await sendOne(
@@ -130,10 +152,11 @@ async function sendBatch(deps: Deps, options: DeliveryOptions, batch: DeliveryRo
         directiveMessage(directive, deps.config.locale, row.kind),
         stats,
       );
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, batch.length) }, worker));
-  if (queue.length > 0) await release(deps, options.worker, queue);
+    },
+    () => options.concurrency ?? options.latency.inFlight(perSecond),
+    () => options.signal?.aborted === true,
+  );
+  if (left.length > 0) await release(deps, options.worker, left);
 }
 
 /** A group row goes to its chat; a DM row to the account fixed when it was written. */
@@ -167,7 +190,7 @@ async function release(deps: Deps, worker: string, rows: DeliveryRow[]) {
 
 async function sendOne(
   deps: Deps,
-  options: DeliveryOptions,
+  options: SendOptions,
   row: DeliveryRow,
   chat: ChatRef,
   message: ReturnType<typeof directiveMessage>,
@@ -176,14 +199,18 @@ async function sendOne(
   try {
     if (!deps.messenger.has(chat.platform))
       throw new DeliveryError(`no messenger for ${chat.platform}`, true);
+    const started = performance.now();
     const sent = await sendPaced(deps, options.limiter, chat, message);
-    await mark(deps, row.id, {
+    options.latency.observe(performance.now() - started);
+    stats.sent++;
+    // From here the message is out: a failing mark is retried, then kept, never a reason to resend.
+    await record(deps, options, row.id, {
       status: 'sent',
       sentAt: deps.clock.now(),
       platformMessageId: sent.messageId,
       lastError: null,
     });
-    stats.sent++;
+    return;
   } catch (error) {
     const failure = error instanceof DeliveryError ? error : new DeliveryError(String(error), false);
     const giveUp = failure.permanent || row.attempts >= (options.maxAttempts ?? 8);
@@ -193,7 +220,7 @@ async function sendOne(
       'directive send failed',
     );
     if (giveUp) {
-      await mark(deps, row.id, {
+      await record(deps, options, row.id, {
         status: 'failed',
         lastError: failure.permanent ? description : `gave up after ${row.attempts} attempts: ${description}`,
       });
@@ -202,12 +229,12 @@ async function sendOne(
     }
     const backoff = Math.min(BACKOFF_BASE_MS * 2 ** (row.attempts - 1), BACKOFF_MAX_MS);
     const wait = Math.max(backoff, (failure.retryAfterSeconds ?? 0) * 1000);
-    await mark(deps, row.id, {
+    stats.retrying++;
+    await record(deps, options, row.id, {
       status: 'pending',
       lastError: description,
       nextAttemptAt: new Date(deps.clock.now().getTime() + wait),
     });
-    stats.retrying++;
   }
 }
 
@@ -232,6 +259,15 @@ async function sendPaced(deps: Deps, limiter: SendLimiter, chat: ChatRef, messag
   }
 }
 
-function mark(deps: Deps, id: number, values: Partial<typeof directiveDeliveries.$inferInsert>) {
-  return deps.db.update(directiveDeliveries).set(values).where(eq(directiveDeliveries.id, id));
+/** Writes a row's outcome through the outcome book; the lease is let go once it is written. */
+async function record(
+  deps: Deps,
+  options: SendOptions,
+  id: number,
+  values: Partial<typeof directiveDeliveries.$inferInsert>,
+) {
+  const written = await options.outcomes.record(LEDGER, id, () =>
+    deps.db.update(directiveDeliveries).set(values).where(eq(directiveDeliveries.id, id)),
+  );
+  if (written) options.leases.release(id);
 }

@@ -13,7 +13,7 @@ import {
 import { directiveJobs } from './jobs';
 import * as messages from './messages';
 
-export { ACK_EDIT_THROTTLE_MS, recordAck, refreshAckCount } from './acks';
+export { ACK_EDIT_THROTTLE_MS, deliveredTo, recordAck, refreshAckCount } from './acks';
 export { audienceScope } from './audience';
 export { deliverDue } from './delivery';
 export {

@@ -23,6 +23,8 @@ export const vi = {
   'ack.stale': 'Nhiệm vụ này đã dừng hoặc không còn. Không có gì được ghi nhận.',
   'ack.preview': 'Đây là bản xem trước: không có gì được ghi nhận.',
   'ack.noAck': 'Nhiệm vụ này không yêu cầu xác nhận. Không có gì được ghi nhận.',
+  'ack.notDelivered':
+    'Nhiệm vụ này chưa được gửi tới cuộc trò chuyện này, nên không thể xác nhận tại đây. Không có gì được ghi nhận.',
   'directives.none': 'Chưa có nhiệm vụ nào. Nạp kế hoạch bằng tệp kịch bản (mục directives:).',
   'directives.title': 'Các nhiệm vụ ({count}):',
   'directives.line': '• {id} — {title}{state}',
@@ -83,6 +85,8 @@ export const en: Record<keyof typeof vi, string> = {
   'ack.stale': 'This directive has been stopped or no longer exists. Nothing was recorded.',
   'ack.preview': 'This is a preview: nothing was recorded.',
   'ack.noAck': 'This directive does not ask for acknowledgement. Nothing was recorded.',
+  'ack.notDelivered':
+    'This directive was not delivered to this chat, so it cannot be acknowledged here. Nothing was recorded.',
   'directives.none': 'No directives yet. Load the plan with a scenario file (directives: section).',
   'directives.title': 'Directives ({count}):',
   'directives.line': '• {id} — {title}{state}',

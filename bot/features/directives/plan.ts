@@ -97,6 +97,12 @@ export async function planDirectives(
       ? (Object.keys(values) as (keyof DirectiveValues)[]).filter((k) => !same(values[k], current[k]))
       : [];
     const rescheduled = !current || fields.some((f) => (SCHEDULE_FIELDS as readonly string[]).includes(f));
+    if (rescheduled && values.scheduleKind === 'at' && values.at && values.at < options.now) {
+      problems.push({
+        path: ['directives', i, 'schedule', 'at'],
+        message: `is in the past (${values.at.toISOString()}): a one-off would never be sent; give a later time`,
+      });
+    }
     if (rescheduled && values.scheduleKind === 'cron') {
       const path = ['directives', i, 'schedule'];
       const schedule = scheduleOf(values, options.timezone) as Extract<Schedule, { kind: 'cron' }>;

@@ -34,7 +34,11 @@ export function senderUnitId(held: readonly HeldRole[]): number | undefined {
   return best?.unitId ?? undefined;
 }
 
-/** Stores feedback with its unit, text and hour — nothing about the sender — and publishes it for hot spots. */
+/**
+ * Stores feedback with its unit, text and hour — nothing about the sender. Its hot-spot signal is
+ * published at the hourly relay, with the hour's other feedback, never at the moment it arrives
+ * (an incident opened then would show the leader when it was sent).
+ */
 export async function submitFeedback(
   deps: Deps,
   input: { unitId: number; text: string; now: Date },
@@ -42,7 +46,6 @@ export async function submitFeedback(
   const text = input.text.normalize('NFC').trim();
   const hour = floorToHour(input.now);
   const [row] = await deps.db.insert(feedback).values({ unitId: input.unitId, text, hour }).returning();
-  await deps.signals.publish({ text, source: 'feedback', unitId: input.unitId, chatId: null, at: hour });
   return row!;
 }
 
@@ -146,6 +149,7 @@ export async function relayDueFeedback(deps: Deps, now: Date): Promise<number> {
     const recipients = await feedbackRecipients(deps, item.unitId);
     if (recipients.length === 0) {
       deps.logger.warn({ feedback: shortId(item.id) }, 'feedback has nobody to read it');
+      await publishFeedbackSignal(deps, item);
       continue;
     }
     const unit = await findUnitById(db, item.unitId);
@@ -179,9 +183,24 @@ export async function relayDueFeedback(deps: Deps, now: Date): Promise<number> {
       }
     }
     if (delivered > 0) relayed++;
-    else if (retry) await db.update(feedback).set({ relayed: false }).where(eq(feedback.id, item.id));
+    else if (retry) {
+      await db.update(feedback).set({ relayed: false }).where(eq(feedback.id, item.id));
+      continue;
+    }
+    await publishFeedbackSignal(deps, item);
   }
   return relayed;
+}
+
+/** Published once, when the hour has ended: hot spots learn no finer time than the relay. */
+async function publishFeedbackSignal(deps: Deps, item: FeedbackRow): Promise<void> {
+  await deps.signals.publish({
+    text: item.text,
+    source: 'feedback',
+    unitId: item.unitId,
+    chatId: null,
+    at: item.hour,
+  });
 }
 
 export type AllowRepliesOutcome = 'allowed' | 'already' | 'expired' | 'unknown' | 'disabled';

@@ -9,7 +9,7 @@ export const vi = {
   'feedback.saved':
     '✅ Đã nhận góp ý ẩn danh của bạn (mã #{id}). Góp ý sẽ được chuyển tới lãnh đạo {unit} vào đầu giờ tới — gửi theo giờ để không ai đoán được thời điểm bạn gửi. Pulse không lưu bạn là ai.',
   'feedback.offerReplies':
-    'Nếu muốn lãnh đạo trả lời bạn mà vẫn không biết bạn là ai, bấm nút dưới đây. Pulse sẽ giữ một địa chỉ đã mã hóa trong 30 ngày rồi xóa.',
+    'Nếu muốn lãnh đạo trả lời bạn mà vẫn không biết bạn là ai, bấm nút dưới đây. Pulse sẽ giữ một địa chỉ đã mã hóa trong 30 ngày rồi xóa. Lãnh đạo không mở được địa chỉ này; chỉ người vận hành máy chủ nắm cả khóa PULSE_SECRET lẫn cơ sở dữ liệu mới có thể mở.',
   'feedback.repliesOff': 'Máy chủ này chưa bật trả lời ẩn danh hai chiều (thiếu PULSE_SECRET).',
   'feedback.allowReplies': '🔐 Cho phép trả lời ẩn danh',
   'feedback.repliesAllowed': '🔐 Đã cho phép: lãnh đạo có thể trả lời bạn ẩn danh trong 30 ngày.',
@@ -44,7 +44,7 @@ export const en: Record<keyof typeof vi, string> = {
   'feedback.saved':
     '✅ Your anonymous feedback is received (id #{id}). It goes to the leaders of {unit} at the top of the next hour — sent by the hour so nobody can tell when you wrote. Pulse does not store who you are.',
   'feedback.offerReplies':
-    'If you want the leaders to be able to reply without learning who you are, tap the button below. Pulse keeps an encrypted address for 30 days, then deletes it.',
+    'If you want the leaders to be able to reply without learning who you are, tap the button below. Pulse keeps an encrypted address for 30 days, then deletes it. Leaders cannot open it; only the server operator holding both the PULSE_SECRET key and the database could.',
   'feedback.repliesOff':
     'Anonymous two-way replies are not enabled on this server (PULSE_SECRET is not set).',
   'feedback.allowReplies': '🔐 Allow anonymous replies',

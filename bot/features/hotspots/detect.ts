@@ -49,7 +49,10 @@ export async function onTextSignal(deps: Deps, signal: TextSignal): Promise<HitO
   }
   const opened = outcomes.flatMap((o) => (o.kind === 'opened' ? [o.incidentId] : []));
   if (opened.length > 0) {
-    deps.logger.info({ incidents: opened, unit: unitId }, 'hot spot opened');
+    // An incident opened by an anonymous source (feedback, a comment) surfaces only on the hour:
+    // an info line now would tell its exact arrival time, so it goes out at debug.
+    if (signal.source === 'group') deps.logger.info({ incidents: opened, unit: unitId }, 'hot spot opened');
+    else deps.logger.debug({ incidents: opened, unit: unitId, source: signal.source }, 'hot spot opened');
     if (signal.source === 'group') {
       const excerpts = new Map<number, string>();
       if (live.lexicon.excerpts) for (const id of opened) excerpts.set(id, signal.text);

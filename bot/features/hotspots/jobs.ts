@@ -44,7 +44,10 @@ export function listenForHotspots(deps: Deps): void {
     try {
       await onTextSignal(deps, signal);
     } catch (error) {
-      deps.logger.error({ err: error, source: signal.source }, 'hot-spot detection failed');
+      // The same error line whatever the source, so it cannot tell that (and when) an anonymous
+      // message arrived; the error, which may quote text, and the source go out at debug only.
+      deps.logger.debug({ err: error, source: signal.source }, 'hot-spot detection failed');
+      deps.logger.error('hot-spot detection failed (details at debug level)');
     }
   });
 }

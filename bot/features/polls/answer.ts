@@ -2,12 +2,14 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { pollDeliveries, polls } from '../../../db/schema';
 import type { Platform } from '../../kernel/types';
+import type { BallotBox } from './ballot-box';
 
 export type AnswerOutcome =
-  | { kind: 'recorded'; comments: boolean }
+  | { kind: 'recorded'; comments: boolean; k: number }
   | { kind: 'already' }
   | { kind: 'closed' }
   | { kind: 'unknown' }
+  | { kind: 'not_audience' }
   | { kind: 'bad_option' };
 
 export interface AnswerInput {
@@ -21,25 +23,34 @@ export interface AnswerInput {
 
 interface BallotRow {
   open: number | string;
+  eligible: number | string;
   accepting: number | string;
   joined: number | string;
-  counted: number | string;
+  held: number | string;
   comments: boolean | null;
+  unit_id: number | string | null;
+  options: number | string | null;
+  k: number | string | null;
 }
 
 /**
- * Records one answer in one statement (one round trip, atomic): lock the counter of the unit where
- * the button was tapped — only while it accepts answers, so an answer racing the closing transaction
- * waits for it and then finds it closed —, insert participation (its primary key is the one-answer-
- * per-person rule, across chats, platforms and processes), and only if that inserted a row, add one
- * to the counter. Nothing else is written, so no row, order or time ties the person to the option.
+ * Records one answer in one statement (one round trip, atomic), with no option in it: only a person
+ * of the poll's audience (a worker of its units whose role existed when it opened, or whom Pulse saw
+ * in its groups) may answer; the counter of the unit where the button was tapped is share-locked
+ * while it accepts answers (an answer racing the closing transaction waits for it and then finds it
+ * closed); participation is inserted (its primary key is the one-answer-per-person rule, across
+ * chats, platforms and processes) and only if that inserted a row, this process's count of held
+ * ballots goes up. The choice itself goes to the process's ballot box (memory), written later as
+ * part of a batch of at least k of the same cell, so no row, transaction, statement or WAL record
+ * of this tap carries it.
  */
-export async function recordAnswer(db: Db, input: AnswerInput): Promise<AnswerOutcome> {
+export async function recordAnswer(db: Db, ballots: BallotBox, input: AnswerInput): Promise<AnswerOutcome> {
   const { pollId, personId, option, now } = input;
-  const index = option + 1;
+  await ballots.ensureLease(db, now);
   const result = await db.execute(sql`
     with target as (
-      select d.unit_id, p.comments, jsonb_array_length(p.options) as options
+      select d.unit_id, p.comments, jsonb_array_length(p.options) as options, p.min_answers as k,
+             p.role_watermark, p.audience
       from polls p
       join poll_deliveries d on d.poll_id = p.id
         and d.platform = ${input.chat.platform}
@@ -47,32 +58,54 @@ export async function recordAnswer(db: Db, input: AnswerInput): Promise<AnswerOu
         and d.purpose in ('poll', 'reminder')
       where p.id = ${pollId} and p.status = 'open' and p.closes_at > ${now.toISOString()}::timestamptz
       limit 1
+    ), eligible as (
+      select 1 from target, roles r
+      join units u on u.id = r.unit_id
+      where r.person_id = ${personId} and r.role = 'worker'
+        and (r.source = 'seen' or target.role_watermark is null or r.id <= target.role_watermark)
+        -- Admins, leaders and collaborators are workers only by an explicit role, never by being seen.
+        and (r.source <> 'seen' or not exists (
+          select 1 from roles s where s.person_id = r.person_id and s.role <> 'worker'))
+        and exists (
+          select 1 from units a
+          where a.id in (select (jsonb_array_elements_text(target.audience))::int)
+            and u.path like a.path || '%'
+        )
+      limit 1
     ), tally as (
       select t.poll_id from poll_tallies t join target on t.unit_id = target.unit_id
-      where t.poll_id = ${pollId} and t.accepting and ${option}::int < target.options
-      for update of t
+      where t.poll_id = ${pollId} and t.accepting and ${option}::int >= 0 and ${option}::int < target.options
+        and exists (select 1 from eligible)
+      for share of t
     ), joined as (
       insert into poll_participation (poll_id, person_id)
       select ${pollId}, ${personId} from tally
       on conflict do nothing
       returning poll_id
-    ), counted as (
-      update poll_tallies set counts[${index}::int] = poll_tallies.counts[${index}::int] + 1
-      from target
-      where poll_tallies.poll_id = ${pollId} and poll_tallies.unit_id = target.unit_id
-        and exists (select 1 from joined)
-      returning poll_tallies.poll_id
+    ), held as (
+      insert into poll_ballot_holders (poll_id, process_id, held)
+      select ${pollId}, ${ballots.processId}, 1 from joined
+      on conflict (poll_id, process_id) do update set held = poll_ballot_holders.held + 1
+      returning held
     ), invited as (
       insert into poll_comment_invites (poll_id, person_id)
       select ${pollId}, ${personId} from joined, target where target.comments
       on conflict do nothing
     )
-    select (select count(*) from target) as open, (select count(*) from tally) as accepting,
-           (select count(*) from joined) as joined, (select count(*) from counted) as counted,
-           (select comments from target) as comments`);
+    select (select count(*) from target) as open, (select count(*) from eligible) as eligible,
+           (select count(*) from tally) as accepting, (select count(*) from joined) as joined,
+           (select count(*) from held) as held, (select comments from target) as comments,
+           (select unit_id from target) as unit_id, (select options from target) as options,
+           (select k from target) as k`);
   const [row] = rowsOf<BallotRow>(result);
-  if (Number(row?.counted) === 1) return { kind: 'recorded', comments: row?.comments === true };
+  if (Number(row?.held) === 1) {
+    const k = Number(row?.k);
+    // After the commit: the ballot is in exactly one place, this process's memory (held = +1).
+    await ballots.add(db, { pollId, unitId: Number(row?.unit_id), option, options: Number(row?.options), k });
+    return { kind: 'recorded', comments: row?.comments === true, k };
+  }
   if (Number(row?.accepting) === 1) return { kind: 'already' };
+  if (Number(row?.open) === 1 && Number(row?.eligible) === 0) return { kind: 'not_audience' };
   return explainRefusal(db, input);
 }
 

@@ -72,7 +72,7 @@ export async function groupMembers(
   return { perUnit, total: all?.total ?? 0 };
 }
 
-/** Each person's deepest unit among their roles inside the roots' subtrees (where their answer counts). */
+/** Each worker's deepest unit among their worker roles inside the roots' subtrees (where their answer counts). */
 async function homeUnits(
   db: DbOrTx,
   roots: readonly UnitScope[],
@@ -89,7 +89,8 @@ async function homeUnits(
       .select({ personId: roles.personId, unitId: units.id, depth: units.depth })
       .from(roles)
       .innerJoin(units, eq(units.id, roles.unitId))
-      .where(and(isNotNull(roles.unitId), withinAny(roots), scope))
+      // The audience is the workers: a leader or collaborator answers only if also a worker there.
+      .where(and(eq(roles.role, 'worker'), isNotNull(roles.unitId), withinAny(roots), scope))
       .orderBy(roles.personId, units.id);
     for (const row of held) {
       const current = home.get(row.personId);
@@ -106,7 +107,7 @@ function richness(messenger: MessengerRouter, platform: Platform): number {
 }
 
 /**
- * Everyone holding a role on a unit of the roots' subtrees, each once, at their deepest such unit,
+ * Every worker of the roots' subtrees, each once, at their deepest such unit,
  * on their richest account on a platform this process can send to.
  */
 export async function personTargets(

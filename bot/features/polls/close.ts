@@ -1,6 +1,7 @@
-import { and, eq, inArray, lte, type SQL } from 'drizzle-orm';
+import { and, eq, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
 import {
+  pollBallotHolders,
   pollCommentInvites,
   pollComments,
   pollDeliveries,
@@ -8,6 +9,7 @@ import {
   polls,
   pollTallies,
   pollUnits,
+  pulseProcesses,
 } from '../../../db/schema';
 import { localeOr } from '../../kernel/i18n';
 import type { Platform } from '../../kernel/types';
@@ -15,28 +17,52 @@ import type { Deps } from '../../runtime/deps';
 import { dmAccounts } from '../org';
 import { announcementTargets } from './announce';
 import { groupMembers } from './audience';
+import { ballotsOf } from './ballot-box';
 import { deliverPending } from './deliver';
-import { answeredCount } from './participation';
+import { shownAnsweredCount } from './participation';
 import { closedPollMessage } from './render';
 import { deliveryChat, type PollRow } from './types';
 
 const REWRITE_BATCH = 5000;
 
-/** Closes every open poll whose time is up (a scheduler job). */
+/**
+ * Closing happens in two steps, so a poll never closes over ballots a live process still holds:
+ * 1. claim: the poll stops accepting (status `closing`, tallies not accepting);
+ * 2. every process writes what it holds for closing polls (its scheduler does, every few seconds;
+ *    the closer does at once), and the poll is finished once no live process holds any of its
+ *    ballots. Ballots of a process whose lease has expired (killed) are counted as lost.
+ */
 export async function closeDuePolls(deps: Deps, now: Date): Promise<number> {
-  const closed = await claimAndClose(deps, and(eq(polls.status, 'open'), lte(polls.closesAt, now))!, now);
-  await announceClosing(deps, closed);
-  return closed.length;
+  await claimForClosing(deps, and(eq(polls.status, 'open'), lte(polls.closesAt, now))!, now);
+  return (await settleClosing(deps, now)).length;
 }
 
 /** Closes one poll early (/close). False when it was not open. */
 export async function closePollNow(deps: Deps, pollId: number, now: Date): Promise<boolean> {
-  const closed = await claimAndClose(deps, and(eq(polls.id, pollId), eq(polls.status, 'open'))!, now);
-  await announceClosing(deps, closed);
-  return closed.length > 0;
+  const claimed = await claimForClosing(deps, and(eq(polls.id, pollId), eq(polls.status, 'open'))!, now);
+  await settleClosing(deps, now);
+  return claimed.length > 0;
 }
 
-async function claimAndClose(deps: Deps, due: SQL, now: Date): Promise<PollRow[]> {
+/**
+ * This process's part of closing (a scheduler job every few seconds): renew the lease, write the
+ * ballots held for closing polls, and finish those that nobody alive still holds ballots of.
+ */
+export async function settleClosing(deps: Deps, now: Date): Promise<PollRow[]> {
+  await ballotsOf(deps).renewLease(deps.db, now);
+  const closing = await deps.db.select({ id: polls.id }).from(polls).where(eq(polls.status, 'closing'));
+  if (closing.length === 0) return [];
+  await ballotsOf(deps).flush(
+    deps.db,
+    closing.map((p) => p.id),
+    { closing: true },
+  );
+  const closed = await finishClosing(deps, now);
+  await announceClosing(deps, closed);
+  return closed;
+}
+
+async function claimForClosing(deps: Deps, due: SQL, now: Date): Promise<{ id: number }[]> {
   return deps.db.transaction(async (tx) => {
     // NO KEY UPDATE: answers hold KEY SHARE locks on the poll (participation's foreign key), which
     // FOR UPDATE would conflict with — a burst of answers would keep SKIP LOCKED from ever closing it.
@@ -47,27 +73,62 @@ async function claimAndClose(deps: Deps, due: SQL, now: Date): Promise<PollRow[]
       .for('no key update', { skipLocked: true });
     const claimed = await tx
       .update(polls)
-      .set({ status: 'closed', closedAt: now, remindAt: null })
+      .set({ status: 'closing', closedAt: now, remindAt: null })
       .where(inArray(polls.id, claimable))
-      .returning();
+      .returning({ id: polls.id });
+    if (claimed.length > 0) {
+      // Answers share-lock their tally row: this waits for those in flight; later ones find it closed.
+      await tx
+        .update(pollTallies)
+        .set({ accepting: false })
+        .where(
+          inArray(
+            pollTallies.pollId,
+            claimed.map((p) => p.id),
+          ),
+        );
+    }
+    return claimed;
+  });
+}
+
+/** Finishes the closing polls no live process holds ballots of; a dead process's ballots are lost. */
+async function finishClosing(deps: Deps, now: Date): Promise<PollRow[]> {
+  return deps.db.transaction(async (tx) => {
+    const candidates = await tx
+      .select()
+      .from(polls)
+      .where(eq(polls.status, 'closing'))
+      .for('no key update', { skipLocked: true });
     const closed: PollRow[] = [];
-    for (const poll of claimed) {
-      await sealBallotBox(tx, poll.id);
-      closed.push(poll.dm ? poll : await recountGroupAudience(tx, poll));
-      await queueResults(deps, tx, poll);
+    for (const candidate of candidates) {
+      const holders = await tx
+        .select({ held: pollBallotHolders.held, leaseUntil: pulseProcesses.leaseUntil })
+        .from(pollBallotHolders)
+        .leftJoin(pulseProcesses, eq(pulseProcesses.id, pollBallotHolders.processId))
+        .where(and(eq(pollBallotHolders.pollId, candidate.id), gt(pollBallotHolders.held, 0)));
+      if (holders.some((h) => h.leaseUntil !== null && h.leaseUntil > now)) continue;
+      const lost = holders.reduce((total, h) => total + h.held, 0);
+      if (lost > 0) deps.logger.warn({ poll: candidate.id, lost }, 'ballots lost with a process that died');
+      await tx.delete(pollBallotHolders).where(eq(pollBallotHolders.pollId, candidate.id));
+      const [poll] = await tx
+        .update(polls)
+        .set({ status: 'closed', lostBallots: sql`${polls.lostBallots} + ${lost}::int` })
+        .where(eq(polls.id, candidate.id))
+        .returning();
+      await sealBallotBox(tx, poll!.id);
+      closed.push(poll!.dm ? poll! : await recountGroupAudience(tx, poll!));
+      await queueResults(deps, tx, poll!);
     }
     return closed;
   });
 }
 
 /**
- * Stops counting and erases what the storage itself remembers about the order of answers: the
- * counters stop accepting (an answer racing this transaction waits for it, then rolls back), and
- * participation and comments are rewritten in an order unrelated to when they were written, in
+ * Erases what the storage itself remembers about the order of answers: participation and comments are rewritten in an order unrelated to when they were written, in
  * this one transaction, so neither row order nor transaction ids (xmin) follow the answers anymore.
  */
 async function sealBallotBox(tx: Tx, pollId: number): Promise<void> {
-  await tx.update(pollTallies).set({ accepting: false }).where(eq(pollTallies.pollId, pollId));
   await tx.delete(pollCommentInvites).where(eq(pollCommentInvites.pollId, pollId));
   const participants = await tx
     .delete(pollParticipation)
@@ -157,7 +218,7 @@ async function queueResults(deps: Deps, tx: Tx, poll: PollRow): Promise<void> {
 async function announceClosing(deps: Deps, closed: readonly PollRow[]): Promise<void> {
   for (const poll of closed) {
     deps.logger.info({ poll: poll.id }, 'poll closed');
-    const answered = await answeredCount(deps.db, poll.id);
+    const answered = await shownAnsweredCount(deps.db, poll.id);
     const posted = await deps.db
       .select()
       .from(pollDeliveries)

@@ -90,6 +90,8 @@ export async function createPoll(deps: Deps, tx: Tx, draft: PollDraft, now: Date
       locale: draft.locale,
       audienceSize,
       createdAt: now,
+      // The audience is fixed now: worker roles granted after this id do not answer (see answer.ts).
+      roleWatermark: sql`(select coalesce(max(id), 0) from roles)`,
       closesAt: draft.closesAt,
       remindAt:
         open >= 2 * REMINDER_BEFORE_MS ? new Date(draft.closesAt.getTime() - REMINDER_BEFORE_MS) : null,

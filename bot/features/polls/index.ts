@@ -2,6 +2,7 @@ import type { Feature } from '../../runtime/feature';
 
 export type { ScenarioPoll } from './scenario-schema';
 
+import { flushBallotsAtStop } from './ballot-box';
 import { pollAnswerButton } from './commands/poll-answer';
 import { commentCommand, commentListener, commentStartPayload } from './commands/poll-comment';
 import { pollCommandDefinition, pulseCommand } from './commands/poll-create';
@@ -29,5 +30,6 @@ export function createFeature(): Feature {
     startPayloads: [commentStartPayload],
     messages,
     jobs: (deps) => pollJobs(deps),
+    stop: flushBallotsAtStop,
   };
 }

@@ -24,15 +24,20 @@ export const vi = {
   'polls.closesAt': '⏳ Hạn trả lời: {time}',
   'polls.closedAt': '🔒 Đã đóng lúc {time}',
   'polls.answered': '👥 {count} người đã trả lời',
+  'polls.answeredWithheld':
+    '👥 Số người đã trả lời không hiển thị: có đơn vị được hỏi ít người hơn ngưỡng ẩn danh.',
   'polls.commentsNote': '💬 Sau khi chọn, bạn có thể gửi thêm một ý kiến ẩn danh qua tin nhắn riêng với bot.',
   'polls.addComment': '💬 Thêm ý kiến',
   'polls.reminder': '⏰ Còn {hours} giờ để trả lời khảo sát #{id}:',
-  'polls.answer.recorded': '✅ Đã ghi nhận câu trả lời ẩn danh của bạn. Cảm ơn bạn!',
+  'polls.answer.recorded':
+    '✅ Đã ghi nhận câu trả lời ẩn danh, niêm phong: cộng theo lô {k} người hoặc khi đóng (nếu máy chủ sập trước đó có thể mất). Cảm ơn bạn!',
   'polls.answer.recordedComment':
-    '✅ Đã ghi nhận câu trả lời ẩn danh của bạn. Muốn góp thêm ý kiến? Bấm «Thêm ý kiến» rồi gửi nội dung trong tin nhắn riêng với bot.',
+    '✅ Đã ghi nhận câu trả lời ẩn danh của bạn, niêm phong trong một lô {k} câu trả lời. Muốn góp thêm ý kiến? Bấm «Thêm ý kiến» rồi gửi nội dung trong tin nhắn riêng với bot.',
   'polls.answer.already':
     'Bạn đã trả lời khảo sát này rồi — mỗi người chỉ trả lời một lần. Không có gì thay đổi.',
   'polls.answer.closed': 'Khảo sát này đã đóng. Không có gì thay đổi.',
+  'polls.answer.notAudience':
+    'Cảm ơn bạn! Khảo sát này chỉ dành cho người lao động của đơn vị được hỏi, xác định lúc khảo sát mở. Câu trả lời không được ghi nhận.',
   'polls.unknown': 'Không tìm thấy khảo sát này.',
   'polls.unknownId': 'Không có khảo sát #{id}.',
   'polls.create.whichUnits':
@@ -68,6 +73,7 @@ export const vi = {
   'polls.comment.tooLong': 'Ý kiến dài quá {max} ký tự. Chưa lưu gì.',
   'polls.list.title': 'Khảo sát đang mở và gần đây:',
   'polls.list.line': '#{id} {question} — {when} — {answered}/{asked} đã trả lời',
+  'polls.list.withheld': '?',
   'polls.list.open': 'mở đến {time}',
   'polls.list.closed': 'đã đóng {time}',
   'polls.list.none': 'Không có khảo sát nào đang mở hoặc đóng trong 30 ngày qua mà bạn được xem.',
@@ -119,15 +125,20 @@ export const en: Record<keyof typeof vi, string> = {
   'polls.closesAt': '⏳ Answer by: {time}',
   'polls.closedAt': '🔒 Closed at {time}',
   'polls.answered': '👥 {count} people have answered',
+  'polls.answeredWithheld':
+    '👥 The number who answered is not shown: a unit asked has fewer people than the anonymity threshold.',
   'polls.commentsNote':
     '💬 After choosing, you may send one anonymous comment in your private chat with the bot.',
   'polls.addComment': '💬 Add a comment',
   'polls.reminder': '⏰ {hours} hours left to answer poll #{id}:',
-  'polls.answer.recorded': '✅ Your anonymous answer is recorded. Thank you!',
+  'polls.answer.recorded':
+    '✅ Anonymous answer recorded, sealed: counted in a batch of {k} or at closing (a server crash before then may lose it). Thank you!',
   'polls.answer.recordedComment':
-    '✅ Your anonymous answer is recorded. Anything to add? Tap «Add a comment» and send it in your private chat with the bot.',
+    '✅ Your anonymous answer is recorded, sealed in a batch of {k} answers. Anything to add? Tap «Add a comment» and send it in your private chat with the bot.',
   'polls.answer.already': 'You have already answered this poll — one answer per person. Nothing was changed.',
   'polls.answer.closed': 'This poll is closed. Nothing was changed.',
+  'polls.answer.notAudience':
+    'Thank you! This poll is only for the workers of the units asked, as they were when it opened. Your answer was not recorded.',
   'polls.unknown': 'This poll was not found.',
   'polls.unknownId': 'There is no poll #{id}.',
   'polls.create.whichUnits':
@@ -165,6 +176,7 @@ export const en: Record<keyof typeof vi, string> = {
   'polls.comment.tooLong': 'The comment is longer than {max} characters. Nothing was saved.',
   'polls.list.title': 'Open and recent polls:',
   'polls.list.line': '#{id} {question} — {when} — {answered}/{asked} answered',
+  'polls.list.withheld': '?',
   'polls.list.open': 'open until {time}',
   'polls.list.closed': 'closed {time}',
   'polls.list.none': 'No poll you may see is open or closed in the last 30 days.',

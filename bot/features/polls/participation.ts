@@ -1,6 +1,7 @@
-import { and, count, eq, inArray, ne } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
-import { pollDeliveries, pollParticipation, polls } from '../../../db/schema';
+import { pollDeliveries, pollParticipation, polls, pollUnits } from '../../../db/schema';
+import { MIN_THRESHOLD } from '../../kernel/anonymity';
 import { localeOr } from '../../kernel/i18n';
 import type { Deps } from '../../runtime/deps';
 import { pollMessage } from './render';
@@ -12,6 +13,38 @@ export async function answeredCount(db: DbOrTx, pollId: number): Promise<number>
     .from(pollParticipation)
     .where(eq(pollParticipation.pollId, pollId));
   return row?.n ?? 0;
+}
+
+/**
+ * The polls (among `pollIds`, or all open ones) whose participation count is withheld: one of their
+ * units has between 1 and k-1 people in its audience, so a poll-wide count — live, or at close beside
+ * the published unit figures — could tell whether that unit's few people took part.
+ */
+async function withheldPolls(db: DbOrTx, pollIds?: readonly number[]): Promise<Set<number>> {
+  const rows = await db
+    .selectDistinct({ pollId: pollUnits.pollId })
+    .from(pollUnits)
+    .innerJoin(polls, eq(polls.id, pollUnits.pollId))
+    .where(
+      and(
+        gt(pollUnits.members, 0),
+        lt(pollUnits.members, sql`greatest(${polls.minAnswers}, ${MIN_THRESHOLD})`),
+        pollIds ? inArray(pollUnits.pollId, [...pollIds]) : eq(polls.status, 'open'),
+      ),
+    );
+  return new Set(rows.map((row) => row.pollId));
+}
+
+/**
+ * The poll-wide "N people have answered" as it may be shown (group message, reminder, closing
+ * message, /polls, /results), or null when it is withheld. It is a count over the poll's whole
+ * audience, never per chat or unit, and shown only when every unit of the poll has at least k
+ * people asked: then it and the published unit figures together tell at most how many answered in
+ * units of k or more people, never whether one of a few did.
+ */
+export async function shownAnsweredCount(db: DbOrTx, pollId: number): Promise<number | null> {
+  if ((await withheldPolls(db, [pollId])).has(pollId)) return null;
+  return answeredCount(db, pollId);
 }
 
 /**
@@ -27,8 +60,10 @@ export async function refreshParticipation(deps: Deps): Promise<number> {
     .leftJoin(pollParticipation, eq(pollParticipation.pollId, polls.id))
     .where(eq(polls.status, 'open'))
     .groupBy(polls.id);
+  const withheld = await withheldPolls(db);
   let edited = 0;
   for (const { pollId, answered } of open) {
+    if (withheld.has(pollId)) continue;
     const stale = db
       .select({ id: pollDeliveries.id })
       .from(pollDeliveries)

@@ -25,10 +25,17 @@ export function answerButtons(poll: Pick<PollRow, 'id' | 'kind' | 'options' | 'c
   return rows;
 }
 
+/** "N people have answered", or that the count is withheld (a unit of the poll has fewer than k people). */
+function answeredLine(locale: Locale, answered: number | null): string {
+  return answered === null
+    ? translate(locale, 'polls.answeredWithheld')
+    : translate(locale, 'polls.answered', { count: answered });
+}
+
 /** The poll as posted: question, how it stays anonymous, deadline, participation (never what was answered). */
 export function pollMessage(
   poll: PollRow,
-  options: { locale: Locale; timeZone: string; answered: number },
+  options: { locale: Locale; timeZone: string; answered: number | null },
 ): OutgoingMessage {
   const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) =>
     translate(options.locale, key, params);
@@ -38,7 +45,7 @@ export function pollMessage(
     '',
     t('polls.anonymousNote'),
     t('polls.closesAt', { time: formatDateTime(poll.closesAt, options.timeZone) }),
-    t('polls.answered', { count: options.answered }),
+    answeredLine(options.locale, options.answered),
   ];
   if (poll.comments) lines.push(t('polls.commentsNote'));
   return { text: lines.join('\n'), buttons: answerButtons(poll, options.locale) };
@@ -47,7 +54,7 @@ export function pollMessage(
 /** The poll message once closed: no buttons left. */
 export function closedPollMessage(
   poll: PollRow,
-  options: { locale: Locale; timeZone: string; answered: number },
+  options: { locale: Locale; timeZone: string; answered: number | null },
 ): OutgoingMessage {
   const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) =>
     translate(options.locale, key, params);
@@ -57,7 +64,7 @@ export function closedPollMessage(
       poll.question,
       '',
       t('polls.closedAt', { time: formatDateTime(poll.closedAt ?? poll.closesAt, options.timeZone) }),
-      t('polls.answered', { count: options.answered }),
+      answeredLine(options.locale, options.answered),
     ].join('\n'),
     buttons: [],
   };
@@ -65,13 +72,13 @@ export function closedPollMessage(
 
 export function reminderMessage(
   poll: PollRow,
-  options: { locale: Locale; hoursLeft: number; answered: number },
+  options: { locale: Locale; hoursLeft: number; answered: number | null },
 ): OutgoingMessage {
   return {
     text: [
       translate(options.locale, 'polls.reminder', { id: poll.id, hours: options.hoursLeft }),
       poll.question,
-      translate(options.locale, 'polls.answered', { count: options.answered }),
+      answeredLine(options.locale, options.answered),
     ].join('\n'),
     buttons: answerButtons(poll, options.locale),
   };

@@ -1,12 +1,12 @@
 import { and, asc, desc, eq, inArray, lte, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { pollComments, polls, pollTallies, pollUnits, units } from '../../../db/schema';
-import { type SuppressedView, suppress } from '../../kernel/anonymity';
+import { isPublishable, participationShown, type SuppressedView, suppress } from '../../kernel/anonymity';
 import type { Locale } from '../../kernel/i18n';
 import { isWithinPath } from '../../kernel/roles';
 import { formatDateTime, formatDayMonth } from '../../kernel/time';
 import { type MessageKey, translate } from '../../messages';
-import { answeredCount } from './participation';
+import { shownAnsweredCount } from './participation';
 import { optionLabel } from './render';
 import type { PollRow } from './types';
 
@@ -30,7 +30,9 @@ export interface TrendPoint {
 export interface Results {
   poll: PollRow;
   cells: ResultCell[];
-  answered: number;
+  /** Poll-wide participation, or null when withheld (a unit of the poll has fewer than k people). */
+  answered: number | null;
+  /** Cells shown: the publishable ones; the total and `overall` sum only those. */
   view: SuppressedView<number>;
   overall: number[];
   /** Only once the poll is closed; in random order (ids are random), never in the order written. */
@@ -70,17 +72,16 @@ export async function loadResults(db: DbOrTx, pollId: number): Promise<Results |
     const counts = row.counts ?? poll.options.map(() => 0);
     return { unit: row.unit, members: row.members, counts, n: sum(counts) };
   });
-  const overall = poll.options.map(() => 0);
-  for (const cell of cells) addInto(overall, cell.counts);
   const closed = poll.status === 'closed';
+  const view = publishedView(cells, closed, poll.minAnswers);
+  const overall = poll.options.map(() => 0);
+  for (const cell of cells)
+    if (view.cells.find((c) => c.key === cell.unit.id)?.shown) addInto(overall, cell.counts);
   return {
     poll,
     cells,
-    answered: await answeredCount(db, pollId),
-    view: suppress(
-      cells.map((cell) => ({ key: cell.unit.id, n: cell.n })),
-      poll.minAnswers,
-    ),
+    answered: await shownAnsweredCount(db, pollId),
+    view,
     overall,
     comments: closed
       ? await db
@@ -90,6 +91,27 @@ export async function loadResults(db: DbOrTx, pollId: number): Promise<Results |
           .orderBy(pollComments.id)
       : [],
     trend: poll.seriesId !== null && poll.occurrence !== null ? await loadTrend(db, poll) : [],
+  };
+}
+
+/**
+ * The view of one poll's cells under the one rule (`isPublishable`): a cell is shown only when the
+ * poll is closed and it holds at least k answers, and the total sums the shown cells only — a
+ * withheld cell is in no total, so nothing shown can be subtracted to reach it. `suppress` then
+ * runs over the publishable cells as a second guard (it hides nothing more, as each is ≥ k).
+ */
+function publishedView(cells: readonly ResultCell[], closed: boolean, k: number): SuppressedView<number> {
+  const publishable = cells.filter((cell) => isPublishable({ closed, k, n: cell.n }));
+  const guard = suppress(
+    publishable.map((cell) => ({ key: cell.unit.id, n: cell.n })),
+    k,
+  );
+  const shownKeys = new Set(guard.cells.filter((c) => c.shown).map((c) => c.key));
+  const total = publishable.reduce((acc, cell) => acc + (shownKeys.has(cell.unit.id) ? cell.n : 0), 0);
+  return {
+    cells: cells.map((cell) => ({ key: cell.unit.id, n: cell.n, shown: shownKeys.has(cell.unit.id) })),
+    total,
+    totalShown: total >= k,
   };
 }
 
@@ -118,12 +140,16 @@ async function loadTrend(db: DbOrTx, poll: PollRow): Promise<TrendPoint[]> {
       ),
     );
   return closedRuns.map((run) => {
+    // The same rule as every other view: a run sums its publishable cells only, and a run with
+    // none shows nothing, not even its mean.
     const counts = run.options.map(() => 0);
-    for (const tally of tallies) if (tally.pollId === run.id) addInto(counts, tally.counts);
+    for (const tally of tallies) {
+      if (tally.pollId !== run.id) continue;
+      if (isPublishable({ closed: true, k: run.minAnswers, n: sum(tally.counts) }))
+        addInto(counts, tally.counts);
+    }
     const n = sum(counts);
-    // The same rule as every other view: a run below its threshold shows nothing, not even its mean.
-    const view = suppress([{ key: run.id, n }], run.minAnswers);
-    return { pollId: run.id, occurrence: run.occurrence!, n, shown: view.totalShown, counts };
+    return { pollId: run.id, occurrence: run.occurrence!, n, shown: n >= run.minAnswers, counts };
   });
 }
 
@@ -166,13 +192,15 @@ export function renderResults(results: Results | undefined, options: RenderOptio
   });
   // A rate needs a known audience: Pulse knows group members only once it has seen them.
   const participation =
-    poll.audienceSize >= results.answered && poll.audienceSize > 0
-      ? t('polls.results.participation', {
-          answered: results.answered,
-          asked: poll.audienceSize,
-          percent: percent(results.answered, poll.audienceSize),
-        })
-      : t('polls.results.participationCount', { answered: results.answered });
+    results.answered === null
+      ? t('polls.answeredWithheld')
+      : poll.audienceSize >= results.answered && poll.audienceSize > 0
+        ? t('polls.results.participation', {
+            answered: results.answered,
+            asked: poll.audienceSize,
+            percent: percent(results.answered, poll.audienceSize),
+          })
+        : t('polls.results.participationCount', { answered: results.answered });
   if (poll.status === 'open') {
     return [
       t('polls.results.openTitle', { id: poll.id }),
@@ -206,9 +234,12 @@ export function renderResults(results: Results | undefined, options: RenderOptio
       const shown = view.cells.find((c) => c.key === cell.unit.id)?.shown ?? false;
       const label = `${cell.unit.name} (${cell.unit.code})`;
       lines.push('');
-      if (!shown) lines.push(`${label}: ${notEnough}`);
-      else if (cell.n === 0) lines.push(`${label}: ${t('polls.results.none')}`);
-      else {
+      // Participation follows the answers' threshold: "no answers" only where the unit has at
+      // least k people asked; any other unshown cell reads the same, whatever it holds.
+      if (!shown) {
+        const none = cell.n === 0 && participationShown(cell.members, 0, poll.minAnswers);
+        lines.push(`${label}: ${none ? t('polls.results.none') : notEnough}`);
+      } else {
         lines.push(
           cell.members >= cell.n
             ? t('polls.results.unit', {

@@ -3,8 +3,11 @@ import type { App, Receiver } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Clock } from '../../kernel/types';
 import type { HttpRoute } from '../../runtime/http/router';
-import { readBody, sendJson } from '../../runtime/http/router';
-import { checkSlackSignature } from './signature';
+import { BODY_LIMITS, readBody, sendJson } from '../../runtime/http/router';
+import { checkSlackSignature, MAX_REQUEST_AGE_SECONDS } from './signature';
+
+/** A body without a fresh, well-formed signature is read only this far (enough for ssl_check). */
+export const UNSIGNED_BODY_LIMIT = 4 * 1024;
 
 /** Slack wants an answer within 3 seconds; bolt listeners ack at once, this is the safety net. */
 const ACK_DEADLINE_MS = 2500;
@@ -37,8 +40,16 @@ export class PulseSlackReceiver implements Receiver {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /** Headers only: a fresh timestamp and a v0 signature of the right shape (the HMAC is checked after). */
+  private looksSigned(req: IncomingMessage): boolean {
+    const timestamp = header(req, 'x-slack-request-timestamp') ?? '';
+    const signature = header(req, 'x-slack-signature') ?? '';
+    if (!/^\d{1,12}$/.test(timestamp) || !/^v0=[0-9a-f]{64}$/.test(signature)) return false;
+    return Math.abs(this.options.clock.now().getTime() / 1000 - Number(timestamp)) <= MAX_REQUEST_AGE_SECONDS;
+  }
+
   private async receive(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const rawBody = await readBody(req, 4_000_000);
+    const rawBody = await readBody(req, this.looksSigned(req) ? BODY_LIMITS.slack : UNSIGNED_BODY_LIMIT);
     const contentType = String(req.headers['content-type'] ?? '')
       .split(';')[0]!
       .trim();
@@ -61,6 +72,9 @@ export class PulseSlackReceiver implements Receiver {
       body = form ? formBody(form) : JSON.parse(rawBody);
     } catch {
       return sendJson(res, 400, { error: 'unreadable body' });
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return sendJson(res, 400, { error: 'the body must be an object' });
     }
     if (body.type === 'url_verification') return sendJson(res, 200, { challenge: body.challenge });
     if (!this.app) return sendJson(res, 503, { error: 'not ready' });

@@ -5,8 +5,10 @@ import type { Logger } from 'pino';
 import type { TelegramConfig } from '../../config';
 import type { EventHandler } from '../../runtime/handle-event';
 import type { PlatformAdapter } from '../../runtime/platform';
+import type { PlatformHealth } from '../../runtime/platform-health';
 import { TelegramMessenger } from './messenger';
 import { toEvents } from './updates';
+import { cappedHttpAdapter } from './webhook';
 
 const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 
@@ -32,10 +34,25 @@ export function createTelegramPlatform(options: {
   config: TelegramConfig;
   handle: EventHandler;
   logger: Logger;
+  health?: PlatformHealth;
 }): TelegramPlatform {
-  const { config, handle, logger } = options;
+  const { config, handle, logger, health } = options;
   const bot = new Bot(config.token, { client: { apiRoot: config.apiRoot } });
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 300 }));
+  // Innermost (installed first): sees every attempt, so an outage shows in /readyz while auto-retry waits.
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    try {
+      const result = await prev(method, payload, signal);
+      if (result.ok || result.error_code < 500) health?.up('telegram');
+      else health?.down('telegram', new Error(`${method}: ${result.description}`));
+      return result;
+    } catch (error) {
+      if (!signal?.aborted) health?.down('telegram', error);
+      throw error;
+    }
+  });
+  // A long retry_after is not waited out inline (it would hold the chat's queue): replies are sent
+  // later by `sendReply`, ledger rows retried at their next attempt.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 5 }));
   const dedup = config.webhook ? 'database' : 'memory';
 
   bot.use(sequentialize(sequenceKey));
@@ -51,6 +68,9 @@ export function createTelegramPlatform(options: {
   const messenger = new TelegramMessenger(bot.api, () => bot.botInfo.username, bulkApi);
   let runner: RunnerHandle | undefined;
   const webhookPath = config.webhook ? new URL(config.webhook.url).pathname : undefined;
+  const onWebhook = config.webhook
+    ? webhookCallback(bot, cappedHttpAdapter, { secretToken: config.webhook.secret, onTimeout: 'return' })
+    : undefined;
 
   return {
     bot,
@@ -61,15 +81,14 @@ export function createTelegramPlatform(options: {
             {
               method: 'POST',
               path: webhookPath,
-              handle: webhookCallback(bot, 'http', {
-                secretToken: config.webhook.secret,
-                onTimeout: 'return',
-              }),
+              handle: async (req, res) => void (await onWebhook?.(req, res)),
             },
           ]
         : [],
     async start() {
-      await bot.init();
+      // Without auto-retry: an unreachable API at start-up is one readable error, not a silent wait.
+      bot.botInfo = await bulkApi.getMe();
+      health?.up('telegram');
       if (config.webhook) {
         await bot.api.setWebhook(config.webhook.url, {
           secret_token: config.webhook.secret,

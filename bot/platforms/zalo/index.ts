@@ -3,8 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { ZaloConfig } from '../../config';
 import type { EventHandler } from '../../runtime/handle-event';
-import { readBody, sendJson } from '../../runtime/http/router';
+import { BODY_LIMITS, HttpError, readBody, sendJson } from '../../runtime/http/router';
 import type { PlatformAdapter } from '../../runtime/platform';
+import type { PlatformHealth } from '../../runtime/platform-health';
 import { ZaloClient } from './client';
 import { ZaloMessenger } from './messenger';
 import { zaloEvents } from './updates';
@@ -25,8 +26,9 @@ export function createZaloPlatform(options: {
   handle: EventHandler;
   logger: Logger;
   retryBaseMs?: number;
+  health?: PlatformHealth;
 }): ZaloPlatform {
-  const { config, handle, logger } = options;
+  const { config, handle, logger, health } = options;
   const client = new ZaloClient({
     token: config.token,
     apiRoot: config.apiRoot,
@@ -43,13 +45,25 @@ export function createZaloPlatform(options: {
       return sendJson(res, 401, { ok: false });
     }
     let body: unknown;
+    const raw = await readBody(req, BODY_LIMITS.zalo);
     try {
-      body = JSON.parse(await readBody(req));
+      body = JSON.parse(raw);
     } catch {
-      return sendJson(res, 400, { ok: false });
+      throw new HttpError(400, 'the body must be JSON');
     }
-    for (const event of zaloEvents(body)) await handle(event, { dedup: 'database' });
-    sendJson(res, 200, { ok: true });
+    if (typeof body !== 'object' || body === null) throw new HttpError(400, 'the body must be a JSON object');
+    // Each update on its own: one that fails is logged and asked again (500, after the others were
+    // handled — their claims make the retry skip them); one that is malformed is dropped.
+    let failed = 0;
+    for (const event of zaloEvents(body, new Date())) {
+      try {
+        await handle(event, { dedup: 'database' });
+      } catch (error) {
+        failed++;
+        logger.error({ err: error, platform: 'zalo', update: event.updateId }, 'zalo update failed');
+      }
+    }
+    sendJson(res, failed > 0 ? 500 : 200, { ok: failed === 0 });
   }
 
   async function poll() {
@@ -58,7 +72,8 @@ export function createZaloPlatform(options: {
       try {
         const updates = await client.getUpdates(POLL_SECONDS, abort.signal);
         failures = 0;
-        for (const event of updates.flatMap(zaloEvents)) {
+        health?.up('zalo');
+        for (const event of updates.flatMap((update) => zaloEvents(update, new Date()))) {
           await handle(event, { dedup: 'memory' }).catch((error) =>
             logger.error({ err: error, platform: 'zalo', update: event.updateId }, 'zalo update failed'),
           );
@@ -66,6 +81,7 @@ export function createZaloPlatform(options: {
       } catch (error) {
         if (abort.signal.aborted) return;
         failures++;
+        health?.down('zalo', error);
         logger.warn({ err: error, platform: 'zalo' }, 'zalo getUpdates failed, retrying');
         await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** failures)));
       }

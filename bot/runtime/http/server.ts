@@ -1,13 +1,18 @@
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { type HttpRoute, matchRoute, sendJson } from './router';
+import { HttpError, type HttpRoute, matchRoute, sendJson } from './router';
 
 export interface HttpServerOptions {
   routes: () => readonly HttpRoute[];
+  /** Resolves when ready; a rejection's message (e.g. "telegram: …") is shown in the 503. */
   ready: () => Promise<void>;
+  /** /readyz answers within this time whatever the probe does (default 800 ms). */
+  readyTimeoutMs?: number;
   metrics: Registry;
   logger: Logger;
+  /** Called with the status of every refused or failed request (counted in /metrics). */
+  onError?: (status: number) => void;
 }
 
 /** One HTTP server for everything: health, readiness, metrics, webhooks and the sandbox. */
@@ -19,11 +24,12 @@ export function createHttpServer(options: HttpServerOptions): Server {
       path: '/readyz',
       handle: async (_req, res) => {
         try {
-          await options.ready();
+          await withTimeout(options.ready(), options.readyTimeoutMs ?? 800, 'readiness probe timed out');
           sendJson(res, 200, { status: 'ready' });
         } catch (error) {
           options.logger.warn({ err: error }, 'not ready');
-          sendJson(res, 503, { status: 'unavailable' });
+          const reason = error instanceof Error ? error.message : String(error);
+          sendJson(res, 503, { status: 'unavailable', reason });
         }
       },
     },
@@ -36,18 +42,57 @@ export function createHttpServer(options: HttpServerOptions): Server {
       },
     },
   ];
-  return createServer(async (req, res) => {
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const route = matchRoute([...builtIn, ...options.routes()], req.method ?? 'GET', pathname);
-    if (!route) return sendJson(res, 404, { error: 'not found' });
+  const server = createServer(async (req, res) => {
+    // The one error boundary: whatever a request carries, it gets a status, never a crash.
+    let pathname = '?';
     try {
+      pathname = requestPath(req.url);
+      const route = matchRoute([...builtIn, ...options.routes()], req.method ?? 'GET', pathname);
+      if (!route) return sendJson(res, 404, { error: 'not found' });
       await route.handle(req, res);
     } catch (error) {
-      options.logger.error({ err: error, path: pathname }, 'http handler failed');
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-      else res.end();
+      const status = error instanceof HttpError ? error.status : 500;
+      if (status >= 500) options.logger.error({ err: error, path: pathname }, 'http handler failed');
+      else
+        options.logger.warn(
+          { status, path: pathname, reason: (error as Error).message },
+          'http request refused',
+        );
+      options.onError?.(status);
+      if (res.headersSent) return void res.end();
+      if (status === 413) res.setHeader('connection', 'close');
+      sendJson(res, status, { error: status >= 500 ? 'internal error' : (error as Error).message });
     }
   });
+  // A request line or headers Node cannot parse never reach the handler: answer 400 and close.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    options.onError?.(400);
+    if (!socket.writable || (error.code === 'ECONNRESET' && !socket.readable)) return socket.destroy();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
+    );
+  });
+  return server;
+}
+
+/** The path of a request target; a target that is not a valid URL is a 400, not a crash. */
+export function requestPath(target: string | undefined): string {
+  let url: URL;
+  try {
+    url = new URL(target ?? '/', 'http://localhost');
+  } catch {
+    throw new HttpError(400, 'malformed request target');
+  }
+  return url.pathname;
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export function listen(server: Server, port: number, host: string): Promise<number> {

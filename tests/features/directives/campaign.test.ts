@@ -185,6 +185,28 @@ describe('acknowledgements and reminders', () => {
     expect(messenger.edits.at(-1)!.message.text).toContain('Đã nắm: 2 người');
   });
 
+  it('refuses an acknowledgement where the directive was not delivered: before it was sent, in a DM, in another chat', async () => {
+    const id = await directiveId(database, 'NV1');
+    const refused =
+      'Nhiệm vụ này chưa được gửi tới cuộc trò chuyện này, nên không thể xác nhận tại đây. Không có gì được ghi nhận.';
+    // Due in 3 days, never sent: a forged press in its group counts for nothing.
+    await h.handle(press(CB1, user(10, 'Lan'), `ack:${id}`, '999'));
+    await at(NV1_AT);
+    const post = sentTo(CB1)[0]!;
+    // Sent to the groups only: pressed in a DM (a forwarded message), or in an unbound chat.
+    await h.handle(press(dm(10), user(10, 'Lan'), `ack:${id}`, post.messageId));
+    await h.handle(press(group('-1999', 'Nhóm lạ'), user(10, 'Lan'), `ack:${id}`, post.messageId));
+    expect(messenger.answers.map((a) => [a.text, a.alert])).toEqual([
+      [refused, true],
+      [refused, true],
+      [refused, true],
+    ]);
+    expect(await database.db.select().from(directiveAcks)).toEqual([]);
+    await h.handle(press(CB1, user(10, 'Lan'), `ack:${id}`, post.messageId));
+    expect(messenger.answers.at(-1)!.text).toContain('Đã ghi nhận');
+    expect(await database.db.select().from(directiveAcks)).toHaveLength(1);
+  });
+
   it('answers a stale button (stopped or unknown directive) and records nothing', async () => {
     await at(NV1_AT);
     const id = await directiveId(database, 'NV1');

@@ -210,4 +210,40 @@ describe.skipIf(!POSTGRES)('several bot processes on one Postgres', () => {
     const inFlightChats = new Set(inFlightExternal.map((r) => Number(r.external_id)));
     expect(repeated.filter((id) => !inFlightChats.has(id))).toEqual([]);
   }, 90_000);
+
+  it('kill -9 at a random point with the default lease: a restarted process resumes within seconds', async () => {
+    const chats = await groups(60);
+    fake.latency(100);
+    // The default DIRECTIVES_LEASE (10 s): a live process renews it every third of it.
+    const env = { DIRECTIVES_RATE_GLOBAL: '20/s' };
+    const first = await startBot(env);
+    await addDirective({
+      at: new Date(Date.now() - 60 * SECOND),
+      materialisedUntil: new Date(Date.now() - 120 * SECOND),
+    });
+    const killAfter = 5 + Math.floor(Math.random() * 40);
+    await fake.waitUntil(() => fake.sent().length >= killAfter, { timeoutMs: 30 * SECOND });
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    const killedAt = Date.now();
+    const before = fake.sent().length;
+
+    await startBot(env);
+    await fake.waitUntil(() => fake.sent().length > before, {
+      timeoutMs: 30 * SECOND,
+      what: 'a send after restart',
+    });
+    const resumeMs = Date.now() - killedAt;
+    await waitForSent(chats.length, 40 * SECOND);
+    // The rows in flight at the kill are taken over once their lease (10 s) runs out.
+    const allMs = Date.now() - killedAt;
+    const received = receivedPerChat();
+    expect(chats.filter((id) => (received.get(id) ?? 0) === 0)).toEqual([]);
+    // Within one lease and one tick of the restart (start-up included), not the old 2 minutes.
+    expect(resumeMs).toBeLessThan(20 * SECOND);
+    expect(allMs).toBeLessThan(25 * SECOND);
+    console.info(
+      `[reliability] kill -9 after ${killAfter} sends: sending again after ${resumeMs} ms, in-flight rows done after ${allMs} ms`,
+    );
+  }, 90_000);
 });

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPulseEventHandler } from '../../../bot/features';
+import { relayDueFeedback } from '../../../bot/features/feedback/feedback';
 import { hotspotJobs, lexiconOf } from '../../../bot/features/hotspots';
 import { onTextSignal } from '../../../bot/features/hotspots/detect';
 import { sendDueEscalations } from '../../../bot/features/hotspots/escalation';
@@ -166,12 +167,15 @@ describe('anonymous feedback (the polls feature)', () => {
     const worker = await setup.org.personWith(50, WORKER.displayName, { role: 'worker', unit: 'T1' });
     setup.harness.clock.set('2026-03-05T02:41:00Z');
     await setup.harness.handle(command(dm(50), WORKER, '/feedback Hôm qua sập lò ở +50, không ai báo cáo'));
-    const [incident] = await allIncidents();
-    expect(incident).toMatchObject({ unitId: setup.org.ids.T1, topicId: 'accident', status: 'open' });
-    expect(incident!.openedAt).toEqual(new Date('2026-03-05T02:00:00Z'));
+    // Nothing shows before the hourly relay: an incident now would tell the leader when it was sent.
+    expect(await allIncidents()).toEqual([]);
     expect(dmsTo(setup, '11').filter((m) => m.message.text.includes('Điểm nóng'))).toEqual([]);
 
     setup.harness.clock.set('2026-03-05T03:00:00Z');
+    await relayDueFeedback(setup.harness.deps, setup.harness.clock.now());
+    const [incident] = await allIncidents();
+    expect(incident).toMatchObject({ unitId: setup.org.ids.T1, topicId: 'accident', status: 'open' });
+    expect(incident!.openedAt).toEqual(new Date('2026-03-05T02:00:00Z'));
     await runJobs(setup);
     const [alert] = dmsTo(setup, '11').filter((m) => m.message.text.includes('Điểm nóng'));
     expect(alert!.message.text).toContain('Nơi phát sinh: phản ánh ẩn danh (1)');

@@ -48,6 +48,14 @@ describe('anonymous feedback', () => {
     expect(Object.keys(row!).sort()).toEqual(['hour', 'id', 'relayed', 'text', 'unitId']);
     expect(row).toMatchObject({ unitId: world.org.ids.T1, text: text.normalize('NFC'), relayed: false });
     expect(row!.hour.toISOString()).toBe('2026-03-05T02:00:00.000Z');
+    // Hot spots hear of it only at the hourly relay, not when it arrives.
+    expect(signals).toEqual([]);
+
+    expect(await relay()).toBe(0);
+    expect(dmTexts(2)).toEqual([]);
+    expect(signals).toEqual([]);
+    harness.clock.set('2026-03-05T03:00:30Z');
+    expect(await relay()).toBe(1);
     expect(signals).toEqual([
       {
         text: text.normalize('NFC'),
@@ -57,11 +65,6 @@ describe('anonymous feedback', () => {
         at: row!.hour,
       },
     ]);
-
-    expect(await relay()).toBe(0);
-    expect(dmTexts(2)).toEqual([]);
-    harness.clock.set('2026-03-05T03:00:30Z');
-    expect(await relay()).toBe(1);
     const relayed = dmTexts(2).at(-1)!;
     expect(relayed).toContain('Góp ý ẩn danh — Tổ 1');
     expect(relayed).toContain(`#${row!.id.slice(0, 8)}`);
@@ -101,7 +104,11 @@ describe('anonymous two-way replies', () => {
   async function sendFeedback() {
     await harness.handle(command(dm(101), worker(1), '/gopy Xin bố trí thêm quạt'));
     const [row] = await database.db.select().from(feedback);
-    return { id: row!.id, short: row!.id.slice(0, 8) };
+    // The button carries a sealed one-time token, not the feedback id.
+    const offer = harness.messenger.last()!.message.buttons!.flat()[0]!;
+    const data = 'data' in offer ? offer.data : '';
+    expect(data).not.toContain(row!.id);
+    return { id: data.slice('fr:'.length), short: row!.id.slice(0, 8) };
   }
 
   it('without the opt-in, keeps nothing that reaches the sender and /reply says so', async () => {
@@ -186,6 +193,7 @@ describe('without PULSE_SECRET', () => {
     expect(confirmation.text).toContain('chưa bật trả lời ẩn danh hai chiều');
     const [row] = await database.db.select().from(feedback);
     await harness.handle(tap(dm(101), user(101), `fr:${row!.id}`));
+    expect(harness.messenger.answers.at(-1)!.text).toContain('chưa bật trả lời ẩn danh hai chiều');
     expect(await database.db.select().from(feedbackReplyHandles)).toEqual([]);
     await harness.handle(command(dm(2), world.leaderCb1, `/reply ${row!.id.slice(0, 8)} Chào`));
     expect(dmTexts(2).at(-1)).toContain('chưa bật trả lời ẩn danh hai chiều');

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { ChatRef, InboundEvent, UserRef } from '../../../bot/kernel/types';
 import { auditLog, chats } from '../../../db/schema';
 import type { TestDatabase } from '../../helpers/db';
-import { command, group, type Harness, seedOrg, user } from '../../helpers/harness';
+import { command, group, type Harness, message, seedOrg, user } from '../../helpers/harness';
 
 let presses = 0;
 
@@ -50,4 +50,10 @@ export async function auditResults(database: TestDatabase, commandName: string) 
 export async function chatUnit(database: TestDatabase, externalId: string) {
   const [row] = await database.db.select().from(chats).where(eq(chats.externalId, externalId));
   return row?.unitId ?? null;
+}
+
+/** Workers `from`..`to` say hello in a group, so Pulse knows them as members of its unit. */
+export async function seenIn(harness: Harness, chat: ChatRef, from: number, to: number): Promise<void> {
+  for (let n = from; n <= to; n++) await harness.handle(message(chat, worker(n), 'chào cả nhà'));
+  harness.messenger.clear();
 }

@@ -1,12 +1,21 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { closeDuePolls } from '../../../bot/features/polls/close';
+import { ballotsOf } from '../../../bot/features/polls/ballot-box';
+import { closeDuePolls, closePollNow } from '../../../bot/features/polls/close';
 import { refreshParticipation } from '../../../bot/features/polls/participation';
 import { sendDueReminders } from '../../../bot/features/polls/reminders';
-import { identities, people, pollParticipation, polls, pollTallies, roles } from '../../../db/schema';
+import {
+  identities,
+  people,
+  pollBallotHolders,
+  pollParticipation,
+  polls,
+  pollTallies,
+  roles,
+} from '../../../db/schema';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { command, createHarness, dm, type Harness, message } from '../../helpers/harness';
 import { RecordingMessenger } from '../../helpers/recording-messenger';
-import { auditResults, buttonData, pollsWorld, tap, worker } from './helpers';
+import { auditResults, buttonData, pollsWorld, seenIn, tap, worker } from './helpers';
 
 let database: TestDatabase;
 let harness: Harness;
@@ -31,6 +40,8 @@ async function pollCount() {
 
 describe('creating a poll', () => {
   it('posts a 1–5 pulse to the group it was typed in and the groups of its sub-units, not elsewhere', async () => {
+    await seenIn(harness, world.groups.CB1, 1, 5);
+    await seenIn(harness, world.groups.T1, 6, 10);
     await harness.handle(command(world.groups.CB1, world.leaderCb1, '/pulse Tuần này bạn thấy thế nào?'));
     const posted = harness.messenger.sent.filter((s) => s.message.buttons);
     expect(posted.map((s) => s.chat.externalId).sort()).toEqual(['-cb1', '-t1']);
@@ -110,6 +121,8 @@ describe('creating a poll', () => {
 
 describe('answering', () => {
   it('acknowledges privately without the choice, counts once per person, and shows participation only', async () => {
+    await seenIn(harness, world.groups.CB1, 1, 5);
+    await seenIn(harness, world.groups.T1, 6, 10);
     await harness.handle(command(world.groups.CB1, world.leaderCb1, '/pulse Ổn không?'));
     const [, , , fourth] = buttonData(harness, '-cb1');
     harness.messenger.clear();
@@ -120,12 +133,18 @@ describe('answering', () => {
     expect(lastAnswer()!.text).toContain('đã trả lời khảo sát này rồi');
     expect(harness.messenger.sent).toEqual([]);
 
+    // The choice is held in this process's memory until k answers of the unit gather (or closing):
+    // the database knows who answered and that one ballot is held, not what it says.
     const tallies = await database.db.select().from(pollTallies).orderBy(pollTallies.unitId);
     expect(tallies.map((t) => t.counts)).toEqual([
-      [0, 0, 0, 1, 0],
+      [0, 0, 0, 0, 0],
       [0, 0, 0, 0, 0],
     ]);
     expect(await database.db.select().from(pollParticipation)).toHaveLength(1);
+    expect(await database.db.select({ held: pollBallotHolders.held }).from(pollBallotHolders)).toEqual([
+      { held: 1 },
+    ]);
+    expect(ballotsOf(harness.deps).held(1)).toBe(1);
 
     await harness.handle(tap(world.groups.CB1, worker(2), 'pa:1:4'));
     expect(await refreshParticipation(harness.deps)).toBe(2);
@@ -166,14 +185,15 @@ describe('answering', () => {
     harness.messenger.clear();
     await harness.handle(command(dm(2), world.leaderCb1, '/poll Ổn không? --units CB1 --dm'));
     const dms = harness.messenger.sent.filter((s) => s.chat.kind === 'dm' && s.message.buttons);
-    // The leader and the T1 collaborator hold roles inside CB1 too: they are asked like everyone else.
-    expect(dms.map((s) => s.chat.externalId).sort()).toEqual(['101', '102', '103', '2', '4']);
+    // The audience is the workers: the leader and the T1 collaborator are not asked.
+    expect(dms.map((s) => s.chat.externalId).sort()).toEqual(['101', '102', '103']);
     expect(harness.messenger.sent.filter((s) => s.chat.kind === 'group')).toEqual([]);
     await harness.handle(tap(dm(101), worker(1), 'pa:1:0'));
     expect(lastAnswer()!.text).toContain('Đã ghi nhận');
     // Someone the poll was not sent to (not in CB1) cannot answer it with a forged button.
     await harness.handle(tap(dm(105), worker(5), 'pa:1:0'));
     expect(lastAnswer()!.text).toContain('Nút này đã cũ');
+    await closePollNow(harness.deps, 1, harness.clock.now());
     const tallies = await database.db.select().from(pollTallies);
     const t1 = tallies.find((t) => t.unitId === world.org.ids.T1)!;
     expect(t1.counts).toEqual([1, 0]);
@@ -182,6 +202,8 @@ describe('answering', () => {
 
 describe('reminders and closing', () => {
   it('reminds the groups three hours before closing, then posts the results and takes the buttons off', async () => {
+    await seenIn(harness, world.groups.CB1, 1, 6);
+    await seenIn(harness, world.groups.T1, 7, 11);
     await harness.handle(command(world.groups.CB1, world.leaderCb1, '/pulse Ổn không? --closes 24h'));
     for (let n = 1; n <= 6; n++) await harness.handle(tap(world.groups.CB1, worker(n), `pa:1:${n % 5}`));
     harness.messenger.clear();
@@ -201,10 +223,10 @@ describe('reminders and closing', () => {
     const result = texts('-cb1').at(-1)!;
     expect(result).toContain('Kết quả khảo sát #1');
     expect(result).toContain('Tham gia: 7/');
-    expect(result).toContain('Toàn bộ: 7 câu trả lời');
+    // CB1's own cell has 6, T1 has 1: T1 is withheld and left out of the total, so CB1 can be shown.
+    expect(result).toContain('Toàn bộ: 6 câu trả lời');
     expect(result).toContain('Trung bình');
-    // CB1's own cell has 6, T1 has 1: T1 is withheld, and so must be CB1 (7 − 6 would expose T1's one answer).
-    expect(result).toContain('Chi bộ 1 (CB1): chưa đủ câu trả lời để giữ ẩn danh');
+    expect(result).toContain('Chi bộ 1 (CB1): 6 câu trả lời');
     expect(result).toContain('Tổ 1 (T1): chưa đủ câu trả lời');
     expect(texts('-t1').at(-1)).toContain('Tổ 1 (T1): chưa đủ');
     expect(texts('-t1').at(-1)).not.toContain('Chi bộ 1 (CB1)');
@@ -238,8 +260,7 @@ describe('people without groups', () => {
     const from = { platform: 'zalo' as const, externalId: 'z-77', displayName: 'Thợ Zalo' };
     await harness.handle(tap({ platform: 'zalo', externalId: 'z-77', kind: 'dm' }, from, 'pa:1:4'));
     expect(zalo.answers.at(-1)!.text).toContain('Đã ghi nhận');
-    const [tally] = await database.db.select().from(pollTallies);
-    expect(tally).toMatchObject({ unitId: world.org.ids.CB2, counts: [0, 0, 0, 0, 1] });
+    expect(ballotsOf(harness.deps).held(1)).toBe(1);
 
     harness.clock.advance(21 * HOUR);
     await sendDueReminders(harness.deps, harness.clock.now());
@@ -247,6 +268,8 @@ describe('people without groups', () => {
     harness.clock.advance(4 * HOUR);
     await closeDuePolls(harness.deps, harness.clock.now());
     expect(zalo.texts('z-77').at(-1)).toContain('Kết quả khảo sát #1');
+    const [tally] = await database.db.select().from(pollTallies);
+    expect(tally).toMatchObject({ unitId: world.org.ids.CB2, counts: [0, 0, 0, 0, 1] });
     expect(texts('-cb2').at(-1)).toContain('Kết quả khảo sát #1');
   });
 });

@@ -4,7 +4,7 @@ import type { TextSignal } from '../../../bot/kernel/text-signals';
 import { pollComments } from '../../../db/schema';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { command, createHarness, dm, type Harness, message } from '../../helpers/harness';
-import { auditResults, pollsWorld, tap, worker } from './helpers';
+import { auditResults, pollsWorld, seenIn, tap, worker } from './helpers';
 
 let database: TestDatabase;
 let harness: Harness;
@@ -24,6 +24,11 @@ const texts = (chatId: string | number) => harness.messenger.texts(String(chatId
 
 /** People 1–6 answer in CB1's group, 7–8 in T1's, 9–16 in CB2's; option = person % 5. */
 async function answerCompanyPoll() {
+  // Pulse knows at least k people in every unit, so the participation count may be shown.
+  await seenIn(harness, world.groups.CB1, 1, 6);
+  await seenIn(harness, world.groups.T1, 7, 8);
+  await seenIn(harness, world.groups.T1, 17, 19);
+  await seenIn(harness, world.groups.CB2, 9, 16);
   await harness.handle(command(dm(1), world.admin, '/pulse Công việc tuần này? --units CTY --closes 24h'));
   const groupOf = (n: number) => (n <= 6 ? world.groups.CB1 : n <= 8 ? world.groups.T1 : world.groups.CB2);
   for (let n = 1; n <= 16; n++) await harness.handle(tap(groupOf(n), worker(n), `pa:1:${n % 5}`));
@@ -40,7 +45,7 @@ describe('results and thresholds', () => {
     await harness.handle(command(dm(1), world.admin, '/results 1'));
     const open = texts(1).at(-1)!;
     expect(open).toContain('đang mở');
-    expect(open).toContain('Tham gia: 16 người');
+    expect(open).toContain('Tham gia: 16/19 người');
     expect(open).toContain('giữ kín đến khi khảo sát đóng');
     expect(open).not.toMatch(/Trung bình|█/);
   });
@@ -49,26 +54,26 @@ describe('results and thresholds', () => {
     await answerCompanyPoll();
     harness.messenger.clear();
     await close();
-    // CB1 6, T1 2, CB2 8: T1 is below 5, and CB1 must go too, or 16 − 6 − 8 would reveal T1's two answers.
+    // CB1 6, T1 2, CB2 8: T1 is below 5 and left out of every total (14), so CB1 can be shown.
     const inCb2 = texts('-cb2').at(-1)!;
-    expect(inCb2).toContain('Toàn bộ: 16 câu trả lời');
+    expect(inCb2).toContain('Toàn bộ: 14 câu trả lời');
     expect(inCb2).toContain('Chi bộ 2 (CB2): 8 câu trả lời');
     expect(inCb2).not.toContain('Chi bộ 1 (CB1)');
     const inCb1 = texts('-cb1').at(-1)!;
-    expect(inCb1).toContain('Chi bộ 1 (CB1): chưa đủ câu trả lời để giữ ẩn danh (cần ít nhất 5)');
-    expect(inCb1).toContain('Tổ 1 (T1): chưa đủ câu trả lời');
+    expect(inCb1).toContain('Chi bộ 1 (CB1): 6 câu trả lời');
+    expect(inCb1).toContain('Tổ 1 (T1): chưa đủ câu trả lời để giữ ẩn danh (cần ít nhất 5)');
     expect(inCb1).not.toContain('Chi bộ 2');
 
     await harness.handle(command(dm(1), world.admin, '/results 1'));
     const full = texts(1).at(-1)!;
-    expect(full).toContain('Chi bộ 1 (CB1): chưa đủ');
+    expect(full).toContain('Chi bộ 1 (CB1): 6 câu trả lời');
     expect(full).toContain('Tổ 1 (T1): chưa đủ');
     expect(full).toContain('Chi bộ 2 (CB2): 8 câu trả lời');
-    expect(full.match(/Trung bình/g)).toHaveLength(2);
+    expect(full.match(/Trung bình/g)).toHaveLength(3);
 
     await harness.handle(command(dm(4), world.collaboratorT1, '/results 1'));
     const partial = texts(4).at(-1)!;
-    expect(partial).toContain('Toàn bộ: 16 câu trả lời');
+    expect(partial).toContain('Toàn bộ: 14 câu trả lời');
     expect(partial).toContain('Tổ 1 (T1): chưa đủ');
     expect(partial).not.toMatch(/Chi bộ 1 \(CB1\)|Chi bộ 2/);
 

@@ -47,6 +47,9 @@ describe('polls on Telegram (real grammY, fake Bot API over HTTP)', () => {
       text: '/link CB1',
     });
     await fake.waitFor(toGroup);
+    // Pulse must know at least k people of the group before it shows how many answered.
+    for (const person of [...WORKERS, ...[5, 6].map((id) => ({ id, first_name: `Thợ ${id}` }))])
+      fake.message({ chatId: GROUP, chatType: 'supergroup', from: person, text: 'chào cả nhà' });
     let since = fake.calls.length;
     fake.message({
       chatId: GROUP,

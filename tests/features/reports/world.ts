@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { createDirectiveTick } from '../../../bot/features/directives';
+import { closeDuePolls } from '../../../bot/features/polls/close';
 import type { ChatRef, InboundEvent, UserRef } from '../../../bot/kernel/types';
 import { directives, polls } from '../../../db/schema';
 import type { TestDatabase } from '../../helpers/db';
@@ -73,6 +74,8 @@ export async function buildWeek(
     feedback?: number;
     when?: Date;
     extra?: string;
+    /** False: leave the pulse open (reports must then not count it). */
+    closePulse?: boolean;
   } = {},
 ): Promise<Harness> {
   await database.reset();
@@ -97,6 +100,11 @@ export async function buildWeek(
   for (const code of ['CB1', 'T1', 'CB2'] as const) {
     for (const [i, value] of answers[code].entries())
       await h.handle(press(GROUPS[code], people[code][i]!, `pa:${poll.id}:${value - 1}`));
+  }
+  // Reports count closed polls only, in the period they closed in: the pulse closes after its 24 h.
+  if (options.closePulse !== false) {
+    h.clock.set(new Date(when.getTime() + 25 * 60 * 60 * 1000));
+    await closeDuePolls(h.deps, h.clock.now());
   }
   const tick = createDirectiveTick(h.deps, 'report-test');
   h.clock.set(new Date('2024-03-15T01:00:00Z'));

@@ -10,6 +10,7 @@ import {
   submitFeedback,
 } from '../feedback';
 import { SlidingWindowLimiter } from '../rate-limit';
+import { openOfferToken, sealOfferToken } from '../seal';
 
 const HOUR_MS = 60 * 60 * 1000;
 const ALLOW_REPLIES_PREFIX = 'fr';
@@ -27,6 +28,7 @@ export function createFeedbackCommand(limiter = new SlidingWindowLimiter(FEEDBAC
     where: 'dm',
     // Never audited: an audit row would put the sender's id beside the moment they sent it.
     audited: false,
+    anonymousText: true,
     descriptionKey: 'cmd.feedback',
     usageKey: 'usage.feedback',
     parse: (args) => (args === '' ? null : { text: args }),
@@ -47,7 +49,14 @@ export function createFeedbackCommand(limiter = new SlidingWindowLimiter(FEEDBAC
       await ctx.reply({
         text: lines.join('\n\n'),
         buttons: deps.config.secret
-          ? [[{ label: t('feedback.allowReplies'), data: `${ALLOW_REPLIES_PREFIX}:${saved.id}` }]]
+          ? [
+              [
+                {
+                  label: t('feedback.allowReplies'),
+                  data: `${ALLOW_REPLIES_PREFIX}:${sealOfferToken(deps.config.secret, saved.id)}`,
+                },
+              ],
+            ]
           : undefined,
       });
     },
@@ -58,13 +67,16 @@ export function createFeedbackCommand(limiter = new SlidingWindowLimiter(FEEDBAC
 export const allowRepliesButton: ButtonHandler = {
   prefix: ALLOW_REPLIES_PREFIX,
   async handle(ctx, payload) {
-    if (!FEEDBACK_ID.test(payload) || ctx.event.chat.kind !== 'dm') {
+    const secret = ctx.deps.config.secret;
+    const feedbackId = secret ? openOfferToken(secret, payload) : undefined;
+    if (!secret) return ctx.answer(ctx.t('feedback.repliesOff'), { alert: true });
+    if (!feedbackId || !FEEDBACK_ID.test(feedbackId) || ctx.event.chat.kind !== 'dm') {
       return ctx.answer(ctx.t('error.staleButton'), { alert: true });
     }
     const { from } = ctx.event;
     const outcome = await allowReplies(
       ctx.deps,
-      payload,
+      feedbackId,
       { platform: from.platform, externalId: from.externalId },
       ctx.deps.clock.now(),
     );

@@ -1,5 +1,6 @@
 import type { ButtonHandler } from '../../../runtime/types';
 import { recordAnswer } from '../answer';
+import { ballotsOf } from '../ballot-box';
 import { ANSWER_PREFIX } from '../types';
 
 const PAYLOAD = /^(\d{1,9}):(\d{1,2})$/;
@@ -13,7 +14,7 @@ export const pollAnswerButton: ButtonHandler = {
   async handle(ctx, payload) {
     const match = PAYLOAD.exec(payload);
     if (!match) return ctx.answer(ctx.t('error.staleButton'), { alert: true });
-    const outcome = await recordAnswer(ctx.deps.db, {
+    const outcome = await recordAnswer(ctx.deps.db, ballotsOf(ctx.deps), {
       pollId: Number(match[1]),
       option: Number(match[2]),
       personId: ctx.actor.person.id,
@@ -23,8 +24,10 @@ export const pollAnswerButton: ButtonHandler = {
     switch (outcome.kind) {
       case 'recorded': {
         const key = outcome.comments ? 'polls.answer.recordedComment' : 'polls.answer.recorded';
-        return ctx.answer(ctx.t(key));
+        return ctx.answer(ctx.t(key, { k: outcome.k }));
       }
+      case 'not_audience':
+        return ctx.answer(ctx.t('polls.answer.notAudience'), { alert: true });
       case 'already':
         return ctx.answer(ctx.t('polls.answer.already'));
       case 'closed':

@@ -30,6 +30,7 @@ async function saveComment(ctx: InteractionContext, pollId: number, text: string
 export const commentCommand = defineCommand<{ id: number; text: string }>({
   name: 'comment',
   aliases: ['ykien'],
+  anonymousText: true,
   minRole: null,
   where: 'dm',
   audited: false,

@@ -10,6 +10,7 @@ import { can } from '../../../kernel/roles';
 import { formatDateTime, parseDuration, parseLocalDateTime } from '../../../kernel/time';
 import { TYPED_UNIT_CODE_PATTERN } from '../../../kernel/units';
 import { type MessageKey, translate } from '../../../messages';
+import { decimalInteger, readFlags } from '../../../runtime/flags';
 import type { CommandContext } from '../../../runtime/types';
 import { defineCommand } from '../../../runtime/types';
 import { findUnitByCode, findUnitById, type UnitRow } from '../../org';
@@ -53,22 +54,26 @@ const flagsSchema = z.strictObject({
   dm: z.literal(true).optional(),
   closes: z.string().min(1).optional(),
   comments: z.literal(true).optional(),
-  min: z.coerce.number().int().optional(),
+  min: z.number().int().optional(),
 });
 
-/** `--units CB1,CB2 --dm --closes 24h --comments --min 7` → an object; null for an unknown or incomplete flag. */
+const POLL_FLAGS = {
+  units: 'value',
+  dm: 'switch',
+  closes: 'value',
+  comments: 'switch',
+  min: 'value',
+} as const;
+
+/**
+ * `--units CB1,CB2 --dm --closes 24h --comments --min 7` → an object. An unknown or repeated flag,
+ * a missing value or a non-decimal --min throws a UsageProblem naming it; null for a bad unit list.
+ */
 function parseFlags(text: string): z.infer<typeof flagsSchema> | null {
-  const tokens = text.split(/\s+/).filter(Boolean);
-  const raw: Record<string, unknown> = {};
-  for (let i = 0; i < tokens.length; i++) {
-    const flag = tokens[i]!;
-    if (flag === '--dm' || flag === '--comments') raw[flag.slice(2)] = true;
-    else if (flag === '--units' || flag === '--closes' || flag === '--min') {
-      const value = tokens[++i];
-      if (value === undefined || value.startsWith('--')) return null;
-      raw[flag.slice(2)] = flag === '--units' ? value.split(',').filter(Boolean) : value;
-    } else return null;
-  }
+  const flags = readFlags(text, POLL_FLAGS);
+  const raw: Record<string, unknown> = { ...flags };
+  if (typeof flags.units === 'string') raw.units = flags.units.split(',').filter(Boolean);
+  if (typeof flags.min === 'string') raw.min = decimalInteger('--min', flags.min);
   const parsed = flagsSchema.safeParse(raw);
   return parsed.success ? parsed.data : null;
 }

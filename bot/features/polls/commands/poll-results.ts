@@ -8,7 +8,7 @@ import { defineCommand } from '../../../runtime/types';
 import { findUnitById } from '../../org';
 import { type PollAccess, pollAccess, unitScopes } from '../access';
 import { closePollNow } from '../close';
-import { answeredCount } from '../participation';
+import { shownAnsweredCount } from '../participation';
 import { loadResults, type Results, renderResults } from '../results';
 import type { PollRow } from '../types';
 
@@ -104,7 +104,7 @@ export const pollsCommand = defineCommand<Record<string, never>>({
     for (const poll of candidates) {
       if (lines.length >= LIST_LIMIT) break;
       if (!(await accessTo(ctx, poll, 'collaborator')).allowed) continue;
-      const answered = await answeredCount(db, poll.id);
+      const answered = await shownAnsweredCount(db, poll.id);
       const when =
         poll.status === 'open'
           ? ctx.t('polls.list.open', { time: formatDateTime(poll.closesAt, config.timezone) })
@@ -116,7 +116,7 @@ export const pollsCommand = defineCommand<Record<string, never>>({
           id: poll.id,
           question: poll.question,
           when,
-          answered,
+          answered: answered ?? ctx.t('polls.list.withheld'),
           asked: poll.audienceSize,
         }),
       );

@@ -32,8 +32,12 @@ const toReportUnit = (unit: Pick<UnitRow, 'id' | 'code' | 'name'>): ReportUnit =
   name: unit.name,
 });
 
-/** A cell's answers and mean, shown only when `suppress` let its count through. */
-function figures(cell: { answers: number; total: number } | undefined, isShown: boolean) {
+/**
+ * A cell's answers and mean, shown only when `suppress` let its count through. A zero over cells
+ * left out for their small audience or few answers is withheld, not shown as "no answers".
+ */
+function figures(cell: { answers: number; total: number; partial?: boolean } | undefined, isShown: boolean) {
+  if (cell?.partial && cell.answers === 0) return { answers: WITHHELD as Figure, mean: WITHHELD as Figure };
   if (!cell || cell.answers === 0) return { answers: shown(0) as Figure, mean: NONE as Figure };
   if (!isShown) return { answers: WITHHELD as Figure, mean: WITHHELD as Figure };
   return { answers: shown(cell.answers), mean: shown(cell.total / cell.answers) };

@@ -4,6 +4,10 @@ export const vi = {
   'usage.report':
     'Cách dùng: /report [MÃ_ĐƠN_VỊ] [--period week|month|quarter|YYYY-MM-DD..YYYY-MM-DD] [--format md|csv|docx]\n' +
     'Kỳ mặc định: tuần trước (thứ Hai–Chủ nhật). Ví dụ: /report PX-KT1 --period month --format docx',
+  'report.periodReversed': 'Kỳ báo cáo bị ngược: {from} sau {to}. Hãy ghi ngày bắt đầu trước.',
+  'report.periodInvalid': 'Kỳ {period} không phải hai ngày có thật (YYYY-MM-DD..YYYY-MM-DD).',
+  'report.periodTooLong': 'Kỳ báo cáo dài nhất {max} ngày.',
+  'report.periodYears': 'Ngày của kỳ báo cáo phải trong các năm {min}–{max}.',
   'report.noUnit': 'Nhóm này chưa gắn với đơn vị nào và bạn chưa có vai trò ở đơn vị nào: hãy ghi MÃ_ĐƠN_VỊ.',
 } as const;
 
@@ -12,5 +16,9 @@ export const en: Record<keyof typeof vi, string> = {
   'usage.report':
     'Usage: /report [UNIT_CODE] [--period week|month|quarter|YYYY-MM-DD..YYYY-MM-DD] [--format md|csv|docx]\n' +
     'Default period: last week (Monday–Sunday). Example: /report PX-KT1 --period month --format docx',
+  'report.periodReversed': 'The period is reversed: {from} is after {to}. Give the start date first.',
+  'report.periodInvalid': 'The period {period} is not two real dates (YYYY-MM-DD..YYYY-MM-DD).',
+  'report.periodTooLong': 'A report period is at most {max} days.',
+  'report.periodYears': 'The dates of a report period must be in the years {min}–{max}.',
   'report.noUnit': 'This group is not bound to a unit and you hold no role on one: give a UNIT_CODE.',
 };

@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../../../db/client';
 import { people, reportRuns, reportSchedules, units } from '../../../../db/schema';
 import { nextCronRun } from '../../../kernel/cron';
 import { localeOr } from '../../../kernel/i18n';
+import { Leases, outcomesOf } from '../../../runtime/delivery/outcomes';
 import type { Deps } from '../../../runtime/deps';
 import type { Job } from '../../../runtime/scheduler';
 import { dmAccounts } from '../../org';
@@ -12,9 +13,8 @@ import { deliverReport } from '../deliver';
 import type { SituationReport } from '../model';
 
 const BATCH = 20;
-/** A run claimed longer ago than this by a process that died is claimed again. */
-const STALE_CLAIM_MS = 10 * 60 * 1000;
 const MAX_ATTEMPTS = 3;
+const LEDGER = 'report_runs';
 
 type ScheduleRow = typeof reportSchedules.$inferSelect;
 
@@ -97,7 +97,8 @@ export async function queueDueReports(deps: Deps, now: Date): Promise<number> {
 
 /** Claims pending runs (and runs left claimed by a dead process) for this process. */
 async function claimRuns(deps: Deps, now: Date) {
-  const stale = new Date(now.getTime() - STALE_CLAIM_MS);
+  // A run claimed longer ago than one lease belongs to a process that died (a live one renews it).
+  const stale = new Date(now.getTime() - deps.config.directives.leaseMs);
   return deps.db.transaction(async (tx) => {
     const rows = await tx.execute(sql`
       update report_runs set status = 'sending', claimed_at = ${now.toISOString()}::timestamptz, attempts = attempts + 1
@@ -125,8 +126,40 @@ async function claimRuns(deps: Deps, now: Date) {
  * sent to each recipient's DM on their best running platform; the row is marked after the send.
  */
 export async function sendDueReports(deps: Deps, now: Date): Promise<number> {
+  const outcomes = outcomesOf(deps);
+  await outcomes.reconcile(LEDGER);
   const runs = await claimRuns(deps, now);
   if (runs.length === 0) return 0;
+  const leases = new Leases({
+    ledger: LEDGER,
+    everyMs: deps.config.directives.leaseMs / 3,
+    outcomes,
+    logger: deps.logger,
+    renew: (ids) =>
+      deps.db
+        .update(reportRuns)
+        .set({ claimedAt: deps.clock.now() })
+        .where(and(inArray(reportRuns.id, ids), eq(reportRuns.status, 'sending'))),
+  });
+  leases.hold(runs.map((run) => run.id));
+  const record = async (id: number, values: Partial<typeof reportRuns.$inferInsert>) => {
+    const write = () => deps.db.update(reportRuns).set(values).where(eq(reportRuns.id, id));
+    if (await outcomes.record(LEDGER, id, write)) leases.release(id);
+  };
+  try {
+    return await sendRuns(deps, now, runs, record, (id) => outcomes.settle(LEDGER, id));
+  } finally {
+    leases.stop();
+  }
+}
+
+async function sendRuns(
+  deps: Deps,
+  now: Date,
+  runs: Awaited<ReturnType<typeof claimRuns>>,
+  record: (id: number, values: Partial<typeof reportRuns.$inferInsert>) => Promise<void>,
+  settled: (id: number) => Promise<boolean>,
+): Promise<number> {
   const schedules = new Map(
     (
       await deps.db
@@ -138,10 +171,12 @@ export async function sendDueReports(deps: Deps, now: Date): Promise<number> {
   const cache = new Map<string, SituationReport>();
   let sent = 0;
   for (const run of runs) {
+    // Sent before, its mark kept in memory while the database was away: written, not resent.
+    if (await settled(run.id)) continue;
     const schedule = schedules.get(run.scheduleId)!;
-    const [person] = await deps.db.select().from(people).where(eq(people.id, run.personId));
-    const locale = localeOr(person?.locale, deps.config.locale);
     try {
+      const [person] = await deps.db.select().from(people).where(eq(people.id, run.personId));
+      const locale = localeOr(person?.locale, deps.config.locale);
       const [account] = await dmAccounts(deps.db, deps.messenger, run.personId);
       if (!account) throw new Error('no account on a running platform');
       const key = `${run.scheduleId}:${run.occurrence.toISOString()}:${run.unitId}:${locale}`;
@@ -159,19 +194,18 @@ export async function sendDueReports(deps: Deps, now: Date): Promise<number> {
         schedule.format,
         { locale },
       );
-      await deps.db.update(reportRuns).set({ status: 'sent', sentAt: now }).where(eq(reportRuns.id, run.id));
-      sent++;
     } catch (error) {
       const failed = run.attempts >= MAX_ATTEMPTS;
       deps.logger.warn(
         { err: error, run: run.id, schedule: schedule.key, failed },
         'scheduled report not sent',
       );
-      await deps.db
-        .update(reportRuns)
-        .set({ status: failed ? 'failed' : 'pending' })
-        .where(eq(reportRuns.id, run.id));
+      await record(run.id, { status: failed ? 'failed' : 'pending' });
+      continue;
     }
+    // The report is out: a failing mark is retried, then kept in memory, never a reason to resend.
+    await record(run.id, { status: 'sent', sentAt: now });
+    sent++;
   }
   return sent;
 }
