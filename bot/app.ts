@@ -1,35 +1,30 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import { ping } from '../db/client';
-import { createButtonHandlers, createCommandRegistry, createMessageListeners } from './commands';
-import { createEventHandler } from './commands/handle-event';
 import type { Config } from './config';
-import { pruneProcessedUpdates } from './core/dedup';
-import { DeliveryOutcomes } from './core/delivery/outcomes';
-import type { Deps } from './core/deps';
-import { directiveJobs } from './core/directives';
-import { feedbackJobs } from './core/feedback/jobs';
-import { hotspotJobs, LiveLexicon, listenForHotspots } from './core/hotspots';
-import { MessengerRouter } from './core/messenger-router';
-import { numberedPromptsJob, withCapabilityFallbacks } from './core/numbered-replies';
-import { ensureBootstrapAdmins } from './core/org/bootstrap';
-import { BallotBox } from './core/polls/ballot-box';
-import { pollJobs } from './core/polls/jobs';
-import { reportJobs } from './core/reports/schedule/runs';
-import { TextSignals } from './core/text-signals';
-import type { Clock } from './core/types';
-import { close, createHttpServer, listen, withTimeout } from './http/server';
-import { createMetrics, instrument, type Metrics } from './metrics';
-import { PlatformHealth } from './platform-health';
-import { createSandboxPlatform } from './platforms/sandbox';
-import { seedDemoWhenEmpty, warnWhenNotSimulated } from './platforms/sandbox/demo';
+import { createFeatures, eventHandlerOptions } from './features';
+import { ensureBootstrapAdmins } from './features/org/bootstrap';
+import { TextSignals } from './kernel/text-signals';
+import type { Clock } from './kernel/types';
 import { createSlackPlatform } from './platforms/slack';
 import { createTelegramPlatform } from './platforms/telegram';
-import { syncCommandMenus } from './platforms/telegram/menus';
-import type { PlatformAdapter } from './platforms/types';
+import { applyCommandMenus } from './platforms/telegram/menus';
 import { createZaloPlatform } from './platforms/zalo';
-import { Scheduler } from './scheduler';
-import { StartupError } from './startup-errors';
+import { commandMenus } from './runtime/command-menus';
+import { pruneProcessedUpdates } from './runtime/dedup';
+import { DeliveryOutcomes } from './runtime/delivery/outcomes';
+import type { Deps } from './runtime/deps';
+import { createEventHandler } from './runtime/handle-event';
+import { close, createHttpServer, listen, withTimeout } from './runtime/http/server';
+import { MessengerRouter } from './runtime/messenger-router';
+import { createMetrics, instrument, type Metrics } from './runtime/metrics';
+import { numberedPromptsJob, withCapabilityFallbacks } from './runtime/numbered-replies';
+import type { PlatformAdapter } from './runtime/platform';
+import { PlatformHealth } from './runtime/platform-health';
+import { Scheduler } from './runtime/scheduler';
+import { StartupError } from './runtime/startup-errors';
+import { createSandboxPlatform } from './sandbox';
+import { seedDemoWhenEmpty, warnWhenNotSimulated } from './sandbox/demo';
 
 export interface PulseApp {
   deps: Deps;
@@ -64,24 +59,15 @@ export async function startPulse(options: {
     logger,
     config,
     signals: new TextSignals(),
-    lexicon: new LiveLexicon(),
-    ballots: new BallotBox(),
     deliveries: new DeliveryOutcomes(logger),
   };
   await ensureBootstrapAdmins(database.db, config.bootstrapAdmins);
-  listenForHotspots(deps);
-
-  const commands = createCommandRegistry();
+  const features = createFeatures();
+  const handlerOptions = eventHandlerOptions(database.db, features);
+  const { commands } = handlerOptions;
   const metrics = options.metrics ?? createMetrics();
   const health = new PlatformHealth(metrics.registry, logger);
-  const handle = instrument(
-    createEventHandler(deps, {
-      commands,
-      buttons: createButtonHandlers(),
-      listeners: createMessageListeners(),
-    }),
-    metrics,
-  );
+  const handle = instrument(createEventHandler(deps, handlerOptions), metrics);
   const scheduler = new Scheduler({ clock, logger, timezone: config.timezone });
   scheduler.add({
     name: 'prune-processed-updates',
@@ -90,12 +76,10 @@ export async function startPulse(options: {
       await pruneProcessedUpdates(database.db, new Date(now.getTime() - 7 * DAY_MS));
     },
   });
-  for (const job of [...pollJobs(deps), ...feedbackJobs(deps), ...reportJobs(deps), ...hotspotJobs(deps)])
-    scheduler.add(job);
-
   scheduler.add(numberedPromptsJob(database.db));
-  const stopDirectives = new AbortController();
-  for (const job of directiveJobs(deps, stopDirectives.signal)) scheduler.add(job);
+  const stopping = new AbortController();
+  for (const feature of features)
+    for (const job of feature.jobs?.(deps, stopping.signal) ?? []) scheduler.add(job);
 
   const platforms: PlatformAdapter[] = [];
   if (config.telegram) {
@@ -103,7 +87,9 @@ export async function startPulse(options: {
     platforms.push(telegram);
     const menusSent = new Map<string, string>();
     const syncMenus = () =>
-      syncCommandMenus(telegram.bot.api, database.db, commands, config.locale, menusSent);
+      commandMenus(database.db, commands, { platform: 'telegram', defaultLocale: config.locale }).then(
+        (menus) => applyCommandMenus(telegram.bot.api, menus, menusSent),
+      );
     scheduler.add({
       name: 'telegram-command-menus',
       cron: '*/10 * * * *',
@@ -143,7 +129,7 @@ export async function startPulse(options: {
     onError: (status) => metrics.httpErrors.inc({ status: String(status) }),
   });
   const port = await listen(server, config.http.port, config.http.host);
-  await deps.lexicon.refresh(database.db);
+  for (const feature of features) await feature.start?.(deps);
   const startTimeout = options.platformStartTimeoutMs ?? 15_000;
   for (const platform of platforms) {
     const name = platform.messenger.platform;
@@ -168,17 +154,9 @@ export async function startPulse(options: {
     platforms,
     async stop() {
       for (const platform of platforms) await platform.stop();
-      stopDirectives.abort();
+      stopping.abort();
       await scheduler.stop();
-      // A graceful stop writes every ballot it holds (even a cell below k: better than losing it).
-      const held = deps.ballots.held();
-      try {
-        await deps.ballots.flush(database.db, 'all', { closing: true });
-        await deps.ballots.release(database.db);
-        if (held > 0) logger.info({ held }, 'ballots written at shutdown');
-      } catch (error) {
-        logger.error({ err: error, held: deps.ballots.held() }, 'ballots could not be written at shutdown');
-      }
+      for (const feature of features) await feature.stop?.(deps);
       await close(server);
     },
   };

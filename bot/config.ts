@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { parseDuration } from './core/time';
-import { PLATFORMS, type Platform } from './core/types';
-
-const LOCALES = ['vi', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
+import { LOCALES, type Locale } from './kernel/i18n';
+import { parseDuration } from './kernel/time';
+import { PLATFORMS, type Platform } from './kernel/types';
 
 const optionalText = z
   .string()

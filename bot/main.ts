@@ -3,11 +3,11 @@ import type { Logger } from 'pino';
 import { type Database, openDatabase } from '../db/client';
 import { type PulseApp, startPulse } from './app';
 import { type Config, loadConfig } from './config';
-import { systemClock } from './core/types';
-import { createLogger } from './logger';
-import { createMetrics, type Metrics } from './metrics';
-import { isLoopback, sandboxUrl } from './platforms/sandbox/address';
-import { describeStartupError } from './startup-errors';
+import { systemClock } from './kernel/types';
+import { createLogger } from './runtime/logger';
+import { createMetrics, type Metrics } from './runtime/metrics';
+import { describeStartupError } from './runtime/startup-errors';
+import { isLoopback, sandboxUrl } from './sandbox/address';
 
 /**
  * After start-up nothing is fatal: an unhandled rejection or uncaught exception is logged and

@@ -1,14 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Config, ConfigError, loadConfig } from '../bot/config';
-import {
-  applyScenario,
-  describeChange,
-  describeKept,
-  planScenario,
-  type ScenarioPlan,
-} from '../bot/core/scenarios/index';
 import { type Database, DatabaseLockedError, openDatabase } from '../db/client';
+import { applyScenario, describeChange, describeKept, planScenario, type ScenarioPlan } from './engine/index';
 import { formatErrors, loadScenarioFile, type ScenarioError } from './load';
 import { formatPath, walkUnits } from './schema';
 

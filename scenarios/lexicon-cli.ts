@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Matcher } from '../bot/core/hotspots/matcher';
+import { Matcher } from '../bot/features/hotspots';
 import { formatErrors, loadScenarioFile } from './load';
 
 const USAGE = `Usage: npm run --silent lexicon -- match --scenario FILE [--terms] < messages.txt

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { type Document, isMap, isScalar, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
-import { hasControlCharacters } from '../bot/core/sanitize';
+import { hasControlCharacters } from '../bot/kernel/sanitize';
 import { formatPath, type Scenario, scenarioSchema } from './schema';
 
 export interface ScenarioError {

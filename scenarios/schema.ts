@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { PLATFORMS, type Platform, ROLES } from '../bot/core/types';
-import { directiveSchema } from './directives';
-import { got, pattern, personKey, text, unitCode } from './fields';
-import { lexiconSchema } from './lexicon-schema';
-import { pollSeriesSchema } from './polls';
-import { reportScheduleSchema } from './reports';
+import { directiveSchema } from '../bot/features/directives';
+import { lexiconSchema } from '../bot/features/hotspots';
+import { pollSeriesSchema } from '../bot/features/polls';
+import { reportScheduleSchema } from '../bot/features/reports';
+import { got, pattern, personKey, text, unitCode } from '../bot/kernel/fields';
+import { PLATFORMS, type Platform, ROLES } from '../bot/kernel/types';
 
-export { PERSON_KEY_PATTERN, UNIT_CODE_PATTERN } from './fields';
+export { PERSON_KEY_PATTERN, UNIT_CODE_PATTERN } from '../bot/kernel/fields';
 
 /**
  * Scenario files describe the organisation as code. Every object is strict, so a misspelt or
@@ -126,9 +126,9 @@ export type Scenario = z.output<typeof scenarioShape>;
 export type ScenarioPerson = Scenario['people'][number];
 export type ScenarioRoleGrant = ScenarioPerson['roles'][number];
 export type ScenarioChat = Scenario['chats'][number];
-export type { ScenarioDirective } from './directives';
-export type { ScenarioPoll } from './polls';
-export type { ScenarioReport } from './reports';
+export type { ScenarioDirective } from '../bot/features/directives';
+export type { ScenarioPoll } from '../bot/features/polls';
+export type { ScenarioReport } from '../bot/features/reports';
 
 type Path = (string | number)[];
 

@@ -54,7 +54,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const now = new Date();
   const end = args.end ?? `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-01`;
-  const { zonedTimeToUtc } = await import('../bot/core/time');
+  const { zonedTimeToUtc } = await import('../bot/kernel/time');
   const [year, month, day] = end.split('-').map(Number) as [number, number, number];
   const endAt = zonedTimeToUtc({ year, month, day, hour: 0, minute: 0 }, config.timezone);
   const database = await openDatabase(config.database);

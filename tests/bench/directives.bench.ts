@@ -9,12 +9,10 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { Api, Bot } from 'grammy';
 import pino from 'pino';
 import { loadConfig } from '../../bot/config';
-import { createDirectiveTick } from '../../bot/core/directives';
-import { LiveLexicon } from '../../bot/core/hotspots';
-import { MessengerRouter } from '../../bot/core/messenger-router';
-import { BallotBox } from '../../bot/core/polls/ballot-box';
-import { TextSignals } from '../../bot/core/text-signals';
+import { createDirectiveTick } from '../../bot/features/directives';
+import { TextSignals } from '../../bot/kernel/text-signals';
 import { TelegramMessenger } from '../../bot/platforms/telegram/messenger';
+import { MessengerRouter } from '../../bot/runtime/messenger-router';
 import { chats, directiveDeliveries, directives, units } from '../../db/schema';
 import { startFakeTelegram } from '../fakes/telegram-server';
 import { FakeClock } from '../helpers/clock';
@@ -109,8 +107,6 @@ async function pulseFanOut(latencyMs: number): Promise<Result> {
       logger: pino({ level: 'silent' }),
       config,
       signals: new TextSignals(),
-      lexicon: new LiveLexicon(),
-      ballots: new BallotBox(),
     };
     const tick = createDirectiveTick(deps, 'bench');
     const started = performance.now();

@@ -14,20 +14,18 @@ import { fileURLToPath } from 'node:url';
 import AhoCorasick from 'modern-ahocorasick';
 import FastAhoCorasick from 'modern-ahocorasick/fast';
 import pino from 'pino';
-import { createButtonHandlers, createCommandRegistry } from '../../bot/commands';
-import { createEventHandler } from '../../bot/commands/handle-event';
 import { loadConfig } from '../../bot/config';
-import type { Deps } from '../../bot/core/deps';
-import { foldText } from '../../bot/core/hotspots/fold';
-import { LiveLexicon, listenForHotspots } from '../../bot/core/hotspots/index';
-import type { Topic } from '../../bot/core/hotspots/lexicon';
-import { Matcher } from '../../bot/core/hotspots/matcher';
-import { MessengerRouter } from '../../bot/core/messenger-router';
-import { BallotBox } from '../../bot/core/polls/ballot-box';
-import { applyScenario } from '../../bot/core/scenarios';
-import { TextSignals } from '../../bot/core/text-signals';
+import { createPulseEventHandler } from '../../bot/features';
+import { listenForHotspots, lexiconOf as liveLexiconOf } from '../../bot/features/hotspots/index';
+import type { Topic } from '../../bot/features/hotspots/lexicon';
+import { Matcher } from '../../bot/features/hotspots/matcher';
+import { foldText } from '../../bot/kernel/fold';
+import { TextSignals } from '../../bot/kernel/text-signals';
 import { createTelegramPlatform } from '../../bot/platforms/telegram';
+import type { Deps } from '../../bot/runtime/deps';
+import { MessengerRouter } from '../../bot/runtime/messenger-router';
 import { chats } from '../../db/schema';
+import { applyScenario } from '../../scenarios/engine';
 import { loadScenarioFile } from '../../scenarios/load';
 import { startFakeTelegram } from '../fakes/telegram-server';
 import { FakeClock } from '../helpers/clock';
@@ -35,7 +33,7 @@ import { createTestDatabase } from '../helpers/db';
 import { seedOrg } from '../helpers/harness';
 
 const SHIPPED = fileURLToPath(new URL('../../scenarios/2024-dlxh.yaml', import.meta.url));
-const LABELLED = fileURLToPath(new URL('../hotspots/fixtures/labelled.tsv', import.meta.url));
+const LABELLED = fileURLToPath(new URL('../features/hotspots/fixtures/labelled.tsv', import.meta.url));
 
 /** mulberry32: the same pseudo-random data on every run. */
 function random(seed: number) {
@@ -255,15 +253,10 @@ async function endToEnd(shipped: string) {
         logger: pino({ level: 'silent' }),
         config,
         signals: new TextSignals(),
-        lexicon: new LiveLexicon(),
-        ballots: new BallotBox(),
       };
-      await deps.lexicon.refresh(database.db);
+      await liveLexiconOf(deps).refresh(database.db);
       if (listen) listenForHotspots(deps);
-      const handle = createEventHandler(deps, {
-        commands: createCommandRegistry(),
-        buttons: createButtonHandlers(),
-      });
+      const handle = createPulseEventHandler(deps);
       const telegram = createTelegramPlatform({ config: config.telegram!, handle, logger: deps.logger });
       messenger.register(telegram.messenger);
       await telegram.bot.init();

@@ -1,3 +1,4 @@
+import { ballotsOf } from '../../bot/features/polls/ballot-box';
 /**
  * A shift change: 10,000 distinct people tap an answer at once. Full path: a Telegram
  * callback_query update → grammY (bot.handleUpdate, the same middleware as production) → the event
@@ -13,19 +14,17 @@ import { performance } from 'node:perf_hooks';
 import { eq, sql } from 'drizzle-orm';
 import pino from 'pino';
 import postgres from 'postgres';
-import { createButtonHandlers, createCommandRegistry, createMessageListeners } from '../../bot/commands';
-import { createEventHandler } from '../../bot/commands/handle-event';
 import { loadConfig } from '../../bot/config';
-import type { Deps } from '../../bot/core/deps';
-import { LiveLexicon } from '../../bot/core/hotspots';
-import { MessengerRouter } from '../../bot/core/messenger-router';
-import { recordAnswer } from '../../bot/core/polls/answer';
-import { BallotBox } from '../../bot/core/polls/ballot-box';
-import { createPoll } from '../../bot/core/polls/create';
-import { deliverPending } from '../../bot/core/polls/deliver';
-import { TextSignals } from '../../bot/core/text-signals';
-import { systemClock } from '../../bot/core/types';
+import { createPulseEventHandler } from '../../bot/features';
+import { recordAnswer } from '../../bot/features/polls/answer';
+import type { BallotBox } from '../../bot/features/polls/ballot-box';
+import { createPoll } from '../../bot/features/polls/create';
+import { deliverPending } from '../../bot/features/polls/deliver';
+import { TextSignals } from '../../bot/kernel/text-signals';
+import { systemClock } from '../../bot/kernel/types';
 import { createTelegramPlatform } from '../../bot/platforms/telegram';
+import type { Deps } from '../../bot/runtime/deps';
+import { MessengerRouter } from '../../bot/runtime/messenger-router';
 import { type Database, openDatabase } from '../../db/client';
 import { chatMembers, chats, identities, people, pollDeliveries, roles, units } from '../../db/schema';
 import { startFakeTelegram } from '../fakes/telegram-server';
@@ -187,14 +186,8 @@ async function measure(driver: 'pglite' | 'postgres'): Promise<Figures[]> {
       logger,
       config,
       signals: new TextSignals(),
-      lexicon: new LiveLexicon(),
-      ballots: new BallotBox(),
     };
-    const handle = createEventHandler(deps, {
-      commands: createCommandRegistry(),
-      buttons: createButtonHandlers(),
-      listeners: createMessageListeners(),
-    });
+    const handle = createPulseEventHandler(deps);
     const telegram = createTelegramPlatform({ config: config.telegram!, handle, logger });
     messenger.register(telegram.messenger);
     await telegram.bot.init();
@@ -232,7 +225,7 @@ async function measure(driver: 'pglite' | 'postgres'): Promise<Figures[]> {
       (p) => p.id,
     );
     const loop = await drive(PEOPLE, 1, async (i) => {
-      const outcome = await recordAnswer(database.db, deps.ballots, {
+      const outcome = await recordAnswer(database.db, ballotsOf(deps), {
         pollId: direct,
         option: i % 5,
         personId: personIds[i]!,
@@ -241,7 +234,7 @@ async function measure(driver: 'pglite' | 'postgres'): Promise<Figures[]> {
       });
       if (outcome.kind !== 'recorded') throw new Error(`direct answer ${i}: ${outcome.kind}`);
     });
-    await check(database, deps.ballots, direct, 'direct loop');
+    await check(database, ballotsOf(deps), direct, 'direct loop');
 
     // Full path: one callback_query update per person, CONCURRENCY in flight.
     const fullPath = async () => {
@@ -273,7 +266,7 @@ async function measure(driver: 'pglite' | 'postgres'): Promise<Figures[]> {
       });
       const answersBefore = fake.callbackAnswers.length;
       const run = await drive(PEOPLE, CONCURRENCY, (i) => telegram.bot.handleUpdate(updates[i]!));
-      await check(database, deps.ballots, pollId, 'full path');
+      await check(database, ballotsOf(deps), pollId, 'full path');
       const toasts = fake.callbackAnswers.slice(answersBefore);
       const recorded = toasts.filter((a) => a.text?.startsWith('✅')).length;
       if (toasts.length !== PEOPLE || recorded !== PEOPLE) {

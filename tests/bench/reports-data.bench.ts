@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { loadConfig } from '../../bot/config';
-import { findUnitByCode } from '../../bot/core/org/units';
-import { collectReport, resolvePeriod } from '../../bot/core/reports/collect';
-import { directiveStatement } from '../../bot/core/reports/collect/directives';
-import { feedbackStatement } from '../../bot/core/reports/collect/feedback';
-import { previousPeriod, trendBuckets } from '../../bot/core/reports/collect/period';
-import { pulseStatement, trendStatement } from '../../bot/core/reports/collect/pulses';
+import { findUnitByCode } from '../../bot/features/org/units';
+import { collectReport, resolvePeriod } from '../../bot/features/reports/collect';
+import { directiveStatement } from '../../bot/features/reports/collect/directives';
+import { feedbackStatement } from '../../bot/features/reports/collect/feedback';
+import { previousPeriod, trendBuckets } from '../../bot/features/reports/collect/period';
+import { pulseStatement, trendStatement } from '../../bot/features/reports/collect/pulses';
 import { type Database, openDatabase } from '../../db/client';
 import { simulate } from '../../scenarios/simulate/generate';
 

@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { CHART_WIDTH, chartSvg } from '../../bot/core/reports/chart/chart';
-import { svgToPng } from '../../bot/core/reports/chart/png';
-import type { SituationReport } from '../../bot/core/reports/model';
-import { renderCsv } from '../../bot/core/reports/render-csv';
-import { renderDocx } from '../../bot/core/reports/render-docx';
-import { renderMarkdown } from '../../bot/core/reports/render-markdown';
-import { renderChatText } from '../../bot/core/reports/render-text';
-import { fixtureReport, largeReport } from '../reports/fixture';
+import { CHART_WIDTH, chartSvg } from '../../bot/features/reports/chart/chart';
+import { svgToPng } from '../../bot/features/reports/chart/png';
+import type { SituationReport } from '../../bot/features/reports/model';
+import { renderCsv } from '../../bot/features/reports/render-csv';
+import { renderDocx } from '../../bot/features/reports/render-docx';
+import { renderMarkdown } from '../../bot/features/reports/render-markdown';
+import { renderChatText } from '../../bot/features/reports/render-text';
+import { fixtureReport, largeReport } from '../features/reports/fixture';
 
 type Output = string | Uint8Array;
 

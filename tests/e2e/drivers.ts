@@ -10,7 +10,7 @@ import { and, eq } from 'drizzle-orm';
 import pino from 'pino';
 import { type PulseApp, startPulse } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
-import type { Platform } from '../../bot/core/types';
+import type { Platform } from '../../bot/kernel/types';
 import { chats, identities, people } from '../../db/schema';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-server';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram-server';

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PulseApp } from '../../bot/app';
-import { issueLinkCode } from '../../bot/core/account-links';
-import { applyScenario } from '../../bot/core/scenarios';
+import { issueLinkCode } from '../../bot/features/account-links';
+import { lexiconOf } from '../../bot/features/hotspots';
 import {
   chatMembers,
   chats,
@@ -15,10 +15,11 @@ import {
   roles,
   units,
 } from '../../db/schema';
+import { applyScenario } from '../../scenarios/engine';
 import { formatErrors, parseScenario } from '../../scenarios/load';
+import { TEST_LEXICON } from '../features/hotspots/setup';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedOrg } from '../helpers/harness';
-import { TEST_LEXICON } from '../hotspots/setup';
 import { DRIVERS, type StoryDriver } from './drivers';
 
 /**
@@ -180,7 +181,7 @@ describe.each(DRIVERS.map((make) => [make().platform, make] as const))('stories 
     const lexicon = parseScenario(TEST_LEXICON.replace('{excerpts}', 'false'), 'lexicon.yaml');
     if (!lexicon.ok) throw new Error(formatErrors(lexicon.errors));
     await applyScenario(database.db, lexicon.scenario, { now: new Date() });
-    await app.deps.lexicon.refresh(database.db);
+    await lexiconOf(app.deps).refresh(database.db);
     await workerOfCb1();
     const worries = ['Công ty nợ lương 3 tháng rồi', 'cty no luong that', 'lg chậm quá ae'];
     if (driver.groups) {

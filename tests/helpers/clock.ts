@@ -1,4 +1,4 @@
-import type { Clock } from '../../bot/core/types';
+import type { Clock } from '../../bot/kernel/types';
 
 export class FakeClock implements Clock {
   constructor(private current = new Date('2026-03-05T02:00:00Z')) {}

@@ -1,16 +1,15 @@
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
-import { createButtonHandlers, createCommandRegistry, createMessageListeners } from '../../bot/commands';
-import { createEventHandler, type EventHandler } from '../../bot/commands/handle-event';
 import { type Config, loadConfig } from '../../bot/config';
-import { DeliveryOutcomes } from '../../bot/core/delivery/outcomes';
-import type { Deps } from '../../bot/core/deps';
-import { LiveLexicon, listenForHotspots } from '../../bot/core/hotspots';
-import { MessengerRouter } from '../../bot/core/messenger-router';
-import { withCapabilityFallbacks } from '../../bot/core/numbered-replies';
-import { BallotBox } from '../../bot/core/polls/ballot-box';
-import { TextSignals } from '../../bot/core/text-signals';
-import type { ChatRef, InboundEvent, Role, UserRef } from '../../bot/core/types';
+import { createPulseEventHandler } from '../../bot/features';
+import { listenForHotspots } from '../../bot/features/hotspots';
+import { TextSignals } from '../../bot/kernel/text-signals';
+import type { ChatRef, InboundEvent, Role, UserRef } from '../../bot/kernel/types';
+import { DeliveryOutcomes } from '../../bot/runtime/delivery/outcomes';
+import type { Deps } from '../../bot/runtime/deps';
+import type { EventHandler } from '../../bot/runtime/handle-event';
+import { MessengerRouter } from '../../bot/runtime/messenger-router';
+import { withCapabilityFallbacks } from '../../bot/runtime/numbered-replies';
 import { identities, people, roles, units } from '../../db/schema';
 import { FakeClock } from './clock';
 import type { TestDatabase } from './db';
@@ -48,16 +47,10 @@ export function createHarness(
     logger,
     config,
     signals: new TextSignals(),
-    lexicon: new LiveLexicon(),
-    ballots: new BallotBox(),
     deliveries: new DeliveryOutcomes(logger, { baseMs: 1 }),
   };
   listenForHotspots(deps);
-  const handle = createEventHandler(deps, {
-    commands: createCommandRegistry(),
-    buttons: createButtonHandlers(),
-    listeners: createMessageListeners(),
-  });
+  const handle = createPulseEventHandler(deps);
   return { deps, clock, messenger, handle, config };
 }
 

@@ -6,7 +6,7 @@ import type {
   Platform,
   SentRef,
   UserRef,
-} from '../../bot/core/types';
+} from '../../bot/kernel/types';
 
 export interface RecordedSend {
   chat: ChatRef;

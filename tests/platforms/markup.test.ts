@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markupToPlain } from '../../bot/core/markup';
+import { markupToPlain } from '../../bot/kernel/markup';
 import { markupToSlack } from '../../bot/platforms/slack/markup';
 
 const source = '**Nhiệm vụ 1** _khẩn_\n- Đọc [Công văn 230](https://example.vn/cv?a=1|2) <@channel> & ký';

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCommandRegistry } from '../../bot/commands';
-import { createEventHandler } from '../../bot/commands/handle-event';
-import type { ButtonHandler } from '../../bot/commands/types';
-import { numberedPromptsJob } from '../../bot/core/numbered-replies';
-import type { ChatRef, InboundEvent, UserRef } from '../../bot/core/types';
+import { createPulseEventHandler } from '../../bot/features';
+import type { ChatRef, InboundEvent, UserRef } from '../../bot/kernel/types';
+import { numberedPromptsJob } from '../../bot/runtime/numbered-replies';
+import type { ButtonHandler } from '../../bot/runtime/types';
 import { numberedPrompts } from '../../db/schema';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { createHarness, type Harness } from '../helpers/harness';
@@ -53,7 +52,7 @@ const testButtons: ButtonHandler = {
 };
 
 function handler() {
-  return createEventHandler(harness.deps, { commands: createCommandRegistry(), buttons: [testButtons] });
+  return createPulseEventHandler(harness.deps, { buttons: [testButtons] });
 }
 
 async function ask(text: string, labels: string[]) {

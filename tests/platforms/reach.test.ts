@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dmAccounts, unitDmAudience } from '../../bot/core/org/reach';
+import { dmAccounts, unitDmAudience } from '../../bot/features/org/reach';
 import { chatMembers, chats, identities } from '../../db/schema';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { createHarness, type Harness, seedOrg } from '../helpers/harness';

@@ -1,12 +1,12 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LEASE_MS } from '../../bot/core/polls/ballot-box';
-import { closePollNow, settleClosing } from '../../bot/core/polls/close';
-import { loadResults, renderResults } from '../../bot/core/polls/results';
+import { ballotsOf, LEASE_MS } from '../../bot/features/polls/ballot-box';
+import { closePollNow, settleClosing } from '../../bot/features/polls/close';
+import { loadResults, renderResults } from '../../bot/features/polls/results';
 import { people, pollBallotHolders, pollParticipation, polls, pollTallies, roles } from '../../db/schema';
+import { pollsWorld, tap, worker } from '../features/polls/helpers';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { command, createHarness, dm, type Harness, message } from '../helpers/harness';
-import { pollsWorld, tap, worker } from '../polls/helpers';
 
 /**
  * The attacker here reads the database while a poll is open — system columns, row order, a trigger
@@ -64,7 +64,7 @@ describe('who may answer', () => {
     }
     expect(await database.db.select().from(pollParticipation)).toEqual([]);
     expect(await database.db.select().from(pollBallotHolders)).toEqual([]);
-    expect(harness.deps.ballots.held()).toBe(0);
+    expect(ballotsOf(harness.deps).held()).toBe(0);
     // A worker still answers.
     await harness.handle(tap(world.groups.CB1, worker(1), 'pa:1:0'));
     expect(harness.messenger.answers.at(-1)!.text).toContain('Đã ghi nhận');
@@ -127,7 +127,7 @@ describe('an open poll read from the database', () => {
     }
     // Twelve taps, k = 5: two batches of five were written; two ballots are still in memory.
     expect(seen.batches.map((b) => sumOf(b.counts))).toEqual([5, 10]);
-    expect(harness.deps.ballots.held(1)).toBe(2);
+    expect(ballotsOf(harness.deps).held(1)).toBe(2);
     for (const batch of seen.batches) expect(seen.participation.has(batch.xmin)).toBe(false);
     // The cell's row moved (ctid) only with the two batches, never with a tap.
     expect(ctids.size).toBe(3);
@@ -217,7 +217,7 @@ describe('kill -9 and closing', () => {
     const doomed = createHarness(database);
     for (let i = 1; i <= 3; i++) await doomed.handle(tap(world.groups.CB1, worker(i), `pa:1:${i % 5}`));
     for (let i = 4; i <= 8; i++) await harness.handle(tap(world.groups.CB1, worker(i), 'pa:1:4'));
-    expect(doomed.deps.ballots.held(1)).toBe(3);
+    expect(ballotsOf(doomed.deps).held(1)).toBe(3);
     // The other process lives (its lease is fresh): the poll waits in `closing`.
     await closePollNow(harness.deps, 1, harness.clock.now());
     const status = async () => (await database.db.select({ s: polls.status }).from(polls))[0]!.s;

@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { relayDueFeedback } from '../../bot/core/feedback/feedback';
-import type { InboundEvent } from '../../bot/core/types';
+import { relayDueFeedback } from '../../bot/features/feedback/feedback';
+import type { InboundEvent } from '../../bot/kernel/types';
 import { feedback, feedbackReplyHandles, identities, people, roles } from '../../db/schema';
+import { pollsWorld } from '../features/polls/helpers';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { command, createHarness, dm, type Harness } from '../helpers/harness';
 import { RecordingMessenger } from '../helpers/recording-messenger';
-import { pollsWorld } from '../polls/helpers';
 
 /**
  * A database reader looks for a row that holds a person (their account or person id) beside a

@@ -1,10 +1,10 @@
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { relayDueFeedback } from '../../bot/core/feedback/feedback';
+import { relayDueFeedback } from '../../bot/features/feedback/feedback';
 import { incidents } from '../../db/schema';
+import { setupHotspots, T1_GROUP, WORKER } from '../features/hotspots/setup';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { command, dm } from '../helpers/harness';
-import { setupHotspots, T1_GROUP, WORKER } from '../hotspots/setup';
 
 /** The log lines written around an anonymous feedback, read as an operator would read them. */
 let database: TestDatabase;

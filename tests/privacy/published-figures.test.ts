@@ -1,16 +1,16 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIN_ANSWERS } from '../../bot/core/anonymity';
-import { findUnitByCode } from '../../bot/core/org/units';
-import { closeDuePolls } from '../../bot/core/polls/close';
-import { type Figure, renderCsv, renderMarkdown, type SituationReport } from '../../bot/core/reports';
-import { collectReport, resolvePeriod } from '../../bot/core/reports/collect';
-import type { Period } from '../../bot/core/reports/model';
+import { findUnitByCode } from '../../bot/features/org/units';
+import { closeDuePolls } from '../../bot/features/polls/close';
+import { type Figure, renderCsv, renderMarkdown, type SituationReport } from '../../bot/features/reports';
+import { collectReport, resolvePeriod } from '../../bot/features/reports/collect';
+import type { Period } from '../../bot/features/reports/model';
+import { MIN_ANSWERS } from '../../bot/kernel/anonymity';
 import { polls } from '../../db/schema';
+import { tap } from '../features/polls/helpers';
+import { ADMIN, buildWeek, GROUPS, pollId } from '../features/reports/world';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { command, dm, type Harness, message, user } from '../helpers/harness';
-import { tap } from '../polls/helpers';
-import { ADMIN, buildWeek, GROUPS, pollId } from '../reports/world';
 
 /**
  * Attacks on the published figures, as a collaborator or admin would run them with /report and

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PulseApp } from '../../bot/app';
-import { relayDueFeedback } from '../../bot/core/feedback/feedback';
-import { ANONYMOUS_PLACEHOLDER } from '../../bot/platforms/sandbox/keys';
+import { relayDueFeedback } from '../../bot/features/feedback/feedback';
+import { ANONYMOUS_PLACEHOLDER } from '../../bot/sandbox/keys';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { client, openEvents, seedOrganisation, startSandboxApp } from '../sandbox/helpers';
 

@@ -9,17 +9,15 @@ import pino from 'pino';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../bot/config';
-import { DeliveryOutcomes } from '../../bot/core/delivery/outcomes';
-import type { Deps } from '../../bot/core/deps';
-import { createDirectiveTick } from '../../bot/core/directives/jobs';
-import { LiveLexicon } from '../../bot/core/hotspots';
-import { MessengerRouter } from '../../bot/core/messenger-router';
-import { BallotBox } from '../../bot/core/polls/ballot-box';
-import { TextSignals } from '../../bot/core/text-signals';
+import { createDirectiveTick } from '../../bot/features/directives/jobs';
+import { TextSignals } from '../../bot/kernel/text-signals';
 import { TelegramMessenger } from '../../bot/platforms/telegram/messenger';
+import { DeliveryOutcomes } from '../../bot/runtime/delivery/outcomes';
+import type { Deps } from '../../bot/runtime/deps';
+import { MessengerRouter } from '../../bot/runtime/messenger-router';
 import { directiveDeliveries } from '../../db/schema';
-import { applyText, PUBLISHED } from '../directives/fixtures';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram-server';
+import { applyText, PUBLISHED } from '../features/directives/fixtures';
 import { FakeClock } from '../helpers/clock';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { freePort } from '../helpers/net';
@@ -87,8 +85,6 @@ function depsWith(env: Record<string, string>): { deps: Deps; faults: Faults; cl
     logger,
     config,
     signals: new TextSignals(),
-    lexicon: new LiveLexicon(),
-    ballots: new BallotBox(),
     deliveries: new DeliveryOutcomes(logger, { baseMs: 50 }),
   };
   return { deps, faults, clock };

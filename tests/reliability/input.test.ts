@@ -1,11 +1,11 @@
 import { desc } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { UsageProblem } from '../../bot/commands/flags';
-import { parsePollArgs } from '../../bot/commands/poll-create';
-import { parseReportArgs } from '../../bot/commands/report';
 import { ConfigError, loadConfig } from '../../bot/config';
-import { normalizeFlagDashes, sanitizeText } from '../../bot/core/sanitize';
-import { parseDateTimeParts } from '../../bot/core/time';
+import { parsePollArgs } from '../../bot/features/polls/commands/poll-create';
+import { parseReportArgs } from '../../bot/features/reports/commands/report';
+import { normalizeFlagDashes, sanitizeText } from '../../bot/kernel/sanitize';
+import { parseDateTimeParts } from '../../bot/kernel/time';
+import { UsageProblem } from '../../bot/runtime/flags';
 import { auditLog, polls } from '../../db/schema';
 import { parseScenario } from '../../scenarios/load';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';

@@ -1,8 +1,8 @@
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { close, createHttpServer, listen } from '../../bot/http/server';
-import { PlatformHealth } from '../../bot/platform-health';
+import { close, createHttpServer, listen } from '../../bot/runtime/http/server';
+import { PlatformHealth } from '../../bot/runtime/platform-health';
 
 const servers: ReturnType<typeof createHttpServer>[] = [];
 afterEach(async () => {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PulseApp } from '../../bot/app';
-import { translate } from '../../bot/i18n';
+import { translate } from '../../bot/messages';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { client, startSandboxApp } from './helpers';
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PulseApp } from '../../bot/app';
-import { applyScenario } from '../../bot/core/scenarios';
+import { applyScenario } from '../../scenarios/engine';
 import { parseScenario } from '../../scenarios/load';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { client, openEvents, startSandboxApp } from './helpers';

@@ -1,10 +1,10 @@
 import pino from 'pino';
 import { type PulseApp, startPulse } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
-import { applyScenario } from '../../bot/core/scenarios';
-import { systemClock } from '../../bot/core/types';
-import type { ChatView, Persona } from '../../bot/platforms/sandbox/directory';
-import type { SandboxMessage } from '../../bot/platforms/sandbox/store';
+import { systemClock } from '../../bot/kernel/types';
+import type { ChatView, Persona } from '../../bot/sandbox/directory';
+import type { SandboxMessage } from '../../bot/sandbox/store';
+import { applyScenario } from '../../scenarios/engine';
 import { parseScenario } from '../../scenarios/load';
 import type { TestDatabase } from '../helpers/db';
 

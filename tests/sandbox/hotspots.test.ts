@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PulseApp } from '../../bot/app';
-import { applyScenario } from '../../bot/core/scenarios';
 import { incidents } from '../../db/schema';
+import { applyScenario } from '../../scenarios/engine';
 import { formatErrors, parseScenario } from '../../scenarios/load';
+import { TEST_LEXICON } from '../features/hotspots/setup';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { TEST_LEXICON } from '../hotspots/setup';
 import { client, openEvents, seedOrganisation, startSandboxApp } from './helpers';
 
 let database: TestDatabase;

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PulseApp } from '../../bot/app';
-import { relayDueFeedback } from '../../bot/core/feedback/feedback';
+import { relayDueFeedback } from '../../bot/features/feedback/feedback';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { client, openEvents, seedOrganisation, startSandboxApp } from './helpers';
 

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applyScenario, planScenario, type ScenarioChange } from '../../bot/core/scenarios/index';
 import { chats, identities, people, roles, units } from '../../db/schema';
+import { applyScenario, planScenario, type ScenarioChange } from '../../scenarios/engine/index';
 import { formatErrors, loadScenarioFile, parseScenario } from '../../scenarios/load';
 import type { Scenario } from '../../scenarios/schema';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catalogues, translate } from '../../bot/i18n';
+import { CATALOGUES, catalogues, translate } from '../../bot/messages';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -11,6 +11,19 @@ describe('message catalogues', () => {
       expect(placeholders(en), key).toEqual(placeholders(vi));
     }
     expect(Object.keys(catalogues.en).sort()).toEqual(Object.keys(catalogues.vi).sort());
+  });
+
+  it('share no key between two parts (composing them would silently replace one)', () => {
+    const owner = new Map<string, string>();
+    const clashes: string[] = [];
+    for (const [part, catalogue] of Object.entries(CATALOGUES)) {
+      for (const key of Object.keys(catalogue.vi)) {
+        const earlier = owner.get(key);
+        if (earlier) clashes.push(`${key}: ${earlier} and ${part}`);
+        owner.set(key, part);
+      }
+    }
+    expect(clashes).toEqual([]);
   });
 
   it('stores Vietnamese text in NFC', () => {

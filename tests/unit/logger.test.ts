@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { GrammyError } from 'grammy';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../bot/logger';
+import { createLogger } from '../../bot/runtime/logger';
 
 describe('logger', () => {
   it('logs platform errors without the request payload (message text, chat ids)', () => {

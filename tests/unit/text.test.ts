@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitText } from '../../bot/core/text';
+import { splitText } from '../../bot/kernel/text';
 
 describe('splitText', () => {
   it('keeps short text whole, even empty', () => {

@@ -1,4 +1,5 @@
-import type { ChatRef } from '../../core/types';
+import { parseSlashCommand } from '../../kernel/commands';
+import type { ChatRef } from '../../kernel/types';
 
 /** Slack's message markup back to plain text: <@U1|an> → @an, <url|label> → label, entities decoded. */
 export function slackToPlain(text: string): string {
@@ -24,9 +25,8 @@ export function parsePulseCommand(text: string): { name: string; args: string } 
     .replace(/<@([UW][A-Z0-9]+)(\|[^>]*)?>/g, 'slack:$1')
     .replace(/<#[A-Z0-9]+\|([^>]*)>/g, '#$1');
   const trimmed = slackToPlain(plain).trim().replace(/^\//, '');
-  if (!trimmed) return { name: 'help', args: '' };
-  const [name = 'help'] = trimmed.split(/\s+/, 1);
-  return { name: name.toLowerCase(), args: trimmed.slice(name.length).trim() };
+  const command = trimmed ? parseSlashCommand(`/${trimmed}`) : null;
+  return command && command !== 'other-bot' ? command : { name: 'help', args: '' };
 }
 
 export function slackChat(id: string, title?: string, channelType?: string): ChatRef {

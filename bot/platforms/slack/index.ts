@@ -1,9 +1,9 @@
 import { App, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { EventHandler } from '../../commands/handle-event';
 import type { SlackConfig } from '../../config';
-import type { Clock, InboundEvent } from '../../core/types';
-import type { PlatformAdapter } from '../types';
+import type { Clock, InboundEvent } from '../../kernel/types';
+import type { EventHandler } from '../../runtime/handle-event';
+import type { PlatformAdapter } from '../../runtime/platform';
 import { boltLogger } from './bolt-logger';
 import {
   isPersonMessage,

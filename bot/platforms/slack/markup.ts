@@ -1,4 +1,4 @@
-import { renderMarkup } from '../../core/markup';
+import { renderMarkup } from '../../kernel/markup';
 
 /** Slack's text is markup: &, < and > are escaped so user text cannot mention @channel or fake links. */
 export function escapeSlackText(text: string): string {

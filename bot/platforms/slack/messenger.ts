@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
-import { DeliveryError } from '../../core/errors';
-import { splitText } from '../../core/text';
+import { DeliveryError } from '../../kernel/errors';
+import { splitText } from '../../kernel/text';
 import type {
   Button,
   Capabilities,
@@ -9,7 +9,7 @@ import type {
   OutgoingMessage,
   SentRef,
   UserRef,
-} from '../../core/types';
+} from '../../kernel/types';
 import { escapeSlackText, markupToSlack } from './markup';
 import type { ResponseUrls } from './response-urls';
 

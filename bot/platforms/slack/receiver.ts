@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, Receiver } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { Clock } from '../../core/types';
-import type { HttpRoute } from '../../http/router';
-import { BODY_LIMITS, readBody, sendJson } from '../../http/router';
+import type { Clock } from '../../kernel/types';
+import type { HttpRoute } from '../../runtime/http/router';
+import { BODY_LIMITS, readBody, sendJson } from '../../runtime/http/router';
 import { checkSlackSignature, MAX_REQUEST_AGE_SECONDS } from './signature';
 
 /** A body without a fresh, well-formed signature is read only this far (enough for ssl_check). */

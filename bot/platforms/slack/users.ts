@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { UserRef } from '../../core/types';
+import type { UserRef } from '../../kernel/types';
 
 const FRESH_MS = 60 * 60 * 1000;
 const CAPACITY = 10_000;

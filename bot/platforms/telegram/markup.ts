@@ -1,4 +1,4 @@
-import { renderMarkup } from '../../core/markup';
+import { renderMarkup } from '../../kernel/markup';
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 

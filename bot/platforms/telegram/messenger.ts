@@ -1,8 +1,8 @@
 import { type Api, GrammyError, HttpError, InputFile } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
-import { DeliveryError } from '../../core/errors';
-import { markupToPlain } from '../../core/markup';
-import { splitText } from '../../core/text';
+import { DeliveryError } from '../../kernel/errors';
+import { markupToPlain } from '../../kernel/markup';
+import { splitText } from '../../kernel/text';
 import type {
   Button,
   Capabilities,
@@ -13,7 +13,7 @@ import type {
   OutgoingMessage,
   SentRef,
   UserRef,
-} from '../../core/types';
+} from '../../kernel/types';
 import { markupToHtml } from './markup';
 
 const MAX_TEXT = 4096;

@@ -1,6 +1,7 @@
 import type { Context } from 'grammy';
 import type { Chat, User } from 'grammy/types';
-import type { ChatRef, InboundEvent, UserRef } from '../../core/types';
+import { parseSlashCommand, type SlashCommand } from '../../kernel/commands';
+import type { ChatRef, InboundEvent, UserRef } from '../../kernel/types';
 
 export function chatRef(chat: Chat): ChatRef {
   return {
@@ -69,9 +70,8 @@ function parseCommand(
   text: string,
   entity: { type: string; offset: number; length: number } | undefined,
   botUsername: string,
-): { name: string; args: string } | 'other-bot' | null {
+): SlashCommand | 'other-bot' | null {
   if (entity?.type !== 'bot_command' || entity.offset !== 0) return null;
-  const [name = '', target] = text.slice(1, entity.length).split('@');
-  if (target && target.toLowerCase() !== botUsername.toLowerCase()) return 'other-bot';
-  return { name: name.toLowerCase(), args: text.slice(entity.length).trim() };
+  const command = `${text.slice(0, entity.length)} ${text.slice(entity.length).trim()}`;
+  return parseSlashCommand(command, botUsername);
 }

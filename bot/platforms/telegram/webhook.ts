@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Update } from 'grammy/types';
-import { BODY_LIMITS, HttpError, readBody } from '../../http/router';
+import { BODY_LIMITS, HttpError, readBody } from '../../runtime/http/router';
 
 /**
  * grammY's `http` adapter with a body cap: grammY checks the secret header first and only then

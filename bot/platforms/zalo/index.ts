@@ -1,11 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { EventHandler } from '../../commands/handle-event';
 import type { ZaloConfig } from '../../config';
-import { BODY_LIMITS, HttpError, readBody, sendJson } from '../../http/router';
-import type { PlatformHealth } from '../../platform-health';
-import type { PlatformAdapter } from '../types';
+import type { EventHandler } from '../../runtime/handle-event';
+import { BODY_LIMITS, HttpError, readBody, sendJson } from '../../runtime/http/router';
+import type { PlatformAdapter } from '../../runtime/platform';
+import type { PlatformHealth } from '../../runtime/platform-health';
 import { ZaloClient } from './client';
 import { ZaloMessenger } from './messenger';
 import { zaloEvents } from './updates';

@@ -1,7 +1,7 @@
-import { DeliveryError } from '../../core/errors';
-import { plainTextOf } from '../../core/markup';
-import { splitText } from '../../core/text';
-import type { Capabilities, ChatRef, Messenger, OutgoingMessage, SentRef, UserRef } from '../../core/types';
+import { DeliveryError } from '../../kernel/errors';
+import { plainTextOf } from '../../kernel/markup';
+import { splitText } from '../../kernel/text';
+import type { Capabilities, ChatRef, Messenger, OutgoingMessage, SentRef, UserRef } from '../../kernel/types';
 import { ZaloApiError, type ZaloClient } from './client';
 
 const MAX_TEXT = 2000;

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { hourOf } from '../../core/dedup';
-import type { ChatRef, InboundEvent, UserRef } from '../../core/types';
+import { parseSlashCommand } from '../../kernel/commands';
+import type { ChatRef, InboundEvent, UserRef } from '../../kernel/types';
+import { hourOf } from '../../runtime/dedup';
 import { updatesOf, type ZaloUpdate } from './client';
-
-const COMMAND = /^\/([A-Za-z][A-Za-z0-9_]{0,31})(?:@\S+)?(?:\s+([\s\S]*))?$/;
 
 /**
  * A webhook body or one getUpdates result as core events. Webhooks have been seen both bare
@@ -62,19 +61,9 @@ function toEvent(update: ZaloUpdate, now: Date): InboundEvent[] {
     displayName: nameOf(message.from) ?? fromId,
   };
   const updateId = updateKeyOf(update, now);
-  const command = COMMAND.exec(message.text.trim());
-  if (command) {
-    return [
-      {
-        kind: 'command',
-        updateId,
-        chat,
-        from,
-        name: command[1]!.toLowerCase(),
-        args: (command[2] ?? '').trim(),
-      },
-    ];
-  }
+  const command = parseSlashCommand(message.text);
+  if (command === 'other-bot') return [];
+  if (command) return [{ kind: 'command', updateId, chat, from, ...command }];
   return [{ kind: 'message', updateId, chat, from, text: message.text }];
 }
 

@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Deps } from '../../runtime/deps';
+import type { Job } from '../../runtime/scheduler';
+import { refreshStaleAckCounts } from './acks';
+import { type DeliveryStats, deliverDue } from './delivery';
+import { SendLimiter } from './limiter';
+import { MATERIALISE_BATCH, materialiseDue, materialiseReminders } from './materialise';
+
+/** How often each process looks for due work; the database decides what is due. */
+export const DIRECTIVES_TICK = '*/5 * * * * *';
+
+export type DirectiveTick = (now: Date) => Promise<DeliveryStats>;
+
+/**
+ * One tick of directive campaigns: due occurrences and reminders become ledger rows, then the
+ * ledger is sent, then acknowledgement counts that fell behind are rewritten. Ticks of one process
+ * never overlap: a tick asked for during a long fan-out runs after it.
+ */
+export function createDirectiveTick(
+  deps: Deps,
+  worker = defaultWorkerId(),
+  signal?: AbortSignal,
+): DirectiveTick {
+  const { directives: settings, timezone } = deps.config;
+  const limiter = new SendLimiter(settings.rates);
+  let last: Promise<unknown> = Promise.resolve();
+
+  async function tick(now: Date): Promise<DeliveryStats> {
+    const options = {
+      now,
+      graceMs: settings.graceMs,
+      timezone,
+      platforms: deps.messenger.platforms(),
+      messenger: deps.messenger,
+    };
+    while ((await materialiseDue(deps.db, options)) === MATERIALISE_BATCH) {}
+    while ((await materialiseReminders(deps.db, options)) === MATERIALISE_BATCH) {}
+    const stats = await deliverDue(deps, { worker, limiter, leaseMs: settings.leaseMs, signal });
+    await refreshStaleAckCounts(deps);
+    return stats;
+  }
+
+  return (now) => {
+    const next = last.then(() => tick(now));
+    last = next.catch(() => {});
+    return next;
+  };
+}
+
+/** The scheduler jobs of directive campaigns; aborting `signal` ends a fan-out early (graceful stop). */
+export function directiveJobs(deps: Deps, signal?: AbortSignal): Job[] {
+  const tick = createDirectiveTick(deps, defaultWorkerId(), signal);
+  return [{ name: 'directives', cron: DIRECTIVES_TICK, run: async (now) => void (await tick(now)) }];
+}
+
+function defaultWorkerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}

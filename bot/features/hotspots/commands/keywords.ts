@@ -1,0 +1,118 @@
+import { asc, isNull } from 'drizzle-orm';
+import { units } from '../../../../db/schema';
+import { defineCommand } from '../../../runtime/types';
+import { ruleLabel, severityLabel } from '../alerts';
+import { formatTerm, parseTerm } from '../lexicon';
+import { lexiconOf } from '../live';
+import { addTerms, removeTerms, type TermEdit } from '../store';
+
+type KeywordsArgs = { action: 'list' } | { action: 'add' | 'remove'; topic: string; terms: string };
+
+/** Terms are separated by commas or new lines; `!term` is an exclusion, `=term` an exact term. */
+function parseEdits(raw: string): TermEdit[] | { error: string } {
+  const edits: TermEdit[] = [];
+  for (const piece of raw.split(/[,\n;]/)) {
+    let text = piece.trim();
+    if (text === '') continue;
+    const exclusion = text.startsWith('!');
+    if (exclusion) text = text.slice(1);
+    const term = parseTerm(text);
+    if ('error' in term) return term;
+    edits.push({ term, exclusion });
+  }
+  return edits.length > 0 ? edits : { error: 'no term given' };
+}
+
+const listEdits = (edits: readonly TermEdit[]) =>
+  edits.map((e) => `${e.exclusion ? '!' : ''}${formatTerm(e.term)}`).join(', ');
+
+/**
+ * /keywords [add|remove TOPIC TERM, TERM …]. Listing: any admin. Editing: an admin of the whole
+ * organisation (the root unit), since one lexicon serves every unit. The matcher is rebuilt at once
+ * here and within seconds in other processes.
+ */
+export const keywordsCommand = defineCommand<KeywordsArgs>({
+  name: 'keywords',
+  minRole: 'admin',
+  where: 'any',
+  audited: true,
+  descriptionKey: 'cmd.keywords',
+  usageKey: 'usage.keywords',
+  parse: (args) => {
+    if (args === '') return { action: 'list' };
+    const match = /^(add|remove)\s+([a-z][a-z0-9_-]{0,31})\s+([\s\S]+)$/i.exec(args);
+    if (!match) return null;
+    return {
+      action: match[1]!.toLowerCase() as 'add' | 'remove',
+      topic: match[2]!.toLowerCase(),
+      terms: match[3]!,
+    };
+  },
+  async scope(ctx, args) {
+    if (args.action === 'list') return { ok: true, unit: null };
+    const [root] = await ctx.deps.db
+      .select()
+      .from(units)
+      .where(isNull(units.parentId))
+      .orderBy(asc(units.id))
+      .limit(1);
+    return { ok: true, unit: root ?? null };
+  },
+  async run(ctx, args) {
+    const { db } = ctx.deps;
+    const live = lexiconOf(ctx.deps);
+    await live.refresh(db);
+    const { t } = ctx;
+    if (args.action === 'list') {
+      const { topics } = live.lexicon;
+      if (topics.length === 0) {
+        await ctx.reply(t('keywords.empty'));
+        return;
+      }
+      const lines = [t('keywords.title', { version: live.version })];
+      for (const topic of topics) {
+        lines.push(
+          t('keywords.topic', {
+            id: topic.id,
+            name: topic.name,
+            severity: severityLabel(t, topic.severity),
+            rule: ruleLabel(t, topic.severity, topic.surge),
+          }),
+          t('keywords.terms', { terms: topic.terms.map(formatTerm).join(', ') }),
+        );
+        if (topic.exclusions.length > 0)
+          lines.push(t('keywords.exclusions', { terms: topic.exclusions.map(formatTerm).join(', ') }));
+      }
+      await ctx.reply(lines.join('\n'));
+      return;
+    }
+    const topic = live.topic(args.topic);
+    if (!topic) {
+      const topics = live.lexicon.topics.map((x) => x.id).join(', ') || '—';
+      await ctx.reply(t('keywords.unknownTopic', { topic: args.topic, topics }));
+      return;
+    }
+    const edits = parseEdits(args.terms);
+    if ('error' in edits) {
+      await ctx.reply(t('keywords.badTerm', { reason: edits.error }));
+      return;
+    }
+    const adding = args.action === 'add';
+    const changed = adding ? await addTerms(db, topic.id, edits) : await removeTerms(db, topic.id, edits);
+    await live.refresh(db);
+    const unchanged = edits.filter((e) => !changed.includes(e));
+    const lines: string[] = [];
+    if (changed.length > 0)
+      lines.push(
+        t(adding ? 'keywords.added' : 'keywords.removed', { topic: topic.id, terms: listEdits(changed) }),
+      );
+    if (unchanged.length > 0)
+      lines.push(
+        t('keywords.unchanged', {
+          terms: listEdits(unchanged),
+          why: t(adding ? 'keywords.whyPresent' : 'keywords.whyAbsent'),
+        }),
+      );
+    await ctx.reply(lines.join('\n'));
+  },
+});

@@ -1,0 +1,36 @@
+import type { Feature } from '../../runtime/feature';
+import {
+  ackCommand,
+  hotspotsCommand,
+  incidentButtons,
+  incidentCommand,
+  resolveCommand,
+} from './commands/incidents';
+import { keywordsCommand } from './commands/keywords';
+import { hotspotJobs, listenForHotspots } from './jobs';
+import { lexiconOf } from './live';
+import * as messages from './messages';
+
+export { acknowledgeIncident, findIncident, openIncidentsFor, resolveIncident } from './incidents';
+export { hotspotJobs, listenForHotspots } from './jobs';
+export type { Lexicon } from './lexicon';
+export { LiveLexicon, lexiconOf } from './live';
+export { Matcher } from './matcher';
+export { diffLexicon } from './scenario';
+export { lexiconSchema } from './scenario-schema';
+export { replaceLexicon } from './store';
+
+/** Hot spots: keyword surges in a unit open incidents that escalate up the unit tree until acknowledged. */
+export function createFeature(): Feature {
+  return {
+    name: 'hotspots',
+    commands: [hotspotsCommand, incidentCommand, ackCommand, resolveCommand, keywordsCommand],
+    buttons: [incidentButtons],
+    messages,
+    jobs: (deps) => hotspotJobs(deps),
+    async start(deps) {
+      listenForHotspots(deps);
+      await lexiconOf(deps).refresh(deps.db);
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { foldText, keepDiacritics } from '../../kernel/fold';
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const NOTIFY_TARGETS = ['unit', 'parent', 'admins'] as const;
+export type NotifyTarget = (typeof NOTIFY_TARGETS)[number];
+
+export interface EscalationStep {
+  notify: NotifyTarget;
+  /** Minutes without acknowledgement before the next step (PagerDuty's "escalates after"). */
+  escalateAfterMinutes: number;
+}
+
+export interface EscalationPolicy {
+  steps: EscalationStep[];
+  /** Rounds after the first: the steps run `repeat + 1` times in all. */
+  repeat: number;
+}
+
+/** The issue's default: the unit's leaders now, the parent's after 30 min, admins after 2 h, twice more. */
+export const DEFAULT_POLICY: EscalationPolicy = {
+  steps: [
+    { notify: 'unit', escalateAfterMinutes: 30 },
+    { notify: 'parent', escalateAfterMinutes: 90 },
+    { notify: 'admins', escalateAfterMinutes: 120 },
+  ],
+  repeat: 2,
+};
+
+export interface SurgeRule {
+  /** N hits … */
+  hits: number;
+  /** … within W minutes, in one unit. */
+  windowMinutes: number;
+  /** And more than `factor` × the unit's average for a window of that length over the last `days`. */
+  baseline?: { days: number; factor: number };
+}
+
+export interface Term {
+  /** As written (NFC). */
+  text: string;
+  /** Diacritics must match even when the message has none (folding merges con dế / con dê). */
+  exact: boolean;
+}
+
+export interface Topic {
+  id: string;
+  name: string;
+  severity: Severity;
+  terms: Term[];
+  /** Harmless phrasings: a term hit overlapping one of these is not a hit ("bảo hiểm tai nạn"). */
+  exclusions: Term[];
+  surge: SurgeRule;
+  playbook: string;
+  escalation: EscalationPolicy;
+}
+
+export interface Lexicon {
+  /** Alerts may quote the message that opened an incident (masked). Off unless a scenario turns it on. */
+  excerpts: boolean;
+  topics: Topic[];
+}
+
+export const EMPTY_LEXICON: Lexicon = { excerpts: false, topics: [] };
+
+export const TOPIC_ID_PATTERN = /^[a-z][a-z0-9_-]{0,31}$/;
+export const MAX_TERM_WORDS = 8;
+export const MAX_TERM_LENGTH = 80;
+
+/** `=con dế` is an exact term; anything else folds. Returns an error text for a term that cannot match. */
+export function parseTerm(raw: string): Term | { error: string } {
+  let text = raw.normalize('NFC').trim();
+  const exact = text.startsWith('=');
+  if (exact) text = text.slice(1).trim();
+  text = text.replace(/\s+/g, ' ');
+  const folded = foldText(text);
+  if (folded === '') return { error: `"${raw}" has no letters or digits` };
+  if (text.length > MAX_TERM_LENGTH)
+    return { error: `"${raw}" is longer than ${MAX_TERM_LENGTH} characters` };
+  if (folded.split(' ').length > MAX_TERM_WORDS)
+    return { error: `"${raw}" has more than ${MAX_TERM_WORDS} words` };
+  return { text, exact };
+}
+
+/** Two spellings are the same term when they compare equal the way the matcher compares them. */
+export function termKey(term: Term): string {
+  return `${term.exact ? '=' : ''}${keepDiacritics(term.text)}`;
+}
+
+export function formatTerm(term: Term): string {
+  return term.exact ? `=${term.text}` : term.text;
+}
+
+/** Every step of every round, in order: index i runs `steps[i % steps.length]`. */
+export function stepCount(policy: EscalationPolicy): number {
+  return policy.steps.length * (policy.repeat + 1);
+}

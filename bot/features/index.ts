@@ -1,0 +1,62 @@
+import type { DbOrTx } from '../../db/client';
+import type { Deps } from '../runtime/deps';
+import { CommandRegistry } from '../runtime/dispatch';
+import type { Feature } from '../runtime/feature';
+import { createEventHandler, type EventHandler, type EventHandlerOptions } from '../runtime/handle-event';
+import { withStartPayloads } from '../runtime/start-payloads';
+import type { ButtonHandler, CommandDefinition } from '../runtime/types';
+import * as accountLinks from './account-links';
+import * as directives from './directives';
+import * as feedback from './feedback';
+import * as hotspots from './hotspots';
+import * as org from './org';
+import * as polls from './polls';
+import * as reports from './reports';
+
+/** Every feature of Pulse, one line each, in the order /help lists their commands. */
+export function createFeatures(): Feature[] {
+  return [
+    org.createFeature(),
+    feedback.createFeature(),
+    polls.createFeature(),
+    accountLinks.createFeature(),
+    directives.createFeature(),
+    reports.createFeature(),
+    hotspots.createFeature(),
+  ];
+}
+
+/** The commands of the features; /start hands the deep-link payloads it does not know to their feature. */
+export function createCommandRegistry(features: readonly Feature[] = createFeatures()): CommandRegistry {
+  const payloads = features.flatMap((f) => f.startPayloads ?? []);
+  const commands: CommandDefinition[] = features
+    .flatMap((f) => f.commands ?? [])
+    .map((command) => (command.name === 'start' ? withStartPayloads(command, payloads) : command));
+  return new CommandRegistry(commands);
+}
+
+export function createButtonHandlers(features: readonly Feature[] = createFeatures()): ButtonHandler[] {
+  return features.flatMap((f) => f.buttons ?? []);
+}
+
+/** Everything the runtime's event handler needs from the features. */
+export function eventHandlerOptions(
+  db: DbOrTx,
+  features: readonly Feature[] = createFeatures(),
+): EventHandlerOptions {
+  return {
+    directory: org.createActorDirectory(db),
+    commands: createCommandRegistry(features),
+    buttons: createButtonHandlers(features),
+    listeners: features.flatMap((f) => f.listeners ?? []),
+  };
+}
+
+/** The event handler wired with every feature (tests may replace parts of the options). */
+export function createPulseEventHandler(
+  deps: Deps,
+  overrides: Partial<EventHandlerOptions> = {},
+  features: readonly Feature[] = createFeatures(),
+): EventHandler {
+  return createEventHandler(deps, { ...eventHandlerOptions(deps.db, features), ...overrides });
+}

@@ -1,0 +1,28 @@
+import type { Deps } from '../../runtime/deps';
+import type { Job } from '../../runtime/scheduler';
+import { closeDuePolls, settleClosing } from './close';
+import { deliverPending } from './deliver';
+import { refreshParticipation } from './participation';
+import { sendDueReminders } from './reminders';
+import { runDueSeries } from './series';
+
+/** The scheduler jobs of polls; `bot/app.ts` registers them. Each reads what is due from the database. */
+export function pollJobs(deps: Deps): Job[] {
+  return [
+    { name: 'polls-series', cron: '* * * * *', run: async (now) => void (await runDueSeries(deps, now)) },
+    { name: 'polls-close', cron: '* * * * *', run: async (now) => void (await closeDuePolls(deps, now)) },
+    {
+      // Renews this process's lease and writes its ballots of closing polls, so closing waits seconds.
+      name: 'polls-ballots',
+      cron: '*/5 * * * * *',
+      run: async (now) => void (await settleClosing(deps, now)),
+    },
+    { name: 'polls-remind', cron: '* * * * *', run: async (now) => void (await sendDueReminders(deps, now)) },
+    { name: 'polls-deliver', cron: '*/10 * * * * *', run: async () => void (await deliverPending(deps)) },
+    {
+      name: 'polls-participation',
+      cron: '*/5 * * * * *',
+      run: async () => void (await refreshParticipation(deps)),
+    },
+  ];
+}

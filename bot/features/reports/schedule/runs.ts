@@ -1,0 +1,225 @@
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../../../db/client';
+import { people, reportRuns, reportSchedules, units } from '../../../../db/schema';
+import { nextCronRun } from '../../../kernel/cron';
+import { localeOr } from '../../../kernel/i18n';
+import { Leases, outcomesOf } from '../../../runtime/delivery/outcomes';
+import type { Deps } from '../../../runtime/deps';
+import type { Job } from '../../../runtime/scheduler';
+import { dmAccounts } from '../../org';
+import { collectReport } from '../collect/collect';
+import { resolvePeriod } from '../collect/period';
+import { deliverReport } from '../deliver';
+import type { SituationReport } from '../model';
+
+const BATCH = 20;
+const MAX_ATTEMPTS = 3;
+const LEDGER = 'report_runs';
+
+type ScheduleRow = typeof reportSchedules.$inferSelect;
+
+/** The units a schedule reports on: its unit, or each child of `each_child_of`. */
+async function scheduleUnits(db: DbOrTx, schedule: ScheduleRow) {
+  if (schedule.unitCode) return db.select().from(units).where(eq(units.code, schedule.unitCode));
+  const [parent] = await db
+    .select()
+    .from(units)
+    .where(eq(units.code, schedule.eachChildOf ?? ''));
+  if (!parent) return [];
+  return db.select().from(units).where(eq(units.parentId, parent.id)).orderBy(asc(units.code));
+}
+
+/** People to receive a unit's report: leaders on that very unit, or admins whose role covers it. */
+async function recipientsOf(db: DbOrTx, schedule: ScheduleRow, unitIds: number[]) {
+  if (unitIds.length === 0) return [];
+  const rows = await db.execute(
+    schedule.recipients === 'leaders'
+      ? sql`select distinct r.unit_id as "unitId", r.person_id as "personId" from roles r
+          where r.role = 'leader' and r.unit_id in ${unitIds}`
+      : sql`select distinct u.id as "unitId", r.person_id as "personId" from units u
+          join roles r on r.role = 'admin'
+          left join units ru on ru.id = r.unit_id
+          where u.id in ${unitIds} and (r.unit_id is null or u.path like ru.path || '%')`,
+  );
+  const list = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as {
+    unitId: number;
+    personId: number;
+  }[];
+  return list.map((row) => ({ unitId: Number(row.unitId), personId: Number(row.personId) }));
+}
+
+/**
+ * Turns due schedules into ledger rows: each due schedule is claimed (FOR UPDATE SKIP LOCKED) and
+ * moved to its next occurrence in the transaction that writes one run per (unit, recipient); the
+ * ledger's unique key makes a second writer a no-op.
+ */
+export async function queueDueReports(deps: Deps, now: Date): Promise<number> {
+  return deps.db.transaction(async (tx) => {
+    const due = await tx
+      .select()
+      .from(reportSchedules)
+      .where(and(eq(reportSchedules.active, true), lte(reportSchedules.nextRunAt, now)))
+      .orderBy(asc(reportSchedules.nextRunAt))
+      .limit(BATCH)
+      .for('update', { skipLocked: true });
+    let queued = 0;
+    for (const schedule of due) {
+      // After downtime only the latest missed occurrence is sent: older reports are superseded.
+      let occurrence = schedule.nextRunAt!;
+      for (let next = nextCronRun(schedule.cron, occurrence, deps.config.timezone); next <= now; ) {
+        occurrence = next;
+        next = nextCronRun(schedule.cron, occurrence, deps.config.timezone);
+      }
+      await tx
+        .update(reportSchedules)
+        .set({ nextRunAt: nextCronRun(schedule.cron, occurrence, deps.config.timezone) })
+        .where(eq(reportSchedules.id, schedule.id));
+      const targets = await scheduleUnits(tx, schedule);
+      const recipients = await recipientsOf(
+        tx,
+        schedule,
+        targets.map((u) => u.id),
+      );
+      if (recipients.length === 0) {
+        deps.logger.warn({ schedule: schedule.key }, 'scheduled report has no recipients');
+        continue;
+      }
+      const inserted = await tx
+        .insert(reportRuns)
+        .values(recipients.map((r) => ({ scheduleId: schedule.id, occurrence, ...r })))
+        .onConflictDoNothing()
+        .returning({ id: reportRuns.id });
+      queued += inserted.length;
+    }
+    return queued;
+  });
+}
+
+/** Claims pending runs (and runs left claimed by a dead process) for this process. */
+async function claimRuns(deps: Deps, now: Date) {
+  // A run claimed longer ago than one lease belongs to a process that died (a live one renews it).
+  const stale = new Date(now.getTime() - deps.config.directives.leaseMs);
+  return deps.db.transaction(async (tx) => {
+    const rows = await tx.execute(sql`
+      update report_runs set status = 'sending', claimed_at = ${now.toISOString()}::timestamptz, attempts = attempts + 1
+      where id in (
+        select id from report_runs
+        where status = 'pending' or (status = 'sending' and claimed_at < ${stale.toISOString()}::timestamptz)
+        order by id limit ${BATCH}
+        for update skip locked)
+      returning id, schedule_id as "scheduleId", occurrence, unit_id as "unitId", person_id as "personId", attempts`);
+    return (
+      (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as Record<string, unknown>[]
+    ).map((row) => ({
+      id: Number(row.id),
+      scheduleId: Number(row.scheduleId),
+      occurrence: new Date(row.occurrence as string | Date),
+      unitId: Number(row.unitId),
+      personId: Number(row.personId),
+      attempts: Number(row.attempts),
+    }));
+  });
+}
+
+/**
+ * Sends the claimed runs: one report per (schedule, occurrence, unit, locale) is collected and
+ * sent to each recipient's DM on their best running platform; the row is marked after the send.
+ */
+export async function sendDueReports(deps: Deps, now: Date): Promise<number> {
+  const outcomes = outcomesOf(deps);
+  await outcomes.reconcile(LEDGER);
+  const runs = await claimRuns(deps, now);
+  if (runs.length === 0) return 0;
+  const leases = new Leases({
+    ledger: LEDGER,
+    everyMs: deps.config.directives.leaseMs / 3,
+    outcomes,
+    logger: deps.logger,
+    renew: (ids) =>
+      deps.db
+        .update(reportRuns)
+        .set({ claimedAt: deps.clock.now() })
+        .where(and(inArray(reportRuns.id, ids), eq(reportRuns.status, 'sending'))),
+  });
+  leases.hold(runs.map((run) => run.id));
+  const record = async (id: number, values: Partial<typeof reportRuns.$inferInsert>) => {
+    const write = () => deps.db.update(reportRuns).set(values).where(eq(reportRuns.id, id));
+    if (await outcomes.record(LEDGER, id, write)) leases.release(id);
+  };
+  try {
+    return await sendRuns(deps, now, runs, record, (id) => outcomes.settle(LEDGER, id));
+  } finally {
+    leases.stop();
+  }
+}
+
+async function sendRuns(
+  deps: Deps,
+  now: Date,
+  runs: Awaited<ReturnType<typeof claimRuns>>,
+  record: (id: number, values: Partial<typeof reportRuns.$inferInsert>) => Promise<void>,
+  settled: (id: number) => Promise<boolean>,
+): Promise<number> {
+  const schedules = new Map(
+    (
+      await deps.db
+        .select()
+        .from(reportSchedules)
+        .where(inArray(reportSchedules.id, [...new Set(runs.map((r) => r.scheduleId))]))
+    ).map((s) => [s.id, s]),
+  );
+  const cache = new Map<string, SituationReport>();
+  let sent = 0;
+  for (const run of runs) {
+    // Sent before, its mark kept in memory while the database was away: written, not resent.
+    if (await settled(run.id)) continue;
+    const schedule = schedules.get(run.scheduleId)!;
+    try {
+      const [person] = await deps.db.select().from(people).where(eq(people.id, run.personId));
+      const locale = localeOr(person?.locale, deps.config.locale);
+      const [account] = await dmAccounts(deps.db, deps.messenger, run.personId);
+      if (!account) throw new Error('no account on a running platform');
+      const key = `${run.scheduleId}:${run.occurrence.toISOString()}:${run.unitId}:${locale}`;
+      let report = cache.get(key);
+      if (!report) {
+        const [unit] = await deps.db.select().from(units).where(eq(units.id, run.unitId));
+        const period = resolvePeriod(schedule.period, run.occurrence, deps.config.timezone)!;
+        report = await collectReport(deps, { unit: unit!, period, locale });
+        cache.set(key, report);
+      }
+      await deliverReport(
+        deps,
+        { platform: account.platform, externalId: account.externalId, kind: 'dm' },
+        report,
+        schedule.format,
+        { locale },
+      );
+    } catch (error) {
+      const failed = run.attempts >= MAX_ATTEMPTS;
+      deps.logger.warn(
+        { err: error, run: run.id, schedule: schedule.key, failed },
+        'scheduled report not sent',
+      );
+      await record(run.id, { status: failed ? 'failed' : 'pending' });
+      continue;
+    }
+    // The report is out: a failing mark is retried, then kept in memory, never a reason to resend.
+    await record(run.id, { status: 'sent', sentAt: now });
+    sent++;
+  }
+  return sent;
+}
+
+/** The scheduler job of scheduled reports; `bot/app.ts` registers it. */
+export function reportJobs(deps: Deps): Job[] {
+  return [
+    {
+      name: 'reports-scheduled',
+      cron: '* * * * *',
+      run: async (now) => {
+        await queueDueReports(deps, now);
+        await sendDueReports(deps, now);
+      },
+    },
+  ];
+}

@@ -1,0 +1,182 @@
+import { localeOr } from '../kernel/i18n';
+import { sanitizeEvent } from '../kernel/sanitize';
+import type { InboundEvent, OutgoingMessage } from '../kernel/types';
+import { translator } from '../messages';
+import { claimUpdate, RecentKeys, releaseUpdate } from './dedup';
+import { sendReply } from './delivery/replies';
+import type { Deps } from './deps';
+import { type CommandRegistry, dispatchCommand } from './dispatch';
+import { numberedPress } from './numbered-replies';
+import type { Actor, ActorDirectory, ButtonContext, ButtonHandler, InteractionContext } from './types';
+
+/** Something that wants every plain message (the hot-spot matcher, numbered replies …). */
+export type MessageListener = (
+  ctx: InteractionContext,
+  event: Extract<InboundEvent, { kind: 'message' }>,
+) => Promise<boolean | undefined>;
+
+export interface EventHandlerOptions {
+  directory: ActorDirectory;
+  commands: CommandRegistry;
+  buttons: readonly ButtonHandler[];
+  listeners?: readonly MessageListener[];
+}
+
+export type EventHandler = (
+  event: InboundEvent,
+  options?: { dedup?: 'memory' | 'database' },
+) => Promise<void>;
+
+const asMessage = (message: OutgoingMessage | string): OutgoingMessage =>
+  typeof message === 'string' ? { text: message } : message;
+
+/**
+ * The single entry point for every platform: dedups the update, resolves who is acting,
+ * records group membership, and routes commands, buttons and messages.
+ */
+export function createEventHandler(deps: Deps, options: EventHandlerOptions): EventHandler {
+  const recent = new RecentKeys();
+  /** (person, chat) pairs recorded lately: chatter in a group must not write on every message. */
+  const seenRecently = new RecentKeys(50_000);
+
+  async function isDuplicate(event: InboundEvent, dedup: 'memory' | 'database'): Promise<boolean> {
+    if (!event.updateId) return false;
+    const key = `${event.chat.platform}:${event.updateId}`;
+    if (!recent.add(key)) return true;
+    if (dedup === 'memory') return false;
+    return !(await claimUpdate(deps.db, event.chat.platform, event.updateId, deps.clock.now()));
+  }
+
+  /** An update that failed is not a duplicate of its retry: the claim is given back, then the error goes on. */
+  async function forget(event: InboundEvent, dedup: 'memory' | 'database', logger: typeof deps.logger) {
+    if (!event.updateId) return;
+    recent.delete(`${event.chat.platform}:${event.updateId}`);
+    if (dedup === 'memory') return;
+    await releaseUpdate(deps.db, event.chat.platform, event.updateId).catch((error) =>
+      logger.error({ err: error }, 'update claim not released: a retry of it will be ignored'),
+    );
+  }
+
+  return async function handle(inbound, { dedup = 'memory' } = {}) {
+    const event = sanitizeEvent(inbound);
+    const logger = deps.logger.child({
+      platform: event.chat.platform,
+      kind: event.kind,
+      update: event.updateId,
+    });
+    if (await isDuplicate(event, dedup)) {
+      logger.debug('duplicate update ignored');
+      return;
+    }
+    try {
+      await handleOnce(event, logger);
+    } catch (error) {
+      await forget(event, dedup, logger);
+      throw error;
+    }
+  };
+
+  async function handleOnce(inbound: InboundEvent, logger: typeof deps.logger): Promise<void> {
+    let event = inbound;
+    const { db } = deps;
+    const { directory } = options;
+    const person = await directory.resolvePerson(event.from);
+    const group = event.chat.kind === 'group' ? await directory.ensureGroup(event.chat) : null;
+    const chat = group?.chat ?? null;
+    const seenKey = chat ? `${person.id}:${chat.id}:${chat.unitId}` : '';
+    if (chat && group?.unit && event.kind === 'member_left') {
+      seenRecently.delete(seenKey);
+      await directory.recordLeft(person.id, chat.id);
+      return;
+    }
+    let held = await directory.rolesOf(person.id);
+    if (chat && group?.unit && seenRecently.add(seenKey)) {
+      held = await directory.recordSeen(person.id, chat.id, group.unit, held);
+    }
+    if (event.kind === 'member_joined' || event.kind === 'member_left') return;
+    const capabilities = deps.messenger.has(event.chat.platform)
+      ? deps.messenger.capabilities(event.chat.platform)
+      : undefined;
+
+    const actor: Actor = {
+      person,
+      roles: held,
+      locale: localeOr(person.locale, deps.config.locale),
+    };
+    // Replies are retried after a 429 rather than dropped, without holding the chat's queue.
+    const replyPrivately = (message: OutgoingMessage | string) =>
+      sendReply(() => deps.messenger.sendPrivately(event.chat, event.from, asMessage(message)), logger);
+    const base: InteractionContext = {
+      deps,
+      logger,
+      actor,
+      chat,
+      t: translator(actor.locale),
+      reply:
+        event.kind === 'command' && capabilities?.privateCommands
+          ? replyPrivately
+          : (message) => sendReply(() => deps.messenger.send(event.chat, asMessage(message)), logger),
+      replyPrivately,
+    };
+
+    if (event.kind === 'message' && event.chat.kind === 'dm' && capabilities && !capabilities.buttons) {
+      const press = await numberedPress(db, event, deps.clock.now());
+      if (press && 'outOfRange' in press)
+        return base.reply(base.t('numbered.outOfRange', { max: press.outOfRange }));
+      if (press) event = press;
+    }
+
+    if (event.kind === 'command') {
+      await dispatchCommand(options.commands, { ...base, event, commands: options.commands.commands });
+    } else if (event.kind === 'button') {
+      const { answer, ensureAnswered } = answerFor(deps, event);
+      await dispatchButton(options.buttons, { ...base, event, answer }, ensureAnswered);
+    } else {
+      for (const listener of options.listeners ?? []) {
+        if (await listener(base, event)) return;
+      }
+      if (chat?.unitId) {
+        const text = event.text.normalize('NFC');
+        await deps.signals.publish({
+          text,
+          source: 'group',
+          unitId: chat.unitId,
+          chatId: chat.id,
+          at: deps.clock.now(),
+        });
+      }
+    }
+  }
+}
+
+/** Every press is answered exactly once, even when a handler forgot to. */
+function answerFor(deps: Deps, event: Extract<InboundEvent, { kind: 'button' }>) {
+  let answered = false;
+  const answer: ButtonContext['answer'] = async (text, options) => {
+    if (answered) return;
+    answered = true;
+    await deps.messenger.answerButton(event.chat.platform, event.pressId, text, options);
+  };
+  return { answer, ensureAnswered: () => answer('') };
+}
+
+async function dispatchButton(
+  handlers: readonly ButtonHandler[],
+  ctx: ButtonContext,
+  ensureAnswered: () => Promise<void>,
+): Promise<void> {
+  const separator = ctx.event.data.indexOf(':');
+  const prefix = separator < 0 ? ctx.event.data : ctx.event.data.slice(0, separator);
+  const handler = handlers.find((h) => h.prefix === prefix);
+  if (!handler) {
+    await ctx.answer(ctx.t('error.staleButton'), { alert: true });
+    return;
+  }
+  try {
+    await handler.handle(ctx, ctx.event.data.slice(separator + 1));
+  } catch (error) {
+    ctx.logger.error({ err: error, prefix }, 'button failed');
+    await ctx.answer(ctx.t('error.internal'), { alert: true });
+  }
+  await ensureAnswered();
+}

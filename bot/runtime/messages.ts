@@ -1,0 +1,42 @@
+/** Messages of the runtime every feature shares: refusals, errors, role and unit names. Vietnamese first; English mirrors every key. */
+export const vi = {
+  'flags.unknown': 'Không có cờ {flag}. Các cờ dùng được: {known}. Không có gì thay đổi.',
+  'flags.repeated': 'Cờ {flag} được ghi hai lần: chỉ ghi một lần. Không có gì thay đổi.',
+  'flags.missingValue': 'Cờ {flag} cần một giá trị ngay sau nó. Không có gì thay đổi.',
+  'flags.notDecimal': 'Giá trị "{value}" của {flag} phải là số thập phân (ví dụ 7). Không có gì thay đổi.',
+  'error.unknownCommand': 'Không có lệnh /{command}. Gõ /help để xem các lệnh.',
+  'error.forbidden':
+    'Bạn không có quyền dùng lệnh /{command} ở đây (cần vai trò {role}). Không có gì thay đổi.',
+  'error.groupOnly': 'Lệnh /{command} chỉ dùng trong nhóm chat.',
+  'error.dmOnly': 'Lệnh /{command} chỉ dùng trong tin nhắn riêng với bot.',
+  'error.unknownUnit': 'Không tìm thấy đơn vị có mã "{code}".',
+  'error.unknownUser':
+    'Không tìm thấy người dùng "{user}". Người đó cần nhắn tin cho bot hoặc trong một nhóm đã gắn trước.',
+  'error.internal': 'Đã có lỗi, thao tác chưa được thực hiện. Vui lòng thử lại sau.',
+  'error.staleButton': 'Nút này đã cũ hoặc không còn hiệu lực. Không có gì thay đổi.',
+  'role.admin': 'quản trị',
+  'role.leader': 'lãnh đạo đơn vị',
+  'role.collaborator': 'cộng tác viên',
+  'role.worker': 'người lao động',
+  'unit.all': 'toàn tổ chức',
+} as const;
+
+export const en: Record<keyof typeof vi, string> = {
+  'flags.unknown': 'There is no {flag} flag. The flags are: {known}. Nothing was changed.',
+  'flags.repeated': 'The {flag} flag is given twice: give it once. Nothing was changed.',
+  'flags.missingValue': 'The {flag} flag needs a value right after it. Nothing was changed.',
+  'flags.notDecimal': 'The value "{value}" of {flag} must be a decimal number (e.g. 7). Nothing was changed.',
+  'error.unknownCommand': 'There is no /{command} command. Type /help to see the commands.',
+  'error.forbidden': 'You may not use /{command} here (it needs the {role} role). Nothing was changed.',
+  'error.groupOnly': 'The /{command} command works in group chats only.',
+  'error.dmOnly': 'The /{command} command works in a private chat with the bot only.',
+  'error.unknownUnit': 'No unit has the code "{code}".',
+  'error.unknownUser': 'User "{user}" not found. They need to message the bot or a bound group first.',
+  'error.internal': 'Something went wrong and nothing was done. Please try again later.',
+  'error.staleButton': 'This button is old or no longer valid. Nothing was changed.',
+  'role.admin': 'admin',
+  'role.leader': 'unit leader',
+  'role.collaborator': 'collaborator',
+  'role.worker': 'worker',
+  'unit.all': 'the whole organisation',
+};

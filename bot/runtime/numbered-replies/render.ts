@@ -1,0 +1,47 @@
+import type { NumberedOption } from '../../../db/schema';
+import type { OutgoingMessage } from '../../kernel/types';
+import type { Translate } from '../../messages';
+
+export interface NumberedRendering {
+  text: string;
+  /** The choices in the order they are numbered (1 is the first). */
+  options: NumberedOption[];
+}
+
+/**
+ * Renders a message's buttons as numbered choices for a platform without buttons. Buttons that
+ * open a DM (`startPayload`) become an instruction to send /start with the token.
+ */
+export function renderNumbered(message: OutgoingMessage, t: Translate): NumberedRendering {
+  const options: NumberedOption[] = [];
+  const choiceLines: string[] = [];
+  const linkLines: string[] = [];
+  for (const button of (message.buttons ?? []).flat()) {
+    if ('data' in button) {
+      options.push({ label: button.label, data: button.data });
+      choiceLines.push(`${options.length}. ${button.label}`);
+    } else {
+      linkLines.push(t('numbered.startLink', { label: button.label, token: button.startPayload }));
+    }
+  }
+  const parts = [message.text];
+  if (choiceLines.length > 0) {
+    parts.push([...choiceLines, t('numbered.hint', { max: options.length })].join('\n'));
+  }
+  if (linkLines.length > 0) parts.push(linkLines.join('\n'));
+  return { text: parts.join('\n\n'), options };
+}
+
+/**
+ * Folds a typed choice for comparison with a label: case, diacritics (đ too), punctuation and
+ * emoji do not matter, so "ĐÃ NẮM", "da nam" and "✅ Đã nắm" are the same choice.
+ */
+export function foldChoice(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}

@@ -1,0 +1,58 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import type { Clock } from '../kernel/types';
+
+/**
+ * A job reads what is due from the database and claims it there; node-cron only decides
+ * when to look. Tests call `runAll(now)` with a fake clock instead of waiting for ticks.
+ */
+export interface Job {
+  name: string;
+  /** node-cron pattern (with seconds allowed), evaluated in the configured time zone. */
+  cron: string;
+  run(now: Date): Promise<void>;
+}
+
+export class Scheduler {
+  private readonly jobs: Job[] = [];
+  private readonly tasks: ScheduledTask[] = [];
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(private readonly options: { clock: Clock; logger: Logger; timezone: string }) {}
+
+  add(job: Job): void {
+    if (!cron.validate(job.cron)) throw new Error(`Job ${job.name}: invalid cron "${job.cron}"`);
+    this.jobs.push(job);
+  }
+
+  start(): void {
+    for (const job of this.jobs) {
+      const task = cron.schedule(job.cron, () => this.runOne(job), {
+        timezone: this.options.timezone,
+        name: job.name,
+        noOverlap: true,
+      });
+      this.tasks.push(task);
+    }
+  }
+
+  async runAll(now = this.options.clock.now()): Promise<void> {
+    for (const job of this.jobs) await this.runOne(job, now);
+  }
+
+  /** Stops the ticks and waits for the jobs in progress. */
+  async stop(): Promise<void> {
+    for (const task of this.tasks) await task.destroy();
+    this.tasks.length = 0;
+    await Promise.allSettled([...this.running]);
+  }
+
+  private runOne(job: Job, now = this.options.clock.now()): Promise<void> {
+    const run = job
+      .run(now)
+      .catch((error) => this.options.logger.error({ err: error, job: job.name }, 'scheduled job failed'))
+      .finally(() => this.running.delete(run));
+    this.running.add(run);
+    return run;
+  }
+}

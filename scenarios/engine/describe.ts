@@ -1,0 +1,71 @@
+import type { DirectiveValues } from '../../bot/features/directives';
+import { describeReportScheduleChange } from '../../bot/features/reports';
+import type { KeptUnit, ScenarioChange } from './changes';
+
+const ROOT = '(root)';
+
+/** One line per change, diff style: `+` added, `-` removed, `~` changed. */
+export function describeChange(change: ScenarioChange): string {
+  switch (change.kind) {
+    case 'create_unit':
+      return `+ unit ${change.code} "${change.name}" ${change.parent ? `under ${change.parent}` : ROOT}`;
+    case 'update_unit': {
+      const parts = [
+        change.name && `name "${change.name.from}" → "${change.name.to}"`,
+        change.parent && `moved from ${change.parent.from ?? ROOT} to ${change.parent.to ?? ROOT}`,
+      ];
+      return `~ unit ${change.code}: ${parts.filter(Boolean).join(', ')}`;
+    }
+    case 'create_person':
+      return `+ person ${change.key} "${change.name}"`;
+    case 'adopt_person':
+      return `~ person ${change.key} "${change.name}" (was ${change.previously}, first seen in a chat)`;
+    case 'rename_person':
+      return `~ person ${change.key}: name "${change.name.from}" → "${change.name.to}"`;
+    case 'add_identity':
+      return `+ account ${change.platform}:${change.externalId} → ${change.key}`;
+    case 'move_identity':
+      return `~ account ${change.platform}:${change.externalId} → ${change.key} (was ${change.from})`;
+    case 'grant_role':
+      return `+ role ${change.role} ${change.key} @ ${change.unit}`;
+    case 'revoke_role':
+      return `- role ${change.role} ${change.person} @ ${change.unit ?? '(organisation)'}`;
+    case 'add_chat':
+      return `+ chat ${change.platform}:${change.externalId} → ${change.unit}${change.title ? ` "${change.title}"` : ''}`;
+    case 'bind_chat':
+      return change.unit.from === null
+        ? `+ chat ${change.platform}:${change.externalId} → ${change.unit.to}`
+        : `~ chat ${change.platform}:${change.externalId} → ${change.unit.to} (was ${change.unit.from})`;
+    case 'retitle_chat':
+      return `~ chat ${change.platform}:${change.externalId}: title "${change.title.from ?? ''}" → "${change.title.to ?? ''}"`;
+    case 'create_directive':
+      return `+ directive ${change.key} "${change.values.title}" (${describeSchedule(change.values)})`;
+    case 'update_directive':
+      return `~ directive ${change.key}: ${change.fields.join(', ')}`;
+    case 'cancel_directive':
+      return `- directive ${change.key} "${change.title}" (cancelled: not in file)`;
+    case 'create_poll_series':
+      return `+ poll series ${change.key} "${change.values.question}" (cron ${change.values.cron})`;
+    case 'update_poll_series':
+      return `~ poll series ${change.key}: ${change.fields.join(', ')}`;
+    case 'stop_poll_series':
+      return `- poll series ${change.key} (stopped; past runs and results are kept)`;
+    case 'create_report_schedule':
+    case 'update_report_schedule':
+    case 'stop_report_schedule':
+      return describeReportScheduleChange(change);
+    case 'replace_lexicon':
+      return change.diff.join('\n');
+  }
+}
+
+export function describeKept(unit: KeptUnit): string {
+  return `= kept unit ${unit.code} "${unit.name}" (not in file)`;
+}
+
+function describeSchedule(values: DirectiveValues): string {
+  const iso = (date: Date | null) => date?.toISOString() ?? '…';
+  return values.scheduleKind === 'at'
+    ? `at ${iso(values.at)}`
+    : `cron "${values.cron}" from ${iso(values.startsAt)} until ${iso(values.endsAt)}`;
+}

@@ -1,0 +1,177 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDirectiveTick } from '../../../bot/features/directives';
+import { bindChat, ensureChat } from '../../../bot/features/org/chats';
+import { findUnitByCode } from '../../../bot/features/org/units';
+import { directives } from '../../../db/schema';
+import { runScenarioCli } from '../../../scenarios/cli';
+import { applyScenario, planScenario } from '../../../scenarios/engine';
+import { formatErrors, loadScenarioFile, parseScenario, type ScenarioError } from '../../../scenarios/load';
+import { createTestDatabase, type TestDatabase } from '../../helpers/db';
+import { createHarness } from '../../helpers/harness';
+import { RecordingMessenger } from '../../helpers/recording-messenger';
+import { CAMPAIGN, FAST_RATES, PUBLISHED } from './fixtures';
+
+const PLAN_2024 = fileURLToPath(new URL('../../../scenarios/2024-dlxh.yaml', import.meta.url));
+
+let database: TestDatabase;
+let dir: string;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  dir = mkdtempSync(join(tmpdir(), 'pulse-directives-'));
+});
+afterAll(async () => {
+  await database.destroy();
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => database.reset());
+
+function errorsOf(text: string): ScenarioError[] {
+  const result = parseScenario(text, 'scenarios/broken.yaml');
+  if (result.ok) throw new Error('expected the file to be rejected');
+  return result.errors;
+}
+
+/** CAMPAIGN with one line of its first directive replaced. */
+const withLine = (from: string, to: string) => {
+  if (!CAMPAIGN.includes(from)) throw new Error(`fixture has no "${from}"`);
+  return CAMPAIGN.replace(from, to);
+};
+const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+describe('scenarios/2024-dlxh.yaml', () => {
+  it('holds the seed plan: the company committee, its cells, the six key tasks with their documents', async () => {
+    const result = await loadScenarioFile(PLAN_2024);
+    if (!result.ok) throw new Error(formatErrors(result.errors));
+    const { scenario } = result;
+    expect(scenario.units![0]!.name).toBe('Đảng ủy Công ty Than Thống Nhất – TKV');
+    expect(scenario.units![0]!.children.map((u) => u.name)).toContain('Chi bộ Phân xưởng Đào lò');
+    const tasks = scenario.directives.filter((d) => /^NV\d$/.test(d.id));
+    expect(tasks.map((d) => d.id)).toEqual(['NV1', 'NV2', 'NV3', 'NV4', 'NV5', 'NV6']);
+    expect(tasks.every((d) => d.ack && d.source?.includes('230-CV/BTG'))).toBe(true);
+    const all = scenario.directives.map((d) => `${d.body} ${d.source}`).join('\n');
+    for (const document of [
+      '100-KL/TW',
+      '167-HD/BTGTW',
+      '10-KL/ĐUK',
+      '21-KL/TW',
+      '938-QĐ/ĐU',
+      '190-KH/ĐU',
+      '308-NQ/ĐU',
+    ])
+      expect(all, document).toContain(document);
+    expect(scenario.directives.find((d) => d.id === 'NV2-THANG')?.schedule.cron).toBe('0 8 1 * *');
+  });
+
+  it('applies cleanly as of its publication, once, and sends its first task on 15/03/2024 08:00', async () => {
+    const result = await loadScenarioFile(PLAN_2024);
+    if (!result.ok) throw new Error(formatErrors(result.errors));
+    const first = await applyScenario(database.db, result.scenario, { now: PUBLISHED });
+    expect(first.problems).toEqual([]);
+    expect(first.changes.filter((c) => c.kind === 'create_directive')).toHaveLength(7);
+    const again = await applyScenario(database.db, result.scenario, { now: PUBLISHED });
+    expect(again.changes).toEqual([]);
+
+    const h = createHarness(database, FAST_RATES);
+    const messenger = new RecordingMessenger();
+    h.deps.messenger.register(messenger);
+    const chat = await ensureChat(database.db, { platform: 'telegram', externalId: '-500', kind: 'group' });
+    await bindChat(database.db, chat.id, (await findUnitByCode(database.db, 'CB-DL'))!.id, PUBLISHED);
+    const tick = createDirectiveTick(h.deps, 'test');
+    await tick(new Date('2024-03-15T00:59:00Z'));
+    expect(messenger.sent).toEqual([]);
+    await tick(new Date('2024-03-15T01:00:00Z'));
+    expect(messenger.texts()).toEqual([expect.stringContaining('Nhiệm vụ 1: Tăng cường sự lãnh đạo')]);
+  });
+});
+
+describe('bad directive entries', () => {
+  it('rejects a bad cron with file, line and field', () => {
+    const text = withLine('cron: "0 8 1 * *"', 'cron: "0 25 1 * *"');
+    expect(errorsOf(text)).toEqual([
+      expect.objectContaining({
+        file: 'scenarios/broken.yaml',
+        line: lineOf(text, 'cron:'),
+        field: 'directives[1].schedule.cron',
+        message: expect.stringContaining('invalid cron "0 25 1 * *"'),
+      }),
+    ]);
+    expect(errorsOf(withLine('cron: "0 8 1 * *"', 'cron: "*/10 * * * *"'))[0]!.message).toContain(
+      'not sent more than hourly',
+    );
+  });
+
+  it('rejects an unknown unit in the audience', () => {
+    const text = withLine('audience: [CB1]', 'audience: [CB1, CB9]');
+    expect(errorsOf(text)).toEqual([
+      expect.objectContaining({
+        line: lineOf(text, 'audience:'),
+        field: 'directives[1].audience[1]',
+        message: 'unknown unit "CB9" (not defined under units:)',
+      }),
+    ]);
+  });
+
+  it('rejects malformed schedules, reminders without acknowledgement and duplicate ids', () => {
+    const messages = (text: string) => errorsOf(text).map((e) => `${e.field}: ${e.message}`);
+    expect(messages(withLine('{ at: 2024-03-15 08:00 }', '{ at: 2024-02-30 08:00 }'))).toEqual([
+      expect.stringMatching(/^directives\[0\]\.schedule\.at: must be a date and time/),
+    ]);
+    expect(
+      messages(withLine('{ at: 2024-03-15 08:00 }', '{ at: 2024-03-15 08:00, cron: "0 8 * * *" }')),
+    ).toEqual(['directives[0].schedule.cron: use either at (one-off) or cron (recurring), not both']);
+    expect(
+      messages(withLine('from: 2024-04-01, until: 2024-12-31', 'from: 2024-04-01, until: 2024-03-01')),
+    ).toEqual(['directives[1].schedule.until: must be after from']);
+    expect(messages(withLine('    ack: true\n', '    ack: false\n'))).toEqual([
+      'directives[0].remind_after: needs ack: true (reminders go to groups whose acknowledgement rate is low)',
+    ]);
+    expect(messages(withLine('remind_after: 48h', 'remind_after: soon'))).toEqual([
+      'directives[0].remind_after: must be a duration like 90m, 48h or 2d, at most 30d (got "soon")',
+    ]);
+    expect(messages(withLine('id: NV-THANG', 'id: nv1'))).toEqual([
+      'directives[1].id: duplicate directive id "NV1" (first at directives[0].id)',
+    ]);
+  });
+
+  it('refuses a new schedule whose until is already past, at apply, with file and line, writing nothing', async () => {
+    const path = join(dir, 'late.yaml');
+    writeFileSync(path, CAMPAIGN);
+    let stderr = '';
+    const code = await runScenarioCli(['apply', path], {
+      env: {},
+      stdout: { write: () => true },
+      stderr: { write: (text: string) => (stderr += text) },
+      openDatabase: async () => ({ ...database, close: async () => {} }),
+      now: () => new Date('2025-02-01T00:00:00Z'),
+    });
+    expect(code).toBe(1);
+    const line = lineOf(CAMPAIGN, 'until: 2024-12-31');
+    const column = CAMPAIGN.split('\n')[line - 1]!.indexOf('2024-12-31') + 1;
+    expect(stderr).toContain(`${path}:${line}:${column} directives[1].schedule.until: is in the past`);
+    expect(stderr).toContain('nothing was applied');
+    expect(await database.db.select().from(directives)).toEqual([]);
+  });
+
+  it('keeps an unchanged finished schedule on re-apply, and cancels a directive removed from the file', async () => {
+    const parse = (text: string) => {
+      const result = parseScenario(text, 'x.yaml');
+      if (!result.ok) throw new Error(formatErrors(result.errors));
+      return result.scenario;
+    };
+    await applyScenario(database.db, parse(CAMPAIGN), { now: PUBLISHED });
+    const later = new Date('2025-02-01T00:00:00Z');
+    expect((await planScenario(database.db, parse(CAMPAIGN), { now: later })).problems).toEqual([]);
+    const withoutMonthly = CAMPAIGN.slice(0, CAMPAIGN.indexOf('  - id: NV-THANG'));
+    const plan = await applyScenario(database.db, parse(withoutMonthly), { now: later });
+    expect(plan.changes).toEqual([expect.objectContaining({ kind: 'cancel_directive', key: 'NV-THANG' })]);
+    const rows = await database.db.select().from(directives).orderBy(directives.key);
+    expect(rows.map((r) => [r.key, r.cancelledAt !== null])).toEqual([
+      ['NV-THANG', true],
+      ['NV1', false],
+    ]);
+  });
+});

@@ -1,0 +1,90 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { PulseApp } from '../../../bot/app';
+import { type FakeTelegram, startFakeTelegram } from '../../fakes/telegram-server';
+import { FakeClock } from '../../helpers/clock';
+import { createTestDatabase, type TestDatabase } from '../../helpers/db';
+import { startTelegramApp } from '../../helpers/telegram-app';
+import { applyText, CAMPAIGN, directiveId, FAST_RATES } from './fixtures';
+
+const ADMIN = { id: 1, first_name: 'Quản trị' };
+const LAN = { id: 10, first_name: 'Lan' };
+const CB1 = -1001;
+const NV1_AT = new Date('2024-03-15T01:00:00Z');
+
+let database: TestDatabase;
+let fake: FakeTelegram;
+let app: PulseApp;
+let clock: FakeClock;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database.destroy());
+beforeEach(async () => {
+  await database.reset();
+  fake = await startFakeTelegram();
+  await applyText(
+    database,
+    CAMPAIGN.replace('Hoàn thành trước 30/3/2024', 'Hoàn thành trước 30/3 <gấp> & đủ'),
+  );
+  clock = new FakeClock(new Date('2024-03-12T01:00:00Z'));
+  app = await startTelegramApp(database, fake, FAST_RATES, clock);
+});
+afterEach(async () => {
+  await app.stop();
+  await fake.stop();
+});
+
+const toChat = (chatId: number) => (call: { method: string; body: Record<string, unknown> }) =>
+  call.method === 'sendMessage' && Number(call.body.chat_id) === chatId;
+
+describe('directives on Telegram', () => {
+  it('posts the directive as escaped HTML with the Đã nắm button; a tap is answered and counted on the message', async () => {
+    clock.set(NV1_AT);
+    await app.scheduler.runAll(NV1_AT);
+    const post = fake.sent(CB1)[0]!;
+    const call = fake.calls.find(toChat(CB1))!;
+    expect(call.body.parse_mode).toBe('HTML');
+    expect(call.body.text).toContain('📢 <b>Quán triệt Kết luận 100-KL/TW</b>');
+    expect(call.body.text).toContain('• Hoàn thành trước 30/3 &lt;gấp&gt; &amp; đủ');
+    expect(call.body.text).toContain('<a href="https://thanthongnhat.vn">Đảng ủy</a>');
+    const id = await directiveId(database, 'NV1');
+    expect(post.reply_markup!.inline_keyboard[0]![0]).toEqual({
+      text: '✅ Đã nắm',
+      callback_data: `ack:${id}`,
+    });
+
+    const queryId = fake.callback({ chatId: CB1, messageId: post.message_id, from: LAN, data: `ack:${id}` });
+    await fake.waitFor((c) => c.method === 'editMessageText');
+    expect(fake.callbackAnswers).toEqual([
+      expect.objectContaining({ callback_query_id: queryId, text: expect.stringContaining('Đã ghi nhận') }),
+    ]);
+    expect(fake.getMessage(CB1, post.message_id)!.text).toContain('✅ Đã nắm: 1 người trong nhóm');
+    expect(fake.getMessage(CB1, post.message_id)!.text).not.toContain('Lan');
+  });
+
+  it('waits out a 429 with retry_after inside the fan-out, pausing all sends, and loses nothing', async () => {
+    fake.failNext('sendMessage', { status: 429, retryAfter: 1 });
+    clock.set(NV1_AT);
+    const started = Date.now();
+    await app.scheduler.runAll(NV1_AT);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(fake.rejected429).toBe(1);
+    expect(
+      fake
+        .sent()
+        .map((m) => m.chat.id)
+        .sort((a, b) => a - b),
+    ).toEqual([-1002, -1001]);
+  });
+
+  it('answers /reach to an admin in their DM', async () => {
+    clock.set(NV1_AT);
+    await app.scheduler.runAll(NV1_AT);
+    const since = fake.calls.length;
+    fake.message({ chatId: ADMIN.id, chatType: 'private', from: ADMIN, text: '/reach NV1' });
+    const reply = await fake.waitFor(toChat(ADMIN.id), { since });
+    expect(reply.body.text).toContain('• Chi bộ 1 (CB1): 1/1 nhóm đã nhận');
+    expect(reply.body.text).toContain('Tổng: 2/2 nhóm đã nhận, 0 người đã nắm.');
+  });
+});

@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { purgeExpiredHandles, relayDueFeedback } from '../../../bot/features/feedback/feedback';
+import type { TextSignal } from '../../../bot/kernel/text-signals';
+import { feedback, feedbackReplyHandles } from '../../../db/schema';
+import { createTestDatabase, type TestDatabase } from '../../helpers/db';
+import { command, createHarness, dm, type Harness, message, user } from '../../helpers/harness';
+import { auditResults, pollsWorld, tap, worker } from './helpers';
+
+const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
+
+let database: TestDatabase;
+let harness: Harness;
+let world: Awaited<ReturnType<typeof pollsWorld>>;
+let signals: TextSignal[];
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database.destroy());
+
+async function setUp(env: Record<string, string> = { PULSE_SECRET: SECRET }) {
+  await database.reset();
+  harness = createHarness(database, env);
+  world = await pollsWorld(database, harness);
+  // Worker 1 belongs to T1 (seen in its group); T1 has no leader, so CB1's leader reads its feedback.
+  await harness.handle(message(world.groups.T1, worker(1), 'chào tổ'));
+  harness.messenger.clear();
+  signals = [];
+  harness.deps.signals.subscribe(async (signal) => void signals.push(signal));
+}
+
+const dmTexts = (id: number | string) => harness.messenger.texts(String(id));
+const relay = () => relayDueFeedback(harness.deps, harness.clock.now());
+
+describe('anonymous feedback', () => {
+  beforeEach(() => setUp());
+
+  it('stores unit, text and hour only, and relays it to the nearest leaders at the next hour', async () => {
+    harness.clock.set('2026-03-05T02:17:42Z');
+    const text = 'Nha\u0300 ta\u0306m ca ba hết nước nóng';
+    await harness.handle(command(dm(101), worker(1), `/gopy ${text}`));
+    const confirmation = harness.messenger.last()!;
+    expect(confirmation.message.text).toContain('Đã nhận góp ý ẩn danh');
+    expect(confirmation.message.buttons?.[0]?.[0]?.label).toBe('🔐 Cho phép trả lời ẩn danh');
+
+    const [row] = await database.db.select().from(feedback);
+    expect(Object.keys(row!).sort()).toEqual(['hour', 'id', 'relayed', 'text', 'unitId']);
+    expect(row).toMatchObject({ unitId: world.org.ids.T1, text: text.normalize('NFC'), relayed: false });
+    expect(row!.hour.toISOString()).toBe('2026-03-05T02:00:00.000Z');
+    // Hot spots hear of it only at the hourly relay, not when it arrives.
+    expect(signals).toEqual([]);
+
+    expect(await relay()).toBe(0);
+    expect(dmTexts(2)).toEqual([]);
+    expect(signals).toEqual([]);
+    harness.clock.set('2026-03-05T03:00:30Z');
+    expect(await relay()).toBe(1);
+    expect(signals).toEqual([
+      {
+        text: text.normalize('NFC'),
+        source: 'feedback',
+        unitId: world.org.ids.T1,
+        chatId: null,
+        at: row!.hour,
+      },
+    ]);
+    const relayed = dmTexts(2).at(-1)!;
+    expect(relayed).toContain('Góp ý ẩn danh — Tổ 1');
+    expect(relayed).toContain(`#${row!.id.slice(0, 8)}`);
+    expect(relayed).toContain(text.normalize('NFC'));
+    expect(relayed).toContain('không để lại cách liên lạc');
+    expect(relayed).not.toMatch(/Công nhân|cn1|101/);
+    expect(dmTexts(3)).toEqual([]);
+    expect(await relay()).toBe(0);
+  });
+
+  it('limits each person to five an hour, without storing the sixth', async () => {
+    for (let i = 1; i <= 6; i++) await harness.handle(command(dm(101), worker(1), `/feedback góp ý số ${i}`));
+    expect(dmTexts(101).at(-1)).toContain('đã gửi 5 góp ý trong một giờ qua');
+    expect(await database.db.select().from(feedback)).toHaveLength(5);
+    await harness.handle(command(dm(102), worker(2), '/feedback người khác vẫn gửi được'));
+    expect(dmTexts(102).at(-1)).toContain('Pulse chưa biết bạn thuộc đơn vị nào');
+    harness.clock.advance(HOUR + 1000);
+    await harness.handle(command(dm(101), worker(1), '/feedback một giờ sau'));
+    expect(await database.db.select().from(feedback)).toHaveLength(6);
+  });
+
+  it('refuses feedback in a group, empty or too long, and is never audited', async () => {
+    await harness.handle(command(world.groups.T1, worker(1), '/gopy ở nhóm'));
+    expect(harness.messenger.texts('-t1').at(-1)).toContain('chỉ dùng trong tin nhắn riêng');
+    await harness.handle(command(dm(101), worker(1), '/gopy'));
+    expect(dmTexts(101).at(-1)).toContain('Cách dùng: /feedback');
+    await harness.handle(command(dm(101), worker(1), `/gopy ${'x'.repeat(3001)}`));
+    expect(dmTexts(101).at(-1)).toContain('dài quá 3000');
+    expect(await database.db.select().from(feedback)).toEqual([]);
+    expect(await auditResults(database, 'feedback')).toEqual([]);
+  });
+});
+
+describe('anonymous two-way replies', () => {
+  beforeEach(() => setUp());
+
+  async function sendFeedback() {
+    await harness.handle(command(dm(101), worker(1), '/gopy Xin bố trí thêm quạt'));
+    const [row] = await database.db.select().from(feedback);
+    // The button carries a sealed one-time token, not the feedback id.
+    const offer = harness.messenger.last()!.message.buttons!.flat()[0]!;
+    const data = 'data' in offer ? offer.data : '';
+    expect(data).not.toContain(row!.id);
+    return { id: data.slice('fr:'.length), short: row!.id.slice(0, 8) };
+  }
+
+  it('without the opt-in, keeps nothing that reaches the sender and /reply says so', async () => {
+    const { short } = await sendFeedback();
+    expect(await database.db.select().from(feedbackReplyHandles)).toEqual([]);
+    await harness.handle(command(dm(2), world.leaderCb1, `/reply ${short} Cảm ơn bạn`));
+    expect(dmTexts(2).at(-1)).toContain('không cho phép trả lời');
+    expect(dmTexts(101).filter((t) => t.includes('Cảm ơn bạn'))).toEqual([]);
+  });
+
+  it('with the opt-in, seals the address; a leader of the unit or above replies without learning who', async () => {
+    const { id, short } = await sendFeedback();
+    await harness.handle(tap(dm(101), worker(1), `fr:${id}`));
+    expect(harness.messenger.answers.at(-1)!.text).toContain('Đã cho phép');
+    await harness.handle(tap(dm(101), worker(1), `fr:${id}`));
+    expect(harness.messenger.answers.at(-1)!.text).toContain('đã cho phép trả lời góp ý này rồi');
+
+    const [handle] = await database.db.select().from(feedbackReplyHandles);
+    expect(handle!.sealed).not.toContain('101');
+    expect(Buffer.from(handle!.sealed, 'base64url').toString('latin1')).not.toContain('101');
+    expect(handle!.expiresAt.getTime() % HOUR).toBe(0);
+
+    harness.clock.advance(HOUR);
+    await relay();
+    expect(dmTexts(2).at(-1)).toContain(`/reply ${short}`);
+
+    await harness.handle(command(dm(3), world.leaderCb2, `/reply ${short} Tôi là chi bộ khác`));
+    expect(dmTexts(3).at(-1)).toContain('không có quyền');
+    await harness.handle(command(dm(2), world.leaderCb1, `/reply #${short} Tuần sau sẽ có quạt`));
+    expect(dmTexts(101).at(-1)).toBe(
+      `📬 Trả lời cho góp ý ẩn danh của bạn (#${short}) từ lãnh đạo Tổ 1:\n\nTuần sau sẽ có quạt`,
+    );
+    const confirmation = dmTexts(2).at(-1)!;
+    expect(confirmation).toContain('Đã gửi trả lời');
+    expect(confirmation).not.toMatch(/Công nhân|101|cn1/);
+    await harness.handle(command(dm(1), world.admin, `/reply ${short} Ban quản trị cũng trả lời`));
+    expect(dmTexts(101).at(-1)).toContain('Ban quản trị cũng trả lời');
+    expect(await auditResults(database, 'reply')).toEqual(['refused', 'ok', 'ok']);
+  });
+
+  it('tells the leaders when replies are allowed after the feedback was relayed', async () => {
+    const { id, short } = await sendFeedback();
+    harness.clock.advance(HOUR);
+    await relay();
+    await harness.handle(tap(dm(101), worker(1), `fr:${id}`));
+    expect(dmTexts(2).at(-1)).toContain(`#${short} vừa cho phép trả lời ẩn danh`);
+  });
+
+  it('forgets the address after 30 days, and refuses unknown or ambiguous ids and stale buttons', async () => {
+    const { id, short } = await sendFeedback();
+    await harness.handle(tap(dm(101), worker(1), `fr:${id}`));
+    harness.clock.advance(29 * DAY);
+    expect(await purgeExpiredHandles(database.db, harness.clock.now())).toBe(0);
+    harness.clock.advance(1 * DAY);
+    expect(await purgeExpiredHandles(database.db, harness.clock.now())).toBe(1);
+    await harness.handle(command(dm(2), world.leaderCb1, `/reply ${short} Muộn rồi`));
+    expect(dmTexts(2).at(-1)).toContain('đã quá 30 ngày');
+    await harness.handle(tap(dm(101), worker(1), `fr:${id}`));
+    expect(harness.messenger.answers.at(-1)!.text).toContain('đã quá 30 ngày');
+
+    await harness.handle(command(dm(2), world.leaderCb1, '/reply 00000000 Ai đó'));
+    expect(dmTexts(2).at(-1)).toContain('Không có góp ý nào mã #00000000');
+    await harness.handle(command(dm(2), world.leaderCb1, '/reply xyz'));
+    expect(dmTexts(2).at(-1)).toContain('Cách dùng: /reply');
+    await harness.handle(tap(dm(101), worker(1), 'fr:not-a-uuid'));
+    expect(harness.messenger.answers.at(-1)).toMatchObject({
+      alert: true,
+      text: expect.stringContaining('Nút này'),
+    });
+    await harness.handle(tap(world.groups.T1, worker(1), `fr:${id}`));
+    expect(harness.messenger.answers.at(-1)!.text).toContain('Nút này');
+  });
+});
+
+describe('without PULSE_SECRET', () => {
+  beforeEach(() => setUp({}));
+
+  it('offers no reply button, says two-way replies are off, and /reply cannot reach anyone', async () => {
+    await harness.handle(command(dm(101), worker(1), '/gopy Góp ý một chiều'));
+    const confirmation = harness.messenger.last()!.message;
+    expect(confirmation.buttons).toBeUndefined();
+    expect(confirmation.text).toContain('chưa bật trả lời ẩn danh hai chiều');
+    const [row] = await database.db.select().from(feedback);
+    await harness.handle(tap(dm(101), user(101), `fr:${row!.id}`));
+    expect(harness.messenger.answers.at(-1)!.text).toContain('chưa bật trả lời ẩn danh hai chiều');
+    expect(await database.db.select().from(feedbackReplyHandles)).toEqual([]);
+    await harness.handle(command(dm(2), world.leaderCb1, `/reply ${row!.id.slice(0, 8)} Chào`));
+    expect(dmTexts(2).at(-1)).toContain('chưa bật trả lời ẩn danh hai chiều');
+  });
+});
