@@ -127,12 +127,12 @@ lexicon:
         openDatabase: async () => ({ ...database, close: async () => {} }),
       });
     expect(await run(['validate', SHIPPED_SCENARIO])).toBe(0);
-    expect(io.stdout).toMatch(/, 6 hot-spot topics with \d+ terms\)/);
+    expect(io.stdout).toMatch(/, 12 hot-spot topics with \d+ terms\)/);
     // The file's directives are the 2024 plan: applied as of the day it was issued.
     expect(await run(['apply', SHIPPED_SCENARIO, '--now', '2024-03-12T08:00+07:00'])).toBe(0);
     expect(io.stdout).toContain('+ topic accident "Tai nạn, sự cố mỏ" (critical,');
     const { lexicon } = await readLexicon(database.db);
-    expect(lexicon.topics).toHaveLength(6);
+    expect(lexicon.topics).toHaveLength(12);
 
     // A lexicon-only file afterwards replaces the lexicon and leaves units and directives alone.
     const path = join(dir, 'lexicon-only.yaml');

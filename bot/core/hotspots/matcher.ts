@@ -1,6 +1,19 @@
 import { type Automaton, compileAutomaton, SEP } from './automaton';
 import { foldText } from './fold';
-import { collectPatterns, type MatcherTopic, type Pattern, verifyAt } from './patterns';
+import type { TopicRules } from './lexicon';
+import {
+  CANCEL,
+  CONCEPT,
+  collectPatterns,
+  EXCLUSION,
+  LOWERS,
+  type MatcherTopic,
+  NEGATION,
+  type Pattern,
+  TERM,
+  verifyAt,
+  wordsBefore,
+} from './patterns';
 
 export type { MatcherTopic } from './patterns';
 
@@ -13,7 +26,28 @@ export interface Hit {
   end: number;
 }
 
+/** What the rules make of one topic in one line. */
+export interface TopicVerdict {
+  /** Index into `Matcher.topicIds`. */
+  topic: number;
+  /** `hit`: the rules raise the topic; `lowered`: they do, but the line's context lowers it (đã khắc phục). */
+  strength: 'hit' | 'lowered';
+  /** The terms that matched (as written in the lexicon), after exclusions and negation. */
+  terms: string[];
+  /** The concepts of the rules that matched, in rule order. */
+  concepts: string[];
+}
+
+export interface Analysis {
+  verdicts: TopicVerdict[];
+  /** Topics the rules would raise but a cancelling context (diễn tập, tập huấn) takes away. */
+  cancelled: number[];
+  /** Some term, concept or context phrase of the lexicon occurs in the line (the model's gate). */
+  vocabulary: boolean;
+}
+
 const EMPTY: readonly number[] = Object.freeze([]);
+const NOTHING: Analysis = Object.freeze({ verdicts: [], cancelled: [], vocabulary: false }) as Analysis;
 
 /**
  * Whole-word multi-term matching on folded text, in one pass over the UTF-16 code units.
@@ -36,58 +70,70 @@ export class Matcher {
   readonly stateCount: number;
   private readonly patterns: Pattern[];
   private readonly automaton: Automaton;
+  private readonly rules: (TopicRules | undefined)[];
   private candidates = new Int32Array(64);
-  private hitTopic = new Int32Array(16);
-  private hitPattern = new Int32Array(16);
-  private hitStart = new Int32Array(16);
-  private hitEnd = new Int32Array(16);
-  private readonly topicSeen: Uint8Array;
-  /** topic, start, end triples of the exclusions that matched the current text. */
-  private readonly exclusionSpans: number[] = [];
+  /** Verified spans of the current text: pattern id, start, end. */
+  private spanPattern = new Int32Array(16);
+  private spanStart = new Int32Array(16);
+  private spanEnd = new Int32Array(16);
+  /** Per verification group: the candidate end it was last checked at, and the start it found (-1: no). */
+  private readonly groupEnd: Int32Array;
+  private readonly groupStart: Int32Array;
+  private readonly groupStamp: Int32Array;
+  private stamp = 0;
+  private words: Int32Array<ArrayBuffer> = new Int32Array(256);
 
   constructor(topics: readonly MatcherTopic[]) {
     this.topicIds = topics.map((t) => t.id);
-    this.topicSeen = new Uint8Array(topics.length);
+    this.rules = topics.map((t) => t.rules);
     this.patterns = collectPatterns(topics);
     this.patternCount = this.patterns.length;
     this.automaton = compileAutomaton(this.patterns.map((p) => foldText(p.text)));
     this.stateCount = this.automaton.stateCount;
+    const groups = this.patterns.reduce((most, p) => Math.max(most, p.group + 1), 0);
+    this.groupEnd = new Int32Array(groups);
+    this.groupStart = new Int32Array(groups);
+    this.groupStamp = new Int32Array(groups);
   }
 
-  /** Indices of the topics the text raises, ascending; one shared empty array when none. */
+  /** Indices of the topics the rules raise (not lowered, not cancelled), ascending; one shared empty array when none. */
   match(text: string): readonly number[] {
     const found = this.scan(text);
     if (found === 0) return EMPTY;
-    const kept = this.verify(text, found);
-    if (kept === 0) return EMPTY;
+    const spans = this.verify(text, found);
+    if (spans === 0) return EMPTY;
     const topics: number[] = [];
-    for (let h = 0; h < kept; h++) {
-      const topic = this.hitTopic[h]!;
-      if (this.topicSeen[topic]) continue;
-      this.topicSeen[topic] = 1;
-      // Insertion keeps the list ascending; a message raises few topics.
-      let at = topics.length;
-      topics.push(topic);
-      while (at > 0 && topics[at - 1]! > topic) {
-        topics[at] = topics[at - 1]!;
-        at--;
-      }
-      topics[at] = topic;
+    for (const verdict of this.resolve(text, spans).verdicts) {
+      if (verdict.strength === 'hit') topics.push(verdict.topic);
     }
-    for (const topic of topics) this.topicSeen[topic] = 0;
-    return topics;
+    return topics.length === 0 ? EMPTY : topics;
   }
 
-  /** Every verified hit with its range (for the CLI and tests). */
+  /** Every topic the rules raise or lower, with the terms and concepts that matched. */
+  analyse(text: string): Analysis {
+    const found = this.scan(text);
+    if (found === 0) return NOTHING;
+    const spans = this.verify(text, found);
+    if (spans === 0) return NOTHING;
+    return this.resolve(text, spans);
+  }
+
+  /** Every verified term hit with its range, after exclusions (for the CLI and tests). */
   hits(text: string): Hit[] {
     const found = this.scan(text);
-    const kept = found === 0 ? 0 : this.verify(text, found);
-    return Array.from({ length: kept }, (_, h) => ({
-      topic: this.hitTopic[h]!,
-      term: this.patterns[this.hitPattern[h]!]!.text,
-      start: this.hitStart[h]!,
-      end: this.hitEnd[h]!,
-    }));
+    const spans = found === 0 ? 0 : this.verify(text, found);
+    const hits: Hit[] = [];
+    for (let s = 0; s < spans; s++) {
+      const pattern = this.patterns[this.spanPattern[s]!]!;
+      if (pattern.kind !== TERM || this.overlapsKind(spans, s, pattern.topic, EXCLUSION)) continue;
+      hits.push({
+        topic: pattern.topic,
+        term: pattern.text,
+        start: this.spanStart[s]!,
+        end: this.spanEnd[s]!,
+      });
+    }
+    return hits;
   }
 
   /** The hot loop: returns how many Int32 slots of `candidates` it filled (state, end index pairs). */
@@ -109,78 +155,165 @@ export class Matcher {
   }
 
   private record(found: number, state: number, end: number): number {
-    if (found + 2 > this.candidates.length) this.grow();
+    if (found + 2 > this.candidates.length) this.candidates = grow(this.candidates);
     this.candidates[found] = state;
     this.candidates[found + 1] = end;
     return found + 2;
   }
 
-  private grow(): void {
-    const bigger = new Int32Array(this.candidates.length * 2);
-    bigger.set(this.candidates);
-    this.candidates = bigger;
-  }
-
   /**
-   * Checks the candidates, writes the hits that stand into the hit buffers (term hits first, then
-   * exclusions), drops the term hits an exclusion of their topic overlaps, and returns how many
-   * term hits are left at the front of the buffers. No allocation unless the buffers must grow.
+   * Checks the candidates against the original words and writes the spans that stand (pattern,
+   * start, end) into the span buffers; returns how many. Patterns spelled alike share one check.
    */
   private verify(text: string, found: number): number {
     const { size, outStart, outList } = this.automaton;
-    let terms = 0;
-    let exclusions = 0;
+    let spans = 0;
+    const stamp = ++this.stamp;
     for (let c = 0; c < found; c += 2) {
       const state = (this.candidates[c]! / size) | 0;
       const end = this.candidates[c + 1]!;
       for (let o = outStart[state]!; o < outStart[state + 1]!; o++) {
         const id = outList[o]!;
         const pattern = this.patterns[id]!;
-        const start = verifyAt(text, end, pattern);
-        if (start < 0) continue;
-        if (pattern.exclusion) this.exclusionSpans.push(pattern.topic, start, end);
+        let start: number;
+        if (this.groupStamp[pattern.group] === stamp && this.groupEnd[pattern.group] === end)
+          start = this.groupStart[pattern.group]!;
         else {
-          this.ensureHitCapacity(terms + 1);
-          this.hitTopic[terms] = pattern.topic;
-          this.hitPattern[terms] = id;
-          this.hitStart[terms] = start;
-          this.hitEnd[terms] = end;
-          terms++;
+          start = verifyAt(text, end, pattern);
+          this.groupStamp[pattern.group] = stamp;
+          this.groupEnd[pattern.group] = end;
+          this.groupStart[pattern.group] = start;
         }
+        if (start < 0) continue;
+        if (spans + 1 > this.spanPattern.length) {
+          this.spanPattern = grow(this.spanPattern);
+          this.spanStart = grow(this.spanStart);
+          this.spanEnd = grow(this.spanEnd);
+        }
+        this.spanPattern[spans] = id;
+        this.spanStart[spans] = start;
+        this.spanEnd[spans] = end;
+        spans++;
       }
     }
-    exclusions = this.exclusionSpans.length;
-    if (exclusions === 0) return terms;
-    let kept = 0;
-    for (let h = 0; h < terms; h++) {
-      let excluded = false;
-      for (let x = 0; x < exclusions && !excluded; x += 3) {
-        excluded =
-          this.exclusionSpans[x] === this.hitTopic[h] &&
-          this.exclusionSpans[x + 1]! < this.hitEnd[h]! &&
-          this.hitStart[h]! < this.exclusionSpans[x + 2]!;
-      }
-      if (excluded) continue;
-      this.hitTopic[kept] = this.hitTopic[h]!;
-      this.hitPattern[kept] = this.hitPattern[h]!;
-      this.hitStart[kept] = this.hitStart[h]!;
-      this.hitEnd[kept] = this.hitEnd[h]!;
-      kept++;
-    }
-    this.exclusionSpans.length = 0;
-    return kept;
+    return spans;
   }
 
-  private ensureHitCapacity(needed: number): void {
-    if (needed <= this.hitTopic.length) return;
-    const grow = (from: Int32Array) => {
-      const bigger = new Int32Array(from.length * 2);
-      bigger.set(from);
-      return bigger;
-    };
-    this.hitTopic = grow(this.hitTopic);
-    this.hitPattern = grow(this.hitPattern);
-    this.hitStart = grow(this.hitStart);
-    this.hitEnd = grow(this.hitEnd);
+  /** Span s overlaps a span of `kind` of the same topic. */
+  private overlapsKind(spans: number, s: number, topic: number, kind: number): boolean {
+    for (let x = 0; x < spans; x++) {
+      const other = this.patterns[this.spanPattern[x]!]!;
+      if (other.kind === kind && other.topic === topic && this.overlap(s, x)) return true;
+    }
+    return false;
   }
+
+  private overlap(a: number, b: number): boolean {
+    return this.spanStart[a]! < this.spanEnd[b]! && this.spanStart[b]! < this.spanEnd[a]!;
+  }
+
+  /** From the verified spans to per-topic verdicts: exclusions, negation, concept windows, context. */
+  private resolve(text: string, spans: number): Analysis {
+    const byTopic = new Map<number, number[]>();
+    for (let s = 0; s < spans; s++) {
+      const topic = this.patterns[this.spanPattern[s]!]!.topic;
+      const list = byTopic.get(topic);
+      if (list) list.push(s);
+      else byTopic.set(topic, [s]);
+    }
+    let wordsReady = false;
+    const wb = (at: number) => {
+      if (!wordsReady) {
+        this.words = wordsBefore(text, this.words);
+        wordsReady = true;
+      }
+      return this.words[at]!;
+    };
+    const verdicts: TopicVerdict[] = [];
+    const cancelled: number[] = [];
+    const topics = [...byTopic.keys()].sort((a, b) => a - b);
+    for (const topic of topics) {
+      const list = byTopic.get(topic)!;
+      const of = (kind: number) => list.filter((s) => this.patterns[this.spanPattern[s]!]!.kind === kind);
+      const exclusions = of(EXCLUSION);
+      const negations = of(NEGATION);
+      const free = (s: number) =>
+        !exclusions.some((x) => this.overlap(s, x)) && !negations.some((x) => x !== s && this.overlap(s, x));
+      const scope = this.rules[topic]?.negationScope ?? 2;
+      const negated = (start: number) =>
+        negations.some((x) => this.spanEnd[x]! <= start && wb(start) - wb(this.spanEnd[x]!) <= scope);
+      const terms = [
+        ...new Set(
+          of(TERM)
+            .filter((s) => free(s) && !negated(this.spanStart[s]!))
+            .map((s) => this.patterns[this.spanPattern[s]!]!.text),
+        ),
+      ];
+      const concepts = this.matchRules(topic, of(CONCEPT).filter(free), wb, negated);
+      if (terms.length === 0 && concepts.length === 0) continue;
+      if (of(CANCEL).length > 0) {
+        cancelled.push(topic);
+        continue;
+      }
+      verdicts.push({ topic, strength: of(LOWERS).length > 0 ? 'lowered' : 'hit', terms, concepts });
+    }
+    return { verdicts, cancelled, vocabulary: true };
+  }
+
+  /** The concept names of every rule of the topic that some choice of non-overlapping spans satisfies. */
+  private matchRules(
+    topic: number,
+    conceptSpans: number[],
+    wb: (at: number) => number,
+    negated: (start: number) => boolean,
+  ): string[] {
+    const rules = this.rules[topic]?.rules;
+    if (!rules || conceptSpans.length === 0) return [];
+    const names: string[] = [];
+    rules.forEach((rule, r) => {
+      const slots = rule.concepts.map((_, c) =>
+        conceptSpans.filter((s) => {
+          const p = this.patterns[this.spanPattern[s]!]!;
+          return p.rule === r && p.slot === c;
+        }),
+      );
+      if (slots.some((slot) => slot.length === 0)) return;
+      const chosen: number[] = [];
+      const fits = (): boolean => {
+        if (chosen.length < slots.length) {
+          for (const s of slots[chosen.length]!) {
+            if (chosen.some((x) => this.overlap(s, x))) continue;
+            chosen.push(s);
+            if (fits()) return true;
+            chosen.pop();
+          }
+          return false;
+        }
+        let first = Number.POSITIVE_INFINITY;
+        let last = 0;
+        let covered = 0;
+        let firstStart = 0;
+        for (const s of chosen) {
+          const a = wb(this.spanStart[s]!);
+          const b = wb(this.spanEnd[s]!);
+          covered += b - a;
+          if (a < first) {
+            first = a;
+            firstStart = this.spanStart[s]!;
+          }
+          last = Math.max(last, b);
+        }
+        return last - first - covered <= rule.window && !negated(firstStart);
+      };
+      if (fits())
+        for (const concept of rule.concepts) if (!names.includes(concept.name)) names.push(concept.name);
+    });
+    return names;
+  }
+}
+
+function grow(from: Int32Array): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(from.length * 2);
+  bigger.set(from);
+  return bigger;
 }
