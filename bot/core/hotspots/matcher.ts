@@ -245,7 +245,7 @@ export class Matcher {
       const terms = [
         ...new Set(
           of(TERM)
-            .filter((s) => free(s) && !negated(this.spanStart[s]!))
+            .filter((s) => !exclusions.some((x) => this.overlap(s, x)) && !negated(this.spanStart[s]!))
             .map((s) => this.patterns[this.spanPattern[s]!]!.text),
         ),
       ];
