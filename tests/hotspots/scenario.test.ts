@@ -174,14 +174,22 @@ describe('npm run lexicon -- match', () => {
         .trim()
         .split('\n')
         .map((line) => JSON.parse(line)),
-    ).toEqual([
+    ).toMatchObject([
       { line: 1, topics: ['wages'] },
-      { line: 2, topics: [] },
+      { line: 2, topics: [], concepts: {}, confidence: {}, source: {} },
       { line: 3, topics: [] },
       { line: 4, topics: ['accident', 'collective'] },
     ]);
     const withTerms = await match(['match', '--scenario', SHIPPED_SCENARIO, '--terms'], 'no luong');
-    expect(JSON.parse(withTerms.stdout)).toEqual({ line: 1, topics: ['wages'], terms: ['nợ lương'] });
+    expect(JSON.parse(withTerms.stdout)).toMatchObject({ line: 1, topics: ['wages'], terms: ['nợ lương'] });
+    // Beside the topics: the concepts that matched, a confidence and where the hit came from.
+    const rule = await match(['match', '--scenario', SHIPPED_SCENARIO], 'tháng này vẫn chưa thấy lương về');
+    const parsed = JSON.parse(rule.stdout);
+    expect(parsed).toMatchObject({ line: 1, topics: ['wages'], concepts: { wages: ['salary', 'late'] } });
+    expect(parsed.confidence.wages).toBeGreaterThanOrEqual(0.6);
+    expect(['rule', 'both']).toContain(parsed.source.wages);
+    const rulesOnly = await match(['match', '--scenario', SHIPPED_SCENARIO, '--rules-only'], 'lương chưa về');
+    expect(JSON.parse(rulesOnly.stdout)).toMatchObject({ topics: ['wages'], source: { wages: 'rule' } });
   });
 
   it('refuses a bad invocation or a file with errors', async () => {

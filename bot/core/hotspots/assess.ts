@@ -35,10 +35,15 @@ export function loadModel(file: URL | string = SHIPPED_MODEL): Model {
  * only when the model agrees; a cancelled topic (diễn tập) stays cancelled; the model alone raises
  * a topic only above MODEL_ALONE. The model runs only on lines with some word of the lexicon (a
  * term, a concept word or a context phrase): a line with none costs the matcher's scan alone.
+ * `modelOf` may be a function, so a model is loaded only when a line first reaches it.
  */
-export function assess(matcher: Matcher, model: Model | undefined, text: string): Assessment[] {
+export function assess(
+  matcher: Matcher,
+  modelOf: Model | (() => Model) | undefined,
+  text: string,
+): Assessment[] {
   const analysis = matcher.analyse(text);
-  if (!model || !analysis.vocabulary) {
+  if (!modelOf || !analysis.vocabulary) {
     return analysis.verdicts
       .filter((v) => v.strength === 'hit')
       .map((v) => ({
@@ -49,6 +54,7 @@ export function assess(matcher: Matcher, model: Model | undefined, text: string)
         concepts: v.concepts,
       }));
   }
+  const model = typeof modelOf === 'function' ? modelOf() : modelOf;
   const probabilities = model.predict(text);
   const probability = (topic: number) => {
     const at = model.topics.indexOf(matcher.topicIds[topic]!);

@@ -31,8 +31,10 @@ const TRIGRAM = 0x2f1d3c4b;
 const ACCENTED = 0x5bd1e995;
 
 /** Appends the feature buckets of `text` to `out` (duplicates kept); returns how many. */
-export function features(text: string, out: Int32Array): number {
+export function features(typed: string, out: Int32Array): number {
   const { folded, lower, accented } = FOLD;
+  // Composed, so a word typed in NFD has the same accented reading as in NFC.
+  const text = typed.normalize('NFC');
   let n = 0;
   let word = WORD;
   let marked = ACCENTED;
