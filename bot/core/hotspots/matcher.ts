@@ -48,6 +48,7 @@ export interface Analysis {
 
 const EMPTY: readonly number[] = Object.freeze([]);
 const NOTHING: Analysis = Object.freeze({ verdicts: [], cancelled: [], vocabulary: false }) as Analysis;
+const SOME_VOCABULARY: Analysis = Object.freeze({ verdicts: [], cancelled: [], vocabulary: true }) as Analysis;
 
 /**
  * Whole-word multi-term matching on folded text, in one pass over the UTF-16 code units.
@@ -82,6 +83,28 @@ export class Matcher {
   private readonly groupStamp: Int32Array;
   private stamp = 0;
   private words: Int32Array<ArrayBuffer> = new Int32Array(256);
+  /** Per global rule: the concepts it needs (bit per concept) and those present in the current text. */
+  private readonly ruleFull: Int32Array;
+  private readonly ruleBits: Int32Array;
+  /** Per pattern: its global rule (CONCEPT), else -1. */
+  private readonly patternRule: Int32Array;
+  /** Per topic: some term or complete rule in the current text (only those are resolved). */
+  private readonly topicLive: Uint8Array;
+  /** Scratch lists of span indices for `resolve`, and the spans a rule has chosen. */
+  private termList = new Int32Array(32);
+  private exclusionList = new Int32Array(32);
+  private negationList = new Int32Array(32);
+  private conceptList = new Int32Array(32);
+  private readonly chosen = new Int32Array(8);
+  private wordsReady = false;
+
+  private growLists(spans: number): void {
+    const size = Math.max(spans, this.termList.length * 2);
+    this.termList = new Int32Array(size);
+    this.exclusionList = new Int32Array(size);
+    this.negationList = new Int32Array(size);
+    this.conceptList = new Int32Array(size);
+  }
 
   constructor(topics: readonly MatcherTopic[]) {
     this.topicIds = topics.map((t) => t.id);
@@ -90,6 +113,22 @@ export class Matcher {
     this.patternCount = this.patterns.length;
     this.automaton = compileAutomaton(this.patterns.map((p) => foldText(p.text)));
     this.stateCount = this.automaton.stateCount;
+    // Global rule numbers, so a span can mark its concept present without a lookup.
+    const ruleBase: number[] = [];
+    let rules = 0;
+    for (const t of topics) {
+      ruleBase.push(rules);
+      rules += t.rules?.rules.length ?? 0;
+    }
+    this.ruleFull = new Int32Array(rules);
+    this.ruleBits = new Int32Array(rules);
+    topics.forEach((t, i) =>
+      t.rules?.rules.forEach((rule, r) => {
+        this.ruleFull[ruleBase[i]! + r] = (1 << rule.concepts.length) - 1;
+      }),
+    );
+    this.patternRule = Int32Array.from(this.patterns, (p) => (p.kind === CONCEPT ? ruleBase[p.topic]! + p.rule : -1));
+    this.topicLive = new Uint8Array(topics.length);
     const groups = this.patterns.reduce((most, p) => Math.max(most, p.group + 1), 0);
     this.groupEnd = new Int32Array(groups);
     this.groupStart = new Int32Array(groups);
@@ -101,9 +140,10 @@ export class Matcher {
     const found = this.scan(text);
     if (found === 0) return EMPTY;
     const spans = this.verify(text, found);
-    if (spans === 0) return EMPTY;
+    if (spans === 0 || !this.markLive(spans)) return EMPTY;
     const topics: number[] = [];
-    for (const verdict of this.resolve(text, spans).verdicts) {
+    if (spans > this.termList.length) this.growLists(spans);
+    for (const verdict of this.resolve(text, spans, false).verdicts) {
       if (verdict.strength === 'hit') topics.push(verdict.topic);
     }
     return topics.length === 0 ? EMPTY : topics;
@@ -115,7 +155,9 @@ export class Matcher {
     if (found === 0) return NOTHING;
     const spans = this.verify(text, found);
     if (spans === 0) return NOTHING;
-    return this.resolve(text, spans);
+    if (!this.markLive(spans)) return SOME_VOCABULARY;
+    if (spans > this.termList.length) this.growLists(spans);
+    return this.resolve(text, spans, true);
   }
 
   /** Every verified term hit with its range, after exclusions (for the CLI and tests). */
@@ -212,105 +254,208 @@ export class Matcher {
     return this.spanStart[a]! < this.spanEnd[b]! && this.spanStart[b]! < this.spanEnd[a]!;
   }
 
-  /** From the verified spans to per-topic verdicts: exclusions, negation, concept windows, context. */
-  private resolve(text: string, spans: number): Analysis {
-    const byTopic = new Map<number, number[]>();
+  /**
+   * Marks the topics that may be raised — some term, or every concept of some rule, present — and
+   * says whether there is any. Most lines with candidates have concept words of no complete rule
+   * ("người", "anh em"): they stop here, without allocating.
+   */
+  private markLive(spans: number): boolean {
+    let live = false;
+    this.topicLive.fill(0);
     for (let s = 0; s < spans; s++) {
-      const topic = this.patterns[this.spanPattern[s]!]!.topic;
-      const list = byTopic.get(topic);
-      if (list) list.push(s);
-      else byTopic.set(topic, [s]);
+      const id = this.spanPattern[s]!;
+      const pattern = this.patterns[id]!;
+      if (pattern.kind === TERM) {
+        this.topicLive[pattern.topic] = 1;
+        live = true;
+      } else if (pattern.kind === CONCEPT) this.ruleBits[this.patternRule[id]!]! |= 1 << pattern.slot;
     }
-    let wordsReady = false;
-    const wb = (at: number) => {
-      if (!wordsReady) {
-        this.words = wordsBefore(text, this.words);
-        wordsReady = true;
+    for (let s = 0; s < spans; s++) {
+      const id = this.spanPattern[s]!;
+      const rule = this.patternRule[id]!;
+      if (rule < 0) continue;
+      if (this.ruleBits[rule] === this.ruleFull[rule]) {
+        this.topicLive[this.patterns[id]!.topic] = 1;
+        live = true;
       }
-      return this.words[at]!;
-    };
-    const verdicts: TopicVerdict[] = [];
-    const cancelled: number[] = [];
-    const topics = [...byTopic.keys()].sort((a, b) => a - b);
-    for (const topic of topics) {
-      const list = byTopic.get(topic)!;
-      const of = (kind: number) => list.filter((s) => this.patterns[this.spanPattern[s]!]!.kind === kind);
-      const exclusions = of(EXCLUSION);
-      const negations = of(NEGATION);
-      const free = (s: number) =>
-        !exclusions.some((x) => this.overlap(s, x)) && !negations.some((x) => x !== s && this.overlap(s, x));
-      const scope = this.rules[topic]?.negationScope ?? 2;
-      const negated = (start: number) =>
-        negations.some((x) => this.spanEnd[x]! <= start && wb(start) - wb(this.spanEnd[x]!) <= scope);
-      const terms = [
-        ...new Set(
-          of(TERM)
-            .filter((s) => !exclusions.some((x) => this.overlap(s, x)) && !negated(this.spanStart[s]!))
-            .map((s) => this.patterns[this.spanPattern[s]!]!.text),
-        ),
-      ];
-      const concepts = this.matchRules(topic, of(CONCEPT).filter(free), wb, negated);
-      if (terms.length === 0 && concepts.length === 0) continue;
-      if (of(CANCEL).length > 0) {
-        cancelled.push(topic);
-        continue;
-      }
-      verdicts.push({ topic, strength: of(LOWERS).length > 0 ? 'lowered' : 'hit', terms, concepts });
     }
-    return { verdicts, cancelled, vocabulary: true };
+    for (let s = 0; s < spans; s++) {
+      const rule = this.patternRule[this.spanPattern[s]!]!;
+      if (rule >= 0) this.ruleBits[rule] = 0;
+    }
+    return live;
   }
 
-  /** The concept names of every rule of the topic that some choice of non-overlapping spans satisfies. */
+  /** From the verified spans to per-topic verdicts: exclusions, negation, concept windows, context. */
+  private resolve(text: string, spans: number, detail: boolean): Analysis {
+    let verdicts: TopicVerdict[] | undefined;
+    let cancelled: number[] | undefined;
+    this.wordsReady = false;
+    for (let topic = 0; topic < this.topicLive.length; topic++) {
+      if (!this.topicLive[topic]) continue;
+      // Sort this topic's spans by kind into the scratch lists.
+      let terms = 0;
+      let exclusions = 0;
+      let negations = 0;
+      let concepts = 0;
+      let cancel = false;
+      let lower = false;
+      for (let s = 0; s < spans; s++) {
+        const pattern = this.patterns[this.spanPattern[s]!]!;
+        if (pattern.topic !== topic && !pattern.shared?.[topic]) continue;
+        switch (pattern.kind) {
+          case TERM:
+            this.termList[terms++] = s;
+            break;
+          case EXCLUSION:
+            this.exclusionList[exclusions++] = s;
+            break;
+          case NEGATION:
+            this.negationList[negations++] = s;
+            break;
+          case CONCEPT:
+            this.conceptList[concepts++] = s;
+            break;
+          case CANCEL:
+            cancel = true;
+            break;
+          default:
+            lower = true;
+        }
+      }
+      const scope = this.rules[topic]?.negationScope ?? 2;
+      let termNames: string[] | undefined;
+      let raised = false;
+      for (let h = 0; h < terms; h++) {
+        const s = this.termList[h]!;
+        if (this.overlapsAny(s, this.exclusionList, exclusions)) continue;
+        if (negations > 0 && this.negated(text, this.spanStart[s]!, negations, scope)) continue;
+        raised = true;
+        if (!detail) break;
+        const name = this.patterns[this.spanPattern[s]!]!.text;
+        termNames ??= [];
+        if (!termNames.includes(name)) termNames.push(name);
+      }
+      // Concept words inside an exclusion or a negating phrase do not count.
+      let kept = 0;
+      for (let c = 0; c < concepts; c++) {
+        const s = this.conceptList[c]!;
+        if (this.overlapsAny(s, this.exclusionList, exclusions) || this.overlapsAny(s, this.negationList, negations))
+          continue;
+        this.conceptList[kept++] = s;
+      }
+      const conceptNames =
+        kept > 0 && (detail || !raised) ? this.matchRules(text, topic, kept, negations, scope, detail) : NO_NAMES;
+      if (!raised && conceptNames.length === 0) continue;
+      if (cancel) {
+        (cancelled ??= []).push(topic);
+        continue;
+      }
+      (verdicts ??= []).push({
+        topic,
+        strength: lower ? 'lowered' : 'hit',
+        terms: termNames ?? [],
+        concepts: conceptNames === NO_NAMES ? [] : [...conceptNames],
+      });
+    }
+    if (!verdicts && !cancelled) return SOME_VOCABULARY;
+    return { verdicts: verdicts ?? [], cancelled: cancelled ?? [], vocabulary: true };
+  }
+
+  private overlapsAny(s: number, list: Int32Array, count: number): boolean {
+    for (let x = 0; x < count; x++) if (this.overlap(s, list[x]!)) return true;
+    return false;
+  }
+
+  /** Number of words that start before code unit `at` (computed once per text, when first needed). */
+  private wordAt(text: string, at: number): number {
+    if (!this.wordsReady) {
+      this.words = wordsBefore(text, this.words);
+      this.wordsReady = true;
+    }
+    return this.words[at]!;
+  }
+
+  /** A negating phrase ends at most `scope` words before `start`. */
+  private negated(text: string, start: number, negations: number, scope: number): boolean {
+    for (let x = 0; x < negations; x++) {
+      const end = this.spanEnd[this.negationList[x]!]!;
+      if (end <= start && this.wordAt(text, start) - this.wordAt(text, end) <= scope) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The concept names of the topic's rules that some choice of non-overlapping concept spans
+   * (the first `kept` of `conceptList`) satisfies; without `detail`, stops at the first.
+   */
   private matchRules(
+    text: string,
     topic: number,
-    conceptSpans: number[],
-    wb: (at: number) => number,
-    negated: (start: number) => boolean,
-  ): string[] {
+    kept: number,
+    negations: number,
+    scope: number,
+    detail: boolean,
+  ): readonly string[] {
     const rules = this.rules[topic]?.rules;
-    if (!rules || conceptSpans.length === 0) return [];
-    const names: string[] = [];
-    rules.forEach((rule, r) => {
-      const slots = rule.concepts.map((_, c) =>
-        conceptSpans.filter((s) => {
-          const p = this.patterns[this.spanPattern[s]!]!;
-          return p.rule === r && p.slot === c;
-        }),
-      );
-      if (slots.some((slot) => slot.length === 0)) return;
-      const chosen: number[] = [];
-      const fits = (): boolean => {
-        if (chosen.length < slots.length) {
-          for (const s of slots[chosen.length]!) {
-            if (chosen.some((x) => this.overlap(s, x))) continue;
-            chosen.push(s);
-            if (fits()) return true;
-            chosen.pop();
-          }
-          return false;
+    if (!rules) return NO_NAMES;
+    let names: string[] | undefined;
+    for (let r = 0; r < rules.length; r++) {
+      const rule = rules[r]!;
+      if (!this.fits(text, topic, r, rule.concepts.length, rule.window, kept, 0, negations, scope)) continue;
+      if (!detail) return MATCHED;
+      names ??= [];
+      for (const concept of rule.concepts) if (!names.includes(concept.name)) names.push(concept.name);
+    }
+    return names ?? NO_NAMES;
+  }
+
+  /** Chooses a span for concept `slot` onwards (chosen ones in `chosen[0 .. slot)`) and checks the window. */
+  private fits(
+    text: string,
+    topic: number,
+    rule: number,
+    slots: number,
+    window: number,
+    kept: number,
+    slot: number,
+    negations: number,
+    scope: number,
+  ): boolean {
+    if (slot === slots) {
+      let first = Number.POSITIVE_INFINITY;
+      let last = 0;
+      let covered = 0;
+      let firstStart = 0;
+      for (let c = 0; c < slots; c++) {
+        const s = this.chosen[c]!;
+        const a = this.wordAt(text, this.spanStart[s]!);
+        const b = this.wordAt(text, this.spanEnd[s]!);
+        covered += b - a;
+        if (a < first) {
+          first = a;
+          firstStart = this.spanStart[s]!;
         }
-        let first = Number.POSITIVE_INFINITY;
-        let last = 0;
-        let covered = 0;
-        let firstStart = 0;
-        for (const s of chosen) {
-          const a = wb(this.spanStart[s]!);
-          const b = wb(this.spanEnd[s]!);
-          covered += b - a;
-          if (a < first) {
-            first = a;
-            firstStart = this.spanStart[s]!;
-          }
-          last = Math.max(last, b);
-        }
-        return last - first - covered <= rule.window && !negated(firstStart);
-      };
-      if (fits())
-        for (const concept of rule.concepts) if (!names.includes(concept.name)) names.push(concept.name);
-    });
-    return names;
+        if (b > last) last = b;
+      }
+      return last - first - covered <= window && !(negations > 0 && this.negated(text, firstStart, negations, scope));
+    }
+    for (let c = 0; c < kept; c++) {
+      const s = this.conceptList[c]!;
+      const pattern = this.patterns[this.spanPattern[s]!]!;
+      if (pattern.topic !== topic || pattern.rule !== rule || pattern.slot !== slot) continue;
+      let clash = false;
+      for (let o = 0; o < slot && !clash; o++) clash = this.overlap(s, this.chosen[o]!);
+      if (clash) continue;
+      this.chosen[slot] = s;
+      if (this.fits(text, topic, rule, slots, window, kept, slot + 1, negations, scope)) return true;
+    }
+    return false;
   }
 }
+
+const NO_NAMES: readonly string[] = Object.freeze([]);
+const MATCHED: readonly string[] = Object.freeze(['*']);
 
 function grow(from: Int32Array): Int32Array<ArrayBuffer> {
   const bigger = new Int32Array(from.length * 2);

@@ -38,6 +38,8 @@ export interface Pattern {
   concept: string;
   /** Patterns with the same words and exactness share one verification per candidate. */
   group: number;
+  /** NEGATION, CANCEL, LOWERS: every topic the phrase applies to (one pattern for all of them). */
+  shared: Uint8Array | null;
   exclusion: boolean;
   exact: boolean;
   text: string;
@@ -54,6 +56,7 @@ export function collectPatterns(topics: readonly MatcherTopic[]): Pattern[] {
   const patterns: Pattern[] = [];
   const seen = new Set<string>();
   const groups = new Map<string, number>();
+  const sharedPatterns = new Map<string, Pattern>();
   topics.forEach((topic, index) => {
     const add = (term: Term, kind: PatternKind, rule = -1, slot = -1, concept = '') => {
       const words = diacriticWords(term.text);
@@ -61,6 +64,12 @@ export function collectPatterns(topics: readonly MatcherTopic[]): Pattern[] {
       const key = `${index}/${kind}/${rule}/${slot}/${spelling}`;
       if (words.length === 0 || seen.has(key)) return;
       seen.add(key);
+      const isShared = kind === NEGATION || kind === CANCEL || kind === LOWERS;
+      const sharedWith = isShared ? sharedPatterns.get(`${kind}/${spelling}`) : undefined;
+      if (sharedWith) {
+        sharedWith.shared![index] = 1;
+        return;
+      }
       let group = groups.get(spelling);
       if (group === undefined) {
         group = groups.size;
@@ -69,7 +78,7 @@ export function collectPatterns(topics: readonly MatcherTopic[]): Pattern[] {
       const marked = words.map((word) => word.normalize('NFD') !== foldText(word));
       const joined = words.join(' ');
       const fast = joined.length === foldText(term.text).length;
-      patterns.push({
+      const pattern: Pattern = {
         topic: index,
         kind,
         rule,
@@ -83,7 +92,14 @@ export function collectPatterns(topics: readonly MatcherTopic[]): Pattern[] {
         marked,
         joined,
         fast,
-      });
+        shared: null,
+      };
+      if (isShared) {
+        pattern.shared = new Uint8Array(topics.length);
+        pattern.shared[index] = 1;
+        sharedPatterns.set(`${kind}/${spelling}`, pattern);
+      }
+      patterns.push(pattern);
     };
     for (const term of topic.terms) add(term, TERM);
     for (const term of topic.exclusions) add(term, EXCLUSION);
