@@ -17,10 +17,10 @@ import { createButtonHandlers, createCommandRegistry } from '../../bot/commands'
 import { createEventHandler } from '../../bot/commands/handle-event';
 import { loadConfig } from '../../bot/config';
 import type { Deps } from '../../bot/core/deps';
+import { assess, loadModel } from '../../bot/core/hotspots/assess';
 import { foldText } from '../../bot/core/hotspots/fold';
 import { LiveLexicon, listenForHotspots } from '../../bot/core/hotspots/index';
 import type { Topic } from '../../bot/core/hotspots/lexicon';
-import { assess, loadModel } from '../../bot/core/hotspots/assess';
 import { Matcher } from '../../bot/core/hotspots/matcher';
 import { MessengerRouter } from '../../bot/core/messenger-router';
 import { applyScenario } from '../../bot/core/scenarios';
@@ -235,9 +235,21 @@ function modelTable(shipped: Topic[], calm: string[], hot: string[]) {
   console.log('|---|---:|---:|---:|---:|');
   const rows: [string, Find, Find][] = [
     ['rules: matcher.match', (t) => matcher.match(t).length, (t) => matcher.match(t).length],
-    ['rules: matcher.analyse', (t) => matcher.analyse(t).verdicts.length, (t) => matcher.analyse(t).verdicts.length],
-    ['model.predict alone', (t) => (model.predict(t)[0]! > 2 ? 1 : 0), (t) => (model.predict(t)[0]! > 2 ? 1 : 0)],
-    ['assess (rules + model)', (t) => assess(matcher, model, t).length, (t) => assess(matcher, model, t).length],
+    [
+      'rules: matcher.analyse',
+      (t) => matcher.analyse(t).verdicts.length,
+      (t) => matcher.analyse(t).verdicts.length,
+    ],
+    [
+      'model.predict alone',
+      (t) => (model.predict(t)[0]! > 2 ? 1 : 0),
+      (t) => (model.predict(t)[0]! > 2 ? 1 : 0),
+    ],
+    [
+      'assess (rules + model)',
+      (t) => assess(matcher, model, t).length,
+      (t) => assess(matcher, model, t).length,
+    ],
   ];
   for (const [name, onChat, onLine] of rows) {
     const a = timeIt(onChat, reaching, 400);

@@ -6,7 +6,6 @@ import {
   CONCEPT,
   collectPatterns,
   EXCLUSION,
-  LOWERS,
   type MatcherTopic,
   NEGATION,
   type Pattern,
@@ -48,7 +47,11 @@ export interface Analysis {
 
 const EMPTY: readonly number[] = Object.freeze([]);
 const NOTHING: Analysis = Object.freeze({ verdicts: [], cancelled: [], vocabulary: false }) as Analysis;
-const SOME_VOCABULARY: Analysis = Object.freeze({ verdicts: [], cancelled: [], vocabulary: true }) as Analysis;
+const SOME_VOCABULARY: Analysis = Object.freeze({
+  verdicts: [],
+  cancelled: [],
+  vocabulary: true,
+}) as Analysis;
 
 /**
  * Whole-word multi-term matching on folded text, in one pass over the UTF-16 code units.
@@ -122,12 +125,14 @@ export class Matcher {
     }
     this.ruleFull = new Int32Array(rules);
     this.ruleBits = new Int32Array(rules);
-    topics.forEach((t, i) =>
+    topics.forEach((t, i) => {
       t.rules?.rules.forEach((rule, r) => {
         this.ruleFull[ruleBase[i]! + r] = (1 << rule.concepts.length) - 1;
-      }),
+      });
+    });
+    this.patternRule = Int32Array.from(this.patterns, (p) =>
+      p.kind === CONCEPT ? ruleBase[p.topic]! + p.rule : -1,
     );
-    this.patternRule = Int32Array.from(this.patterns, (p) => (p.kind === CONCEPT ? ruleBase[p.topic]! + p.rule : -1));
     this.topicLive = new Uint8Array(topics.length);
     const groups = this.patterns.reduce((most, p) => Math.max(most, p.group + 1), 0);
     this.groupEnd = new Int32Array(groups);
@@ -340,18 +345,25 @@ export class Matcher {
       let kept = 0;
       for (let c = 0; c < concepts; c++) {
         const s = this.conceptList[c]!;
-        if (this.overlapsAny(s, this.exclusionList, exclusions) || this.overlapsAny(s, this.negationList, negations))
+        if (
+          this.overlapsAny(s, this.exclusionList, exclusions) ||
+          this.overlapsAny(s, this.negationList, negations)
+        )
           continue;
         this.conceptList[kept++] = s;
       }
       const conceptNames =
-        kept > 0 && (detail || !raised) ? this.matchRules(text, topic, kept, negations, scope, detail) : NO_NAMES;
+        kept > 0 && (detail || !raised)
+          ? this.matchRules(text, topic, kept, negations, scope, detail)
+          : NO_NAMES;
       if (!raised && conceptNames.length === 0) continue;
       if (cancel) {
-        (cancelled ??= []).push(topic);
+        cancelled ??= [];
+        cancelled.push(topic);
         continue;
       }
-      (verdicts ??= []).push({
+      verdicts ??= [];
+      verdicts.push({
         topic,
         strength: lower ? 'lowered' : 'hit',
         terms: termNames ?? [],
@@ -438,7 +450,10 @@ export class Matcher {
         }
         if (b > last) last = b;
       }
-      return last - first - covered <= window && !(negations > 0 && this.negated(text, firstStart, negations, scope));
+      return (
+        last - first - covered <= window &&
+        !(negations > 0 && this.negated(text, firstStart, negations, scope))
+      );
     }
     for (let c = 0; c < kept; c++) {
       const s = this.conceptList[c]!;
