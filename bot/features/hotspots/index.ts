@@ -19,6 +19,8 @@ export { Matcher } from './matcher';
 export { diffLexicon } from './scenario';
 export { lexiconSchema } from './scenario-schema';
 export { replaceLexicon } from './store';
+export { assess, loadModel } from './assess';
+export { train, type Model, type TrainingLine } from './model';
 
 /** Hot spots: keyword surges in a unit open incidents that escalate up the unit tree until acknowledged. */
 export function createFeature(): Feature {
