@@ -1,10 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Matcher } from '../bot/features/hotspots';
-import { assess, loadModel } from '../bot/features/hotspots';
-import { Matcher } from '../bot/features/hotspots';
 import type { Model } from '../bot/features/hotspots';
+import { assess, loadModel, Matcher } from '../bot/features/hotspots';
 import { CORPUS_FILE, writeCorpus } from './corpus/generate';
 import { evaluate, formatEvaluation, MODEL_FILE, readCorpus, trainModel, writeModel } from './lexicon-eval';
 import { formatErrors, loadScenarioFile } from './load';

@@ -1,8 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { assess } from '../bot/features/hotspots';
 import type { Matcher } from '../bot/features/hotspots';
-import { type Model, type TrainingLine, train } from '../bot/features/hotspots';
+import { assess, type Model, type TrainingLine, train } from '../bot/features/hotspots';
 import { CORPUS_FILE, random } from './corpus/generate';
 
 /**

@@ -11,16 +11,16 @@ import { hotspotJobs, listenForHotspots } from './jobs';
 import { lexiconOf } from './live';
 import * as messages from './messages';
 
+export { assess, loadModel } from './assess';
 export { acknowledgeIncident, findIncident, openIncidentsFor, resolveIncident } from './incidents';
 export { hotspotJobs, listenForHotspots } from './jobs';
 export type { Lexicon } from './lexicon';
 export { LiveLexicon, lexiconOf } from './live';
 export { Matcher } from './matcher';
+export { type Model, type TrainingLine, train } from './model';
 export { diffLexicon } from './scenario';
 export { lexiconSchema } from './scenario-schema';
 export { replaceLexicon } from './store';
-export { assess, loadModel } from './assess';
-export { train, type Model, type TrainingLine } from './model';
 
 /** Hot spots: keyword surges in a unit open incidents that escalate up the unit tree until acknowledged. */
 export function createFeature(): Feature {

@@ -1,7 +1,18 @@
-import { type Automaton, compileAutomaton, SEP } from './automaton';
-import { collectPatterns, type MatcherTopic, type Pattern, verifyAt, CANCEL, CONCEPT, EXCLUSION, NEGATION, TERM, wordsBefore } from './patterns';
 import { foldText } from '../../kernel/fold';
+import { type Automaton, compileAutomaton, SEP } from './automaton';
 import type { TopicRules } from './lexicon';
+import {
+  CANCEL,
+  CONCEPT,
+  collectPatterns,
+  EXCLUSION,
+  type MatcherTopic,
+  NEGATION,
+  type Pattern,
+  TERM,
+  verifyAt,
+  wordsBefore,
+} from './patterns';
 
 export type { MatcherTopic } from './patterns';
 

@@ -112,7 +112,7 @@ describe('npm run lexicon -- eval', () => {
   });
 
   it('prints exactly the figures docs/hotspots.md shows (a change cannot go unnoticed)', () => {
-    const docs = readFileSync(fileURLToPath(new URL('../../docs/hotspots.md', import.meta.url)), 'utf8');
+    const docs = readFileSync(fileURLToPath(new URL('../../../docs/hotspots.md', import.meta.url)), 'utf8');
     const block = docs.split('<!-- eval:start -->')[1]?.split('<!-- eval:end -->')[0]?.trim();
     // Compared cell by cell: the formatter may pad the table's columns.
     const cells = (table: string | undefined) =>
