@@ -1,15 +1,25 @@
 import { realpathSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Matcher } from '../bot/features/hotspots';
+import type { Model } from '../bot/features/hotspots';
+import { assess, loadModel, Matcher } from '../bot/features/hotspots';
+import { CORPUS_FILE, writeCorpus } from './corpus/generate';
+import { evaluate, formatEvaluation, MODEL_FILE, readCorpus, trainModel, writeModel } from './lexicon-eval';
 import { formatErrors, loadScenarioFile } from './load';
 
-const USAGE = `Usage: npm run --silent lexicon -- match --scenario FILE [--terms] < messages.txt
+const SHIPPED = fileURLToPath(new URL('./2024-dlxh.yaml', import.meta.url));
 
-Reads messages from standard input, one per line, and prints one JSON line per input line:
-  {"line":1,"topics":["wages"]}
-with --terms, also the terms that matched: {"line":1,"topics":["wages"],"terms":["nợ lương"]}.
-Nothing is written anywhere: use it to try a lexicon before applying the file.
+const USAGE = `Usage: npm run --silent lexicon -- match --scenario FILE [--terms] [--rules-only] < messages.txt
+       npm run --silent lexicon -- corpus | train | eval [--scenario FILE]
+
+match reads messages from standard input, one per line, and prints one JSON line per input line:
+  {"line":1,"topics":["wages"],"concepts":{"wages":["salary","late"]},"confidence":{"wages":0.97},"source":{"wages":"both"}}
+with --terms, also the terms that matched ("terms":["nợ lương"]); with --rules-only, without the
+model. Nothing is written anywhere: use it to try a lexicon before applying the file.
+corpus regenerates scenarios/corpus/corpus.tsv from its templates (fixed seed); train fits the
+model to it and writes bot/features/hotspots/model.json; eval prints precision and recall per topic
+(k-fold cross-validation, and the held-out tests/features/hotspots/fixtures/labelled.tsv). The scenario
+defaults to scenarios/2024-dlxh.yaml.
 
 Exit codes: 0 ok, 1 invalid file, 2 usage error.`;
 
@@ -25,11 +35,18 @@ export async function runLexiconCli(argv: readonly string[], io: LexiconCliIo): 
     io.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const file = rest[0] === '--scenario' ? rest[1] : undefined;
-  const flags = rest.slice(2);
-  if (command !== 'match' || !file || flags.some((flag) => flag !== '--terms')) {
+  const named = rest[0] === '--scenario' ? rest[1] : undefined;
+  const flags = rest.slice(named ? 2 : 0);
+  const known = command === 'match' ? ['--terms', '--rules-only'] : [];
+  const commands = ['match', 'corpus', 'train', 'eval'];
+  const file = named ?? (command === 'match' ? undefined : SHIPPED);
+  if (!command || !commands.includes(command) || !file || flags.some((flag) => !known.includes(flag))) {
     io.stderr.write(`${USAGE}\n`);
     return 2;
+  }
+  if (command === 'corpus') {
+    io.stdout.write(`${CORPUS_FILE}: ${writeCorpus()} lines\n`);
+    return 0;
   }
   let loaded: Awaited<ReturnType<typeof loadScenarioFile>>;
   try {
@@ -48,14 +65,33 @@ export async function runLexiconCli(argv: readonly string[], io: LexiconCliIo): 
     return 1;
   }
   const matcher = new Matcher(topics);
+  if (command === 'train') {
+    const corpus = readCorpus();
+    writeModel(trainModel(matcher, corpus));
+    io.stdout.write(`${MODEL_FILE}: trained on ${corpus.length} lines of ${CORPUS_FILE}\n`);
+    return 0;
+  }
+  const model: Model | undefined = flags.includes('--rules-only') ? undefined : loadModel();
+  if (command === 'eval') {
+    io.stdout.write(`${formatEvaluation(evaluate(matcher, readCorpus(), model ?? loadModel()))}\n`);
+    return 0;
+  }
   const withTerms = flags.includes('--terms');
   let line = 0;
   for await (const text of createInterface({ input: io.stdin, crlfDelay: Number.POSITIVE_INFINITY })) {
     line++;
-    const hits = matcher.hits(text);
-    const found = [...new Set(hits.map((hit) => hit.topic))].sort((a, b) => a - b);
-    const result: Record<string, unknown> = { line, topics: found.map((i) => matcher.topicIds[i]) };
-    if (withTerms) result.terms = [...new Set(hits.map((hit) => hit.term))];
+    const found = assess(matcher, model, text);
+    const id = (topic: number) => matcher.topicIds[topic]!;
+    const per = <T>(value: (a: (typeof found)[number]) => T) =>
+      Object.fromEntries(found.map((a) => [id(a.topic), value(a)]));
+    const result: Record<string, unknown> = {
+      line,
+      topics: found.map((a) => id(a.topic)),
+      concepts: per((a) => a.concepts),
+      confidence: per((a) => a.confidence),
+      source: per((a) => a.source),
+    };
+    if (withTerms) result.terms = [...new Set(matcher.hits(text).map((hit) => hit.term))];
     io.stdout.write(`${JSON.stringify(result)}\n`);
   }
   return 0;

@@ -29,6 +29,8 @@ export const hotspotTopics = pgTable('hotspot_topics', {
   playbook: text('playbook').notNull(),
   /** `{ steps: [{ notify, escalateAfterMinutes }], repeat }` */
   escalation: jsonb('escalation').notNull(),
+  /** Concept rules, negation and line context (`TopicRules`), null for a topic of terms only. */
+  rules: jsonb('rules'),
   position: integer('position').notNull(),
 });
 

@@ -16,6 +16,7 @@ import FastAhoCorasick from 'modern-ahocorasick/fast';
 import pino from 'pino';
 import { loadConfig } from '../../bot/config';
 import { createPulseEventHandler } from '../../bot/features';
+import { assess, loadModel } from '../../bot/features/hotspots/assess';
 import { listenForHotspots, lexiconOf as liveLexiconOf } from '../../bot/features/hotspots/index';
 import type { Topic } from '../../bot/features/hotspots/lexicon';
 import { Matcher } from '../../bot/features/hotspots/matcher';
@@ -219,6 +220,44 @@ async function matcherTables(shipped: Topic[], calm: string[], hot: string[]) {
   }
 }
 
+/** What the model adds: per message that reaches it (has a word of the lexicon), in µs of CPU. */
+function modelTable(shipped: Topic[], calm: string[], hot: string[]) {
+  const matcher = new Matcher(shipped);
+  const model = loadModel();
+  const chat = messagesOf(calm, hot, 4000, 0.1);
+  const reaching = chat.filter((m) => matcher.analyse(m).vocabulary);
+  const lines = [...calm, ...hot];
+  const reachingLines = lines.filter((m) => matcher.analyse(m).vocabulary);
+  console.log(
+    `\nThe model (shipped lexicon; ${Math.round((reaching.length / chat.length) * 100)}% of chat messages and ${Math.round((reachingLines.length / lines.length) * 100)}% of single labelled lines reach it)`,
+  );
+  console.log('| per message | chat msg/CPU s | µs/msg | single lines msg/CPU s | µs/line |');
+  console.log('|---|---:|---:|---:|---:|');
+  const rows: [string, Find, Find][] = [
+    ['rules: matcher.match', (t) => matcher.match(t).length, (t) => matcher.match(t).length],
+    [
+      'rules: matcher.analyse',
+      (t) => matcher.analyse(t).verdicts.length,
+      (t) => matcher.analyse(t).verdicts.length,
+    ],
+    [
+      'model.predict alone',
+      (t) => (model.predict(t)[0]! > 2 ? 1 : 0),
+      (t) => (model.predict(t)[0]! > 2 ? 1 : 0),
+    ],
+    [
+      'assess (rules + model)',
+      (t) => assess(matcher, model, t).length,
+      (t) => assess(matcher, model, t).length,
+    ],
+  ];
+  for (const [name, onChat, onLine] of rows) {
+    const a = timeIt(onChat, reaching, 400);
+    const b = timeIt(onLine, reachingLines, 400);
+    console.log(`| ${name} | ${fmt(a)} | ${(1e6 / a).toFixed(2)} | ${fmt(b)} | ${(1e6 / b).toFixed(2)} |`);
+  }
+}
+
 async function endToEnd(shipped: string) {
   const database = await createTestDatabase();
   const fake = await startFakeTelegram();
@@ -316,5 +355,6 @@ export async function run(): Promise<void> {
   const calm = labelled.filter((cols) => cols[0] === '-').map(textOf);
   const hot = labelled.filter((cols) => cols[0] !== '-').map(textOf);
   await matcherTables(loaded.scenario.lexicon!.topics, calm, hot);
+  modelTable(loaded.scenario.lexicon!.topics, calm, hot);
   await endToEnd(SHIPPED);
 }

@@ -33,7 +33,7 @@ export type HitOutcome =
  */
 export async function onTextSignal(deps: Deps, signal: TextSignal): Promise<HitOutcome[]> {
   const live = lexiconOf(deps);
-  const found = live.matcher.match(signal.text);
+  const found = live.assess(signal.text).map((hit) => hit.topic);
   if (found.length === 0) return [];
   const unitId = signal.unitId ?? (await rootUnitId(deps));
   if (unitId === null) return [];

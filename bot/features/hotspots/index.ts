@@ -11,11 +11,13 @@ import { hotspotJobs, listenForHotspots } from './jobs';
 import { lexiconOf } from './live';
 import * as messages from './messages';
 
+export { assess, loadModel } from './assess';
 export { acknowledgeIncident, findIncident, openIncidentsFor, resolveIncident } from './incidents';
 export { hotspotJobs, listenForHotspots } from './jobs';
 export type { Lexicon } from './lexicon';
 export { LiveLexicon, lexiconOf } from './live';
 export { Matcher } from './matcher';
+export { type Model, type TrainingLine, train } from './model';
 export { diffLexicon } from './scenario';
 export { lexiconSchema } from './scenario-schema';
 export { replaceLexicon } from './store';

@@ -54,7 +54,38 @@ export interface Topic {
   surge: SurgeRule;
   playbook: string;
   escalation: EscalationPolicy;
+  /** Concept rules, negation and line-level context (absent: terms and exclusions only). */
+  rules?: TopicRules;
 }
+
+/**
+ * A named concept: a set of words or phrases that mean one thing ("lương | lg | tiền lương").
+ * Rules combine concepts; the scenario file defines them once under `lexicon.concepts`.
+ */
+export interface Concept {
+  name: string;
+  terms: Term[];
+}
+
+/** Every concept occurs in the line, their phrases not overlapping, in any order, with at most `window` other words between them. */
+export interface ConceptRule {
+  concepts: Concept[];
+  window: number;
+}
+
+export interface TopicRules {
+  rules: ConceptRule[];
+  /** Phrases that negate a hit they come just before ("không ai" bị thương, "chưa bao giờ" chậm lương). */
+  negation: Term[];
+  /** At most this many words between the negating phrase and the hit. */
+  negationScope: number;
+  /** Anywhere in the line, these cancel the topic (diễn tập, tập huấn). */
+  cancel: Term[];
+  /** Anywhere in the line, these lower a hit's confidence (đã khắc phục, trong giới hạn). */
+  lower: Term[];
+}
+
+export const EMPTY_RULES: TopicRules = { rules: [], negation: [], negationScope: 2, cancel: [], lower: [] };
 
 export interface Lexicon {
   /** Alerts may quote the message that opened an incident (masked). Off unless a scenario turns it on. */

@@ -1,6 +1,8 @@
 import type { DbOrTx } from '../../../db/client';
+import { type Assessment, assess, loadModel } from './assess';
 import { EMPTY_LEXICON, type Lexicon, type Topic } from './lexicon';
 import { Matcher } from './matcher';
+import type { Model } from './model';
 import { readLexicon, readLexiconVersion } from './store';
 
 interface Compiled {
@@ -17,6 +19,22 @@ interface Compiled {
  */
 export class LiveLexicon {
   private compiled: Compiled = compile(-1, EMPTY_LEXICON);
+  /** The model, loaded at the first line that reaches it; `null`: rules only. */
+  private model: Model | null | undefined;
+
+  /** `model: null` runs the rules alone; by default the shipped model (bot/features/hotspots/model.json). */
+  constructor(options: { model?: Model | null } = {}) {
+    this.model = options.model;
+  }
+
+  /**
+   * The topics a line raises, with confidence and source (rule, model, both). A line with no word
+   * of the lexicon is answered by the matcher's scan alone, without the model.
+   */
+  assess(text: string): Assessment[] {
+    if (this.model === null) return assess(this.compiled.matcher, undefined, text);
+    return assess(this.compiled.matcher, () => (this.model ??= loadModel()), text);
+  }
 
   get version(): number {
     return this.compiled.version;

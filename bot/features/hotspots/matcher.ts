@@ -1,6 +1,18 @@
 import { foldText } from '../../kernel/fold';
 import { type Automaton, compileAutomaton, SEP } from './automaton';
-import { collectPatterns, type MatcherTopic, type Pattern, verifyAt } from './patterns';
+import type { TopicRules } from './lexicon';
+import {
+  CANCEL,
+  CONCEPT,
+  collectPatterns,
+  EXCLUSION,
+  type MatcherTopic,
+  NEGATION,
+  type Pattern,
+  TERM,
+  verifyAt,
+  wordsBefore,
+} from './patterns';
 
 export type { MatcherTopic } from './patterns';
 
@@ -13,7 +25,33 @@ export interface Hit {
   end: number;
 }
 
+/** What the rules make of one topic in one line. */
+export interface TopicVerdict {
+  /** Index into `Matcher.topicIds`. */
+  topic: number;
+  /** `hit`: the rules raise the topic; `lowered`: they do, but the line's context lowers it (đã khắc phục). */
+  strength: 'hit' | 'lowered';
+  /** The terms that matched (as written in the lexicon), after exclusions and negation. */
+  terms: string[];
+  /** The concepts of the rules that matched, in rule order. */
+  concepts: string[];
+}
+
+export interface Analysis {
+  verdicts: TopicVerdict[];
+  /** Topics the rules would raise but a cancelling context (diễn tập, tập huấn) takes away. */
+  cancelled: number[];
+  /** Some term, concept or context phrase of the lexicon occurs in the line (the model's gate). */
+  vocabulary: boolean;
+}
+
 const EMPTY: readonly number[] = Object.freeze([]);
+const NOTHING: Analysis = Object.freeze({ verdicts: [], cancelled: [], vocabulary: false }) as Analysis;
+const SOME_VOCABULARY: Analysis = Object.freeze({
+  verdicts: [],
+  cancelled: [],
+  vocabulary: true,
+}) as Analysis;
 
 /**
  * Whole-word multi-term matching on folded text, in one pass over the UTF-16 code units.
@@ -36,58 +74,113 @@ export class Matcher {
   readonly stateCount: number;
   private readonly patterns: Pattern[];
   private readonly automaton: Automaton;
+  private readonly rules: (TopicRules | undefined)[];
   private candidates = new Int32Array(64);
-  private hitTopic = new Int32Array(16);
-  private hitPattern = new Int32Array(16);
-  private hitStart = new Int32Array(16);
-  private hitEnd = new Int32Array(16);
-  private readonly topicSeen: Uint8Array;
-  /** topic, start, end triples of the exclusions that matched the current text. */
-  private readonly exclusionSpans: number[] = [];
+  /** Verified spans of the current text: pattern id, start, end. */
+  private spanPattern = new Int32Array(16);
+  private spanStart = new Int32Array(16);
+  private spanEnd = new Int32Array(16);
+  /** Per verification group: the candidate end it was last checked at, and the start it found (-1: no). */
+  private readonly groupEnd: Int32Array;
+  private readonly groupStart: Int32Array;
+  private readonly groupStamp: Int32Array;
+  private stamp = 0;
+  private words: Int32Array<ArrayBuffer> = new Int32Array(256);
+  /** Per global rule: the concepts it needs (bit per concept) and those present in the current text. */
+  private readonly ruleFull: Int32Array;
+  private readonly ruleBits: Int32Array;
+  /** Per pattern: its global rule (CONCEPT), else -1. */
+  private readonly patternRule: Int32Array;
+  /** Per topic: some term or complete rule in the current text (only those are resolved). */
+  private readonly topicLive: Uint8Array;
+  /** Scratch lists of span indices for `resolve`, and the spans a rule has chosen. */
+  private termList = new Int32Array(32);
+  private exclusionList = new Int32Array(32);
+  private negationList = new Int32Array(32);
+  private conceptList = new Int32Array(32);
+  private readonly chosen = new Int32Array(8);
+  private wordsReady = false;
+
+  private growLists(spans: number): void {
+    const size = Math.max(spans, this.termList.length * 2);
+    this.termList = new Int32Array(size);
+    this.exclusionList = new Int32Array(size);
+    this.negationList = new Int32Array(size);
+    this.conceptList = new Int32Array(size);
+  }
 
   constructor(topics: readonly MatcherTopic[]) {
     this.topicIds = topics.map((t) => t.id);
-    this.topicSeen = new Uint8Array(topics.length);
+    this.rules = topics.map((t) => t.rules);
     this.patterns = collectPatterns(topics);
     this.patternCount = this.patterns.length;
     this.automaton = compileAutomaton(this.patterns.map((p) => foldText(p.text)));
     this.stateCount = this.automaton.stateCount;
+    // Global rule numbers, so a span can mark its concept present without a lookup.
+    const ruleBase: number[] = [];
+    let rules = 0;
+    for (const t of topics) {
+      ruleBase.push(rules);
+      rules += t.rules?.rules.length ?? 0;
+    }
+    this.ruleFull = new Int32Array(rules);
+    this.ruleBits = new Int32Array(rules);
+    topics.forEach((t, i) => {
+      t.rules?.rules.forEach((rule, r) => {
+        this.ruleFull[ruleBase[i]! + r] = (1 << rule.concepts.length) - 1;
+      });
+    });
+    this.patternRule = Int32Array.from(this.patterns, (p) =>
+      p.kind === CONCEPT ? ruleBase[p.topic]! + p.rule : -1,
+    );
+    this.topicLive = new Uint8Array(topics.length);
+    const groups = this.patterns.reduce((most, p) => Math.max(most, p.group + 1), 0);
+    this.groupEnd = new Int32Array(groups);
+    this.groupStart = new Int32Array(groups);
+    this.groupStamp = new Int32Array(groups);
   }
 
-  /** Indices of the topics the text raises, ascending; one shared empty array when none. */
+  /** Indices of the topics the rules raise (not lowered, not cancelled), ascending; one shared empty array when none. */
   match(text: string): readonly number[] {
     const found = this.scan(text);
     if (found === 0) return EMPTY;
-    const kept = this.verify(text, found);
-    if (kept === 0) return EMPTY;
+    const spans = this.verify(text, found);
+    if (spans === 0 || !this.markLive(spans)) return EMPTY;
     const topics: number[] = [];
-    for (let h = 0; h < kept; h++) {
-      const topic = this.hitTopic[h]!;
-      if (this.topicSeen[topic]) continue;
-      this.topicSeen[topic] = 1;
-      // Insertion keeps the list ascending; a message raises few topics.
-      let at = topics.length;
-      topics.push(topic);
-      while (at > 0 && topics[at - 1]! > topic) {
-        topics[at] = topics[at - 1]!;
-        at--;
-      }
-      topics[at] = topic;
+    if (spans > this.termList.length) this.growLists(spans);
+    for (const verdict of this.resolve(text, spans, false).verdicts) {
+      if (verdict.strength === 'hit') topics.push(verdict.topic);
     }
-    for (const topic of topics) this.topicSeen[topic] = 0;
-    return topics;
+    return topics.length === 0 ? EMPTY : topics;
   }
 
-  /** Every verified hit with its range (for the CLI and tests). */
+  /** Every topic the rules raise or lower, with the terms and concepts that matched. */
+  analyse(text: string): Analysis {
+    const found = this.scan(text);
+    if (found === 0) return NOTHING;
+    const spans = this.verify(text, found);
+    if (spans === 0) return NOTHING;
+    if (!this.markLive(spans)) return SOME_VOCABULARY;
+    if (spans > this.termList.length) this.growLists(spans);
+    return this.resolve(text, spans, true);
+  }
+
+  /** Every verified term hit with its range, after exclusions (for the CLI and tests). */
   hits(text: string): Hit[] {
     const found = this.scan(text);
-    const kept = found === 0 ? 0 : this.verify(text, found);
-    return Array.from({ length: kept }, (_, h) => ({
-      topic: this.hitTopic[h]!,
-      term: this.patterns[this.hitPattern[h]!]!.text,
-      start: this.hitStart[h]!,
-      end: this.hitEnd[h]!,
-    }));
+    const spans = found === 0 ? 0 : this.verify(text, found);
+    const hits: Hit[] = [];
+    for (let s = 0; s < spans; s++) {
+      const pattern = this.patterns[this.spanPattern[s]!]!;
+      if (pattern.kind !== TERM || this.overlapsKind(spans, s, pattern.topic, EXCLUSION)) continue;
+      hits.push({
+        topic: pattern.topic,
+        term: pattern.text,
+        start: this.spanStart[s]!,
+        end: this.spanEnd[s]!,
+      });
+    }
+    return hits;
   }
 
   /** The hot loop: returns how many Int32 slots of `candidates` it filled (state, end index pairs). */
@@ -109,78 +202,278 @@ export class Matcher {
   }
 
   private record(found: number, state: number, end: number): number {
-    if (found + 2 > this.candidates.length) this.grow();
+    if (found + 2 > this.candidates.length) this.candidates = grow(this.candidates);
     this.candidates[found] = state;
     this.candidates[found + 1] = end;
     return found + 2;
   }
 
-  private grow(): void {
-    const bigger = new Int32Array(this.candidates.length * 2);
-    bigger.set(this.candidates);
-    this.candidates = bigger;
-  }
-
   /**
-   * Checks the candidates, writes the hits that stand into the hit buffers (term hits first, then
-   * exclusions), drops the term hits an exclusion of their topic overlaps, and returns how many
-   * term hits are left at the front of the buffers. No allocation unless the buffers must grow.
+   * Checks the candidates against the original words and writes the spans that stand (pattern,
+   * start, end) into the span buffers; returns how many. Patterns spelled alike share one check.
    */
   private verify(text: string, found: number): number {
     const { size, outStart, outList } = this.automaton;
-    let terms = 0;
-    let exclusions = 0;
+    let spans = 0;
+    const stamp = ++this.stamp;
     for (let c = 0; c < found; c += 2) {
       const state = (this.candidates[c]! / size) | 0;
       const end = this.candidates[c + 1]!;
       for (let o = outStart[state]!; o < outStart[state + 1]!; o++) {
         const id = outList[o]!;
         const pattern = this.patterns[id]!;
-        const start = verifyAt(text, end, pattern);
-        if (start < 0) continue;
-        if (pattern.exclusion) this.exclusionSpans.push(pattern.topic, start, end);
+        let start: number;
+        if (this.groupStamp[pattern.group] === stamp && this.groupEnd[pattern.group] === end)
+          start = this.groupStart[pattern.group]!;
         else {
-          this.ensureHitCapacity(terms + 1);
-          this.hitTopic[terms] = pattern.topic;
-          this.hitPattern[terms] = id;
-          this.hitStart[terms] = start;
-          this.hitEnd[terms] = end;
-          terms++;
+          start = verifyAt(text, end, pattern);
+          this.groupStamp[pattern.group] = stamp;
+          this.groupEnd[pattern.group] = end;
+          this.groupStart[pattern.group] = start;
         }
+        if (start < 0) continue;
+        if (spans + 1 > this.spanPattern.length) {
+          this.spanPattern = grow(this.spanPattern);
+          this.spanStart = grow(this.spanStart);
+          this.spanEnd = grow(this.spanEnd);
+        }
+        this.spanPattern[spans] = id;
+        this.spanStart[spans] = start;
+        this.spanEnd[spans] = end;
+        spans++;
       }
     }
-    exclusions = this.exclusionSpans.length;
-    if (exclusions === 0) return terms;
-    let kept = 0;
-    for (let h = 0; h < terms; h++) {
-      let excluded = false;
-      for (let x = 0; x < exclusions && !excluded; x += 3) {
-        excluded =
-          this.exclusionSpans[x] === this.hitTopic[h] &&
-          this.exclusionSpans[x + 1]! < this.hitEnd[h]! &&
-          this.hitStart[h]! < this.exclusionSpans[x + 2]!;
-      }
-      if (excluded) continue;
-      this.hitTopic[kept] = this.hitTopic[h]!;
-      this.hitPattern[kept] = this.hitPattern[h]!;
-      this.hitStart[kept] = this.hitStart[h]!;
-      this.hitEnd[kept] = this.hitEnd[h]!;
-      kept++;
-    }
-    this.exclusionSpans.length = 0;
-    return kept;
+    return spans;
   }
 
-  private ensureHitCapacity(needed: number): void {
-    if (needed <= this.hitTopic.length) return;
-    const grow = (from: Int32Array) => {
-      const bigger = new Int32Array(from.length * 2);
-      bigger.set(from);
-      return bigger;
-    };
-    this.hitTopic = grow(this.hitTopic);
-    this.hitPattern = grow(this.hitPattern);
-    this.hitStart = grow(this.hitStart);
-    this.hitEnd = grow(this.hitEnd);
+  /** Span s overlaps a span of `kind` of the same topic. */
+  private overlapsKind(spans: number, s: number, topic: number, kind: number): boolean {
+    for (let x = 0; x < spans; x++) {
+      const other = this.patterns[this.spanPattern[x]!]!;
+      if (other.kind === kind && other.topic === topic && this.overlap(s, x)) return true;
+    }
+    return false;
   }
+
+  private overlap(a: number, b: number): boolean {
+    return this.spanStart[a]! < this.spanEnd[b]! && this.spanStart[b]! < this.spanEnd[a]!;
+  }
+
+  /**
+   * Marks the topics that may be raised — some term, or every concept of some rule, present — and
+   * says whether there is any. Most lines with candidates have concept words of no complete rule
+   * ("người", "anh em"): they stop here, without allocating.
+   */
+  private markLive(spans: number): boolean {
+    let live = false;
+    this.topicLive.fill(0);
+    for (let s = 0; s < spans; s++) {
+      const id = this.spanPattern[s]!;
+      const pattern = this.patterns[id]!;
+      if (pattern.kind === TERM) {
+        this.topicLive[pattern.topic] = 1;
+        live = true;
+      } else if (pattern.kind === CONCEPT) this.ruleBits[this.patternRule[id]!]! |= 1 << pattern.slot;
+    }
+    for (let s = 0; s < spans; s++) {
+      const id = this.spanPattern[s]!;
+      const rule = this.patternRule[id]!;
+      if (rule < 0) continue;
+      if (this.ruleBits[rule] === this.ruleFull[rule]) {
+        this.topicLive[this.patterns[id]!.topic] = 1;
+        live = true;
+      }
+    }
+    for (let s = 0; s < spans; s++) {
+      const rule = this.patternRule[this.spanPattern[s]!]!;
+      if (rule >= 0) this.ruleBits[rule] = 0;
+    }
+    return live;
+  }
+
+  /** From the verified spans to per-topic verdicts: exclusions, negation, concept windows, context. */
+  private resolve(text: string, spans: number, detail: boolean): Analysis {
+    let verdicts: TopicVerdict[] | undefined;
+    let cancelled: number[] | undefined;
+    this.wordsReady = false;
+    for (let topic = 0; topic < this.topicLive.length; topic++) {
+      if (!this.topicLive[topic]) continue;
+      // Sort this topic's spans by kind into the scratch lists.
+      let terms = 0;
+      let exclusions = 0;
+      let negations = 0;
+      let concepts = 0;
+      let cancel = false;
+      let lower = false;
+      for (let s = 0; s < spans; s++) {
+        const pattern = this.patterns[this.spanPattern[s]!]!;
+        if (pattern.topic !== topic && !pattern.shared?.[topic]) continue;
+        switch (pattern.kind) {
+          case TERM:
+            this.termList[terms++] = s;
+            break;
+          case EXCLUSION:
+            this.exclusionList[exclusions++] = s;
+            break;
+          case NEGATION:
+            this.negationList[negations++] = s;
+            break;
+          case CONCEPT:
+            this.conceptList[concepts++] = s;
+            break;
+          case CANCEL:
+            cancel = true;
+            break;
+          default:
+            lower = true;
+        }
+      }
+      const scope = this.rules[topic]?.negationScope ?? 2;
+      let termNames: string[] | undefined;
+      let raised = false;
+      for (let h = 0; h < terms; h++) {
+        const s = this.termList[h]!;
+        if (this.overlapsAny(s, this.exclusionList, exclusions)) continue;
+        if (negations > 0 && this.negated(text, this.spanStart[s]!, negations, scope)) continue;
+        raised = true;
+        if (!detail) break;
+        const name = this.patterns[this.spanPattern[s]!]!.text;
+        termNames ??= [];
+        if (!termNames.includes(name)) termNames.push(name);
+      }
+      // Concept words inside an exclusion or a negating phrase do not count.
+      let kept = 0;
+      for (let c = 0; c < concepts; c++) {
+        const s = this.conceptList[c]!;
+        if (
+          this.overlapsAny(s, this.exclusionList, exclusions) ||
+          this.overlapsAny(s, this.negationList, negations)
+        )
+          continue;
+        this.conceptList[kept++] = s;
+      }
+      const conceptNames =
+        kept > 0 && (detail || !raised)
+          ? this.matchRules(text, topic, kept, negations, scope, detail)
+          : NO_NAMES;
+      if (!raised && conceptNames.length === 0) continue;
+      if (cancel) {
+        cancelled ??= [];
+        cancelled.push(topic);
+        continue;
+      }
+      verdicts ??= [];
+      verdicts.push({
+        topic,
+        strength: lower ? 'lowered' : 'hit',
+        terms: termNames ?? [],
+        concepts: conceptNames === NO_NAMES ? [] : [...conceptNames],
+      });
+    }
+    if (!verdicts && !cancelled) return SOME_VOCABULARY;
+    return { verdicts: verdicts ?? [], cancelled: cancelled ?? [], vocabulary: true };
+  }
+
+  private overlapsAny(s: number, list: Int32Array, count: number): boolean {
+    for (let x = 0; x < count; x++) if (this.overlap(s, list[x]!)) return true;
+    return false;
+  }
+
+  /** Number of words that start before code unit `at` (computed once per text, when first needed). */
+  private wordAt(text: string, at: number): number {
+    if (!this.wordsReady) {
+      this.words = wordsBefore(text, this.words);
+      this.wordsReady = true;
+    }
+    return this.words[at]!;
+  }
+
+  /** A negating phrase ends at most `scope` words before `start`. */
+  private negated(text: string, start: number, negations: number, scope: number): boolean {
+    for (let x = 0; x < negations; x++) {
+      const end = this.spanEnd[this.negationList[x]!]!;
+      if (end <= start && this.wordAt(text, start) - this.wordAt(text, end) <= scope) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The concept names of the topic's rules that some choice of non-overlapping concept spans
+   * (the first `kept` of `conceptList`) satisfies; without `detail`, stops at the first.
+   */
+  private matchRules(
+    text: string,
+    topic: number,
+    kept: number,
+    negations: number,
+    scope: number,
+    detail: boolean,
+  ): readonly string[] {
+    const rules = this.rules[topic]?.rules;
+    if (!rules) return NO_NAMES;
+    let names: string[] | undefined;
+    for (let r = 0; r < rules.length; r++) {
+      const rule = rules[r]!;
+      if (!this.fits(text, topic, r, rule.concepts.length, rule.window, kept, 0, negations, scope)) continue;
+      if (!detail) return MATCHED;
+      names ??= [];
+      for (const concept of rule.concepts) if (!names.includes(concept.name)) names.push(concept.name);
+    }
+    return names ?? NO_NAMES;
+  }
+
+  /** Chooses a span for concept `slot` onwards (chosen ones in `chosen[0 .. slot)`) and checks the window. */
+  private fits(
+    text: string,
+    topic: number,
+    rule: number,
+    slots: number,
+    window: number,
+    kept: number,
+    slot: number,
+    negations: number,
+    scope: number,
+  ): boolean {
+    if (slot === slots) {
+      let first = Number.POSITIVE_INFINITY;
+      let last = 0;
+      let covered = 0;
+      let firstStart = 0;
+      for (let c = 0; c < slots; c++) {
+        const s = this.chosen[c]!;
+        const a = this.wordAt(text, this.spanStart[s]!);
+        const b = this.wordAt(text, this.spanEnd[s]!);
+        covered += b - a;
+        if (a < first) {
+          first = a;
+          firstStart = this.spanStart[s]!;
+        }
+        if (b > last) last = b;
+      }
+      return (
+        last - first - covered <= window &&
+        !(negations > 0 && this.negated(text, firstStart, negations, scope))
+      );
+    }
+    for (let c = 0; c < kept; c++) {
+      const s = this.conceptList[c]!;
+      const pattern = this.patterns[this.spanPattern[s]!]!;
+      if (pattern.topic !== topic || pattern.rule !== rule || pattern.slot !== slot) continue;
+      let clash = false;
+      for (let o = 0; o < slot && !clash; o++) clash = this.overlap(s, this.chosen[o]!);
+      if (clash) continue;
+      this.chosen[slot] = s;
+      if (this.fits(text, topic, rule, slots, window, kept, slot + 1, negations, scope)) return true;
+    }
+    return false;
+  }
+}
+
+const NO_NAMES: readonly string[] = Object.freeze([]);
+const MATCHED: readonly string[] = Object.freeze(['*']);
+
+function grow(from: Int32Array): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(from.length * 2);
+  bigger.set(from);
+  return bigger;
 }

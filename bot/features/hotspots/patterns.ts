@@ -1,11 +1,27 @@
 import { diacriticWords, FOLD, foldText, MARK, SEPARATOR } from '../../kernel/fold';
-import type { Term } from './lexicon';
+import type { Term, TopicRules } from './lexicon';
 
 export interface MatcherTopic {
   id: string;
   terms: readonly Term[];
   exclusions: readonly Term[];
+  rules?: TopicRules | undefined;
 }
+
+/** What a pattern does when it matches. */
+export const TERM = 0;
+export const EXCLUSION = 1;
+export const CONCEPT = 2;
+export const NEGATION = 3;
+export const CANCEL = 4;
+export const LOWERS = 5;
+export type PatternKind =
+  | typeof TERM
+  | typeof EXCLUSION
+  | typeof CONCEPT
+  | typeof NEGATION
+  | typeof CANCEL
+  | typeof LOWERS;
 
 /**
  * A term or exclusion of a topic, ready for verification. A candidate found on folded text is a
@@ -15,6 +31,15 @@ export interface MatcherTopic {
  */
 export interface Pattern {
   topic: number;
+  kind: PatternKind;
+  /** CONCEPT only: which rule of the topic, which concept of the rule, and the concept's name. */
+  rule: number;
+  slot: number;
+  concept: string;
+  /** Patterns with the same words and exactness share one verification per candidate. */
+  group: number;
+  /** NEGATION, CANCEL, LOWERS: every topic the phrase applies to (one pattern for all of them). */
+  shared: Uint8Array | null;
   exclusion: boolean;
   exact: boolean;
   text: string;
@@ -30,28 +55,64 @@ export interface Pattern {
 export function collectPatterns(topics: readonly MatcherTopic[]): Pattern[] {
   const patterns: Pattern[] = [];
   const seen = new Set<string>();
+  const groups = new Map<string, number>();
+  const sharedPatterns = new Map<string, Pattern>();
   topics.forEach((topic, index) => {
-    const add = (term: Term, exclusion: boolean) => {
+    const add = (term: Term, kind: PatternKind, rule = -1, slot = -1, concept = '') => {
       const words = diacriticWords(term.text);
-      const key = `${index}/${exclusion}/${term.exact}/${words.join(' ')}`;
+      const spelling = `${term.exact}/${words.join(' ')}`;
+      const key = `${index}/${kind}/${rule}/${slot}/${spelling}`;
       if (words.length === 0 || seen.has(key)) return;
       seen.add(key);
+      const isShared = kind === NEGATION || kind === CANCEL || kind === LOWERS;
+      const sharedWith = isShared ? sharedPatterns.get(`${kind}/${spelling}`) : undefined;
+      if (sharedWith) {
+        sharedWith.shared![index] = 1;
+        return;
+      }
+      let group = groups.get(spelling);
+      if (group === undefined) {
+        group = groups.size;
+        groups.set(spelling, group);
+      }
       const marked = words.map((word) => word.normalize('NFD') !== foldText(word));
       const joined = words.join(' ');
       const fast = joined.length === foldText(term.text).length;
-      patterns.push({
+      const pattern: Pattern = {
         topic: index,
-        exclusion,
+        kind,
+        rule,
+        slot,
+        concept,
+        group,
+        exclusion: kind === EXCLUSION,
         exact: term.exact,
         text: term.text,
         words,
         marked,
         joined,
         fast,
-      });
+        shared: null,
+      };
+      if (isShared) {
+        pattern.shared = new Uint8Array(topics.length);
+        pattern.shared[index] = 1;
+        sharedPatterns.set(`${kind}/${spelling}`, pattern);
+      }
+      patterns.push(pattern);
     };
-    for (const term of topic.terms) add(term, false);
-    for (const term of topic.exclusions) add(term, true);
+    for (const term of topic.terms) add(term, TERM);
+    for (const term of topic.exclusions) add(term, EXCLUSION);
+    const rules = topic.rules;
+    if (!rules) return;
+    rules.rules.forEach((rule, r) => {
+      rule.concepts.forEach((concept, c) => {
+        for (const term of concept.terms) add(term, CONCEPT, r, c, concept.name);
+      });
+    });
+    for (const term of rules.negation) add(term, NEGATION);
+    for (const term of rules.cancel) add(term, CANCEL);
+    for (const term of rules.lower) add(term, LOWERS);
   });
   return patterns;
 }
@@ -151,4 +212,23 @@ function sameLower(text: string, i: number, j: number, word: string): boolean {
     if (LOWER[text.charCodeAt(i + k)] !== word.charCodeAt(k)) return false;
   }
   return true;
+}
+
+/**
+ * Fills `into[i]` with the number of words that start before code unit i, for i in 0..text.length
+ * (word distances for concept windows and negation scope). Returns `into`, or a bigger copy.
+ */
+export function wordsBefore(text: string, into: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const n = text.length;
+  const out = into.length > n ? into : new Int32Array(Math.max(n + 1, into.length * 2));
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < n; i++) {
+    out[i] = count;
+    const separator = KIND[text.charCodeAt(i)] === KIND_SEPARATOR;
+    if (!separator && !inWord) count++;
+    inWord = !separator;
+  }
+  out[n] = count;
+  return out;
 }

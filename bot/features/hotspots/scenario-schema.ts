@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { got, text } from '../../kernel/fields';
 import { parseDuration } from '../../kernel/time';
 import {
+  type Concept,
   DEFAULT_POLICY,
   type EscalationPolicy,
   type Lexicon,
@@ -10,6 +11,7 @@ import {
   SEVERITIES,
   type Term,
   TOPIC_ID_PATTERN,
+  type TopicRules,
   termKey,
 } from './lexicon';
 
@@ -47,6 +49,27 @@ const term = z.string({ error: 'must be text' }).transform((value, ctx): Term =>
 });
 
 const terms = z.array(term);
+const optionalTerms = terms.nullish().transform((list) => list ?? []);
+
+export const CONCEPT_NAME_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
+export const MAX_WINDOW = 12;
+
+/** Line-level context: `cancel` takes the topic away (diễn tập), `lower` lowers its confidence (đã khắc phục). */
+const contextSchema = z
+  .strictObject({ cancel: optionalTerms, lower: optionalTerms })
+  .nullish()
+  .transform((context) => ({ cancel: context?.cancel ?? [], lower: context?.lower ?? [] }));
+
+/** `{ near: [salary, late], window: 4 }`: every concept within 4 other words of the next, in any order. */
+const ruleSchema = z.strictObject({
+  near: z
+    .array(
+      z.string().regex(CONCEPT_NAME_PATTERN, { error: (issue) => `must name a concept ${got(issue.input)}` }),
+    )
+    .min(2, { error: 'must name at least two concepts' })
+    .max(4, { error: 'must name at most four concepts' }),
+  window: z.int().min(0).max(MAX_WINDOW).default(3),
+});
 
 const policySchema = z
   .strictObject({
@@ -89,8 +112,16 @@ const topicSchema = z.strictObject({
   severity: z.enum(SEVERITIES),
   /** Critical topics open an incident on the first hit; others need a surge rule (default 5 in 30m). */
   surge: surgeSchema.optional(),
-  terms: terms.min(1, { error: 'must list at least one term' }),
-  exclusions: terms.nullish().transform((list) => list ?? []),
+  terms: optionalTerms,
+  exclusions: optionalTerms,
+  /** Concept rules; the concepts are the lexicon's `concepts`. */
+  rules: z
+    .array(ruleSchema)
+    .nullish()
+    .transform((list) => list ?? []),
+  /** Added to the lexicon's `negation` for this topic ("không có" before "tai nạn"). */
+  negation: optionalTerms,
+  context: contextSchema,
   playbook: text,
   escalation: policySchema.optional(),
 });
@@ -99,11 +130,43 @@ export const lexiconSchema = z
   .strictObject({
     excerpts: z.boolean().default(false),
     escalation: policySchema.optional(),
+    /** Named word sets the topics' rules combine: `salary: [lương, lg, tiền lương]`. */
+    concepts: z.record(z.string(), terms.min(1, { error: 'must list at least one word' })).nullish(),
+    /** Phrases that negate a hit right after them, for every topic ("không ai", "chưa bao giờ"). */
+    negation: optionalTerms,
+    /** How many words may stand between a negating phrase and the hit (default 2). */
+    negation_scope: z.int().min(0).max(6).default(2),
+    /** Line-level context for every topic. */
+    context: contextSchema,
     topics: z.array(topicSchema).min(1, { error: 'must list at least one topic' }),
   })
   .superRefine((lexicon, ctx) => {
     const ids = new Map<string, number>();
+    for (const name of Object.keys(lexicon.concepts ?? {})) {
+      if (!CONCEPT_NAME_PATTERN.test(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['concepts', name],
+          message: `concept names must match ${CONCEPT_NAME_PATTERN.source} ${got(name)}`,
+        });
+    }
     lexicon.topics.forEach((topic, i) => {
+      if (topic.terms.length === 0 && topic.rules.length === 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['topics', i, 'terms'],
+          message: 'must list at least one term or rule',
+        });
+      topic.rules.forEach((rule, r) => {
+        rule.near.forEach((name, c) => {
+          if (!lexicon.concepts?.[name])
+            ctx.addIssue({
+              code: 'custom',
+              path: ['topics', i, 'rules', r, 'near', c],
+              message: `no concept "${name}" in lexicon.concepts`,
+            });
+        });
+      });
       const first = ids.get(topic.id);
       if (first !== undefined)
         ctx.addIssue({
@@ -146,8 +209,34 @@ export const lexiconSchema = z
           : { hits: topic.severity === 'critical' ? 1 : 5, windowMinutes: 30 },
         playbook: topic.playbook,
         escalation: topic.escalation ?? lexicon.escalation ?? DEFAULT_POLICY,
+        ...topicRules(lexicon, topic),
       })),
     }),
   );
+
+/** A topic's rules with the lexicon-wide concepts, negation and context folded in; none when it has no rule, negation or context. */
+function topicRules(
+  lexicon: {
+    concepts?: Record<string, Term[]> | null | undefined;
+    negation: Term[];
+    negation_scope: number;
+    context: { cancel: Term[]; lower: Term[] };
+  },
+  topic: {
+    rules: { near: string[]; window: number }[];
+    negation: Term[];
+    context: { cancel: Term[]; lower: Term[] };
+  },
+): { rules?: TopicRules } {
+  const rules = topic.rules.map((rule) => ({
+    window: rule.window,
+    concepts: rule.near.map((name): Concept => ({ name, terms: lexicon.concepts?.[name] ?? [] })),
+  }));
+  const negation = [...lexicon.negation, ...topic.negation];
+  const cancel = [...lexicon.context.cancel, ...topic.context.cancel];
+  const lower = [...lexicon.context.lower, ...topic.context.lower];
+  if (rules.length + negation.length + cancel.length + lower.length === 0) return {};
+  return { rules: { rules, negation, negationScope: lexicon.negation_scope, cancel, lower } };
+}
 
 export type ScenarioLexicon = z.output<typeof lexiconSchema>;

@@ -40,6 +40,14 @@ export async function diffLexicon(db: DbOrTx, next: Lexicon): Promise<string[]> 
   return lines;
 }
 
+/** JSON with keys sorted: the stored rules come back from jsonb with their keys reordered. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+
 const onOff = (value: boolean) => (value ? 'on' : 'off');
 
 function topicChanges(old: Topic, topic: Topic): string[] {
@@ -49,6 +57,7 @@ function topicChanges(old: Topic, topic: Topic): string[] {
   if (surgeKey(old.surge) !== surgeKey(topic.surge)) changes.push('surge rule');
   if (old.playbook !== topic.playbook) changes.push('playbook');
   if (policyKey(old.escalation) !== policyKey(topic.escalation)) changes.push('escalation');
+  if (canonical(old.rules ?? null) !== canonical(topic.rules ?? null)) changes.push('rules');
   return changes;
 }
 

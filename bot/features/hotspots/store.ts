@@ -1,7 +1,14 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { hotspotSettings, hotspotTerms, hotspotTopics } from '../../../db/schema';
-import { type EscalationPolicy, type Lexicon, type Term, type Topic, termKey } from './lexicon';
+import {
+  type EscalationPolicy,
+  type Lexicon,
+  type Term,
+  type Topic,
+  type TopicRules,
+  termKey,
+} from './lexicon';
 
 export interface StoredLexicon {
   version: number;
@@ -31,6 +38,7 @@ export async function readLexicon(db: DbOrTx): Promise<StoredLexicon> {
       },
       playbook: row.playbook,
       escalation: row.escalation as EscalationPolicy,
+      ...(row.rules ? { rules: row.rules as TopicRules } : {}),
       terms: [],
       exclusions: [],
     }),
@@ -74,6 +82,7 @@ export async function replaceLexicon(db: DbOrTx, lexicon: Lexicon): Promise<void
       baselineFactor: topic.surge.baseline?.factor ?? null,
       playbook: topic.playbook,
       escalation: topic.escalation,
+      rules: topic.rules ?? null,
       position,
     });
     const rows = [

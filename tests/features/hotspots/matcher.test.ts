@@ -142,8 +142,17 @@ describe('the shipped lexicon, on the labelled set', () => {
       'accident',
       'collective',
       'disaster',
+      'environment',
+      'residents',
+      'unfair',
+      'integrity',
+      'rumours',
+      'morale',
     ]);
-    for (const t of topics) expect(t.terms.length, t.id).toBeGreaterThanOrEqual(20);
+    for (const t of topics) {
+      expect(t.terms.length, t.id).toBeGreaterThanOrEqual(15);
+      expect(t.playbook.split('\n').filter((l) => /^\d\./.test(l)).length, t.id).toBeGreaterThanOrEqual(3);
+    }
     expect(topics.find((t) => t.id === 'accident')!.severity).toBe('critical');
   });
 });

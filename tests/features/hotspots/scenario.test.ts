@@ -127,12 +127,12 @@ lexicon:
         openDatabase: async () => ({ ...database, close: async () => {} }),
       });
     expect(await run(['validate', SHIPPED_SCENARIO])).toBe(0);
-    expect(io.stdout).toMatch(/, 6 hot-spot topics with \d+ terms\)/);
+    expect(io.stdout).toMatch(/, 12 hot-spot topics with \d+ terms\)/);
     // The file's directives are the 2024 plan: applied as of the day it was issued.
     expect(await run(['apply', SHIPPED_SCENARIO, '--now', '2024-03-12T08:00+07:00'])).toBe(0);
     expect(io.stdout).toContain('+ topic accident "Tai nạn, sự cố mỏ" (critical,');
     const { lexicon } = await readLexicon(database.db);
-    expect(lexicon.topics).toHaveLength(6);
+    expect(lexicon.topics).toHaveLength(12);
 
     // A lexicon-only file afterwards replaces the lexicon and leaves units and directives alone.
     const path = join(dir, 'lexicon-only.yaml');
@@ -174,14 +174,22 @@ describe('npm run lexicon -- match', () => {
         .trim()
         .split('\n')
         .map((line) => JSON.parse(line)),
-    ).toEqual([
+    ).toMatchObject([
       { line: 1, topics: ['wages'] },
-      { line: 2, topics: [] },
+      { line: 2, topics: [], concepts: {}, confidence: {}, source: {} },
       { line: 3, topics: [] },
       { line: 4, topics: ['accident', 'collective'] },
     ]);
     const withTerms = await match(['match', '--scenario', SHIPPED_SCENARIO, '--terms'], 'no luong');
-    expect(JSON.parse(withTerms.stdout)).toEqual({ line: 1, topics: ['wages'], terms: ['nợ lương'] });
+    expect(JSON.parse(withTerms.stdout)).toMatchObject({ line: 1, topics: ['wages'], terms: ['nợ lương'] });
+    // Beside the topics: the concepts that matched, a confidence and where the hit came from.
+    const rule = await match(['match', '--scenario', SHIPPED_SCENARIO], 'tháng này vẫn chưa thấy lương về');
+    const parsed = JSON.parse(rule.stdout);
+    expect(parsed).toMatchObject({ line: 1, topics: ['wages'], concepts: { wages: ['salary', 'late'] } });
+    expect(parsed.confidence.wages).toBeGreaterThanOrEqual(0.6);
+    expect(['rule', 'both']).toContain(parsed.source.wages);
+    const rulesOnly = await match(['match', '--scenario', SHIPPED_SCENARIO, '--rules-only'], 'lương chưa về');
+    expect(JSON.parse(rulesOnly.stdout)).toMatchObject({ topics: ['wages'], source: { wages: 'rule' } });
   });
 
   it('refuses a bad invocation or a file with errors', async () => {

@@ -1,0 +1,1 @@
+ALTER TABLE "hotspot_topics" ADD COLUMN "rules" jsonb;

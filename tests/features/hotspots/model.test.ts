@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assess, loadModel } from '../../../bot/features/hotspots/assess';
+import { Matcher } from '../../../bot/features/hotspots/matcher';
+import { features, type Model } from '../../../bot/features/hotspots/model';
+import { CORPUS_FILE, generateCorpus } from '../../../scenarios/corpus/generate';
+import {
+  type Evaluation,
+  evaluate,
+  formatEvaluation,
+  MODEL_FILE,
+  readCorpus,
+  readLabelled,
+  trainModel,
+} from '../../../scenarios/lexicon-eval';
+import { loadScenarioFile } from '../../../scenarios/load';
+import { SHIPPED_SCENARIO } from './labelled';
+
+let matcher: Matcher;
+let model: Model;
+let evaluation: Evaluation;
+beforeAll(async () => {
+  const loaded = await loadScenarioFile(SHIPPED_SCENARIO);
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
+  matcher = new Matcher(loaded.scenario.lexicon!.topics);
+  model = loadModel();
+  evaluation = evaluate(matcher, readCorpus(), model);
+}, 120_000);
+
+describe('the shipped corpus and model', () => {
+  it('regenerates the corpus byte for byte from its templates and seed', () => {
+    const rows = generateCorpus();
+    const file = readFileSync(CORPUS_FILE, 'utf8').split('\n').slice(1, -1);
+    expect(file).toEqual(rows.map(([topics, text]) => `${topics}\t${text}`));
+    expect(rows.length).toBeGreaterThanOrEqual(3000);
+    for (const topic of matcher.topicIds) {
+      expect(rows.filter(([t]) => t === topic).length, topic).toBeGreaterThanOrEqual(100);
+    }
+    expect(rows.filter(([t]) => t === '-').length).toBeGreaterThanOrEqual(1000);
+    // Written the ways workers write: no diacritics, NFD, capitals, emoji, one-word lines.
+    const texts = rows.map(([, text]) => text);
+    expect(texts.filter((t) => t !== t.normalize('NFC')).length).toBeGreaterThan(50);
+    expect(texts.filter((t) => /^[\x20-\x7e]+$/.test(t) && /[a-z]{4}/.test(t)).length).toBeGreaterThan(300);
+    expect(texts.filter((t) => t === t.toUpperCase() && /[A-Z]/.test(t)).length).toBeGreaterThan(50);
+    expect(texts.filter((t) => /\p{Extended_Pictographic}/u.test(t)).length).toBeGreaterThan(100);
+    expect(texts.some((t) => !t.includes(' '))).toBe(true);
+  });
+
+  it('retrains to exactly the committed model (one command, deterministic)', () => {
+    const retrained = trainModel(matcher, readCorpus()).toFile();
+    expect(retrained).toEqual(JSON.parse(readFileSync(MODEL_FILE, 'utf8')));
+  }, 60_000);
+
+  it('never sees the held-out set: no held-out line is in the corpus', () => {
+    const corpus = new Set(readCorpus().map((l) => l.text.normalize('NFC').toLowerCase()));
+    const shared = readLabelled().filter((l) => corpus.has(l.text.normalize('NFC').toLowerCase()));
+    expect(shared.map((l) => l.text)).toEqual([]);
+  });
+
+  it('gives NFC and NFD the same features, and folds what was typed without marks', () => {
+    const a = new Int32Array(256);
+    const b = new Int32Array(256);
+    const n = features('Lương chậm', a);
+    expect(features('Lương chậm'.normalize('NFD'), b)).toBe(n);
+    expect([...b.slice(0, n)]).toEqual([...a.slice(0, n)]);
+  });
+});
+
+describe('rules and model together', () => {
+  const of = (text: string) =>
+    assess(matcher, model, text).map((a) => [matcher.topicIds[a.topic], a.source, a.confidence] as const);
+
+  it('gives each hit a confidence and its source', () => {
+    const [hit] = of('tháng này vẫn chưa thấy lương về');
+    expect(hit![0]).toBe('wages');
+    expect(hit![1]).toBe('both');
+    expect(hit![2]).toBeGreaterThan(0.8);
+    expect(of('hôm nay trời đẹp')).toEqual([]);
+    // Without a model, the rules alone answer, at a rule's confidence.
+    expect(assess(matcher, undefined, 'lương chưa về').map((a) => a.source)).toEqual(['rule']);
+  });
+
+  it('raises a lowered hit only when the model agrees', () => {
+    expect(of('áp thấp đã tan, sản xuất bình thường')).toEqual([]);
+    expect(of('máy bơm lò 3 đã khắc phục xong')).toEqual([]);
+  });
+});
+
+/** The floors the eval may not go under; the figures themselves must match docs/hotspots.md. */
+const FLOORS = {
+  cvPrecision: 0.95,
+  cvRecall: 0.95,
+  heldOutPrecision: 0.95,
+  heldOutRecall: 0.95,
+  topic: 0.85,
+};
+
+describe('npm run lexicon -- eval', () => {
+  it('stays above the floors, overall and per topic', () => {
+    const cv = evaluation.folds.get('')!;
+    const heldOut = evaluation.heldOut.combined.get('')!;
+    expect(cv.precision).toBeGreaterThanOrEqual(FLOORS.cvPrecision);
+    expect(cv.recall).toBeGreaterThanOrEqual(FLOORS.cvRecall);
+    expect(heldOut.precision, heldOut.mistakes.join('\n')).toBeGreaterThanOrEqual(FLOORS.heldOutPrecision);
+    expect(heldOut.recall, heldOut.mistakes.join('\n')).toBeGreaterThanOrEqual(FLOORS.heldOutRecall);
+    for (const topic of evaluation.topics) {
+      const s = evaluation.folds.get(topic)!;
+      expect(s.precision, topic).toBeGreaterThanOrEqual(FLOORS.topic);
+      expect(s.recall, topic).toBeGreaterThanOrEqual(FLOORS.topic);
+    }
+  });
+
+  it('prints exactly the figures docs/hotspots.md shows (a change cannot go unnoticed)', () => {
+    const docs = readFileSync(fileURLToPath(new URL('../../../docs/hotspots.md', import.meta.url)), 'utf8');
+    const block = docs.split('<!-- eval:start -->')[1]?.split('<!-- eval:end -->')[0]?.trim();
+    // Compared cell by cell: the formatter may pad the table's columns.
+    const cells = (table: string | undefined) =>
+      table
+        ?.split('\n')
+        .map((row) => row.split('|').map((cell) => cell.trim().replace(/^(:?)-+(:?)$/, '$1-$2')))
+        .filter((row) => row.some((cell) => cell !== ''));
+    expect(cells(block)).toEqual(cells(formatEvaluation(evaluation)));
+  });
+});
