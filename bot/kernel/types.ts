@@ -5,6 +5,10 @@
 export const PLATFORMS = ['telegram', 'slack', 'zalo', 'sandbox'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
+export function isPlatform(value: string): value is Platform {
+  return (PLATFORMS as readonly string[]).includes(value);
+}
+
 export const ROLES = ['worker', 'collaborator', 'leader', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -1,6 +1,7 @@
 import { and, eq, lt } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { processedUpdates } from '../../db/schema';
+import type { Platform } from '../kernel/types';
 
 /** The hour an instant falls in: `processed_updates` keeps no finer time (an update's exact time would date the feedback it carried). */
 export function hourOf(now: Date): Date {
@@ -13,7 +14,7 @@ export function hourOf(now: Date): Date {
  */
 export async function claimUpdate(
   db: DbOrTx,
-  platform: string,
+  platform: Platform,
   updateKey: string,
   now: Date,
 ): Promise<boolean> {
@@ -26,7 +27,7 @@ export async function claimUpdate(
 }
 
 /** Gives back a claim: the update was not handled, and the platform's retry must be. */
-export async function releaseUpdate(db: DbOrTx, platform: string, updateKey: string): Promise<void> {
+export async function releaseUpdate(db: DbOrTx, platform: Platform, updateKey: string): Promise<void> {
   await db
     .delete(processedUpdates)
     .where(and(eq(processedUpdates.platform, platform), eq(processedUpdates.updateKey, updateKey)));

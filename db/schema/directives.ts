@@ -14,6 +14,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { PLATFORMS } from '../../bot/kernel/types';
 import { chats, people, units } from './org';
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
@@ -92,7 +93,7 @@ export const directiveDeliveries = pgTable(
     chatId: integer('chat_id').references(() => chats.id, { onDelete: 'cascade' }),
     /** A DM row: the person, and the account it goes to (fixed when the row is written). */
     personId: integer('person_id').references(() => people.id, { onDelete: 'cascade' }),
-    dmPlatform: text('dm_platform'),
+    dmPlatform: text('dm_platform', { enum: PLATFORMS }),
     dmExternalId: text('dm_external_id'),
     kind: text('kind', { enum: ['post', 'reminder'] })
       .notNull()

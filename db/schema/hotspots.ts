@@ -13,6 +13,7 @@ import {
   unique,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { PLATFORMS } from '../../bot/kernel/types';
 import { people, units } from './org';
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
@@ -157,7 +158,7 @@ export const incidentAlerts = pgTable(
     claimedAt: at('claimed_at'),
     sentAt: at('sent_at'),
     /** Where the DM went, so acknowledging can update every alert of the incident. */
-    platform: text('platform'),
+    platform: text('platform', { enum: PLATFORMS }),
     chatExternalId: text('chat_external_id'),
     messageId: text('message_id'),
   },

@@ -14,6 +14,8 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { LOCALES } from '../../bot/kernel/i18n';
+import { PLATFORMS } from '../../bot/kernel/types';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -39,7 +41,7 @@ export const people = pgTable(
     displayName: text('display_name').notNull(),
     /** Stable key given in a scenario file; null for people first seen in a chat. */
     scenarioKey: text('scenario_key'),
-    locale: text('locale'),
+    locale: text('locale', { enum: LOCALES }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('people_scenario_key_uq').on(t.scenarioKey)],
@@ -53,7 +55,7 @@ export const identities = pgTable(
     personId: integer('person_id')
       .notNull()
       .references(() => people.id, { onDelete: 'cascade' }),
-    platform: text('platform').notNull(),
+    platform: text('platform', { enum: PLATFORMS }).notNull(),
     externalId: text('external_id').notNull(),
     username: text('username'),
     createdAt: createdAt(),
@@ -96,7 +98,7 @@ export const chats = pgTable(
   'chats',
   {
     id: serial('id').primaryKey(),
-    platform: text('platform').notNull(),
+    platform: text('platform', { enum: PLATFORMS }).notNull(),
     externalId: text('external_id').notNull(),
     title: text('title'),
     unitId: integer('unit_id').references(() => units.id, { onDelete: 'set null' }),
@@ -134,7 +136,7 @@ export const auditLog = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     at: timestamp('at', { withTimezone: true }).notNull(),
     actorPersonId: integer('actor_person_id').references(() => people.id, { onDelete: 'set null' }),
-    platform: text('platform').notNull(),
+    platform: text('platform', { enum: PLATFORMS }).notNull(),
     command: text('command').notNull(),
     args: text('args').notNull(),
     result: text('result', { enum: ['ok', 'refused', 'usage', 'error'] }).notNull(),
@@ -147,7 +149,7 @@ export const auditLog = pgTable(
 export const processedUpdates = pgTable(
   'processed_updates',
   {
-    platform: text('platform').notNull(),
+    platform: text('platform', { enum: PLATFORMS }).notNull(),
     updateKey: text('update_key').notNull(),
     /** The hour the update was claimed, never finer: an exact time would date the feedback it carried. */
     at: timestamp('at', { withTimezone: true }).notNull(),

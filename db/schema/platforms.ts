@@ -1,4 +1,5 @@
 import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { PLATFORMS } from '../../bot/kernel/types';
 import { identities, people } from './org';
 
 /** One choice of a numbered prompt: what the user sees and the button data it stands for. */
@@ -16,7 +17,7 @@ export const numberedPrompts = pgTable(
   'numbered_prompts',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    platform: text('platform').notNull(),
+    platform: text('platform', { enum: PLATFORMS }).notNull(),
     chatExternalId: text('chat_external_id').notNull(),
     messageId: text('message_id').notNull(),
     options: jsonb('options').$type<NumberedOption[]>().notNull(),
@@ -36,7 +37,7 @@ export const linkCodes = pgTable(
     personId: integer('person_id')
       .notNull()
       .references(() => people.id, { onDelete: 'cascade' }),
-    issuedOn: text('issued_on').notNull(),
+    issuedOn: text('issued_on', { enum: PLATFORMS }).notNull(),
     codeHash: text('code_hash').notNull(),
     claimedIdentityId: integer('claimed_identity_id').references(() => identities.id, {
       onDelete: 'set null',

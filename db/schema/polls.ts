@@ -13,6 +13,8 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { LOCALES } from '../../bot/kernel/i18n';
+import { PLATFORMS } from '../../bot/kernel/types';
 import { people, units } from './org';
 
 /**
@@ -69,7 +71,7 @@ export const polls = pgTable(
     seriesId: integer('series_id').references(() => pollSeries.id, { onDelete: 'set null' }),
     /** The series occurrence this run belongs to: a series runs once per occurrence. */
     occurrence: timestamp('occurrence', { withTimezone: true }),
-    locale: text('locale').notNull(),
+    locale: text('locale', { enum: LOCALES }).notNull(),
     /** How many people were asked, when the poll was sent. */
     audienceSize: integer('audience_size').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
@@ -121,12 +123,12 @@ export const pollDeliveries = pgTable(
       .notNull()
       .references(() => polls.id, { onDelete: 'cascade' }),
     purpose: text('purpose', { enum: ['poll', 'reminder', 'result'] }).notNull(),
-    platform: text('platform').notNull(),
+    platform: text('platform', { enum: PLATFORMS }).notNull(),
     chatExternalId: text('chat_external_id').notNull(),
     chatKind: text('chat_kind', { enum: ['group', 'dm'] }).notNull(),
     /** The unit whose tally counts a tap on this message. */
     unitId: integer('unit_id').references(() => units.id, { onDelete: 'set null' }),
-    locale: text('locale').notNull(),
+    locale: text('locale', { enum: LOCALES }).notNull(),
     status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] })
       .notNull()
       .default('pending'),

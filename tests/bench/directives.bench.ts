@@ -72,7 +72,7 @@ async function pulseFanOut(latencyMs: number): Promise<Result> {
     for (let i = 0; i < CHATS; i += 500) {
       await database.db.insert(chats).values(
         chatIds.slice(i, i + 500).map((id) => ({
-          platform: 'telegram',
+          platform: 'telegram' as const,
           externalId: String(id),
           unitId: unit!.id,
           inviteToken: `t${id}`,

@@ -122,7 +122,7 @@ async function seed(database: Database) {
     await db.insert(identities).values(
       rows.map((r) => ({
         personId: r.personId,
-        platform: 'telegram',
+        platform: 'telegram' as const,
         externalId: String(FIRST_TELEGRAM_ID + r.i),
         username: `cn${r.i}`,
       })),

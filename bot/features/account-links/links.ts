@@ -102,7 +102,7 @@ export async function confirmLink(db: Db, codeId: number, user: UserRef, now: Da
     return {
       ok: true,
       person: person!,
-      issuedOn: row.issuedOn as Platform,
+      issuedOn: row.issuedOn,
       mergedPersonId: identity.personId,
     };
   });

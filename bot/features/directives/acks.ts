@@ -92,7 +92,7 @@ export async function refreshAckCount(
   const [directive] = await deps.db.select().from(directives).where(eq(directives.id, target.directiveId));
   const [chat] = await deps.db.select().from(chats).where(eq(chats.id, target.chatId));
   if (!directive || !chat) return false;
-  const ref: ChatRef = { platform: chat.platform as Platform, externalId: chat.externalId, kind: 'group' };
+  const ref: ChatRef = { platform: chat.platform, externalId: chat.externalId, kind: 'group' };
   try {
     await deps.messenger.edit(
       { chat: ref, messageId: target.messageId },

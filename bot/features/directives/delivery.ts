@@ -162,13 +162,13 @@ async function sendBatch(deps: Deps, options: SendOptions, batch: DeliveryRow[],
 /** A group row goes to its chat; a DM row to the account fixed when it was written. */
 function recipientOf(
   row: DeliveryRow,
-  chatsById: Map<number, { platform: string; externalId: string }>,
+  chatsById: Map<number, { platform: Platform; externalId: string }>,
 ): ChatRef {
   if (row.chatId === null) {
-    return { platform: row.dmPlatform as Platform, externalId: row.dmExternalId!, kind: 'dm' };
+    return { platform: row.dmPlatform!, externalId: row.dmExternalId!, kind: 'dm' };
   }
   const chat = chatsById.get(row.chatId)!;
-  return { platform: chat.platform as Platform, externalId: chat.externalId, kind: 'group' };
+  return { platform: chat.platform, externalId: chat.externalId, kind: 'group' };
 }
 
 /** Claimed rows this process will not send (it is stopping): back to pending, the attempt not counted. */

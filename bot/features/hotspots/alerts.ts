@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../../db/client';
 import { chats, hotspotHits, incidentAlerts, incidents, people } from '../../../db/schema';
 import type { Locale } from '../../kernel/i18n';
 import { localeOr } from '../../kernel/i18n';
-import type { Button, OutgoingMessage, Platform, SentRef } from '../../kernel/types';
+import type { Button, OutgoingMessage, SentRef } from '../../kernel/types';
 import { type Translate, translator } from '../../messages';
 import type { Deps } from '../../runtime/deps';
 import { dmAccounts, findUnitById, unitLabel } from '../org';
@@ -194,8 +194,8 @@ export async function refreshSentAlerts(deps: Deps, incidentId: number): Promise
       ),
     );
   for (const alert of sent) {
-    const platform = alert.platform as Platform;
-    if (!deps.messenger.has(platform) || !deps.messenger.capabilities(platform).edit) continue;
+    const platform = alert.platform;
+    if (!platform || !deps.messenger.has(platform) || !deps.messenger.capabilities(platform).edit) continue;
     const to = await recipientOf(deps, alert.personId);
     const message = await renderAlert(
       deps,

@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { identities, people } from '../../../db/schema';
-import type { Platform, UserRef } from '../../kernel/types';
+import type { Locale } from '../../kernel/i18n';
+import { isPlatform, type Platform, type UserRef } from '../../kernel/types';
 
 export type { PersonRow } from '../../runtime/types';
 
@@ -59,7 +60,7 @@ export async function findPersonByReference(
   defaultPlatform: Platform,
 ): Promise<PersonRow | undefined> {
   const text = reference.trim();
-  const byIdentity = (platform: string, column: 'username' | 'externalId', value: string) =>
+  const byIdentity = (platform: Platform, column: 'username' | 'externalId', value: string) =>
     db
       .select({ person: people })
       .from(identities)
@@ -70,12 +71,13 @@ export async function findPersonByReference(
   if (text.startsWith('@')) rows = await byIdentity(defaultPlatform, 'username', text.slice(1));
   else if (text.includes(':')) {
     const [platform, id] = text.split(':', 2) as [string, string];
-    rows = await byIdentity(platform, 'externalId', id);
+    // "zalo:123", "slack:U1": a platform Pulse does not know names nobody.
+    rows = isPlatform(platform) ? await byIdentity(platform, 'externalId', id) : [];
   } else rows = await byIdentity(defaultPlatform, 'externalId', text);
   return rows[0]?.person;
 }
 
-export async function setLocale(db: DbOrTx, personId: number, locale: string): Promise<void> {
+export async function setLocale(db: DbOrTx, personId: number, locale: Locale): Promise<void> {
   await db.update(people).set({ locale }).where(eq(people.id, personId));
 }
 

@@ -42,8 +42,8 @@ export async function groupTargets(
     .where(withinAny(roots))
     .orderBy(chats.id);
   return rows
-    .filter((row) => messenger.has(row.platform as Platform))
-    .map((row) => ({ platform: row.platform as Platform, externalId: row.externalId, unitId: row.unitId! }));
+    .filter((row) => messenger.has(row.platform))
+    .map((row) => ({ platform: row.platform, externalId: row.externalId, unitId: row.unitId! }));
 }
 
 /** Known members of the target groups, per unit and overall (a person in two groups counts once overall). */
@@ -132,7 +132,7 @@ export async function personTargets(
       .where(inArray(identities.personId, personIds.slice(i, i + BATCH)))
       .orderBy(identities.id);
     for (const row of rows) {
-      const platform = row.platform as Platform;
+      const platform = row.platform;
       if (!messenger.has(platform)) continue;
       const current = accounts.get(row.personId);
       if (!current || richness(messenger, platform) > richness(messenger, current.platform)) {

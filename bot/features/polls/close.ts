@@ -12,7 +12,6 @@ import {
   pulseProcesses,
 } from '../../../db/schema';
 import { localeOr } from '../../kernel/i18n';
-import type { Platform } from '../../kernel/types';
 import type { Deps } from '../../runtime/deps';
 import { dmAccounts } from '../org';
 import { announcementTargets } from './announce';
@@ -163,7 +162,7 @@ async function recountGroupAudience(tx: Tx, poll: PollRow): Promise<PollRow> {
     .where(and(eq(pollDeliveries.pollId, poll.id), eq(pollDeliveries.purpose, 'poll')));
   const groups = sent.flatMap((d) =>
     d.chatKind === 'group' && d.unitId !== null
-      ? [{ platform: d.platform as Platform, externalId: d.externalId, unitId: d.unitId }]
+      ? [{ platform: d.platform, externalId: d.externalId, unitId: d.unitId }]
       : [],
   );
   const known = await groupMembers(tx, groups);

@@ -1,5 +1,5 @@
 import type { pollDeliveries, pollSeries, polls } from '../../../db/schema';
-import type { ChatRef, Platform } from '../../kernel/types';
+import type { ChatRef } from '../../kernel/types';
 
 export type PollRow = typeof polls.$inferSelect;
 export type PollSeriesRow = typeof pollSeries.$inferSelect;
@@ -27,5 +27,5 @@ export const COMMENT_START_PREFIX = 'cmt-';
 
 /** The chat a delivery row was (or will be) sent to. */
 export function deliveryChat(row: Pick<DeliveryRow, 'platform' | 'chatExternalId' | 'chatKind'>): ChatRef {
-  return { platform: row.platform as Platform, externalId: row.chatExternalId, kind: row.chatKind };
+  return { platform: row.platform, externalId: row.chatExternalId, kind: row.chatKind };
 }

@@ -3,7 +3,15 @@ import type { Db } from '../../../db/client';
 import { identities, people } from '../../../db/schema';
 import type { Locale } from '../../kernel/i18n';
 import { localeOr } from '../../kernel/i18n';
-import type { ChatRef, Clock, Messenger, OutgoingMessage, SentRef, UserRef } from '../../kernel/types';
+import type {
+  ChatRef,
+  Clock,
+  Messenger,
+  OutgoingMessage,
+  Platform,
+  SentRef,
+  UserRef,
+} from '../../kernel/types';
 import { translator } from '../../messages';
 import { rememberPrompt, replacePromptOptions } from './prompts';
 import { renderNumbered } from './render';
@@ -74,7 +82,7 @@ export function withCapabilityFallbacks(inner: Messenger, deps: FallbackDeps): M
 }
 
 /** On platforms whose DM chat id is the user id (Zalo), the language of that person. */
-async function localeOf(deps: FallbackDeps, platform: string, externalId: string): Promise<Locale> {
+async function localeOf(deps: FallbackDeps, platform: Platform, externalId: string): Promise<Locale> {
   const [row] = await deps.db
     .select({ locale: people.locale })
     .from(identities)

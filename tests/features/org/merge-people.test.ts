@@ -30,7 +30,7 @@ describe('mergePeople', () => {
           comments: false,
           minAnswers: 5,
           minComments: 10,
-          locale: 'vi',
+          locale: 'vi' as const,
           audienceSize: 2,
           createdAt: now,
           closesAt: now,
