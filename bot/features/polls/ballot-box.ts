@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../db/client';
+import { shuffle } from '../../kernel/shuffle';
 import { pollBallotHolders, pollTallies, pulseProcesses } from '../../../db/schema';
 import type { Deps } from '../../runtime/deps';
 
@@ -174,12 +175,6 @@ async function writeBatch(
   await db.transaction(write);
 }
 
-function shuffle<T>(items: T[]): void {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-}
 
 /**
  * Each running Pulse (each `Deps`, keyed by its signal bus, which copies of `deps` share) has its
