@@ -4,6 +4,7 @@ import type { DbOrTx, Tx } from '../../../db/client';
 import { shuffle } from '../../kernel/shuffle';
 import { pollBallotHolders, pollTallies, pulseProcesses } from '../../../db/schema';
 import type { Deps } from '../../runtime/deps';
+import { flushComments } from './comments';
 
 /** How long a process's lease lasts; its scheduler renews it every few seconds. */
 export const LEASE_MS = 60_000;
@@ -193,6 +194,10 @@ export function ballotsOf(deps: { signals: object }): BallotBox {
 
 /** A graceful stop writes every ballot this process holds (even a cell below k: better than losing it). */
 export async function flushBallotsAtStop(deps: Deps): Promise<void> {
+  // Held comments first (every hour), while the database is still there.
+  await flushComments(deps, deps.clock.now(), { all: true }).catch((error) =>
+    deps.logger.error({ err: error }, 'held comments could not be written at shutdown'),
+  );
   const ballots = ballotsOf(deps);
   const held = ballots.held();
   try {
