@@ -58,14 +58,14 @@ beforeEach(async () => {
   }
 });
 
-interface SpyRow {
+type SpyRow = {
   seq: string;
   table_name: string;
   op: string;
   txid: string;
-}
+};
 async function spy(): Promise<SpyRow[]> {
-  return (await database.db.execute<SpyRow>(sql.raw('select * from spy order by seq'))).rows;
+  return database.query<SpyRow>(sql.raw('select * from spy order by seq'));
 }
 
 /** Handles a sender's request and returns what the trigger recorded while it ran. */
@@ -77,15 +77,15 @@ async function watched(event: InboundEvent): Promise<SpyRow[]> {
 
 /** Every row of every table, as JSON (the spy's own table left out). */
 async function snapshot(): Promise<Map<string, string[]>> {
-  const tables = await database.db.execute<{ tablename: string }>(
+  const tables = await database.query<{ tablename: string }>(
     sql`select tablename from pg_tables where schemaname = 'public' and tablename <> 'spy'`,
   );
   const out = new Map<string, string[]>();
-  for (const { tablename } of tables.rows) {
-    const rows = await database.db.execute<{ r: string }>(
+  for (const { tablename } of tables) {
+    const rows = await database.query<{ r: string }>(
       sql.raw(`select row_to_json(t)::text as r from "${tablename}" t`),
     );
-    out.set(tablename, rows.rows.map((r) => r.r).sort());
+    out.set(tablename, rows.map((r) => r.r).sort());
   }
   return out;
 }
@@ -113,7 +113,11 @@ describe('anonymous text is written by no statement of its sender’s request', 
     harness.clock.set('2026-03-05T03:00:20Z');
     expect(await relayDueFeedback(harness.deps, harness.clock.now())).toBe(2);
     const inserts = (await spy()).filter((r) => r.op === 'INSERT');
-    expect(inserts.map((r) => r.table_name).sort()).toEqual(['feedback', 'feedback', 'feedback_reply_handles']);
+    expect(inserts.map((r) => r.table_name).sort()).toEqual([
+      'feedback',
+      'feedback',
+      'feedback_reply_handles',
+    ]);
     // One transaction for the hour's feedback and handles: its order says nothing of who came first.
     expect(new Set(inserts.map((r) => r.txid)).size).toBe(1);
     expect(await database.db.select().from(feedback)).toHaveLength(2);

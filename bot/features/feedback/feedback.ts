@@ -17,6 +17,7 @@ export type FeedbackRow = typeof feedback.$inferSelect;
 export const FEEDBACK_PER_HOUR = 5;
 export const MAX_FEEDBACK_LENGTH = 3000;
 export { REPLY_HANDLE_DAYS };
+
 const RELAY_BATCH = 100;
 
 /** What people type to refer to a feedback: the first 8 characters of its random id. */
@@ -304,13 +305,16 @@ export async function replyToFeedback(
   // it, in clear, into a statement log next to this feedback.
   const locale: Locale = isLocale(address.locale) ? address.locale : deps.config.locale;
   try {
-    await deps.messenger.sendDm({ platform: address.platform, externalId: address.externalId }, {
-      text: translate(locale, 'feedback.reply.received', {
-        id: shortId(item.id),
-        unit: input.unitName,
-        text: input.text.normalize('NFC').trim(),
-      }),
-    });
+    await deps.messenger.sendDm(
+      { platform: address.platform, externalId: address.externalId },
+      {
+        text: translate(locale, 'feedback.reply.received', {
+          id: shortId(item.id),
+          unit: input.unitName,
+          text: input.text.normalize('NFC').trim(),
+        }),
+      },
+    );
     return 'sent';
   } catch (error) {
     deps.logger.warn({ err: error }, 'feedback reply failed');

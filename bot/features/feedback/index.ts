@@ -1,10 +1,8 @@
 import type { Feature } from '../../runtime/feature';
 import { allowRepliesButton, createFeedbackCommand, sendNowButton } from './commands/feedback';
 import { replyCommand } from './commands/reply';
-import { feedbackJobs } from './jobs';
+import { feedbackJobs, flushFeedbackAtStop } from './jobs';
 import * as messages from './messages';
-
-import { flushFeedbackAtStop } from './jobs';
 
 export { flushFeedback, relayDueFeedback, submitFeedback } from './feedback';
 

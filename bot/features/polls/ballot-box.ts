@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../db/client';
-import { shuffle } from '../../kernel/shuffle';
 import { pollBallotHolders, pollTallies, pulseProcesses } from '../../../db/schema';
+import { shuffle } from '../../kernel/shuffle';
 import type { Deps } from '../../runtime/deps';
 import { flushComments } from './comments';
 
@@ -175,7 +175,6 @@ async function writeBatch(
   };
   await db.transaction(write);
 }
-
 
 /**
  * Each running Pulse (each `Deps`, keyed by its signal bus, which copies of `deps` share) has its

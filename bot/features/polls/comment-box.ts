@@ -76,9 +76,7 @@ export class CommentBox {
   ): Promise<HeldComment[]> {
     const hour = floorToHour(now).getTime();
     const closing = new Set(pollIds ?? []);
-    const due = this.items.filter(
-      (item) => all || closing.has(item.pollId) || item.hour.getTime() < hour,
-    );
+    const due = this.items.filter((item) => all || closing.has(item.pollId) || item.hour.getTime() < hour);
     if (due.length === 0) return [];
     this.items = this.items.filter((item) => !due.includes(item));
     try {
@@ -105,9 +103,9 @@ export class CommentBox {
         const fresh = new Set(marked.map((m) => `${m.pollId}:${m.tag}`));
         const written = candidates.filter((item) => fresh.delete(`${item.pollId}:${item.tag}`));
         if (written.length === 0) return [];
-        await tx.insert(pollComments).values(
-          shuffle(written.map(({ pollId, unitId, text, hour }) => ({ pollId, unitId, text, hour }))),
-        );
+        await tx
+          .insert(pollComments)
+          .values(shuffle(written.map(({ pollId, unitId, text, hour }) => ({ pollId, unitId, text, hour }))));
         return written;
       });
     } catch (error) {

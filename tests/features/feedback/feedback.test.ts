@@ -1,6 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { flushFeedback, purgeExpiredHandles, relayDueFeedback } from '../../../bot/features/feedback/feedback';
+import {
+  flushFeedback,
+  purgeExpiredHandles,
+  relayDueFeedback,
+} from '../../../bot/features/feedback/feedback';
 import { flushFeedbackAtStop } from '../../../bot/features/feedback/jobs';
 import { outboxOf } from '../../../bot/features/feedback/outbox';
 import type { TextSignal } from '../../../bot/kernel/text-signals';
@@ -237,8 +241,9 @@ describe('the hourly batch', () => {
     expect(await database.db.select().from(feedback)).toEqual([]);
     harness.clock.set('2026-03-05T03:00:10Z');
     expect(await relay()).toBe(2);
-    const rows = await database.db.execute<{ xmin: string }>(sql`select xmin::text from feedback`);
-    expect(new Set(rows.rows.map((r) => r.xmin)).size).toBe(1);
+    const rows = await database.query<{ xmin: string }>(sql`select xmin::text as xmin from feedback`);
+    expect(rows).toHaveLength(2);
+    expect(new Set(rows.map((r) => r.xmin)).size).toBe(1);
   });
 
   it('a graceful stop writes the current hour; a process killed with -9 loses only its own unwritten hour', async () => {
@@ -272,7 +277,9 @@ describe('a critical topic', () => {
     expect(harness.messenger.last()!.message.text).not.toContain('Gửi ngay');
     expect(harness.messenger.last()!.message.buttons!.flat()).toHaveLength(1);
 
-    await harness.handle(command(dm(101), worker(1), '/gopy Vừa có tai nạn lao động ở xưởng 2, một người bị thương'));
+    await harness.handle(
+      command(dm(101), worker(1), '/gopy Vừa có tai nạn lao động ở xưởng 2, một người bị thương'),
+    );
     const offer = harness.messenger.last()!.message;
     expect(offer.text).toContain('thu hẹp số người có thể đã gửi');
     const button = offer.buttons!.flat().find((b) => b.label === '🚨 Gửi ngay')!;
@@ -287,7 +294,10 @@ describe('a critical topic', () => {
     expect(signals.map((s) => s.at)).toEqual([harness.clock.now()]);
     // Used once; the ordinary one still waits for its hour.
     await harness.handle(tap(dm(101), worker(1), data));
-    expect(harness.messenger.answers.at(-1)).toMatchObject({ alert: true, text: expect.stringContaining('không còn chờ') });
+    expect(harness.messenger.answers.at(-1)).toMatchObject({
+      alert: true,
+      text: expect.stringContaining('không còn chờ'),
+    });
     expect(outboxOf(harness.deps).held()).toBe(1);
     harness.clock.advance(HOUR);
     expect(await relay()).toBe(1);

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closeDuePolls } from '../../../bot/features/polls/close';
 import { flushComments, openInvites } from '../../../bot/features/polls/comments';
 import type { TextSignal } from '../../../bot/kernel/text-signals';

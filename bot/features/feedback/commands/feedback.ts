@@ -61,7 +61,10 @@ export function createFeedbackCommand(limiter = new SlidingWindowLimiter(FEEDBAC
       if (saved.urgent) {
         lines.push(t('feedback.urgentOffer'));
         buttons.push([
-          { label: t('feedback.sendNow'), data: `${SEND_NOW_PREFIX}:${outboxOf(deps).sendNowToken(saved.id)}` },
+          {
+            label: t('feedback.sendNow'),
+            data: `${SEND_NOW_PREFIX}:${outboxOf(deps).sendNowToken(saved.id)}`,
+          },
         ]);
       }
       await ctx.reply({ text: lines.join('\n\n'), buttons: buttons.length > 0 ? buttons : undefined });
@@ -74,7 +77,8 @@ export const sendNowButton: ButtonHandler = {
   prefix: SEND_NOW_PREFIX,
   async handle(ctx, payload) {
     const id = outboxOf(ctx.deps).redeem(payload);
-    if (!id || ctx.event.chat.kind !== 'dm') return ctx.answer(ctx.t('feedback.sendNowGone'), { alert: true });
+    if (!id || ctx.event.chat.kind !== 'dm')
+      return ctx.answer(ctx.t('feedback.sendNowGone'), { alert: true });
     const outcome = await sendFeedbackNow(ctx.deps, id, ctx.deps.clock.now());
     if (outcome === 'gone') return ctx.answer(ctx.t('feedback.sendNowGone'), { alert: true });
     await ctx.answer(ctx.t('feedback.sentNow', { id: shortId(id) }));
