@@ -12,12 +12,26 @@ export interface TextSignal {
 
 export type TextSignalListener = (signal: TextSignal) => Promise<void>;
 
+/** Whether a text raises a critical topic (an accident, a collapse); the hot-spot feature answers. */
+export type UrgencyProbe = (text: string) => boolean;
+
 /** A per-app fan-out of text signals to whichever features subscribe (the hot-spot matcher). */
 export class TextSignals {
   private readonly listeners: TextSignalListener[] = [];
+  private readonly probes: UrgencyProbe[] = [];
 
   subscribe(listener: TextSignalListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Lets a feature say which texts are critical, without the sender's feature importing it. */
+  addUrgencyProbe(probe: UrgencyProbe): void {
+    this.probes.push(probe);
+  }
+
+  /** True when a probe finds a critical topic in the text (no probe: never). */
+  isUrgent(text: string): boolean {
+    return this.probes.some((probe) => probe(text));
   }
 
   async publish(signal: TextSignal): Promise<void> {

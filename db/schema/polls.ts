@@ -215,6 +215,22 @@ export const pollCommentInvites = pgTable(
   ],
 );
 
+/**
+ * That someone has used their one comment on a poll: a keyed hash (HMAC under a key derived from
+ * PULSE_SECRET) of poll and person, written with the hour's shuffled batch of comments. Without the
+ * key it names nobody; the invite itself is never changed on use. Deleted when the poll closes.
+ */
+export const pollCommentMarks = pgTable(
+  'poll_comment_marks',
+  {
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    tag: text('tag').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.tag] })],
+);
+
 export const pollComments = pgTable(
   'poll_comments',
   {

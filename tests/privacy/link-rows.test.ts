@@ -79,6 +79,10 @@ describe('no link rows', () => {
     expect(offer).toContain('1.');
     await harness.handle(zaloMessage('1'));
     expect([...zalo.answers.map((a) => a.text), ...zalo.texts('z-77')].join('\n')).toContain('Đã cho phép');
+    // Feedback and handle are written together at the hourly step, then the relay goes out.
+    expect(await database.db.select().from(feedbackReplyHandles)).toHaveLength(0);
+    harness.clock.advance(HOUR);
+    await relayDueFeedback(harness.deps, harness.clock.now());
     expect(await database.db.select().from(feedbackReplyHandles)).toHaveLength(1);
 
     const [item] = await database.db.select().from(feedback);
@@ -89,9 +93,7 @@ describe('no link rows', () => {
       for (const id of ids) expect(row, `${table}: ${row}`).not.toContain(id);
     }
 
-    // The feature works: the relay goes out at the hour and the leader's reply reaches the sender.
-    harness.clock.advance(HOUR);
-    await relayDueFeedback(harness.deps, harness.clock.now());
+    // The feature works: the relay went out at the hour and the leader's reply reaches the sender.
     await harness.handle(command(dm(2), world.leaderCb1, `/reply ${item!.id.slice(0, 8)} Sẽ sửa ngay`));
     expect(zalo.texts('z-77').at(-1)).toContain('Sẽ sửa ngay');
   });

@@ -70,17 +70,17 @@ describe('logs around anonymous sources', () => {
     const { logger, lines } = capture();
     const broken = new Error('Failed query: insert into feedback params: Hôm qua sập lò');
     setup.harness.deps.logger = logger;
-    // A fault injected where the feedback is written (a transaction or a plain insert).
-    const db = setup.harness.deps.db as unknown as Record<'transaction' | 'insert', unknown>;
-    const real = { transaction: db.transaction, insert: db.insert };
-    db.transaction = () => Promise.reject(broken);
-    db.insert = () => {
+    // A fault injected inside the command (it writes nothing itself now: the feedback waits in
+    // memory for the hourly batch), where it checks the text for a critical topic.
+    const signals = setup.harness.deps.signals;
+    const real = signals.isUrgent;
+    signals.isUrgent = () => {
       throw broken;
     };
     try {
       await setup.harness.handle(command(dm(50), WORKER, '/gopy Hôm qua sập lò ở +50'));
     } finally {
-      Object.assign(db, real);
+      signals.isUrgent = real;
     }
     const loud = lines.filter((l) => l.level >= INFO);
     expect(loud.some((l) => l.level >= 50)).toBe(true);

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
-import { feedback, feedbackReplyHandles, identities, people, roles } from '../../../db/schema';
+import { feedback, feedbackReplyHandles, people, roles } from '../../../db/schema';
 import { DeliveryError } from '../../kernel/errors';
 import type { Locale } from '../../kernel/i18n';
 import { isLocale } from '../../kernel/i18n';
@@ -9,14 +9,15 @@ import { floorToHour, formatDateTime } from '../../kernel/time';
 import { translate } from '../../messages';
 import type { Deps } from '../../runtime/deps';
 import { dmAccounts, findUnitById, unitChain } from '../org';
+import { type HeldFeedback, outboxOf, REPLY_HANDLE_DAYS } from './outbox';
 import { openAddress, type ReplyAddress, sealAddress } from './seal';
 
 export type FeedbackRow = typeof feedback.$inferSelect;
 
 export const FEEDBACK_PER_HOUR = 5;
 export const MAX_FEEDBACK_LENGTH = 3000;
-export const REPLY_HANDLE_DAYS = 30;
-const DAY_MS = 24 * 60 * 60 * 1000;
+export { REPLY_HANDLE_DAYS };
+
 const RELAY_BATCH = 100;
 
 /** What people type to refer to a feedback: the first 8 characters of its random id. */
@@ -35,18 +36,57 @@ export function senderUnitId(held: readonly HeldRole[]): number | undefined {
 }
 
 /**
- * Stores feedback with its unit, text and hour — nothing about the sender. Its hot-spot signal is
- * published at the hourly relay, with the hour's other feedback, never at the moment it arrives
- * (an incident opened then would show the leader when it was sent).
+ * Holds feedback (unit, text, hour — nothing about the sender) in this process's memory. Nothing of
+ * the sender's request writes it: it is written at the hourly step with the hour's other feedback as
+ * one shuffled batch (`flushFeedback`), then relayed. Its hot-spot signal is published at the relay.
+ * `urgent`: the text raises a critical topic, and the sender may choose to send it at once.
  */
-export async function submitFeedback(
+export function submitFeedback(
   deps: Deps,
   input: { unitId: number; text: string; now: Date },
-): Promise<FeedbackRow> {
+): HeldFeedback & { urgent: boolean } {
   const text = input.text.normalize('NFC').trim();
-  const hour = floorToHour(input.now);
-  const [row] = await deps.db.insert(feedback).values({ unitId: input.unitId, text, hour }).returning();
-  return row!;
+  const held = outboxOf(deps).hold({ unitId: input.unitId, text, now: input.now });
+  return { ...held, urgent: deps.signals.isUrgent(text) };
+}
+
+/**
+ * The hourly step: writes the feedback of ended hours (`all`: everything this process holds, at a
+ * graceful stop) and the held reply handles, as one shuffled batch. Readers of feedback already
+ * relayed learn that they can now reply.
+ */
+export async function flushFeedback(deps: Deps, now: Date, options = { all: false }): Promise<number> {
+  const written = await outboxOf(deps).flush(deps.db, now, options);
+  for (const id of written.handlesOfRelayed) {
+    const [item] = await deps.db.select().from(feedback).where(eq(feedback.id, id));
+    if (item) await notifyRepliesAllowed(deps, item);
+  }
+  return written.feedback.length;
+}
+
+export type SendNowOutcome = 'sent' | 'gone';
+
+/**
+ * A critical feedback its sender chose to send at once (they were told the exact time then narrows
+ * who sent it): written alone and relayed now, its hot-spot signal published now.
+ */
+export async function sendFeedbackNow(deps: Deps, feedbackId: string, now: Date): Promise<SendNowOutcome> {
+  const outbox = outboxOf(deps);
+  const held = outbox.take(feedbackId);
+  if (!held) return 'gone';
+  try {
+    await outbox.writeAlone(deps.db, held, now);
+  } catch (error) {
+    outbox.restore(held);
+    throw error;
+  }
+  const [item] = await deps.db
+    .update(feedback)
+    .set({ relayed: true })
+    .where(eq(feedback.id, feedbackId))
+    .returning();
+  if (item) await relayOne(deps, item, now);
+  return 'sent';
 }
 
 /** Finds feedback by the short id leaders see ("#3f9a1c2b" or a longer prefix). */
@@ -131,6 +171,9 @@ export async function feedbackRecipients(deps: Deps, unitId: number): Promise<Re
  */
 export async function relayDueFeedback(deps: Deps, now: Date): Promise<number> {
   const { db } = deps;
+  await flushFeedback(deps, now).catch((error) =>
+    deps.logger.error({ err: error }, 'held feedback could not be written; kept for the next step'),
+  );
   const due = db
     .select({ id: feedback.id })
     .from(feedback)
@@ -145,90 +188,89 @@ export async function relayDueFeedback(deps: Deps, now: Date): Promise<number> {
     .returning();
   claimed.sort((a, b) => (a.id < b.id ? -1 : 1));
   let relayed = 0;
-  for (const item of claimed) {
-    const recipients = await feedbackRecipients(deps, item.unitId);
-    if (recipients.length === 0) {
-      deps.logger.warn({ feedback: shortId(item.id) }, 'feedback has nobody to read it');
-      await publishFeedbackSignal(deps, item);
-      continue;
-    }
-    const unit = await findUnitById(db, item.unitId);
-    const [handle] = await db
-      .select({ id: feedbackReplyHandles.feedbackId })
-      .from(feedbackReplyHandles)
-      .where(eq(feedbackReplyHandles.feedbackId, item.id));
-    let delivered = 0;
-    let retry = false;
-    for (const recipient of recipients) {
-      const locale = recipient.locale ?? deps.config.locale;
-      const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) =>
-        translate(locale, key, params);
-      const text = [
-        t('feedback.relay.title', { unit: unit?.name ?? '' }),
-        t('feedback.relay.meta', {
-          id: shortId(item.id),
-          hour: formatDateTime(item.hour, deps.config.timezone),
-        }),
-        '',
-        item.text,
-        '',
-        handle ? t('feedback.relay.canReply', { id: shortId(item.id) }) : t('feedback.relay.noReply'),
-      ].join('\n');
-      try {
-        await deps.messenger.sendDm(recipient.address, { text });
-        delivered++;
-      } catch (error) {
-        retry ||= error instanceof DeliveryError && !error.permanent;
-        deps.logger.warn({ err: error, feedback: shortId(item.id) }, 'feedback relay failed');
-      }
-    }
-    if (delivered > 0) relayed++;
-    else if (retry) {
-      await db.update(feedback).set({ relayed: false }).where(eq(feedback.id, item.id));
-      continue;
-    }
-    await publishFeedbackSignal(deps, item);
-  }
+  for (const item of claimed) if (await relayOne(deps, item)) relayed++;
   return relayed;
 }
 
+/**
+ * Relays one claimed feedback to its readers and publishes its signal (at its hour, or at `sentAt`
+ * when its sender chose to send it at once). False when nobody received it.
+ */
+async function relayOne(deps: Deps, item: FeedbackRow, sentAt?: Date): Promise<boolean> {
+  const { db } = deps;
+  const recipients = await feedbackRecipients(deps, item.unitId);
+  if (recipients.length === 0) {
+    deps.logger.warn({ feedback: shortId(item.id) }, 'feedback has nobody to read it');
+    await publishFeedbackSignal(deps, item, sentAt);
+    return false;
+  }
+  const unit = await findUnitById(db, item.unitId);
+  const [handle] = await db
+    .select({ id: feedbackReplyHandles.feedbackId })
+    .from(feedbackReplyHandles)
+    .where(eq(feedbackReplyHandles.feedbackId, item.id));
+  let delivered = 0;
+  let retry = false;
+  for (const recipient of recipients) {
+    const locale = recipient.locale ?? deps.config.locale;
+    const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) =>
+      translate(locale, key, params);
+    const text = [
+      t('feedback.relay.title', { unit: unit?.name ?? '' }),
+      t('feedback.relay.meta', {
+        id: shortId(item.id),
+        hour: formatDateTime(sentAt ?? item.hour, deps.config.timezone),
+      }),
+      '',
+      item.text,
+      '',
+      handle ? t('feedback.relay.canReply', { id: shortId(item.id) }) : t('feedback.relay.noReply'),
+    ].join('\n');
+    try {
+      await deps.messenger.sendDm(recipient.address, { text });
+      delivered++;
+    } catch (error) {
+      retry ||= error instanceof DeliveryError && !error.permanent;
+      deps.logger.warn({ err: error, feedback: shortId(item.id) }, 'feedback relay failed');
+    }
+  }
+  if (delivered === 0 && retry) {
+    await db.update(feedback).set({ relayed: false }).where(eq(feedback.id, item.id));
+    return false;
+  }
+  await publishFeedbackSignal(deps, item, sentAt);
+  return delivered > 0;
+}
+
 /** Published once, when the hour has ended: hot spots learn no finer time than the relay. */
-async function publishFeedbackSignal(deps: Deps, item: FeedbackRow): Promise<void> {
+async function publishFeedbackSignal(deps: Deps, item: FeedbackRow, sentAt?: Date): Promise<void> {
   await deps.signals.publish({
     text: item.text,
     source: 'feedback',
     unitId: item.unitId,
     chatId: null,
-    at: item.hour,
+    at: sentAt ?? item.hour,
   });
 }
 
-export type AllowRepliesOutcome = 'allowed' | 'already' | 'expired' | 'unknown' | 'disabled';
+export type AllowRepliesOutcome = 'allowed' | 'already' | 'disabled';
 
 /**
- * Keeps a sealed way back to the sender, on their explicit request only, until 30 days after the
- * feedback's hour. The expiry is derived from the stored hour, so it adds no finer time.
+ * Keeps a sealed way back to the sender, on their explicit request only. The handle is held in
+ * memory and written at the next hourly step with the hour's batch (never by the sender's request,
+ * which would tie their account to the feedback in a statement log); it expires 30 days after the
+ * feedback's hour, derived from the stored hour, so it adds no finer time.
  */
-export async function allowReplies(
+export function allowReplies(
   deps: Deps,
   feedbackId: string,
   address: ReplyAddress,
   now: Date,
-): Promise<AllowRepliesOutcome> {
+): AllowRepliesOutcome {
   const secret = deps.config.secret;
   if (!secret) return 'disabled';
-  const [item] = await deps.db.select().from(feedback).where(eq(feedback.id, feedbackId));
-  if (!item) return 'unknown';
-  const expiresAt = new Date(item.hour.getTime() + REPLY_HANDLE_DAYS * DAY_MS);
-  if (expiresAt <= now) return 'expired';
-  const inserted = await deps.db
-    .insert(feedbackReplyHandles)
-    .values({ feedbackId, sealed: sealAddress(secret, feedbackId, address), expiresAt })
-    .onConflictDoNothing()
-    .returning({ id: feedbackReplyHandles.feedbackId });
-  if (inserted.length === 0) return 'already';
-  if (item.relayed) await notifyRepliesAllowed(deps, item);
-  return 'allowed';
+  const held = outboxOf(deps).holdHandle(feedbackId, sealAddress(secret, feedbackId, address), now);
+  return held ? 'allowed' : 'already';
 }
 
 async function notifyRepliesAllowed(deps: Deps, item: FeedbackRow): Promise<void> {
@@ -259,21 +301,20 @@ export async function replyToFeedback(
   if (!handle || handle.expiresAt <= input.now) return 'no_handle';
   const address = openAddress(secret, item.id, handle.sealed);
   if (!address) return 'no_handle';
-  const [person] = await deps.db
-    .select({ locale: people.locale })
-    .from(identities)
-    .innerJoin(people, eq(people.id, identities.personId))
-    .where(and(eq(identities.platform, address.platform), eq(identities.externalId, address.externalId)));
-  const locale: Locale =
-    person?.locale === 'en' || person?.locale === 'vi' ? person.locale : deps.config.locale;
+  // The sender's language travels sealed with the account: looking the account up here would write
+  // it, in clear, into a statement log next to this feedback.
+  const locale: Locale = isLocale(address.locale) ? address.locale : deps.config.locale;
   try {
-    await deps.messenger.sendDm(address, {
-      text: translate(locale, 'feedback.reply.received', {
-        id: shortId(item.id),
-        unit: input.unitName,
-        text: input.text.normalize('NFC').trim(),
-      }),
-    });
+    await deps.messenger.sendDm(
+      { platform: address.platform, externalId: address.externalId },
+      {
+        text: translate(locale, 'feedback.reply.received', {
+          id: shortId(item.id),
+          unit: input.unitName,
+          text: input.text.normalize('NFC').trim(),
+        }),
+      },
+    );
     return 'sent';
   } catch (error) {
     deps.logger.warn({ err: error }, 'feedback reply failed');

@@ -7,12 +7,19 @@ export const vi = {
   'usage.reply':
     'Cách dùng: /reply MÃ_GÓP_Ý NỘI_DUNG (trong tin nhắn riêng với bot). Ví dụ: /reply 3f9a1c2b Cảm ơn bạn, tuần sau sẽ sửa bình nóng lạnh',
   'feedback.saved':
-    '✅ Đã nhận góp ý ẩn danh của bạn (mã #{id}). Góp ý sẽ được chuyển tới lãnh đạo {unit} vào đầu giờ tới — gửi theo giờ để không ai đoán được thời điểm bạn gửi. Pulse không lưu bạn là ai.',
+    '✅ Đã nhận góp ý ẩn danh của bạn (mã #{id}). Góp ý được giữ trong bộ nhớ máy chủ và ghi vào cơ sở dữ liệu vào đầu giờ tới, cùng mọi góp ý khác của giờ này theo thứ tự ngẫu nhiên, rồi chuyển tới lãnh đạo {unit} — để không ai đoán được thời điểm bạn gửi. Pulse không lưu bạn là ai. Lưu ý: nếu máy chủ bị tắt đột ngột (sự cố, không phải khởi động lại bình thường) trước đầu giờ, góp ý này sẽ mất; khi đó bạn sẽ không nhận được trả lời và nên gửi lại.',
+  'feedback.urgentOffer':
+    '⚠️ Góp ý này nói về một việc nghiêm trọng (tai nạn, sập đổ…). Bạn có thể bấm «Gửi ngay» để lãnh đạo nhận ngay thay vì chờ đầu giờ. Xin lưu ý: gửi ngay thì thời điểm chính xác được lưu và lãnh đạo thấy ngay, điều đó thu hẹp số người có thể đã gửi. Nếu không bấm, góp ý đi vào đầu giờ tới như thường lệ.',
+  'feedback.sendNow': '🚨 Gửi ngay',
+  'feedback.sentNow': '🚨 Đã gửi ngay góp ý #{id} tới lãnh đạo, với thời điểm chính xác.',
+  'feedback.sendNowGone':
+    'Góp ý này không còn chờ ở đây (đã gửi, hoặc sẽ gửi vào đầu giờ tới như thường lệ). Không có gì thay đổi.',
   'feedback.offerReplies':
     'Nếu muốn lãnh đạo trả lời bạn mà vẫn không biết bạn là ai, bấm nút dưới đây. Pulse sẽ giữ một địa chỉ đã mã hóa trong 30 ngày rồi xóa. Lãnh đạo không mở được địa chỉ này; chỉ người vận hành máy chủ nắm cả khóa PULSE_SECRET lẫn cơ sở dữ liệu mới có thể mở.',
   'feedback.repliesOff': 'Máy chủ này chưa bật trả lời ẩn danh hai chiều (thiếu PULSE_SECRET).',
   'feedback.allowReplies': '🔐 Cho phép trả lời ẩn danh',
-  'feedback.repliesAllowed': '🔐 Đã cho phép: lãnh đạo có thể trả lời bạn ẩn danh trong 30 ngày.',
+  'feedback.repliesAllowed':
+    '🔐 Đã cho phép: lãnh đạo có thể trả lời bạn ẩn danh trong 30 ngày. Địa chỉ mã hóa được ghi vào đầu giờ tới, cùng các góp ý của giờ.',
   'feedback.repliesAlready': 'Bạn đã cho phép trả lời góp ý này rồi. Không có gì thay đổi.',
   'feedback.repliesExpired': 'Góp ý này đã quá 30 ngày, không thể bật trả lời nữa. Không có gì thay đổi.',
   'feedback.noUnit':
@@ -42,13 +49,20 @@ export const en: Record<keyof typeof vi, string> = {
   'usage.reply':
     'Usage: /reply FEEDBACK_ID TEXT (in your private chat with the bot). Example: /reply 3f9a1c2b Thank you, the water heater will be fixed next week',
   'feedback.saved':
-    '✅ Your anonymous feedback is received (id #{id}). It goes to the leaders of {unit} at the top of the next hour — sent by the hour so nobody can tell when you wrote. Pulse does not store who you are.',
+    '✅ Your anonymous feedback is received (id #{id}). It is held in the server’s memory and written to the database at the top of the next hour, with all of this hour’s other feedback in random order, then relayed to the leaders of {unit} — so nobody can tell when you wrote. Pulse does not store who you are. Note: if the server is killed abruptly (a crash, not a normal restart) before the top of the hour, this feedback is lost; you would then get no reply and should send it again.',
+  'feedback.urgentOffer':
+    '⚠️ This feedback is about something critical (an accident, a collapse…). You can tap “Send now” so the leaders get it at once instead of at the top of the hour. Please note: sent now, its exact time is stored and the leaders see it at once, which narrows who could have sent it. If you do not tap, it goes at the top of the next hour as usual.',
+  'feedback.sendNow': '🚨 Send now',
+  'feedback.sentNow': '🚨 Feedback #{id} was sent to the leaders now, with its exact time.',
+  'feedback.sendNowGone':
+    'This feedback is no longer waiting here (it was sent, or it goes at the top of the next hour as usual). Nothing was changed.',
   'feedback.offerReplies':
     'If you want the leaders to be able to reply without learning who you are, tap the button below. Pulse keeps an encrypted address for 30 days, then deletes it. Leaders cannot open it; only the server operator holding both the PULSE_SECRET key and the database could.',
   'feedback.repliesOff':
     'Anonymous two-way replies are not enabled on this server (PULSE_SECRET is not set).',
   'feedback.allowReplies': '🔐 Allow anonymous replies',
-  'feedback.repliesAllowed': '🔐 Allowed: the leaders can reply to you anonymously for 30 days.',
+  'feedback.repliesAllowed':
+    '🔐 Allowed: the leaders can reply to you anonymously for 30 days. The encrypted address is written at the top of the next hour, with the hour’s feedback.',
   'feedback.repliesAlready': 'You already allowed replies to this feedback. Nothing was changed.',
   'feedback.repliesExpired':
     'This feedback is more than 30 days old; replies can no longer be allowed. Nothing was changed.',

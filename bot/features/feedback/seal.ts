@@ -4,6 +4,8 @@ import type { Platform } from '../../kernel/types';
 export interface ReplyAddress {
   platform: Platform;
   externalId: string;
+  /** The sender's language, sealed with the account so a reply needs no lookup of the account. */
+  locale?: string | null;
 }
 
 const INFO = 'pulse/feedback-reply-handle/v1';
@@ -24,7 +26,7 @@ export function sealAddress(secret: string, feedbackId: string, address: ReplyAd
   const cipher = createCipheriv('aes-256-gcm', keyFrom(secret), iv);
   cipher.setAAD(Buffer.from(feedbackId));
   const body = Buffer.concat([
-    cipher.update(JSON.stringify([address.platform, address.externalId])),
+    cipher.update(JSON.stringify([address.platform, address.externalId, address.locale ?? null])),
     cipher.final(),
   ]);
   return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
@@ -38,8 +40,12 @@ export function openAddress(secret: string, feedbackId: string, sealed: string):
     decipher.setAAD(Buffer.from(feedbackId));
     decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
     const plain = Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
-    const [platform, externalId] = JSON.parse(plain.toString('utf8')) as [Platform, string];
-    return { platform, externalId };
+    const [platform, externalId, locale] = JSON.parse(plain.toString('utf8')) as [
+      Platform,
+      string,
+      string | null | undefined,
+    ];
+    return { platform, externalId, locale: locale ?? null };
   } catch {
     return undefined;
   }

@@ -40,6 +40,12 @@ export function hotspotJobs(deps: Deps) {
 
 /** Listens to text signals. A failure here is logged and never breaks the handling of the message. */
 export function listenForHotspots(deps: Deps): void {
+  deps.signals.addUrgencyProbe((text) => {
+    const live = lexiconOf(deps);
+    return live
+      .assess(text)
+      .some((hit) => live.topic(live.matcher.topicIds[hit.topic]!)?.severity === 'critical');
+  });
   deps.signals.subscribe(async (signal) => {
     try {
       await onTextSignal(deps, signal);

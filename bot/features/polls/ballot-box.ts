@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../db/client';
 import { pollBallotHolders, pollTallies, pulseProcesses } from '../../../db/schema';
+import { shuffle } from '../../kernel/shuffle';
 import type { Deps } from '../../runtime/deps';
+import { flushComments } from './comments';
 
 /** How long a process's lease lasts; its scheduler renews it every few seconds. */
 export const LEASE_MS = 60_000;
@@ -174,13 +176,6 @@ async function writeBatch(
   await db.transaction(write);
 }
 
-function shuffle<T>(items: T[]): void {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-}
-
 /**
  * Each running Pulse (each `Deps`, keyed by its signal bus, which copies of `deps` share) has its
  * own ballot box, created on first use: the polls feature keeps its state out of the shared `Deps`.
@@ -198,6 +193,10 @@ export function ballotsOf(deps: { signals: object }): BallotBox {
 
 /** A graceful stop writes every ballot this process holds (even a cell below k: better than losing it). */
 export async function flushBallotsAtStop(deps: Deps): Promise<void> {
+  // Held comments first (every hour), while the database is still there.
+  await flushComments(deps, deps.clock.now(), { all: true }).catch((error) =>
+    deps.logger.error({ err: error }, 'held comments could not be written at shutdown'),
+  );
   const ballots = ballotsOf(deps);
   const held = ballots.held();
   try {

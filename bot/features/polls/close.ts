@@ -3,6 +3,7 @@ import type { Tx } from '../../../db/client';
 import {
   pollBallotHolders,
   pollCommentInvites,
+  pollCommentMarks,
   pollComments,
   pollDeliveries,
   pollParticipation,
@@ -17,6 +18,7 @@ import { dmAccounts } from '../org';
 import { announcementTargets } from './announce';
 import { groupMembers } from './audience';
 import { ballotsOf } from './ballot-box';
+import { flushComments } from './comments';
 import { deliverPending } from './deliver';
 import { shownAnsweredCount } from './participation';
 import { closedPollMessage } from './render';
@@ -51,6 +53,9 @@ export async function settleClosing(deps: Deps, now: Date): Promise<PollRow[]> {
   await ballotsOf(deps).renewLease(deps.db, now);
   const closing = await deps.db.select({ id: polls.id }).from(polls).where(eq(polls.status, 'closing'));
   if (closing.length === 0) return [];
+  await flushComments(deps, now, { pollIds: closing.map((p) => p.id) }).catch((error) =>
+    deps.logger.error({ err: error }, 'held comments could not be written; kept for the next step'),
+  );
   await ballotsOf(deps).flush(
     deps.db,
     closing.map((p) => p.id),
@@ -129,6 +134,7 @@ async function finishClosing(deps: Deps, now: Date): Promise<PollRow[]> {
  */
 async function sealBallotBox(tx: Tx, pollId: number): Promise<void> {
   await tx.delete(pollCommentInvites).where(eq(pollCommentInvites.pollId, pollId));
+  await tx.delete(pollCommentMarks).where(eq(pollCommentMarks.pollId, pollId));
   const participants = await tx
     .delete(pollParticipation)
     .where(eq(pollParticipation.pollId, pollId))

@@ -1,6 +1,7 @@
 import type { Deps } from '../../runtime/deps';
 import type { Job } from '../../runtime/scheduler';
 import { closeDuePolls, settleClosing } from './close';
+import { flushComments } from './comments';
 import { deliverPending } from './deliver';
 import { refreshParticipation } from './participation';
 import { sendDueReminders } from './reminders';
@@ -16,6 +17,12 @@ export function pollJobs(deps: Deps): Job[] {
       name: 'polls-ballots',
       cron: '*/5 * * * * *',
       run: async (now) => void (await settleClosing(deps, now)),
+    },
+    {
+      // The hourly step: comments of an hour that has ended go out as one shuffled batch.
+      name: 'polls-comments',
+      cron: '*/5 * * * *',
+      run: async (now) => void (await flushComments(deps, now)),
     },
     { name: 'polls-remind', cron: '* * * * *', run: async (now) => void (await sendDueReminders(deps, now)) },
     { name: 'polls-deliver', cron: '*/10 * * * * *', run: async () => void (await deliverPending(deps)) },

@@ -1,7 +1,9 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closeDuePolls } from '../../../bot/features/polls/close';
+import { flushComments, openInvites } from '../../../bot/features/polls/comments';
 import type { TextSignal } from '../../../bot/kernel/text-signals';
-import { pollComments } from '../../../db/schema';
+import { identities, pollCommentInvites, pollComments } from '../../../db/schema';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { command, createHarness, dm, type Harness, message } from '../../helpers/harness';
 import { auditResults, pollsWorld, seenIn, tap, worker } from './helpers';
@@ -20,6 +22,14 @@ beforeEach(async () => {
 });
 
 const HOUR = 60 * 60 * 1000;
+
+async function personOf(telegramId: number): Promise<number | undefined> {
+  const [row] = await database.db
+    .select({ personId: identities.personId })
+    .from(identities)
+    .where(eq(identities.externalId, String(telegramId)));
+  return row?.personId;
+}
 const texts = (chatId: string | number) => harness.messenger.texts(String(chatId));
 
 /** People 1–6 answer in CB1's group, 7–8 in T1's, 9–16 in CB2's; option = person % 5. */
@@ -148,11 +158,21 @@ describe('comments', () => {
       await harness.handle(command(dm(100 + n), worker(n), '/start cmt-1'));
       expect(texts(100 + n).at(-1)).toContain('Hãy gõ ý kiến của bạn vào đây');
       await harness.handle(message(dm(100 + n), worker(n), `Ý kiến số ${n}: cơm nguội`));
-      expect(texts(100 + n).at(-1)).toContain('Đã lưu ý kiến ẩn danh');
+      expect(texts(100 + n).at(-1)).toContain('Đã nhận ý kiến ẩn danh');
     }
-    await harness.handle(message(dm(101), worker(1), 'Ý kiến thứ hai'));
+    // Used invites are not deleted (that would tell who commented): the comment waits in memory.
+    expect(await database.db.select().from(pollCommentInvites)).toHaveLength(21);
+    expect(await database.db.select().from(pollComments)).toEqual([]);
+    expect(seen).toEqual([]);
     await harness.handle(command(dm(101), worker(1), '/comment 1 Ý kiến thứ hai'));
-    expect(texts(101).at(-1)).toContain('chỉ gửi được một ý kiến');
+    expect(texts(101).at(-1)).toContain('đã gửi ý kiến cho khảo sát #1 rồi');
+    // The hourly step writes them as one batch; a second comment is still refused afterwards.
+    harness.clock.advance(HOUR);
+    expect(await flushComments(harness.deps, harness.clock.now())).toBe(21);
+    await harness.handle(command(dm(101), worker(1), '/comment 1 Ý kiến thứ hai'));
+    expect(texts(101).at(-1)).toContain('đã gửi ý kiến cho khảo sát #1 rồi');
+    // A plain DM is no longer taken as a comment once the one comment is used.
+    expect(await openInvites(harness.deps, (await personOf(101))!)).toEqual([]);
     await harness.handle(command(world.groups.CB2, worker(1), '/comment 1 ở nhóm'));
     expect(texts('-cb2').at(-1)).toContain('chỉ dùng trong tin nhắn riêng');
     expect(await database.db.select().from(pollComments)).toHaveLength(21);
@@ -196,7 +216,7 @@ describe('comments', () => {
     await harness.handle(command(dm(101), worker(1), '/comment 1 muộn'));
     expect(texts(101).at(-1)).toContain('đã đóng');
     await harness.handle(message(dm(101), worker(1), 'giờ chỉ còn khảo sát hai'));
-    expect(texts(101).at(-1)).toContain('Đã lưu ý kiến ẩn danh của bạn cho khảo sát #2');
+    expect(texts(101).at(-1)).toContain('Đã nhận ý kiến ẩn danh của bạn cho khảo sát #2');
   });
 });
 

@@ -6,14 +6,17 @@ import {
   FEEDBACK_PER_HOUR,
   MAX_FEEDBACK_LENGTH,
   senderUnitId,
+  sendFeedbackNow,
   shortId,
   submitFeedback,
 } from '../feedback';
+import { outboxOf } from '../outbox';
 import { SlidingWindowLimiter } from '../rate-limit';
 import { openOfferToken, sealOfferToken } from '../seal';
 
 const HOUR_MS = 60 * 60 * 1000;
 const ALLOW_REPLIES_PREFIX = 'fr';
+const SEND_NOW_PREFIX = 'fn';
 const FEEDBACK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -43,25 +46,44 @@ export function createFeedbackCommand(limiter = new SlidingWindowLimiter(FEEDBAC
       if (!limiter.tryTake(ctx.actor.person.id, now)) {
         return ctx.reply(t('feedback.rateLimited', { limit: FEEDBACK_PER_HOUR }));
       }
-      const saved = await submitFeedback(deps, { unitId: unit.id, text, now });
+      const saved = submitFeedback(deps, { unitId: unit.id, text, now });
       const lines = [t('feedback.saved', { id: shortId(saved.id), unit: unit.name })];
       lines.push(deps.config.secret ? t('feedback.offerReplies') : t('feedback.repliesOff'));
-      await ctx.reply({
-        text: lines.join('\n\n'),
-        buttons: deps.config.secret
-          ? [
-              [
-                {
-                  label: t('feedback.allowReplies'),
-                  data: `${ALLOW_REPLIES_PREFIX}:${sealOfferToken(deps.config.secret, saved.id)}`,
-                },
-              ],
-            ]
-          : undefined,
-      });
+      const buttons: { label: string; data: string }[][] = [];
+      if (deps.config.secret) {
+        buttons.push([
+          {
+            label: t('feedback.allowReplies'),
+            data: `${ALLOW_REPLIES_PREFIX}:${sealOfferToken(deps.config.secret, saved.id)}`,
+          },
+        ]);
+      }
+      if (saved.urgent) {
+        lines.push(t('feedback.urgentOffer'));
+        buttons.push([
+          {
+            label: t('feedback.sendNow'),
+            data: `${SEND_NOW_PREFIX}:${outboxOf(deps).sendNowToken(saved.id)}`,
+          },
+        ]);
+      }
+      await ctx.reply({ text: lines.join('\n\n'), buttons: buttons.length > 0 ? buttons : undefined });
     },
   });
 }
+
+/** "Send now", offered for a critical topic only: the sender accepts that the exact time is known. */
+export const sendNowButton: ButtonHandler = {
+  prefix: SEND_NOW_PREFIX,
+  async handle(ctx, payload) {
+    const id = outboxOf(ctx.deps).redeem(payload);
+    if (!id || ctx.event.chat.kind !== 'dm')
+      return ctx.answer(ctx.t('feedback.sendNowGone'), { alert: true });
+    const outcome = await sendFeedbackNow(ctx.deps, id, ctx.deps.clock.now());
+    if (outcome === 'gone') return ctx.answer(ctx.t('feedback.sendNowGone'), { alert: true });
+    await ctx.answer(ctx.t('feedback.sentNow', { id: shortId(id) }));
+  },
+};
 
 /** "Allow anonymous replies", pressed in the sender's own DM: seals their account to the feedback. */
 export const allowRepliesButton: ButtonHandler = {
@@ -74,17 +96,15 @@ export const allowRepliesButton: ButtonHandler = {
       return ctx.answer(ctx.t('error.staleButton'), { alert: true });
     }
     const { from } = ctx.event;
-    const outcome = await allowReplies(
+    const outcome = allowReplies(
       ctx.deps,
       feedbackId,
-      { platform: from.platform, externalId: from.externalId },
+      { platform: from.platform, externalId: from.externalId, locale: ctx.actor.person.locale },
       ctx.deps.clock.now(),
     );
     const key = {
       allowed: 'feedback.repliesAllowed',
       already: 'feedback.repliesAlready',
-      expired: 'feedback.repliesExpired',
-      unknown: 'error.staleButton',
       disabled: 'feedback.repliesOff',
     } as const;
     await ctx.answer(ctx.t(key[outcome]), { alert: outcome !== 'allowed' && outcome !== 'already' });

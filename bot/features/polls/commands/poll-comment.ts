@@ -19,6 +19,7 @@ async function saveComment(ctx: InteractionContext, pollId: number, text: string
   });
   const key = {
     saved: 'polls.comment.saved',
+    already: 'polls.comment.already',
     not_invited: 'polls.comment.notInvited',
     closed: 'polls.answer.closed',
     unknown: 'polls.unknownId',
@@ -49,7 +50,7 @@ export const commentCommand = defineCommand<{ id: number; text: string }>({
  */
 export const commentListener: MessageListener = async (ctx, event) => {
   if (event.chat.kind !== 'dm') return false;
-  const invites = await openInvites(ctx.deps.db, ctx.actor.person.id);
+  const invites = await openInvites(ctx.deps, ctx.actor.person.id);
   if (invites.length === 0) return false;
   if (invites.length > 1) {
     await ctx.reply(ctx.t('polls.comment.which', { ids: invites.map((i) => `#${i.pollId}`).join(', ') }));
@@ -64,7 +65,7 @@ export const commentStartPayload: StartPayloadHandler = {
   matches: (payload) => new RegExp(`^${COMMENT_START_PREFIX}\\d{1,9}$`).test(payload),
   async handle(ctx, payload) {
     const pollId = Number(payload.slice(COMMENT_START_PREFIX.length));
-    const invites = await openInvites(ctx.deps.db, ctx.actor.person.id);
+    const invites = await openInvites(ctx.deps, ctx.actor.person.id);
     const invite = invites.find((i) => i.pollId === pollId);
     await ctx.reply(
       invite
