@@ -3,6 +3,7 @@ import { sanitizeEvent } from '../kernel/sanitize';
 import type { InboundEvent, OutgoingMessage } from '../kernel/types';
 import { translator } from '../messages';
 import { claimUpdate, RecentKeys, releaseUpdate } from './dedup';
+import { budgetOf } from './delivery/budget';
 import { sendReply } from './delivery/replies';
 import type { Deps } from './deps';
 import { type CommandRegistry, dispatchCommand } from './dispatch';
@@ -103,9 +104,17 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
       roles: held,
       locale: localeOr(person.locale, deps.config.locale),
     };
-    // Replies are retried after a 429 rather than dropped, without holding the chat's queue.
+    // Replies take the reply lane of the send budget (ahead of fan-outs) and are retried after a
+    // 429 rather than dropped, without holding the chat's queue. `bulk`: the budget paces them.
+    const limiter = budgetOf(deps).of(event.chat.platform);
+    const paced = (message: OutgoingMessage | string): OutgoingMessage => ({
+      ...asMessage(message),
+      bulk: true,
+    });
     const replyPrivately = (message: OutgoingMessage | string) =>
-      sendReply(() => deps.messenger.sendPrivately(event.chat, event.from, asMessage(message)), logger);
+      sendReply(() => deps.messenger.sendPrivately(event.chat, event.from, paced(message)), logger, {
+        budget: { limiter, chatKey: `${event.chat.platform}:dm:${event.from.externalId}`, isGroup: false },
+      });
     const base: InteractionContext = {
       deps,
       logger,
@@ -115,7 +124,14 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
       reply:
         event.kind === 'command' && capabilities?.privateCommands
           ? replyPrivately
-          : (message) => sendReply(() => deps.messenger.send(event.chat, asMessage(message)), logger),
+          : (message) =>
+              sendReply(() => deps.messenger.send(event.chat, paced(message)), logger, {
+                budget: {
+                  limiter,
+                  chatKey: `${event.chat.platform}:${event.chat.externalId}`,
+                  isGroup: event.chat.kind === 'group',
+                },
+              }),
       replyPrivately,
     };
 

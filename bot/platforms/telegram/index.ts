@@ -63,7 +63,7 @@ export function createTelegramPlatform(options: {
     logger.error({ err: error.error, update: error.ctx.update.update_id }, 'telegram update failed'),
   );
 
-  // Fan-outs pace themselves and retry through their own rate limiter, so their sends skip auto-retry.
+  // Fan-outs and replies pace themselves and retry through the send budget, so they skip auto-retry.
   const bulkApi = new Api(config.token, { apiRoot: config.apiRoot });
   const messenger = new TelegramMessenger(bot.api, () => bot.botInfo.username, bulkApi);
   let runner: RunnerHandle | undefined;
