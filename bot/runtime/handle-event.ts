@@ -1,3 +1,4 @@
+import { DeliveryError } from '../kernel/errors';
 import { localeOr } from '../kernel/i18n';
 import { sanitizeEvent } from '../kernel/sanitize';
 import type { InboundEvent, OutgoingMessage } from '../kernel/types';
@@ -171,7 +172,13 @@ function answerFor(deps: Deps, event: Extract<InboundEvent, { kind: 'button' }>)
   const answer: ButtonContext['answer'] = async (text, options) => {
     if (answered) return;
     answered = true;
-    await deps.messenger.answerButton(event.chat.platform, event.pressId, text, options);
+    try {
+      await deps.messenger.answerButton(event.chat.platform, event.pressId, text, options);
+    } catch (error) {
+      // A press too old to answer (or a forged id) was still handled: a retry would fail the same way.
+      if (!(error instanceof DeliveryError && error.permanent)) throw error;
+      deps.logger.warn({ err: error, platform: event.chat.platform }, 'press not answerable');
+    }
   };
   return { answer, ensureAnswered: () => answer('') };
 }
