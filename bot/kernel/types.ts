@@ -41,8 +41,9 @@ export interface OutgoingMessage {
   /** 'markup': `text` uses Pulse's tiny markup (core/markup.ts), rendered by each platform. Default plain. */
   format?: 'plain' | 'markup';
   /**
-   * Part of a fan-out whose caller paces and retries the sends: the adapter reports a rate limit
-   * (DeliveryError.retryAfterSeconds) at once instead of waiting it out and re-sending unpaced.
+   * The caller paces and retries the send (a fan-out, or an interactive reply through the send
+   * budget): the adapter reports a rate limit (DeliveryError.retryAfterSeconds) or a network failure
+   * at once instead of waiting it out and re-sending unpaced.
    */
   bulk?: boolean;
   /** Rows of buttons. Platforms without buttons render numbered choices instead. */

@@ -1,8 +1,10 @@
+import { DeliveryError } from '../kernel/errors';
 import { localeOr } from '../kernel/i18n';
 import { sanitizeEvent } from '../kernel/sanitize';
 import type { InboundEvent, OutgoingMessage } from '../kernel/types';
 import { translator } from '../messages';
 import { claimUpdate, RecentKeys, releaseUpdate } from './dedup';
+import { budgetOf } from './delivery/budget';
 import { sendReply } from './delivery/replies';
 import type { Deps } from './deps';
 import { type CommandRegistry, dispatchCommand } from './dispatch';
@@ -103,9 +105,17 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
       roles: held,
       locale: localeOr(person.locale, deps.config.locale),
     };
-    // Replies are retried after a 429 rather than dropped, without holding the chat's queue.
+    // Replies take the reply lane of the send budget (ahead of fan-outs) and are retried after a
+    // 429 rather than dropped, without holding the chat's queue. `bulk`: the budget paces them.
+    const limiter = budgetOf(deps).of(event.chat.platform);
+    const paced = (message: OutgoingMessage | string): OutgoingMessage => ({
+      ...asMessage(message),
+      bulk: true,
+    });
     const replyPrivately = (message: OutgoingMessage | string) =>
-      sendReply(() => deps.messenger.sendPrivately(event.chat, event.from, asMessage(message)), logger);
+      sendReply(() => deps.messenger.sendPrivately(event.chat, event.from, paced(message)), logger, {
+        budget: { limiter, chatKey: `${event.chat.platform}:dm:${event.from.externalId}`, isGroup: false },
+      });
     const base: InteractionContext = {
       deps,
       logger,
@@ -115,7 +125,14 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
       reply:
         event.kind === 'command' && capabilities?.privateCommands
           ? replyPrivately
-          : (message) => sendReply(() => deps.messenger.send(event.chat, asMessage(message)), logger),
+          : (message) =>
+              sendReply(() => deps.messenger.send(event.chat, paced(message)), logger, {
+                budget: {
+                  limiter,
+                  chatKey: `${event.chat.platform}:${event.chat.externalId}`,
+                  isGroup: event.chat.kind === 'group',
+                },
+              }),
       replyPrivately,
     };
 
@@ -155,7 +172,13 @@ function answerFor(deps: Deps, event: Extract<InboundEvent, { kind: 'button' }>)
   const answer: ButtonContext['answer'] = async (text, options) => {
     if (answered) return;
     answered = true;
-    await deps.messenger.answerButton(event.chat.platform, event.pressId, text, options);
+    try {
+      await deps.messenger.answerButton(event.chat.platform, event.pressId, text, options);
+    } catch (error) {
+      // A press too old to answer (or a forged id) was still handled: a retry would fail the same way.
+      if (!(error instanceof DeliveryError && error.permanent)) throw error;
+      deps.logger.warn({ err: error, platform: event.chat.platform }, 'press not answerable');
+    }
   };
   return { answer, ensureAnswered: () => answer('') };
 }

@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import { chats, directiveDeliveries, directives } from '../../../db/schema';
 import { DeliveryError } from '../../kernel/errors';
 import type { ChatRef, OutgoingMessage, Platform } from '../../kernel/types';
+import { budgetOf, type SendBudget } from '../../runtime/delivery/budget';
 import {
   type DeliveryOutcomes,
   LatencyGauge,
@@ -10,13 +11,13 @@ import {
   runAdaptive,
 } from '../../runtime/delivery/outcomes';
 import type { Deps } from '../../runtime/deps';
-import type { SendLimiter } from './limiter';
 import { directiveMessage } from './message';
 
 export interface DeliveryOptions {
   /** Who claims rows: unique per process. */
   worker: string;
-  limiter: SendLimiter;
+  /** The process's send budget, shared with interactive replies; `budgetOf(deps)` by default. */
+  budget?: SendBudget;
   leaseMs: number;
   /** Sends in flight at once; by default it follows the platform's latency (see `LatencyGauge`). */
   concurrency?: number;
@@ -49,6 +50,7 @@ export async function deliverDue(deps: Deps, options: DeliveryOptions): Promise<
   const stats: DeliveryStats = { sent: 0, failed: 0, retrying: 0 };
   const outcomes = outcomesOf(deps);
   const latency = options.latency ?? new LatencyGauge();
+  const budget = options.budget ?? budgetOf(deps);
   const { global } = deps.config.directives.rates;
   const perSecond = (global.count * 1000) / global.perMs;
   const leases = new Leases({
@@ -69,7 +71,7 @@ export async function deliverDue(deps: Deps, options: DeliveryOptions): Promise<
       const batch = await claimBatch(deps, options, batchSize);
       if (batch.length === 0) break;
       leases.hold(batch.map((row) => row.id));
-      await sendBatch(deps, { ...options, latency, outcomes, leases }, batch, stats);
+      await sendBatch(deps, { ...options, budget, latency, outcomes, leases }, batch, stats);
     }
   } finally {
     leases.stop();
@@ -79,7 +81,12 @@ export async function deliverDue(deps: Deps, options: DeliveryOptions): Promise<
 
 const LEDGER = 'directive_deliveries';
 
-type SendOptions = DeliveryOptions & { latency: LatencyGauge; outcomes: DeliveryOutcomes; leases: Leases };
+type SendOptions = DeliveryOptions & {
+  budget: SendBudget;
+  latency: LatencyGauge;
+  outcomes: DeliveryOutcomes;
+  leases: Leases;
+};
 
 async function claimBatch(deps: Deps, options: DeliveryOptions, size: number): Promise<DeliveryRow[]> {
   const now = deps.clock.now();
@@ -200,7 +207,7 @@ async function sendOne(
     if (!deps.messenger.has(chat.platform))
       throw new DeliveryError(`no messenger for ${chat.platform}`, true);
     const started = performance.now();
-    const sent = await sendPaced(deps, options.limiter, chat, message);
+    const sent = await sendPaced(deps, options.budget, chat, message);
     options.latency.observe(performance.now() - started);
     stats.sent++;
     // From here the message is out: a failing mark is retried, then kept, never a reason to resend.
@@ -243,16 +250,16 @@ async function sendOne(
 const INLINE_RETRY_MAX_SECONDS = 30;
 const INLINE_RETRIES = 3;
 
-async function sendPaced(deps: Deps, limiter: SendLimiter, chat: ChatRef, message: OutgoingMessage) {
+async function sendPaced(deps: Deps, budget: SendBudget, chat: ChatRef, message: OutgoingMessage) {
   for (let retry = 0; ; retry++) {
-    const done = await limiter.acquire(`${chat.platform}:${chat.externalId}`, true);
+    const done = await budget.acquire(chat, 'bulk');
     try {
       return await deps.messenger.send(chat, { ...message, bulk: true });
     } catch (error) {
       const seconds =
         error instanceof DeliveryError && !error.permanent ? error.retryAfterSeconds : undefined;
       if (seconds === undefined || seconds > INLINE_RETRY_MAX_SECONDS || retry >= INLINE_RETRIES) throw error;
-      limiter.pause(seconds * 1000);
+      budget.pause(chat.platform, seconds * 1000);
     } finally {
       done();
     }

@@ -24,7 +24,6 @@ export {
   listDirectives,
 } from './directives';
 export { createDirectiveTick, DIRECTIVES_TICK, directiveJobs } from './jobs';
-export { SendLimiter } from './limiter';
 export { materialiseDue, materialiseReminders, queueOccurrence } from './materialise';
 export { ACK_PREFIX, directiveMessage } from './message';
 export {

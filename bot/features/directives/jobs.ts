@@ -4,7 +4,6 @@ import type { Deps } from '../../runtime/deps';
 import type { Job } from '../../runtime/scheduler';
 import { refreshStaleAckCounts } from './acks';
 import { type DeliveryStats, deliverDue } from './delivery';
-import { SendLimiter } from './limiter';
 import { MATERIALISE_BATCH, materialiseDue, materialiseReminders } from './materialise';
 
 /** How often each process looks for due work; the database decides what is due. */
@@ -23,7 +22,6 @@ export function createDirectiveTick(
   signal?: AbortSignal,
 ): DirectiveTick {
   const { directives: settings, timezone } = deps.config;
-  const limiter = new SendLimiter(settings.rates);
   let last: Promise<unknown> = Promise.resolve();
 
   async function tick(now: Date): Promise<DeliveryStats> {
@@ -36,7 +34,7 @@ export function createDirectiveTick(
     };
     while ((await materialiseDue(deps.db, options)) === MATERIALISE_BATCH) {}
     while ((await materialiseReminders(deps.db, options)) === MATERIALISE_BATCH) {}
-    const stats = await deliverDue(deps, { worker, limiter, leaseMs: settings.leaseMs, signal });
+    const stats = await deliverDue(deps, { worker, leaseMs: settings.leaseMs, signal });
     await refreshStaleAckCounts(deps);
     return stats;
   }

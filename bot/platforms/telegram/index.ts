@@ -7,7 +7,7 @@ import type { EventHandler } from '../../runtime/handle-event';
 import type { PlatformAdapter } from '../../runtime/platform';
 import type { PlatformHealth } from '../../runtime/platform-health';
 import { TelegramMessenger } from './messenger';
-import { toEvents } from './updates';
+import { isWellFormed, toEvents } from './updates';
 import { cappedHttpAdapter } from './webhook';
 
 const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
@@ -55,6 +55,11 @@ export function createTelegramPlatform(options: {
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 5 }));
   const dedup = config.webhook ? 'database' : 'memory';
 
+  // Before anything reads the update (sequentialize reads the sender): a malformed one is dropped.
+  bot.use(async (ctx, next) => {
+    if (isWellFormed(ctx.update)) return next();
+    logger.warn({ platform: 'telegram', update: ctx.update.update_id }, 'malformed update ignored');
+  });
   bot.use(sequentialize(sequenceKey));
   bot.use(async (ctx) => {
     for (const event of toEvents(ctx)) await handle(event, { dedup });
@@ -63,7 +68,7 @@ export function createTelegramPlatform(options: {
     logger.error({ err: error.error, update: error.ctx.update.update_id }, 'telegram update failed'),
   );
 
-  // Fan-outs pace themselves and retry through their own rate limiter, so their sends skip auto-retry.
+  // Fan-outs and replies pace themselves and retry through the send budget, so they skip auto-retry.
   const bulkApi = new Api(config.token, { apiRoot: config.apiRoot });
   const messenger = new TelegramMessenger(bot.api, () => bot.botInfo.username, bulkApi);
   let runner: RunnerHandle | undefined;

@@ -132,7 +132,9 @@ export class TelegramMessenger implements Messenger {
         const permanent =
           error.error_code === 403 ||
           (error.error_code === 400 &&
-            /chat not found|user not found|kicked|blocked|deactivated/i.test(error.description));
+            /chat not found|user not found|kicked|blocked|deactivated|query is too old|query id is invalid/i.test(
+              error.description,
+            ));
         throw new DeliveryError(error.description, permanent, error.parameters.retry_after);
       }
       if (error instanceof HttpError) throw new DeliveryError(error.message, false);

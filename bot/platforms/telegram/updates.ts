@@ -1,5 +1,6 @@
 import type { Context } from 'grammy';
 import type { Chat, User } from 'grammy/types';
+import { z } from 'zod';
 import { parseSlashCommand, type SlashCommand } from '../../kernel/commands';
 import type { ChatRef, InboundEvent, UserRef } from '../../kernel/types';
 
@@ -20,6 +21,49 @@ export function userRef(user: User): UserRef {
     username: user.username,
     languageCode: user.language_code,
   };
+}
+
+const user = z.object({
+  id: z.number().int(),
+  is_bot: z.boolean().optional(),
+  first_name: z.string(),
+  last_name: z.string().optional(),
+  username: z.string().optional(),
+  language_code: z.string().optional(),
+});
+const chat = z.object({ id: z.number().int(), type: z.string(), title: z.string().optional() });
+const entity = z.object({ type: z.string(), offset: z.number(), length: z.number() });
+const message = z.object({
+  message_id: z.number().int(),
+  chat,
+  from: user.optional(),
+  text: z.string().optional(),
+  entities: z.array(entity).optional(),
+  new_chat_members: z.array(user).optional(),
+  left_chat_member: user.optional(),
+});
+/** The fields Pulse reads, with the types it reads them as; anything else in an update is ignored. */
+const update = z.object({
+  update_id: z.number().int(),
+  message: message.optional(),
+  callback_query: z
+    .object({
+      id: z.string(),
+      from: user,
+      data: z.string().optional(),
+      message: z.object({ message_id: z.number().int(), chat }).optional(),
+    })
+    .optional(),
+  my_chat_member: z.object({ chat, from: user }).optional(),
+});
+
+/**
+ * Whether the parts of an update Pulse reads have the types the Bot API documents. A malformed
+ * update (a username that is an object, a chat without an id) is ignored, answered 200 so Telegram
+ * does not retry it forever — never a 500, never a crash in the middleware.
+ */
+export function isWellFormed(raw: unknown): boolean {
+  return update.safeParse(raw).success;
 }
 
 /** Maps one Telegram update to the core's events (a join of several people gives several). */

@@ -1,11 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createDirectiveTick,
-  deliverDue,
-  materialiseDue,
-  SendLimiter,
-} from '../../../bot/features/directives';
+import { createDirectiveTick, deliverDue, materialiseDue } from '../../../bot/features/directives';
 import { DeliveryError } from '../../../bot/kernel/errors';
 import type { ChatRef, InboundEvent, OutgoingMessage, SentRef } from '../../../bot/kernel/types';
 import { auditLog, directiveAcks, directiveDeliveries, directives } from '../../../db/schema';
@@ -315,10 +310,8 @@ describe('graceful stop', () => {
     await materialiseDue(database.db, options);
     const stop = new AbortController();
     messenger.afterSend = () => stop.abort();
-    const limiter = new SendLimiter(h.config.directives.rates);
     await deliverDue(h.deps, {
       worker: 'w1',
-      limiter,
       leaseMs: 120_000,
       concurrency: 1,
       signal: stop.signal,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { SendLimiter } from '../../../bot/features/directives/limiter';
 import type { Schedule } from '../../../bot/features/directives/schedule';
 import { occurrencesBetween } from '../../../bot/features/directives/schedule';
 import { markupToPlain } from '../../../bot/kernel/markup';
 import { parseDateTimeParts, toInstant } from '../../../bot/kernel/time';
 import { markupToHtml } from '../../../bot/platforms/telegram/markup';
+import { SendLimiter } from '../../../bot/runtime/delivery/budget';
 
 const TZ = 'Asia/Ho_Chi_Minh';
 
