@@ -112,12 +112,13 @@ export const incidents = pgTable(
     nextStepIndex: integer('next_step_index').notNull().default(0),
     nextStepAt: at('next_step_at'),
     /**
-     * The lexicon's concepts (of the rules that matched) and terms behind the incident's hits, a
-     * union over its hits, so leaders' verdicts can say which part of the lexicon misfires. Names
-     * from the lexicon only: never a word of a message that is not in it, never an author.
+     * The concepts of the rules that matched (lexicon names such as "salary", "late") and what
+     * raised the hits ("term", "rule", "model"), a union over the incident's hits, so leaders'
+     * verdicts say which part of the lexicon misfires. Never the terms themselves (a message may
+     * be exactly a term), never a word of a message, never an author.
      */
     concepts: text('concepts').array().notNull().default(sql`'{}'::text[]`),
-    terms: text('terms').array().notNull().default(sql`'{}'::text[]`),
+    sources: text('sources').array().notNull().default(sql`'{}'::text[]`),
   },
   (t) => [
     uniqueIndex('incidents_open_dedup_uq').on(t.unitId, t.topicId).where(sql`${t.status} <> 'resolved'`),
@@ -177,7 +178,7 @@ export const incidentAlerts = pgTable(
 
 /**
  * A leader's verdict on an incident: a real hot spot, or a false alarm. One per leader per
- * incident (changeable). It keeps the topic and the concepts and terms that matched, copied from
+ * incident (changeable). It keeps the topic, the concepts that matched and what raised it, copied from
  * the incident when the verdict was given, so the review survives a lexicon edit; never the text
  * of a message or its author.
  */
@@ -193,7 +194,7 @@ export const incidentVerdicts = pgTable(
     topicId: text('topic_id').notNull(),
     verdict: text('verdict', { enum: ['hot', 'false_alarm'] }).notNull(),
     concepts: text('concepts').array().notNull().default(sql`'{}'::text[]`),
-    terms: text('terms').array().notNull().default(sql`'{}'::text[]`),
+    sources: text('sources').array().notNull().default(sql`'{}'::text[]`),
     at: at('at').notNull(),
   },
   (t) => [

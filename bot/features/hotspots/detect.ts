@@ -41,7 +41,12 @@ export async function onTextSignal(deps: Deps, signal: TextSignal): Promise<HitO
   for (const hit of found) {
     const topic = live.topic(live.matcher.topicIds[hit.topic]!);
     if (!topic) continue;
-    const { concepts, terms } = hit;
+    const { concepts } = hit;
+    const sources = [
+      ...(hit.terms.length > 0 ? ['term'] : []),
+      ...(hit.concepts.length > 0 ? ['rule'] : []),
+      ...(hit.source !== 'rule' ? ['model'] : []),
+    ];
     outcomes.push(
       await deps.db.transaction((tx) =>
         recordHit(tx, {
@@ -51,7 +56,7 @@ export async function onTextSignal(deps: Deps, signal: TextSignal): Promise<HitO
           at: signal.at,
           topic,
           concepts,
-          terms,
+          sources,
         }),
       ),
     );
@@ -88,13 +93,14 @@ interface HitInput {
   source: TextSignal['source'];
   at: Date;
   topic: Topic;
-  /** The lexicon's concepts and terms that raised the topic (names from the lexicon, never message words). */
+  /** The concepts of the rules that raised the topic (lexicon names, never message words). */
   concepts?: readonly string[];
-  terms?: readonly string[];
+  /** What raised it: "term", "rule" (concepts), "model". */
+  sources?: readonly string[];
 }
 
-/** `column` ∪ `more`, sorted, as a SQL expression (the incident's concepts or terms after one more hit). */
-function union(column: typeof incidents.concepts | typeof incidents.terms, more: readonly string[]) {
+/** `column` ∪ `more`, sorted, as a SQL expression (the incident's concepts or sources after one more hit). */
+function union(column: typeof incidents.concepts | typeof incidents.sources, more: readonly string[]) {
   if (more.length === 0) return sql`${column}`;
   return sql`array(select distinct x from unnest(${column} || ${sql.param([...more])}::text[]) as x order by x)`;
 }
@@ -116,7 +122,7 @@ export async function recordHit(tx: Tx, hit: HitInput): Promise<HitOutcome> {
       set: { count: sql`${hotspotHits.count} + 1` },
     });
 
-  const matched = { concepts: hit.concepts ?? [], terms: hit.terms ?? [] };
+  const matched = { concepts: hit.concepts ?? [], sources: hit.sources ?? [] };
   const bumped = await bumpOpenIncident(tx, unitId, topic.id, at, matched);
   if (bumped !== null) return { kind: 'bumped', incidentId: bumped };
 
@@ -138,7 +144,7 @@ export async function recordHit(tx: Tx, hit: HitInput): Promise<HitOutcome> {
       nextStepIndex: 0,
       nextStepAt: firstStepAt(hit.source, at),
       concepts: [...new Set(matched.concepts)].sort(),
-      terms: [...new Set(matched.terms)].sort(),
+      sources: [...new Set(matched.sources)].sort(),
     })
     .onConflictDoNothing()
     .returning({ id: incidents.id });
@@ -157,7 +163,7 @@ async function bumpOpenIncident(
   unitId: number,
   topicId: string,
   at: Date,
-  matched: { concepts: readonly string[]; terms: readonly string[] },
+  matched: { concepts: readonly string[]; sources: readonly string[] },
 ): Promise<number | null> {
   const [open] = await tx
     .update(incidents)
@@ -165,7 +171,7 @@ async function bumpOpenIncident(
       hitCount: sql`${incidents.hitCount} + 1`,
       lastHitAt: at,
       concepts: union(incidents.concepts, matched.concepts),
-      terms: union(incidents.terms, matched.terms),
+      sources: union(incidents.sources, matched.sources),
     })
     .where(
       and(eq(incidents.unitId, unitId), eq(incidents.topicId, topicId), ne(incidents.status, 'resolved')),

@@ -61,8 +61,8 @@ export const vi = {
     'Chưa có báo nhầm nào trong {days} ngày qua (lãnh đạo bấm "Báo nhầm" trên cảnh báo).',
   'keywords.review.title': 'Chủ đề báo nhầm nhiều nhất ({days} ngày qua):',
   'keywords.review.topic': '• {topic}: {falseAlarms}/{judged} điểm nóng được đánh giá là báo nhầm ({rate})',
-  'keywords.review.term':
-    '  – từ khóa "{term}" có trong {n} báo nhầm, chưa lần nào đúng: /keywords remove {topic} {term} hoặc thêm từ loại trừ: /keywords add {topic} !…',
+  'keywords.review.terms':
+    '  – {n} báo nhầm do từ khóa: xem /keywords, thêm từ loại trừ cho cách nói vô hại (/keywords add {topic} !…) hoặc bỏ từ gây nhầm (/keywords remove {topic} …)',
   'keywords.review.concepts':
     '  – quy tắc {concepts} khớp trong {n} báo nhầm: thu hẹp window, thêm context (lower/cancel) hoặc từ loại trừ trong tệp kịch bản',
   'keywords.review.model':
@@ -160,8 +160,8 @@ export const en: Record<keyof typeof vi, string> = {
     'No false alarms in the last {days} days (leaders press "False alarm" on an alert).',
   'keywords.review.title': 'Topics with the most false alarms (last {days} days):',
   'keywords.review.topic': '• {topic}: {falseAlarms} of {judged} judged hot spots were false alarms ({rate})',
-  'keywords.review.term':
-    '  – the term "{term}" was in {n} false alarms and no real one: /keywords remove {topic} {term}, or add an exclusion: /keywords add {topic} !…',
+  'keywords.review.terms':
+    '  – {n} false alarms raised by terms: see /keywords, add exclusions for the harmless phrasings (/keywords add {topic} !…) or remove the misleading term (/keywords remove {topic} …)',
   'keywords.review.concepts':
     '  – the rule {concepts} matched in {n} false alarms: narrow its window, add context (lower/cancel) or exclusions in the scenario file',
   'keywords.review.model':

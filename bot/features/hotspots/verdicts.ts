@@ -6,8 +6,8 @@ import type { Verdict } from './buttons';
 export type { Verdict } from './buttons';
 
 /**
- * Records (or changes) one leader's verdict on an incident, with the topic and the concepts and
- * terms that matched, copied from the incident. Returns the verdict it replaced, or null.
+ * Records (or changes) one leader's verdict on an incident, with the topic, the concepts that
+ * matched and what raised it (term, rule, model), copied from the incident. Returns the verdict it replaced, or null.
  */
 export async function recordVerdict(
   db: DbOrTx,
@@ -15,7 +15,7 @@ export async function recordVerdict(
 ): Promise<{ ok: true; previous: Verdict | null } | { ok: false }> {
   return db.transaction(async (tx) => {
     const [incident] = await tx
-      .select({ topicId: incidents.topicId, concepts: incidents.concepts, terms: incidents.terms })
+      .select({ topicId: incidents.topicId, concepts: incidents.concepts, sources: incidents.sources })
       .from(incidents)
       .where(eq(incidents.id, input.incidentId));
     if (!incident) return { ok: false };
@@ -29,7 +29,7 @@ export async function recordVerdict(
       topicId: incident.topicId,
       verdict: input.verdict,
       concepts: incident.concepts,
-      terms: incident.terms,
+      sources: incident.sources,
       at: input.at,
     };
     await tx
@@ -63,7 +63,7 @@ interface JudgedIncident {
   topicId: string;
   falseAlarm: boolean;
   concepts: string[];
-  terms: string[];
+  sources: string[];
 }
 
 async function judgedIncidents(
@@ -76,7 +76,7 @@ async function judgedIncidents(
       topicId: incidentVerdicts.topicId,
       verdict: incidentVerdicts.verdict,
       concepts: incidentVerdicts.concepts,
-      terms: incidentVerdicts.terms,
+      sources: incidentVerdicts.sources,
     })
     .from(incidentVerdicts)
     .innerJoin(incidents, eq(incidents.id, incidentVerdicts.incidentId))
@@ -96,19 +96,19 @@ async function judgedIncidents(
       topicId: row.topicId,
       falseAlarm: false,
       concepts: [],
-      terms: [],
+      sources: [],
       votes: 0,
     };
     judged.votes += row.verdict === 'false_alarm' ? 1 : -1;
     judged.falseAlarm = judged.votes > 0;
     for (const c of row.concepts) if (!judged.concepts.includes(c)) judged.concepts.push(c);
-    for (const term of row.terms) if (!judged.terms.includes(term)) judged.terms.push(term);
+    for (const term of row.sources) if (!judged.sources.includes(term)) judged.sources.push(term);
     byIncident.set(row.incidentId, judged);
   }
   return [...byIncident.values()].map(({ votes: _, ...judged }) => ({
     ...judged,
     concepts: judged.concepts.sort(),
-    terms: judged.terms.sort(),
+    sources: judged.sources.sort(),
   }));
 }
 
@@ -137,13 +137,13 @@ export async function falseAlarmRates(
 }
 
 export type Proposal =
-  /** A term behind false alarms and never behind a real hot spot: remove it, or add an exclusion. */
-  | { kind: 'term'; term: string; falseAlarms: number }
+  /** False alarms raised by the topic's terms: add exclusions for the harmless phrasings, or remove a term. */
+  | { kind: 'terms'; falseAlarms: number }
   /** Concepts behind false alarms more than behind real ones: narrow the rule or add context/exclusions. */
   | { kind: 'concepts'; concepts: string[]; falseAlarms: number }
   /** False alarms the model raised alone (no term, no rule): add calm lines to the corpus, retrain. */
   | { kind: 'model'; falseAlarms: number }
-  /** Real hot spots only the model caught: the rules lack a term for them. */
+  /** Real hot spots only the model caught: the rules lack a term or a rule for them. */
   | { kind: 'missingTerms'; hot: number };
 
 export interface TopicReview extends TopicVerdicts {
@@ -162,13 +162,8 @@ export async function reviewVerdicts(db: DbOrTx, from: Date, limit = 5): Promise
       const wrong = mine.filter((j) => j.falseAlarm);
       const right = mine.filter((j) => !j.falseAlarm);
       const proposals: Proposal[] = [];
-      const termCounts = new Map<string, number>();
-      for (const j of wrong)
-        for (const term of j.terms) termCounts.set(term, (termCounts.get(term) ?? 0) + 1);
-      for (const [term, n] of [...termCounts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) {
-        if (!right.some((j) => j.terms.includes(term)))
-          proposals.push({ kind: 'term', term, falseAlarms: n });
-      }
+      const byTerm = wrong.filter((j) => j.sources.includes('term')).length;
+      if (byTerm > 0) proposals.push({ kind: 'terms', falseAlarms: byTerm });
       const conceptCounts = new Map<string, number>();
       for (const j of wrong) {
         if (j.concepts.length === 0) continue;
@@ -180,9 +175,10 @@ export async function reviewVerdicts(db: DbOrTx, from: Date, limit = 5): Promise
         const hot = right.filter((j) => concepts.every((c) => j.concepts.includes(c))).length;
         if (n > hot) proposals.push({ kind: 'concepts', concepts, falseAlarms: n });
       }
-      const modelAlone = wrong.filter((j) => j.concepts.length === 0 && j.terms.length === 0).length;
+      const alone = (j: JudgedIncident) => j.sources.length === 1 && j.sources[0] === 'model';
+      const modelAlone = wrong.filter(alone).length;
       if (modelAlone > 0) proposals.push({ kind: 'model', falseAlarms: modelAlone });
-      const caughtByModel = right.filter((j) => j.concepts.length === 0 && j.terms.length === 0).length;
+      const caughtByModel = right.filter(alone).length;
       if (caughtByModel > 0) proposals.push({ kind: 'missingTerms', hot: caughtByModel });
       return { ...rate, proposals };
     });

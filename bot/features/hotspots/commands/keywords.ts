@@ -29,7 +29,7 @@ async function reviewText(ctx: CommandContext, live: LiveLexicon): Promise<strin
       }),
     );
     for (const p of review.proposals) {
-      if (p.kind === 'term') lines.push(t('keywords.review.term', { term: p.term, n: p.falseAlarms, topic }));
+      if (p.kind === 'terms') lines.push(t('keywords.review.terms', { n: p.falseAlarms, topic }));
       else if (p.kind === 'concepts')
         lines.push(t('keywords.review.concepts', { concepts: p.concepts.join(' + '), n: p.falseAlarms }));
       else if (p.kind === 'model') lines.push(t('keywords.review.model', { n: p.falseAlarms }));
