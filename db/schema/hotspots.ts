@@ -7,6 +7,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   serial,
   text,
   timestamp,
@@ -111,6 +112,14 @@ export const incidents = pgTable(
     resolutionNote: text('resolution_note'),
     nextStepIndex: integer('next_step_index').notNull().default(0),
     nextStepAt: at('next_step_at'),
+    /**
+     * The concepts of the rules that matched (lexicon names such as "salary", "late") and what
+     * raised the hits ("term", "rule", "model"), a union over the incident's hits, so leaders'
+     * verdicts say which part of the lexicon misfires. Never the terms themselves (a message may
+     * be exactly a term), never a word of a message, never an author.
+     */
+    concepts: text('concepts').array().notNull().default(sql`'{}'::text[]`),
+    sources: text('sources').array().notNull().default(sql`'{}'::text[]`),
   },
   (t) => [
     uniqueIndex('incidents_open_dedup_uq').on(t.unitId, t.topicId).where(sql`${t.status} <> 'resolved'`),
@@ -165,5 +174,32 @@ export const incidentAlerts = pgTable(
   (t) => [
     unique('incident_alerts_step_person_uq').on(t.incidentId, t.stepIndex, t.personId),
     index('incident_alerts_status_idx').on(t.status),
+  ],
+);
+
+/**
+ * A leader's verdict on an incident: a real hot spot, or a false alarm. One per leader per
+ * incident (changeable). It keeps the topic, the concepts that matched and what raised it, copied from
+ * the incident when the verdict was given, so the review survives a lexicon edit; never the text
+ * of a message or its author.
+ */
+export const incidentVerdicts = pgTable(
+  'incident_verdicts',
+  {
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    topicId: text('topic_id').notNull(),
+    verdict: text('verdict', { enum: ['hot', 'false_alarm'] }).notNull(),
+    concepts: text('concepts').array().notNull().default(sql`'{}'::text[]`),
+    sources: text('sources').array().notNull().default(sql`'{}'::text[]`),
+    at: at('at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.incidentId, t.personId] }),
+    index('incident_verdicts_topic_idx').on(t.topicId, t.at),
   ],
 );

@@ -9,6 +9,7 @@ import {
   directives,
   identities,
   incidents,
+  incidentVerdicts,
   people,
   pollParticipation,
   pollTallies,
@@ -214,6 +215,11 @@ describe.each(DRIVERS.map((make) => [make().platform, make] as const))('stories 
     );
     const [incident] = await database.db.select().from(incidents);
     expect(incident?.status).toBe('acknowledged');
+    // Leaders teach it: a verdict with a button (a numbered choice on Zalo), stored once per leader.
+    await driver.press('admin', 'Báo nhầm');
+    expect(await driver.sees('admin', /Đã ghi nhận #1: báo nhầm/)).toContain('bộ từ khóa');
+    const verdicts = await database.db.select().from(incidentVerdicts);
+    expect(verdicts.map((v) => [v.topicId, v.verdict])).toEqual([['wages', 'false_alarm']]);
   });
 });
 

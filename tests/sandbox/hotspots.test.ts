@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PulseApp } from '../../bot/app';
-import { incidents } from '../../db/schema';
+import { incidents, incidentVerdicts } from '../../db/schema';
 import { applyScenario } from '../../scenarios/engine';
 import { formatErrors, parseScenario } from '../../scenarios/load';
 import { TEST_LEXICON } from '../features/hotspots/setup';
@@ -43,11 +43,16 @@ describe('hot spots in the sandbox', () => {
     expect(alert.text).toContain('🔥 Điểm nóng #1: Tiền lương');
     expect(alert.text).toContain('Đơn vị: Tổ Một (T1)');
     expect(alert.text).not.toContain('Công Nhân Một');
+    const teach = [
+      { label: 'Đúng là điểm nóng', data: 'hv:h:1' },
+      { label: 'Báo nhầm', data: 'hv:f:1' },
+    ];
     expect(alert.buttons).toEqual([
       [
         { label: 'Xác nhận đã nhận', data: 'inc:a:1' },
         { label: 'Đã xử lý', data: 'inc:r:1' },
       ],
+      teach,
     ]);
 
     const pressed = await api.press({
@@ -62,8 +67,30 @@ describe('hot spots in the sandbox', () => {
       (m) => m.id === alert.id,
     );
     expect(updated!.text).toContain('✅ Bí Thư Một đã xác nhận');
-    expect(updated!.buttons).toEqual([[{ label: 'Đã xử lý', data: 'inc:r:1' }]]);
+    expect(updated!.buttons).toEqual([[{ label: 'Đã xử lý', data: 'inc:r:1' }], teach]);
     const [incident] = await database.db.select().from(incidents);
     expect(incident!.status).toBe('acknowledged');
+
+    // Báo nhầm: stored once for this leader, the alert shows the count.
+    const judged = await api.press({
+      persona: 'leader',
+      chat: 'dm:leader',
+      messageId: alert.id,
+      data: 'hv:f:1',
+    });
+    expect(judged.status).toBe(200);
+    await leader.toast();
+    await expect
+      .poll(() => leader.toasts().map((t) => t.text))
+      .toContainEqual(expect.stringContaining('Đã ghi nhận #1: báo nhầm'));
+    const [relabelled] = (await api.messages('leader', 'dm:leader')).body.messages.filter(
+      (m) => m.id === alert.id,
+    );
+    expect(relabelled!.text).toContain('0 đúng là điểm nóng, 1 báo nhầm');
+    const verdicts = await database.db.select().from(incidentVerdicts);
+    expect(verdicts.map((v) => [v.topicId, v.verdict])).toEqual([['wages', 'false_alarm']]);
+    // The worker who wrote cannot judge it.
+    await api.press({ persona: 'worker', chat: 'dm:worker', messageId: alert.id, data: 'hv:h:1' });
+    expect(await database.db.select().from(incidentVerdicts)).toHaveLength(1);
   });
 });

@@ -7,10 +7,11 @@ import type { Button, OutgoingMessage, SentRef } from '../../kernel/types';
 import { type Translate, translator } from '../../messages';
 import type { Deps } from '../../runtime/deps';
 import { dmAccounts, findUnitById, unitLabel } from '../org';
-import { incidentButton } from './buttons';
+import { incidentButton, verdictButton } from './buttons';
 import type { EscalationPolicy, Severity, SurgeRule } from './lexicon';
 import { lexiconOf } from './live';
 import { maskExcerpt } from './mask';
+import { verdictCounts } from './verdicts';
 
 type IncidentRow = typeof incidents.$inferSelect;
 type AlertRow = typeof incidentAlerts.$inferSelect;
@@ -141,6 +142,8 @@ export async function renderAlert(deps: Deps, view: AlertView, locale: Locale): 
       }),
     );
   }
+  const verdicts = await verdictCounts(db, incident.id);
+  if (verdicts.hot + verdicts.falseAlarm > 0) lines.push(t('hotspot.alert.verdicts', verdicts));
   const buttons: Button[] = [];
   if (incident.status === 'open')
     buttons.push({
@@ -152,7 +155,15 @@ export async function renderAlert(deps: Deps, view: AlertView, locale: Locale): 
       label: t('hotspot.button.resolve'),
       data: incidentButton.data({ action: 'resolve', incidentId: incident.id }),
     });
-  return { text: lines.join('\n'), buttons: buttons.length > 0 ? [buttons] : undefined };
+  // Leaders teach the lexicon: a verdict per leader, changeable, also once the incident is resolved.
+  const teach: Button[] = [
+    { label: t('hotspot.button.hot'), data: verdictButton.data({ verdict: 'hot', incidentId: incident.id }) },
+    {
+      label: t('hotspot.button.falseAlarm'),
+      data: verdictButton.data({ verdict: 'false_alarm', incidentId: incident.id }),
+    },
+  ];
+  return { text: lines.join('\n'), buttons: buttons.length > 0 ? [buttons, teach] : [teach] };
 }
 
 /** The person's richest account on a running platform (buttons first) and their language. */

@@ -10,3 +10,16 @@ export const incidentButton = buttonCodec<{ action: 'ack' | 'resolve'; incidentI
     return { action: action === 'a' ? 'ack' : 'resolve', incidentId };
   },
 });
+
+export type Verdict = 'hot' | 'false_alarm';
+
+/** A leader's verdict on an alert: "Đúng là điểm nóng" (hot) or "Báo nhầm" (false alarm); changeable. */
+export const verdictButton = buttonCodec<{ verdict: Verdict; incidentId: number }>('hv', {
+  encode: ({ verdict, incidentId }) => `${verdict === 'hot' ? 'h' : 'f'}:${incidentId}`,
+  decode(payload) {
+    const [verdict, id, ...rest] = payload.split(':');
+    const incidentId = readId(id);
+    if (rest.length > 0 || incidentId === null || (verdict !== 'h' && verdict !== 'f')) return null;
+    return { verdict: verdict === 'h' ? 'hot' : 'false_alarm', incidentId };
+  },
+});

@@ -33,17 +33,31 @@ export type HitOutcome =
  */
 export async function onTextSignal(deps: Deps, signal: TextSignal): Promise<HitOutcome[]> {
   const live = lexiconOf(deps);
-  const found = live.assess(signal.text).map((hit) => hit.topic);
+  const found = live.assess(signal.text);
   if (found.length === 0) return [];
   const unitId = signal.unitId ?? (await rootUnitId(deps));
   if (unitId === null) return [];
   const outcomes: HitOutcome[] = [];
-  for (const index of found) {
-    const topic = live.topic(live.matcher.topicIds[index]!);
+  for (const hit of found) {
+    const topic = live.topic(live.matcher.topicIds[hit.topic]!);
     if (!topic) continue;
+    const { concepts } = hit;
+    const sources = [
+      ...(hit.terms.length > 0 ? ['term'] : []),
+      ...(hit.concepts.length > 0 ? ['rule'] : []),
+      ...(hit.source !== 'rule' ? ['model'] : []),
+    ];
     outcomes.push(
       await deps.db.transaction((tx) =>
-        recordHit(tx, { unitId, chatId: signal.chatId, source: signal.source, at: signal.at, topic }),
+        recordHit(tx, {
+          unitId,
+          chatId: signal.chatId,
+          source: signal.source,
+          at: signal.at,
+          topic,
+          concepts,
+          sources,
+        }),
       ),
     );
   }
@@ -79,6 +93,16 @@ interface HitInput {
   source: TextSignal['source'];
   at: Date;
   topic: Topic;
+  /** The concepts of the rules that raised the topic (lexicon names, never message words). */
+  concepts?: readonly string[];
+  /** What raised it: "term", "rule" (concepts), "model". */
+  sources?: readonly string[];
+}
+
+/** `column` ∪ `more`, sorted, as a SQL expression (the incident's concepts or sources after one more hit). */
+function union(column: typeof incidents.concepts | typeof incidents.sources, more: readonly string[]) {
+  if (more.length === 0) return sql`${column}`;
+  return sql`array(select distinct x from unnest(${column} || ${sql.param([...more])}::text[]) as x order by x)`;
 }
 
 export async function recordHit(tx: Tx, hit: HitInput): Promise<HitOutcome> {
@@ -98,7 +122,8 @@ export async function recordHit(tx: Tx, hit: HitInput): Promise<HitOutcome> {
       set: { count: sql`${hotspotHits.count} + 1` },
     });
 
-  const bumped = await bumpOpenIncident(tx, unitId, topic.id, at);
+  const matched = { concepts: hit.concepts ?? [], sources: hit.sources ?? [] };
+  const bumped = await bumpOpenIncident(tx, unitId, topic.id, at, matched);
   if (bumped !== null) return { kind: 'bumped', incidentId: bumped };
 
   const count = topic.severity === 'critical' ? 1 : await surgeCount(tx, unitId, topic, at);
@@ -118,12 +143,14 @@ export async function recordHit(tx: Tx, hit: HitInput): Promise<HitOutcome> {
       lastHitAt: at,
       nextStepIndex: 0,
       nextStepAt: firstStepAt(hit.source, at),
+      concepts: [...new Set(matched.concepts)].sort(),
+      sources: [...new Set(matched.sources)].sort(),
     })
     .onConflictDoNothing()
     .returning({ id: incidents.id });
   if (!opened) {
     // Another process opened it a moment ago: this hit is one more for that incident.
-    const id = await bumpOpenIncident(tx, unitId, topic.id, at);
+    const id = await bumpOpenIncident(tx, unitId, topic.id, at, matched);
     return id === null ? { kind: 'counted' } : { kind: 'bumped', incidentId: id };
   }
   await tx.insert(incidentEvents).values({ incidentId: opened.id, at, kind: 'opened', count });
@@ -131,10 +158,21 @@ export async function recordHit(tx: Tx, hit: HitInput): Promise<HitOutcome> {
 }
 
 /** New hits on an open incident bump its counter and extend its timeline (one `hits` row per minute). */
-async function bumpOpenIncident(tx: Tx, unitId: number, topicId: string, at: Date): Promise<number | null> {
+async function bumpOpenIncident(
+  tx: Tx,
+  unitId: number,
+  topicId: string,
+  at: Date,
+  matched: { concepts: readonly string[]; sources: readonly string[] },
+): Promise<number | null> {
   const [open] = await tx
     .update(incidents)
-    .set({ hitCount: sql`${incidents.hitCount} + 1`, lastHitAt: at })
+    .set({
+      hitCount: sql`${incidents.hitCount} + 1`,
+      lastHitAt: at,
+      concepts: union(incidents.concepts, matched.concepts),
+      sources: union(incidents.sources, matched.sources),
+    })
     .where(
       and(eq(incidents.unitId, unitId), eq(incidents.topicId, topicId), ne(incidents.status, 'resolved')),
     )

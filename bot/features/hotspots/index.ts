@@ -5,6 +5,7 @@ import {
   incidentButtons,
   incidentCommand,
   resolveCommand,
+  verdictButtons,
 } from './commands/incidents';
 import { keywordsCommand } from './commands/keywords';
 import { hotspotJobs, listenForHotspots } from './jobs';
@@ -21,13 +22,14 @@ export { type Model, type TrainingLine, train } from './model';
 export { diffLexicon } from './scenario';
 export { lexiconSchema } from './scenario-schema';
 export { replaceLexicon } from './store';
+export { falseAlarmRates, recordVerdict, reviewVerdicts, type TopicVerdicts } from './verdicts';
 
 /** Hot spots: keyword surges in a unit open incidents that escalate up the unit tree until acknowledged. */
 export function createFeature(): Feature {
   return {
     name: 'hotspots',
     commands: [hotspotsCommand, incidentCommand, ackCommand, resolveCommand, keywordsCommand],
-    buttons: [incidentButtons],
+    buttons: [incidentButtons, verdictButtons],
     messages,
     jobs: (deps) => hotspotJobs(deps),
     async start(deps) {

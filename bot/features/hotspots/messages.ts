@@ -6,7 +6,7 @@ export const vi = {
   'cmd.ack': 'xác nhận đã nhận một điểm nóng',
   'cmd.resolve': 'đóng một điểm nóng đã xử lý, kèm ghi chú',
   'usage.keywords':
-    'Cách dùng:\n/keywords — xem bộ từ khóa\n/keywords add CHỦ_ĐỀ từ 1, từ 2 …\n/keywords remove CHỦ_ĐỀ từ 1, từ 2 …\nCác từ cách nhau bởi dấu phẩy. "=từ" là từ chính xác (giữ dấu), "!từ" là từ loại trừ.\nVí dụ: /keywords add wages chưa nhận lương, lg chưa về',
+    'Cách dùng:\n/keywords — xem bộ từ khóa\n/keywords add CHỦ_ĐỀ từ 1, từ 2 …\n/keywords remove CHỦ_ĐỀ từ 1, từ 2 …\n/keywords review — chủ đề báo nhầm nhiều nhất và đề xuất sửa\nCác từ cách nhau bởi dấu phẩy. "=từ" là từ chính xác (giữ dấu), "!từ" là từ loại trừ.\nVí dụ: /keywords add wages chưa nhận lương, lg chưa về',
   'usage.hotspots': 'Cách dùng: /hotspots',
   'usage.incident': 'Cách dùng: /incident SỐ. Ví dụ: /incident 12',
   'usage.ack': 'Cách dùng: /ack SỐ. Ví dụ: /ack 12',
@@ -29,6 +29,13 @@ export const vi = {
   'hotspot.alert.resolved': '☑️ {person} đã xử lý xong lúc {at}: {note}',
   'hotspot.button.ack': 'Xác nhận đã nhận',
   'hotspot.button.resolve': 'Đã xử lý',
+  'hotspot.button.hot': 'Đúng là điểm nóng',
+  'hotspot.button.falseAlarm': 'Báo nhầm',
+  'hotspot.alert.verdicts': 'Đánh giá của lãnh đạo: {hot} đúng là điểm nóng, {falseAlarm} báo nhầm.',
+  'hotspot.verdict.hot': 'Đã ghi nhận #{id}: đúng là điểm nóng. Bấm nút kia nếu muốn đổi ý.',
+  'hotspot.verdict.false_alarm':
+    'Đã ghi nhận #{id}: báo nhầm. Cảm ơn, Pulse dùng đánh giá này để sửa bộ từ khóa.',
+  'hotspot.verdict.same': 'Bạn đã đánh giá #{id} như vậy rồi.',
   'hotspot.source.feedback': 'phản ánh ẩn danh',
   'hotspot.source.poll_comment': 'ý kiến trong khảo sát',
   'hotspot.rule.surge': '{hits} tin trong {window} phút',
@@ -50,6 +57,18 @@ export const vi = {
   'keywords.unchanged': 'Không có gì thay đổi ({terms}: {why}).',
   'keywords.whyPresent': 'đã có sẵn',
   'keywords.whyAbsent': 'không có trong chủ đề',
+  'keywords.review.none':
+    'Chưa có báo nhầm nào trong {days} ngày qua (lãnh đạo bấm "Báo nhầm" trên cảnh báo).',
+  'keywords.review.title': 'Chủ đề báo nhầm nhiều nhất ({days} ngày qua):',
+  'keywords.review.topic': '• {topic}: {falseAlarms}/{judged} điểm nóng được đánh giá là báo nhầm ({rate})',
+  'keywords.review.terms':
+    '  – {n} báo nhầm do từ khóa: xem /keywords, thêm từ loại trừ cho cách nói vô hại (/keywords add {topic} !…) hoặc bỏ từ gây nhầm (/keywords remove {topic} …)',
+  'keywords.review.concepts':
+    '  – quy tắc {concepts} khớp trong {n} báo nhầm: thu hẹp window, thêm context (lower/cancel) hoặc từ loại trừ trong tệp kịch bản',
+  'keywords.review.model':
+    '  – mô hình tự báo {n} lần nhầm: thêm câu bình thường kiểu này vào scenarios/corpus rồi npm run lexicon -- train',
+  'keywords.review.missingTerms':
+    '  – {n} điểm nóng đúng chỉ mô hình bắt được: thêm từ khóa cho chủ đề (/keywords add {topic} …)',
   'hotspots.none': 'Không có điểm nóng nào đang mở ở các đơn vị bạn phụ trách.',
   'hotspots.title': 'Điểm nóng đang mở:',
   'hotspots.line': '#{id} {topic} — {unit}: {count} tin, {status}, từ {opened}',
@@ -86,7 +105,7 @@ export const en: Record<keyof typeof vi, string> = {
   'cmd.ack': 'acknowledge a hot spot',
   'cmd.resolve': 'close a handled hot spot with a note',
   'usage.keywords':
-    'Usage:\n/keywords — show the lexicon\n/keywords add TOPIC term 1, term 2 …\n/keywords remove TOPIC term 1, term 2 …\nSeparate terms with commas. "=term" is exact (diacritics kept), "!term" is an exclusion.\nExample: /keywords add wages chưa nhận lương, lg chưa về',
+    'Usage:\n/keywords — show the lexicon\n/keywords add TOPIC term 1, term 2 …\n/keywords remove TOPIC term 1, term 2 …\n/keywords review — topics with the most false alarms, and what to change\nSeparate terms with commas. "=term" is exact (diacritics kept), "!term" is an exclusion.\nExample: /keywords add wages chưa nhận lương, lg chưa về',
   'usage.hotspots': 'Usage: /hotspots',
   'usage.incident': 'Usage: /incident NUMBER. Example: /incident 12',
   'usage.ack': 'Usage: /ack NUMBER. Example: /ack 12',
@@ -109,6 +128,13 @@ export const en: Record<keyof typeof vi, string> = {
   'hotspot.alert.resolved': '☑️ Resolved by {person} at {at}: {note}',
   'hotspot.button.ack': 'Acknowledge',
   'hotspot.button.resolve': 'Resolve',
+  'hotspot.button.hot': 'Real hot spot',
+  'hotspot.button.falseAlarm': 'False alarm',
+  'hotspot.alert.verdicts': "Leaders' verdicts: {hot} real hot spot, {falseAlarm} false alarm.",
+  'hotspot.verdict.hot': 'Recorded for #{id}: a real hot spot. Press the other button to change your mind.',
+  'hotspot.verdict.false_alarm':
+    'Recorded for #{id}: a false alarm. Thank you: Pulse uses it to improve the lexicon.',
+  'hotspot.verdict.same': 'You already gave #{id} that verdict.',
   'hotspot.source.feedback': 'anonymous feedback',
   'hotspot.source.poll_comment': 'poll comments',
   'hotspot.rule.surge': '{hits} messages in {window} minutes',
@@ -130,6 +156,18 @@ export const en: Record<keyof typeof vi, string> = {
   'keywords.unchanged': 'Nothing was changed ({terms}: {why}).',
   'keywords.whyPresent': 'already there',
   'keywords.whyAbsent': 'not in this topic',
+  'keywords.review.none':
+    'No false alarms in the last {days} days (leaders press "False alarm" on an alert).',
+  'keywords.review.title': 'Topics with the most false alarms (last {days} days):',
+  'keywords.review.topic': '• {topic}: {falseAlarms} of {judged} judged hot spots were false alarms ({rate})',
+  'keywords.review.terms':
+    '  – {n} false alarms raised by terms: see /keywords, add exclusions for the harmless phrasings (/keywords add {topic} !…) or remove the misleading term (/keywords remove {topic} …)',
+  'keywords.review.concepts':
+    '  – the rule {concepts} matched in {n} false alarms: narrow its window, add context (lower/cancel) or exclusions in the scenario file',
+  'keywords.review.model':
+    '  – the model alone raised {n} false alarms: add calm lines of the kind to scenarios/corpus, then npm run lexicon -- train',
+  'keywords.review.missingTerms':
+    '  – {n} real hot spots only the model caught: add terms to the topic (/keywords add {topic} …)',
   'hotspots.none': 'No open hot spots in the units you lead.',
   'hotspots.title': 'Open hot spots:',
   'hotspots.line': '#{id} {topic} — {unit}: {count} messages, {status}, since {opened}',

@@ -92,6 +92,11 @@ export interface HotspotSection {
   openBySeverity: Record<Severity, number>;
   /** Incidents opened in the period per topic, most first (the bar chart). */
   topics: { topic: Topic; incidents: number }[];
+  /**
+   * Per topic, of the incidents opened in the period that leaders judged ("Đúng là điểm nóng" /
+   * "Báo nhầm"): how many, and how many were false alarms; most false alarms first.
+   */
+  falseAlarms?: { topic: Topic; judged: number; falseAlarms: number }[];
   units: { unit: ReportUnit; opened: number; open: number }[];
   /** The incidents worth naming in section III (the query picks them: severity, then recency). */
   notable: {

@@ -129,6 +129,11 @@ function hotspotLines(report: SituationReport, f: ReportFormat): string[] {
     const list = topics.map((row) => `${row.topic.name} (${row.incidents})`).join(', ');
     lines.push(`• ${t('report.hotspots.topics', { list })}`);
   }
+  const judged = (hotspots.falseAlarms ?? []).slice(0, TOP);
+  if (judged.length > 0) {
+    const list = judged.map((row) => `${row.topic.name} ${row.falseAlarms}/${row.judged}`).join(', ');
+    lines.push(`• ${t('report.hotspots.falseAlarms', { list })}`);
+  }
   return lines;
 }
 

@@ -397,6 +397,10 @@ describe('privacy', () => {
         { label: 'Xác nhận đã nhận', data: 'inc:a:1' },
         { label: 'Đã xử lý', data: 'inc:r:1' },
       ],
+      [
+        { label: 'Đúng là điểm nóng', data: 'hv:h:1' },
+        { label: 'Báo nhầm', data: 'hv:f:1' },
+      ],
     ]);
   });
 

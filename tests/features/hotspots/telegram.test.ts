@@ -2,7 +2,7 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type PulseApp, startPulse } from '../../../bot/app';
 import { loadConfig } from '../../../bot/config';
-import { incidents } from '../../../db/schema';
+import { incidents, incidentVerdicts } from '../../../db/schema';
 import { applyScenario } from '../../../scenarios/engine';
 import { formatErrors, parseScenario } from '../../../scenarios/load';
 import { type FakeTelegram, startFakeTelegram } from '../../fakes/telegram-server';
@@ -79,6 +79,10 @@ describe('hot spots over Telegram', () => {
       alert.body.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }
     ).inline_keyboard;
     expect(keyboard[0]!.map((b) => b.callback_data)).toEqual(['inc:a:1', 'inc:r:1']);
+    expect(keyboard[1]!.map((b) => [b.text, b.callback_data])).toEqual([
+      ['Đúng là điểm nóng', 'hv:h:1'],
+      ['Báo nhầm', 'hv:f:1'],
+    ]);
     expect(
       fake.calls.filter((c) => c.method === 'sendMessage' && Number(c.body.chat_id) === GROUP),
     ).toHaveLength(1);
@@ -98,5 +102,27 @@ describe('hot spots over Telegram', () => {
     ]);
     const [incident] = await database.db.select().from(incidents);
     expect(incident!.status).toBe('acknowledged');
+
+    // The leader says it was a false alarm, then changes their mind: one verdict, updated alert.
+    fake.callback({ chatId: LEADER.id, messageId, from: LEADER, data: 'hv:f:1' });
+    await fake.waitFor((c) => c.method === 'answerCallbackQuery' && String(c.body.text).includes('báo nhầm'));
+    const relabelled = await fake.waitFor(
+      (c) =>
+        c.method === 'editMessageText' && String(c.body.text).includes('0 đúng là điểm nóng, 1 báo nhầm'),
+    );
+    expect(Number(relabelled.body.chat_id)).toBe(LEADER.id);
+    fake.callback({ chatId: LEADER.id, messageId, from: LEADER, data: 'hv:h:1' });
+    await fake.waitFor(
+      (c) =>
+        c.method === 'editMessageText' && String(c.body.text).includes('1 đúng là điểm nóng, 0 báo nhầm'),
+    );
+    const verdicts = await database.db.select().from(incidentVerdicts);
+    expect(verdicts.map((v) => [v.incidentId, v.topicId, v.verdict])).toEqual([[1, 'wages', 'hot']]);
+    // A worker of the group cannot judge it.
+    fake.callback({ chatId: WORKERS[0]!.id, messageId, from: WORKERS[0]!, data: 'hv:f:1' });
+    await fake.waitFor(
+      (c) => c.method === 'answerCallbackQuery' && String(c.body.text).includes('không phụ trách'),
+    );
+    expect(await database.db.select().from(incidentVerdicts)).toHaveLength(1);
   });
 });

@@ -9,7 +9,7 @@ import {
 } from '../../../runtime/types';
 import { findUnitById, unitLabel } from '../../org';
 import { formatTime, personName, refreshSentAlerts, severityLabel } from '../alerts';
-import { incidentButton } from '../buttons';
+import { incidentButton, verdictButton } from '../buttons';
 import {
   acknowledgeIncident,
   findIncident,
@@ -22,6 +22,7 @@ import {
   type TransitionResult,
 } from '../incidents';
 import { SEVERITIES } from '../lexicon';
+import { recordVerdict } from '../verdicts';
 
 const INCIDENT_ID = /^#?(\d{1,9})$/;
 
@@ -217,5 +218,39 @@ export const incidentButtons: ButtonHandler = {
     const result = await acknowledgeIncident(ctx.deps, incident.id, ctx.actor.person.id);
     await ctx.answer(await replyToAck(ctx, incident.id, result), { alert: !result.ok });
     if (result.ok) await refreshSentAlerts(ctx.deps, incident.id);
+  },
+};
+
+/** "Đúng là điểm nóng" / "Báo nhầm": one verdict per leader per incident, changeable; every sent alert shows the counts. */
+export const verdictButtons: ButtonHandler = {
+  prefix: verdictButton.prefix,
+  async handle(ctx, payload) {
+    const press = verdictButton.read(payload);
+    const incident = press ? await findIncident(ctx.deps.db, press.incidentId) : undefined;
+    const unit = incident ? await findUnitById(ctx.deps.db, incident.unitId) : undefined;
+    if (!press || !incident || !unit) {
+      await ctx.answer(ctx.t('error.staleButton'), { alert: true });
+      return;
+    }
+    if (!can(ctx.actor.roles, 'leader', unit)) {
+      await ctx.answer(ctx.t('incident.forbidden', { id: incident.id }), { alert: true });
+      return;
+    }
+    const result = await recordVerdict(ctx.deps.db, {
+      incidentId: incident.id,
+      personId: ctx.actor.person.id,
+      verdict: press.verdict,
+      at: ctx.deps.clock.now(),
+    });
+    if (!result.ok) {
+      await ctx.answer(ctx.t('error.staleButton'), { alert: true });
+      return;
+    }
+    if (result.previous === press.verdict) {
+      await ctx.answer(ctx.t('hotspot.verdict.same', { id: incident.id }));
+      return;
+    }
+    await ctx.answer(ctx.t(`hotspot.verdict.${press.verdict}`, { id: incident.id }));
+    await refreshSentAlerts(ctx.deps, incident.id);
   },
 };

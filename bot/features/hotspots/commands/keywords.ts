@@ -1,12 +1,48 @@
 import { asc, isNull } from 'drizzle-orm';
 import { units } from '../../../../db/schema';
-import { defineCommand } from '../../../runtime/types';
+import { type CommandContext, defineCommand } from '../../../runtime/types';
 import { ruleLabel, severityLabel } from '../alerts';
 import { formatTerm, parseTerm } from '../lexicon';
-import { lexiconOf } from '../live';
+import { type LiveLexicon, lexiconOf } from '../live';
 import { addTerms, removeTerms, type TermEdit } from '../store';
+import { reviewVerdicts } from '../verdicts';
 
-type KeywordsArgs = { action: 'list' } | { action: 'add' | 'remove'; topic: string; terms: string };
+/** How far back /keywords review looks. */
+export const REVIEW_DAYS = 90;
+
+/** /keywords review: the topics leaders most often called a false alarm, with a proposal per misfiring part. */
+async function reviewText(ctx: CommandContext, live: LiveLexicon): Promise<string> {
+  const { t } = ctx;
+  const from = new Date(ctx.deps.clock.now().getTime() - REVIEW_DAYS * 86_400_000);
+  const reviews = await reviewVerdicts(ctx.deps.db, from);
+  if (reviews.length === 0) return t('keywords.review.none', { days: REVIEW_DAYS });
+  const lines = [t('keywords.review.title', { days: REVIEW_DAYS })];
+  for (const review of reviews) {
+    const topic = review.topicId;
+    const name = live.topic(topic)?.name;
+    lines.push(
+      t('keywords.review.topic', {
+        topic: name ? `${topic} (${name})` : topic,
+        falseAlarms: review.falseAlarms,
+        judged: review.judged,
+        rate: `${Math.round((100 * review.falseAlarms) / review.judged)} %`,
+      }),
+    );
+    for (const p of review.proposals) {
+      if (p.kind === 'terms') lines.push(t('keywords.review.terms', { n: p.falseAlarms, topic }));
+      else if (p.kind === 'concepts')
+        lines.push(t('keywords.review.concepts', { concepts: p.concepts.join(' + '), n: p.falseAlarms }));
+      else if (p.kind === 'model') lines.push(t('keywords.review.model', { n: p.falseAlarms }));
+      else lines.push(t('keywords.review.missingTerms', { n: p.hot, topic }));
+    }
+  }
+  return lines.join('\n');
+}
+
+type KeywordsArgs =
+  | { action: 'list' }
+  | { action: 'review' }
+  | { action: 'add' | 'remove'; topic: string; terms: string };
 
 /** Terms are separated by commas or new lines; `!term` is an exclusion, `=term` an exact term. */
 function parseEdits(raw: string): TermEdit[] | { error: string } {
@@ -40,6 +76,7 @@ export const keywordsCommand = defineCommand<KeywordsArgs>({
   usageKey: 'usage.keywords',
   parse: (args) => {
     if (args === '') return { action: 'list' };
+    if (/^review$/i.test(args)) return { action: 'review' };
     const match = /^(add|remove)\s+([a-z][a-z0-9_-]{0,31})\s+([\s\S]+)$/i.exec(args);
     if (!match) return null;
     return {
@@ -49,7 +86,7 @@ export const keywordsCommand = defineCommand<KeywordsArgs>({
     };
   },
   async scope(ctx, args) {
-    if (args.action === 'list') return { ok: true, unit: null };
+    if (args.action === 'list' || args.action === 'review') return { ok: true, unit: null };
     const [root] = await ctx.deps.db
       .select()
       .from(units)
@@ -63,6 +100,10 @@ export const keywordsCommand = defineCommand<KeywordsArgs>({
     const live = lexiconOf(ctx.deps);
     await live.refresh(db);
     const { t } = ctx;
+    if (args.action === 'review') {
+      await ctx.reply(await reviewText(ctx, live));
+      return;
+    }
     if (args.action === 'list') {
       const { topics } = live.lexicon;
       if (topics.length === 0) {

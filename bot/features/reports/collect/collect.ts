@@ -3,6 +3,7 @@ import { units } from '../../../../db/schema';
 import { MIN_ANSWERS, suppress } from '../../../kernel/anonymity';
 import type { Locale } from '../../../kernel/i18n';
 import type { Deps } from '../../../runtime/deps';
+import { falseAlarmRates } from '../../hotspots';
 import type { UnitRow } from '../../org';
 import {
   type Figure,
@@ -71,12 +72,13 @@ export async function collectReport(deps: Pick<Deps, 'db' | 'clock' | 'config'>,
   const scope = { id: unit.id, path: unit.path, leaf };
   const trend = trendBuckets(period, timeZone);
 
-  const [pulses, trendCells, directives, feedbackTotal, hotspots] = await Promise.all([
+  const [pulses, trendCells, directives, feedbackTotal, hotspots, verdicts] = await Promise.all([
     pulseRows(db, scope, period, previous),
     trendRows(db, scope, trend.buckets),
     directiveRows(db, scope, period),
     feedbackCount(db, scope, period),
     hotspotRows(db, scope, period),
+    falseAlarmRates(db, { from: period.from, to: period.to, unitPath: scope.path }),
   ]);
   const k = Math.max(MIN_ANSWERS, pulses.minAnswers);
 
@@ -173,6 +175,14 @@ export async function collectReport(deps: Pick<Deps, 'db' | 'clock' | 'config'>,
       medianResolveMinutes: hotspots.medianResolveMinutes,
       openBySeverity: hotspots.openBySeverity,
       topics: hotspots.topics,
+      falseAlarms: verdicts.map((v) => ({
+        topic: {
+          key: v.topicId,
+          name: hotspots.topics.find((x) => x.topic.key === v.topicId)?.topic.name ?? v.topicId,
+        },
+        judged: v.judged,
+        falseAlarms: v.falseAlarms,
+      })),
       units: reported.map((u) => ({
         unit: toReportUnit(u),
         ...(hotspots.units.get(u.id) ?? { opened: 0, open: 0 }),
