@@ -134,6 +134,40 @@ describe('scenarios/2027-dlxh.yaml', () => {
   });
 });
 
+describe('a one-off relative to the first apply (after:)', () => {
+  const FILE = `version: 1
+units: [{ code: CTY, name: Công ty }]
+directives:
+  - { id: SOON, title: Sắp tới, body: Nội dung, schedule: { after: 5m }, ack: true }
+`;
+  const parse = (text: string) => {
+    const result = parseScenario(text, 'soon.yaml');
+    if (!result.ok) throw new Error(formatErrors(result.errors));
+    return result.scenario;
+  };
+
+  it('is sent that long after the file first creates it, and keeps that time when applied again', async () => {
+    const first = new Date('2026-12-01T10:00:00Z');
+    const applied = await applyScenario(database.db, parse(FILE), { now: first });
+    expect(applied.problems).toEqual([]);
+    const [row] = await database.db.select().from(directives);
+    expect(row).toMatchObject({ scheduleKind: 'at', at: new Date('2026-12-01T10:05:00Z') });
+    const later = new Date('2026-12-03T10:00:00Z');
+    expect((await planScenario(database.db, parse(FILE), { now: later })).changes).toEqual([]);
+    expect((await applyScenario(database.db, parse(FILE), { now: later })).problems).toEqual([]);
+    expect((await database.db.select().from(directives))[0]!.at).toEqual(new Date('2026-12-01T10:05:00Z'));
+  });
+
+  it('refuses a bad duration and at with after, with the field', () => {
+    expect(errorsOf(FILE.replace('after: 5m', 'after: soon')).map((e) => `${e.field}: ${e.message}`)).toEqual(
+      ['directives[0].schedule.after: must be a duration like 5m, 2h or 1d, at most 30d (got "soon")'],
+    );
+    expect(
+      errorsOf(FILE.replace('after: 5m', 'after: 5m, at: 2027-01-01 08:00')).map((e) => e.field),
+    ).toEqual(['directives[0].schedule.after']);
+  });
+});
+
 describe('bad directive entries', () => {
   it('rejects a bad cron with file, line and field', () => {
     const text = withLine('cron: "0 8 1 * *"', 'cron: "0 25 1 * *"');
