@@ -2,7 +2,13 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Config, ConfigError, loadConfig } from '../bot/config';
 import { type Database, DatabaseLockedError, openDatabase } from '../db/client';
-import { applyScenario, describeChange, describeKept, planScenario, type ScenarioPlan } from './engine/index';
+import {
+  applyScenario,
+  describeChangeIn,
+  describeKept,
+  planScenario,
+  type ScenarioPlan,
+} from './engine/index';
 import { formatErrors, loadScenarioFile, type ScenarioError } from './load';
 import { formatPath, walkUnits } from './schema';
 
@@ -109,18 +115,21 @@ export async function runScenarioCli(argv: readonly string[], io: CliIo): Promis
       fail(`${file}: ${errors.length} error(s)${command === 'apply' ? '; nothing was applied' : ''}.`);
       return 1;
     }
-    printPlan(plan, print);
-    if (command === 'apply' && plan.changes.length > 0) print(`Applied ${plan.changes.length} change(s).`);
+    const lines = printPlan(plan, timezone, print);
+    if (command === 'apply' && lines > 0) print(`Applied ${lines} change(s).`);
     return 0;
   } finally {
     await database.close();
   }
 }
 
-function printPlan(plan: ScenarioPlan, print: (text: string) => void): void {
-  for (const change of plan.changes) print(describeChange(change));
+/** Prints the plan; returns how many change lines it listed (a lexicon replacement lists one per topic or term). */
+function printPlan(plan: ScenarioPlan, timezone: string, print: (text: string) => void): number {
+  const lines = plan.changes.flatMap((change) => describeChangeIn(change, timezone).split('\n'));
+  for (const line of lines) print(line);
   for (const unit of plan.kept) print(describeKept(unit));
   if (plan.changes.length === 0) print('No changes.');
+  return lines.length;
 }
 
 function isEntryPoint(): boolean {

@@ -35,3 +35,11 @@ export function highestRole(held: readonly HeldRole[]): Role | null {
   for (const r of held) if (best === null || ROLE_RANK[r.role] > ROLE_RANK[best]) best = r.role;
   return best;
 }
+
+/** "Chi bộ Khai thác (CB-KT)" for each unit where the person holds `role` or a higher one. */
+export function unitsWithRole(held: readonly HeldRole[], role: Role): string[] {
+  const labels = held
+    .filter((r) => ROLE_RANK[r.role] >= ROLE_RANK[role] && r.unitCode !== null)
+    .map((r) => (r.unitName ? `${r.unitName} (${r.unitCode})` : r.unitCode!));
+  return [...new Set(labels)];
+}

@@ -1,4 +1,4 @@
-import { can } from '../kernel/roles';
+import { can, unitsWithRole } from '../kernel/roles';
 import type { AuditResult } from './audit';
 import { recordAudit } from './audit';
 import { UsageProblem } from './flags';
@@ -88,7 +88,13 @@ export async function dispatchCommand(registry: CommandRegistry, ctx: CommandCon
       await audit('usage', scope.message);
       return ctx.reply(scope.message);
     }
-    if (!can(ctx.actor.roles, command.minRole, scope.unit)) return refuse(command.minRole);
+    if (!can(ctx.actor.roles, command.minRole, scope.unit)) {
+      // He has the role, not for that unit: say which units he may act on.
+      const units = unitsWithRole(ctx.actor.roles, command.minRole);
+      if (units.length === 0) return refuse(command.minRole);
+      await audit('refused');
+      return ctx.reply(t('error.forbiddenUnit', { command: command.name, units: units.join(', ') }));
+    }
   }
   try {
     await command.run(ctx, args);

@@ -7,6 +7,8 @@ export const vi = {
   'error.unknownCommand': 'Không có lệnh /{command}. Gõ /help để xem các lệnh.',
   'error.forbidden':
     'Bạn không có quyền dùng lệnh /{command} ở đây (cần vai trò {role}). Không có gì thay đổi.',
+  'error.forbiddenUnit':
+    'Bạn không có quyền dùng lệnh /{command} cho đơn vị này: bạn chỉ dùng được lệnh này cho {units} và các đơn vị trực thuộc. Không có gì thay đổi.',
   'error.groupOnly': 'Lệnh /{command} chỉ dùng trong nhóm chat.',
   'error.dmOnly': 'Lệnh /{command} chỉ dùng trong tin nhắn riêng với bot.',
   'error.unknownUnit': 'Không tìm thấy đơn vị có mã "{code}".',
@@ -28,6 +30,8 @@ export const en: Record<keyof typeof vi, string> = {
   'flags.notDecimal': 'The value "{value}" of {flag} must be a decimal number (e.g. 7). Nothing was changed.',
   'error.unknownCommand': 'There is no /{command} command. Type /help to see the commands.',
   'error.forbidden': 'You may not use /{command} here (it needs the {role} role). Nothing was changed.',
+  'error.forbiddenUnit':
+    'You may not use /{command} for this unit: you may use it for {units} and the units below only. Nothing was changed.',
   'error.groupOnly': 'The /{command} command works in group chats only.',
   'error.dmOnly': 'The /{command} command works in a private chat with the bot only.',
   'error.unknownUnit': 'No unit has the code "{code}".',

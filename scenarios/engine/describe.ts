@@ -1,11 +1,18 @@
 import type { DirectiveValues } from '../../bot/features/directives';
 import { describeReportScheduleChange } from '../../bot/features/reports';
+import { formatDateDayFirst } from '../../bot/kernel/time';
 import type { KeptUnit, ScenarioChange } from './changes';
+import { DEFAULT_TIMEZONE } from './plan';
 
 const ROOT = '(root)';
 
-/** One line per change, diff style: `+` added, `-` removed, `~` changed. */
+/** One line per change (the lexicon: one per topic or term), diff style: `+` added, `-` removed, `~` changed. */
 export function describeChange(change: ScenarioChange): string {
+  return describeChangeIn(change, DEFAULT_TIMEZONE);
+}
+
+/** As describeChange, with times shown in `timezone` (the zone the file's times are read in). */
+export function describeChangeIn(change: ScenarioChange, timezone: string): string {
   switch (change.kind) {
     case 'create_unit':
       return `+ unit ${change.code} "${change.name}" ${change.parent ? `under ${change.parent}` : ROOT}`;
@@ -39,7 +46,7 @@ export function describeChange(change: ScenarioChange): string {
     case 'retitle_chat':
       return `~ chat ${change.platform}:${change.externalId}: title "${change.title.from ?? ''}" → "${change.title.to ?? ''}"`;
     case 'create_directive':
-      return `+ directive ${change.key} "${change.values.title}" (${describeSchedule(change.values)})`;
+      return `+ directive ${change.key} "${change.values.title}" (${describeSchedule(change.values, timezone)})`;
     case 'update_directive':
       return `~ directive ${change.key}: ${change.fields.join(', ')}`;
     case 'cancel_directive':
@@ -63,9 +70,13 @@ export function describeKept(unit: KeptUnit): string {
   return `= kept unit ${unit.code} "${unit.name}" (not in file)`;
 }
 
-function describeSchedule(values: DirectiveValues): string {
-  const iso = (date: Date | null) => date?.toISOString() ?? '…';
-  return values.scheduleKind === 'at'
-    ? `at ${iso(values.at)}`
-    : `cron "${values.cron}" from ${iso(values.startsAt)} until ${iso(values.endsAt)}`;
+/** "at 15/03/2027 08:00 Asia/Ho_Chi_Minh", "cron "0 8 1 * *" from 01/04/2027 00:00 until 31/12/2027 23:59 …". */
+function describeSchedule(values: DirectiveValues, timezone: string): string {
+  const local = (date: Date) => formatDateDayFirst(date, timezone);
+  if (values.scheduleKind === 'at') return values.at ? `at ${local(values.at)} ${timezone}` : 'at …';
+  const bounds = [
+    values.startsAt && `from ${local(values.startsAt)}`,
+    values.endsAt && `until ${local(values.endsAt)}`,
+  ].filter(Boolean);
+  return [`cron "${values.cron}"`, ...bounds, timezone].join(' ');
 }

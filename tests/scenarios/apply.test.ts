@@ -103,7 +103,8 @@ describe('planScenario on the demo company', () => {
 describe('applyScenario', () => {
   it('creates the demo tree with paths and depths, people, roles and bound chats', async () => {
     const applied = await apply(await demo());
-    expect(applied.changes).toHaveLength(67);
+    // 67 for the organisation, two directives, a poll series, a report schedule and the lexicon.
+    expect(applied.changes).toHaveLength(72);
 
     const [cty, cell, team] = [await unitRow('CTY'), await unitRow('CB-KT'), await unitRow('T-KT1')];
     expect([cty.path, cty.depth, cty.parentId]).toEqual([`/${cty.id}/`, 0, null]);

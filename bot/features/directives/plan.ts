@@ -37,15 +37,28 @@ export interface ScenarioProblem {
 export const DEFAULT_REMIND_BELOW = 0.8;
 const SCHEDULE_FIELDS = ['scheduleKind', 'at', 'cron', 'startsAt', 'endsAt'] as const;
 
-export function directiveValues(directive: ScenarioDirective, timezone: string): DirectiveValues {
+/**
+ * `firstAt`: the moment a relative one-off (`after: 5m`) resolves to — the stored time once the
+ * directive exists, else now + after.
+ */
+export function directiveValues(
+  directive: ScenarioDirective,
+  timezone: string,
+  firstAt?: Date,
+): DirectiveValues {
   const { schedule } = directive;
+  const oneOff = schedule.at !== undefined || schedule.after !== undefined;
   return {
     title: directive.title,
     body: directive.body,
     source: directive.source ?? null,
     audience: directive.audience,
-    scheduleKind: schedule.at ? 'at' : 'cron',
-    at: schedule.at ? toInstant(schedule.at, timezone) : null,
+    scheduleKind: oneOff ? 'at' : 'cron',
+    at: schedule.at
+      ? toInstant(schedule.at, timezone)
+      : schedule.after !== undefined
+        ? (firstAt ?? null)
+        : null,
     cron: schedule.cron?.trim().replace(/\s+/g, ' ') ?? null,
     startsAt: schedule.from ? toInstant(schedule.from, timezone) : null,
     endsAt: schedule.until ? toInstant(schedule.until, timezone, true) : null,
@@ -90,8 +103,15 @@ export async function planDirectives(
   const changes: DirectiveChange[] = [];
   const problems: ScenarioProblem[] = [];
   scenario.directives.forEach((directive, i) => {
-    const values = directiveValues(directive, options.timezone);
     const current = existing.get(directive.id);
+    const after = directive.schedule.after;
+    const firstAt =
+      after === undefined
+        ? undefined
+        : current?.scheduleKind === 'at' && current.at
+          ? current.at
+          : new Date(options.now.getTime() + after);
+    const values = directiveValues(directive, options.timezone, firstAt);
     existing.delete(directive.id);
     const fields = current
       ? (Object.keys(values) as (keyof DirectiveValues)[]).filter((k) => !same(values[k], current[k]))

@@ -25,10 +25,30 @@ const dateTime = (needsTime: boolean) =>
       return parsed;
     });
 
-/** Exactly one of `at` (one-off) or `cron` (recurring, optionally between `from` and `until`). */
+const MAX_AFTER_MS = 30 * 86_400_000;
+
+/**
+ * Exactly one of `at` (one-off), `after` (one-off, that long after the file first creates the
+ * directive: a demo that stays true whenever it is seeded) or `cron` (recurring, optionally between
+ * `from` and `until`).
+ */
 const scheduleSchema = z
   .strictObject({
     at: dateTime(true).optional(),
+    after: z
+      .string()
+      .transform((value, ctx) => {
+        const ms = parseDuration(value);
+        if (ms === undefined || ms <= 0 || ms > MAX_AFTER_MS) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be a duration like 5m, 2h or 1d, at most 30d ${got(value)}`,
+          });
+          return z.NEVER;
+        }
+        return ms;
+      })
+      .optional(),
     cron: z
       .string()
       .superRefine((value, ctx) => {
@@ -41,11 +61,13 @@ const scheduleSchema = z
   })
   .superRefine((schedule, ctx) => {
     const report = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    if (schedule.at && schedule.cron) report('cron', 'use either at (one-off) or cron (recurring), not both');
-    if (!schedule.at && schedule.cron === undefined)
+    const oneOff = schedule.at !== undefined || schedule.after !== undefined;
+    if (schedule.at && schedule.after !== undefined) report('after', 'use either at or after, not both');
+    if (oneOff && schedule.cron) report('cron', 'use either at (one-off) or cron (recurring), not both');
+    if (!oneOff && schedule.cron === undefined)
       ctx.addIssue({ code: 'custom', message: 'needs at: DATE TIME (one-off) or cron: "m h dom mon dow"' });
-    if (schedule.at && schedule.from) report('from', 'only goes with cron');
-    if (schedule.at && schedule.until) report('until', 'only goes with cron');
+    if (oneOff && schedule.from) report('from', 'only goes with cron');
+    if (oneOff && schedule.until) report('until', 'only goes with cron');
     if (schedule.from && schedule.until && !untilAfterFrom(schedule.from, schedule.until))
       report('until', 'must be after from');
   });

@@ -15,5 +15,12 @@ export function createFeature(): Feature {
     messages,
     jobs: (deps) => feedbackJobs(deps),
     stop: flushFeedbackAtStop,
+    // Workers and leaders are told in plain words; the operator learns the setting here.
+    start(deps) {
+      if (!deps.config.secret)
+        deps.logger.warn(
+          'PULSE_SECRET is not set: anonymous two-way replies to feedback are off (docs/polls.md)',
+        );
+    },
   };
 }

@@ -15,8 +15,11 @@ export const vi = {
   'feedback.sendNowGone':
     'Góp ý này không còn chờ ở đây (đã gửi, hoặc sẽ gửi vào đầu giờ tới như thường lệ). Không có gì thay đổi.',
   'feedback.offerReplies':
-    'Nếu muốn lãnh đạo trả lời bạn mà vẫn không biết bạn là ai, bấm nút dưới đây. Pulse sẽ giữ một địa chỉ đã mã hóa trong 30 ngày rồi xóa. Lãnh đạo không mở được địa chỉ này; chỉ người vận hành máy chủ nắm cả khóa PULSE_SECRET lẫn cơ sở dữ liệu mới có thể mở.',
-  'feedback.repliesOff': 'Máy chủ này chưa bật trả lời ẩn danh hai chiều (thiếu PULSE_SECRET).',
+    'Nếu muốn lãnh đạo trả lời bạn mà vẫn không biết bạn là ai, bấm nút dưới đây. Pulse sẽ giữ một địa chỉ đã mã hóa trong 30 ngày rồi xóa. Lãnh đạo không mở được địa chỉ này; chỉ người vận hành máy chủ nắm cả khóa bí mật của máy chủ lẫn cơ sở dữ liệu mới có thể mở.',
+  'feedback.repliesOff':
+    'Lãnh đạo đơn vị sẽ đọc góp ý của bạn, nhưng chưa thể trả lời riêng cho bạn: tính năng trả lời ẩn danh hai chiều chưa được bật.',
+  'feedback.reply.disabled':
+    'Chưa thể gửi: tính năng trả lời ẩn danh hai chiều chưa được bật, nên Pulse không có cách nào chuyển trả lời tới người góp ý. Hãy đề nghị người vận hành Pulse bật tính năng này.',
   'feedback.allowReplies': '🔐 Cho phép trả lời ẩn danh',
   'feedback.repliesAllowed':
     '🔐 Đã cho phép: lãnh đạo có thể trả lời bạn ẩn danh trong 30 ngày. Địa chỉ mã hóa được ghi vào đầu giờ tới, cùng các góp ý của giờ.',
@@ -57,9 +60,11 @@ export const en: Record<keyof typeof vi, string> = {
   'feedback.sendNowGone':
     'This feedback is no longer waiting here (it was sent, or it goes at the top of the next hour as usual). Nothing was changed.',
   'feedback.offerReplies':
-    'If you want the leaders to be able to reply without learning who you are, tap the button below. Pulse keeps an encrypted address for 30 days, then deletes it. Leaders cannot open it; only the server operator holding both the PULSE_SECRET key and the database could.',
+    'If you want the leaders to be able to reply without learning who you are, tap the button below. Pulse keeps an encrypted address for 30 days, then deletes it. Leaders cannot open it; only the server operator holding both the server’s secret key and the database could.',
   'feedback.repliesOff':
-    'Anonymous two-way replies are not enabled on this server (PULSE_SECRET is not set).',
+    "The unit's leaders will read your feedback, but cannot reply to you privately: anonymous two-way replies are not enabled.",
+  'feedback.reply.disabled':
+    'Not sent: anonymous two-way replies are not enabled, so Pulse has no way to pass a reply to the sender. Ask whoever runs Pulse to enable them.',
   'feedback.allowReplies': '🔐 Allow anonymous replies',
   'feedback.repliesAllowed':
     '🔐 Allowed: the leaders can reply to you anonymously for 30 days. The encrypted address is written at the top of the next hour, with the hour’s feedback.',

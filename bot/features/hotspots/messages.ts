@@ -77,6 +77,8 @@ export const vi = {
   'incident.status.resolved': 'đã xử lý xong',
   'incident.unknown': 'Không có điểm nóng #{id}. Không có gì thay đổi.',
   'incident.forbidden': 'Bạn không phụ trách đơn vị của điểm nóng #{id}. Không có gì thay đổi.',
+  'incident.forbiddenUnits':
+    'Bạn không phụ trách đơn vị của điểm nóng #{id}: bạn là lãnh đạo của {units} (và các đơn vị trực thuộc). Không có gì thay đổi.',
   'incident.title': 'Điểm nóng #{id}: {topic} — {unit} ({status}, mức độ {severity}, {count} tin)',
   'incident.event.opened': '{at} mở: {count} tin',
   'incident.event.hits': '{at} thêm {count} tin',
@@ -176,6 +178,8 @@ export const en: Record<keyof typeof vi, string> = {
   'incident.status.resolved': 'resolved',
   'incident.unknown': 'There is no hot spot #{id}. Nothing was changed.',
   'incident.forbidden': 'You do not lead the unit of hot spot #{id}. Nothing was changed.',
+  'incident.forbiddenUnits':
+    'You do not lead the unit of hot spot #{id}: you lead {units} (and the units below). Nothing was changed.',
   'incident.title': 'Hot spot #{id}: {topic} — {unit} ({status}, severity {severity}, {count} messages)',
   'incident.event.opened': '{at} opened: {count} messages',
   'incident.event.hits': '{at} {count} more',

@@ -16,6 +16,7 @@ import { RecordingMessenger } from '../../helpers/recording-messenger';
 import { CAMPAIGN, FAST_RATES, PUBLISHED } from './fixtures';
 
 const PLAN_2024 = fileURLToPath(new URL('../../../scenarios/2024-dlxh.yaml', import.meta.url));
+const PLAN_2027 = fileURLToPath(new URL('../../../scenarios/2027-dlxh.yaml', import.meta.url));
 
 let database: TestDatabase;
 let dir: string;
@@ -85,6 +86,85 @@ describe('scenarios/2024-dlxh.yaml', () => {
     expect(messenger.sent).toEqual([]);
     await tick(new Date('2024-03-15T01:00:00Z'));
     expect(messenger.texts()).toEqual([expect.stringContaining('Nhiệm vụ 1: Tăng cường sự lãnh đạo')]);
+  });
+});
+
+describe('scenarios/2027-dlxh.yaml', () => {
+  async function load(path: string) {
+    const result = await loadScenarioFile(path);
+    if (!result.ok) throw new Error(formatErrors(result.errors));
+    return result.scenario;
+  }
+
+  it("is 2024's plan dated 2027: the same units, six tasks and monthly collection, and the whole lexicon", async () => {
+    const [old, next] = [await load(PLAN_2024), await load(PLAN_2027)];
+    expect(next.units).toEqual(old.units);
+    expect(next.lexicon).toEqual(old.lexicon);
+    expect(next.directives.map((d) => d.id)).toEqual(old.directives.map((d) => d.id));
+    expect(next.directives.map((d) => d.id)).toEqual(['NV1', 'NV2', 'NV2-THANG', 'NV3', 'NV4', 'NV5', 'NV6']);
+    for (const directive of next.directives) {
+      const { at, from, until } = directive.schedule;
+      for (const date of [at, from, until]) if (date) expect(date.year, directive.id).toBe(2027);
+      expect(directive.title, directive.id).not.toMatch(/2024/);
+    }
+    expect(next.directives.find((d) => d.id === 'NV2-THANG')?.schedule.cron).toBe('0 8 1 * *');
+  });
+
+  it('plans and applies cleanly as of today (the real clock), with no --now', async () => {
+    const scenario = await load(PLAN_2027);
+    const now = new Date();
+    const plan = await planScenario(database.db, scenario, { now });
+    expect(plan.problems).toEqual([]);
+    const applied = await applyScenario(database.db, scenario, { now });
+    expect(applied.problems).toEqual([]);
+    expect(applied.changes.filter((c) => c.kind === 'create_directive')).toHaveLength(7);
+    expect(await database.db.select().from(directives)).toHaveLength(7);
+
+    let stdout = '';
+    let stderr = '';
+    const code = await runScenarioCli(['plan', PLAN_2027], {
+      env: {},
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+      openDatabase: async () => ({ ...database, close: async () => {} }),
+    });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('No changes.');
+  });
+});
+
+describe('a one-off relative to the first apply (after:)', () => {
+  const FILE = `version: 1
+units: [{ code: CTY, name: Công ty }]
+directives:
+  - { id: SOON, title: Sắp tới, body: Nội dung, schedule: { after: 5m }, ack: true }
+`;
+  const parse = (text: string) => {
+    const result = parseScenario(text, 'soon.yaml');
+    if (!result.ok) throw new Error(formatErrors(result.errors));
+    return result.scenario;
+  };
+
+  it('is sent that long after the file first creates it, and keeps that time when applied again', async () => {
+    const first = new Date('2026-12-01T10:00:00Z');
+    const applied = await applyScenario(database.db, parse(FILE), { now: first });
+    expect(applied.problems).toEqual([]);
+    const [row] = await database.db.select().from(directives);
+    expect(row).toMatchObject({ scheduleKind: 'at', at: new Date('2026-12-01T10:05:00Z') });
+    const later = new Date('2026-12-03T10:00:00Z');
+    expect((await planScenario(database.db, parse(FILE), { now: later })).changes).toEqual([]);
+    expect((await applyScenario(database.db, parse(FILE), { now: later })).problems).toEqual([]);
+    expect((await database.db.select().from(directives))[0]!.at).toEqual(new Date('2026-12-01T10:05:00Z'));
+  });
+
+  it('refuses a bad duration and at with after, with the field', () => {
+    expect(errorsOf(FILE.replace('after: 5m', 'after: soon')).map((e) => `${e.field}: ${e.message}`)).toEqual(
+      ['directives[0].schedule.after: must be a duration like 5m, 2h or 1d, at most 30d (got "soon")'],
+    );
+    expect(
+      errorsOf(FILE.replace('after: 5m', 'after: 5m, at: 2027-01-01 08:00')).map((e) => e.field),
+    ).toEqual(['directives[0].schedule.after']);
   });
 });
 

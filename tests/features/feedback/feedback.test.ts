@@ -218,14 +218,17 @@ describe('without PULSE_SECRET', () => {
     await harness.handle(command(dm(101), worker(1), '/gopy Góp ý một chiều'));
     const confirmation = harness.messenger.last()!.message;
     expect(confirmation.buttons).toBeUndefined();
-    expect(confirmation.text).toContain('chưa bật trả lời ẩn danh hai chiều');
+    // Plain words for the worker: no setting name.
+    expect(confirmation.text).toContain('chưa thể trả lời riêng cho bạn');
+    expect(confirmation.text).not.toContain('PULSE_SECRET');
     await flushFeedback(harness.deps, harness.clock.now(), { all: true });
     const [row] = await database.db.select().from(feedback);
     await harness.handle(tap(dm(101), user(101), `fr:${row!.id}`));
-    expect(harness.messenger.answers.at(-1)!.text).toContain('chưa bật trả lời ẩn danh hai chiều');
+    expect(harness.messenger.answers.at(-1)!.text).toContain('trả lời ẩn danh hai chiều chưa được bật');
+    expect(harness.messenger.answers.at(-1)!.text).not.toContain('PULSE_SECRET');
     expect(await database.db.select().from(feedbackReplyHandles)).toEqual([]);
     await harness.handle(command(dm(2), world.leaderCb1, `/reply ${row!.id.slice(0, 8)} Chào`));
-    expect(dmTexts(2).at(-1)).toContain('chưa bật trả lời ẩn danh hai chiều');
+    expect(dmTexts(2).at(-1)).toContain('Chưa thể gửi: tính năng trả lời ẩn danh hai chiều chưa được bật');
   });
 });
 

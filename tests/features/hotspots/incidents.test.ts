@@ -356,7 +356,11 @@ describe('acknowledge and resolve', () => {
     const [incident] = await allIncidents();
     const cb2Leader = await setup.org.personWith(20, 'Phạm Thị Lan', { role: 'leader', unit: 'CB2' });
     await setup.harness.handle(command(dm(20), { ...LEADER_CB1, externalId: '20' }, `/ack ${incident!.id}`));
-    expect(setup.harness.messenger.last()!.message.text).toContain('không có quyền');
+    // He is a leader, of another unit: told which one he may act on, not that he lacks the role.
+    const refusal = setup.harness.messenger.last()!.message.text;
+    expect(refusal).toContain('không có quyền');
+    expect(refusal).toMatch(/bạn chỉ dùng được lệnh này cho .*\(CB2\)/);
+    expect(refusal).not.toContain('cần vai trò');
     await setup.harness.handle(command(dm(11), LEADER_T1, '/ack 999'));
     expect(setup.harness.messenger.last()!.message.text).toContain('Không có điểm nóng #999');
     await setup.harness.handle(command(dm(50), WORKER, `/ack ${incident!.id}`));

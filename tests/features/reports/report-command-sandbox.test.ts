@@ -45,6 +45,8 @@ describe('/report through the sandbox HTTP API', () => {
     expect(fromBot[1]!.file).toMatchObject({ mime: 'image/png', image: true });
     expect(fromBot[2]!.file?.name).toMatch(/^bao-cao-dlxh-CB1-.*\.docx$/);
     expect(fromBot[3]!.text).toContain('không có quyền');
+    // A leader, of another cell: told which unit he may ask about.
+    expect(fromBot[3]!.text).toContain('bạn chỉ dùng được lệnh này cho Chi bộ Một (CB1)');
 
     const res = await fetch(`${api.base}/sandbox/api/files/${fromBot[2]!.file!.id}?persona=leader`);
     const files = unzipSync(new Uint8Array(await res.arrayBuffer()));

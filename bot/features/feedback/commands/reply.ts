@@ -35,7 +35,7 @@ export const replyCommand = defineCommand<{ id: string; text: string }>({
       sent: 'feedback.reply.sent',
       no_handle: 'feedback.reply.noHandle',
       undeliverable: 'feedback.reply.undeliverable',
-      disabled: 'feedback.repliesOff',
+      disabled: 'feedback.reply.disabled',
     } as const;
     await ctx.reply(ctx.t(key[outcome], { id }));
   },

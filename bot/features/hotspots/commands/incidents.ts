@@ -1,4 +1,4 @@
-import { can } from '../../../kernel/roles';
+import { can, unitsWithRole } from '../../../kernel/roles';
 import type { Translate } from '../../../messages';
 import {
   type ButtonHandler,
@@ -204,7 +204,13 @@ export const incidentButtons: ButtonHandler = {
       return;
     }
     if (!can(ctx.actor.roles, 'leader', unit)) {
-      await ctx.answer(ctx.t('incident.forbidden', { id: incident.id }), { alert: true });
+      const units = unitsWithRole(ctx.actor.roles, 'leader');
+      await ctx.answer(
+        units.length > 0
+          ? ctx.t('incident.forbiddenUnits', { id: incident.id, units: units.join(', ') })
+          : ctx.t('incident.forbidden', { id: incident.id }),
+        { alert: true },
+      );
       return;
     }
     if (press.action === 'resolve') {

@@ -1,0 +1,124 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PulseApp } from '../../bot/app';
+import { directives, pollSeries, reportSchedules } from '../../db/schema';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { client, openEvents, startSandboxApp } from './helpers';
+
+// A newcomer's first start: an empty database, Pulse seeds scenarios/demo.yaml, and every job can
+// be tried at once — directives, the lexicon, a recurring pulse, a scheduled report.
+let database: TestDatabase;
+let app: PulseApp;
+let seededAt: number;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  seededAt = Date.now();
+  app = await startSandboxApp(database);
+});
+afterAll(async () => {
+  await app?.stop();
+  await database.destroy();
+});
+
+async function ask(persona: string, text: string): Promise<string> {
+  const api = client(app);
+  const chat = `dm:${persona}`;
+  const sent = await api.send({ persona, chat, text });
+  expect(sent.status).toBe(200);
+  const messages = (await api.messages(persona, chat)).body.messages;
+  const after = messages.findIndex((m) => m.id === sent.body.message.id);
+  return messages
+    .slice(after + 1)
+    .map((m) => m.text)
+    .join('\n');
+}
+
+describe('the demo company of a fresh sandbox', () => {
+  it('/directives lists both directives, the first due a few minutes after the first start', async () => {
+    const answer = await ask('ha', '/directives');
+    expect(answer).not.toContain('Chưa có nhiệm vụ nào');
+    expect(answer).toContain('AT-CA3');
+    expect(answer).toContain('TUAN');
+    const [first] = await database.db.select().from(directives).where(eq(directives.key, 'AT-CA3'));
+    const minutes = (first!.at!.getTime() - seededAt) / 60_000;
+    expect(minutes).toBeGreaterThan(4);
+    expect(minutes).toBeLessThan(6);
+  });
+
+  it('/keywords lists the full lexicon of the shipped plan', async () => {
+    const answer = await ask('ha', '/keywords');
+    expect(answer).not.toContain('Chưa có bộ từ khóa nào');
+    expect(answer).toContain('nợ lương');
+    expect(answer).toContain('nản quá');
+  });
+
+  it('has a recurring pulse and a scheduled report', async () => {
+    expect((await database.db.select().from(pollSeries)).map((s) => s.key)).toEqual(['weekly-pulse']);
+    expect((await database.db.select().from(reportSchedules)).map((s) => s.key)).toEqual(['weekly-cells']);
+  });
+
+  // README "A five-minute tour", step by step: what it says you should see, you see.
+  it('the five-minute tour of the README holds', async () => {
+    const api = client(app);
+    const an = await openEvents(api.base, 'an');
+    try {
+      // Admin Hà pushes the weekly directive; worker Hùng sees it in Tổ Khai thác 1 and taps Đã nắm.
+      expect(await ask('ha', '/push TUAN')).toContain('nhóm');
+      await app.scheduler.runAll();
+      const post = (await api.messages('hung', 'grp:grp-t-kt1')).body.messages.at(-1)!;
+      expect(post.text).toContain('Nắm bắt tư tưởng người lao động trong tuần');
+      const button = post.buttons![0]![0]!;
+      const data = 'data' in button ? button.data : '';
+      expect(
+        (await api.press({ persona: 'hung', chat: 'grp:grp-t-kt1', messageId: post.id, data })).status,
+      ).toBe(200);
+      expect(await ask('ha', '/reach TUAN')).toContain('Tổ Khai thác 1 (T-KT1): 1/1 nhóm đã nhận');
+
+      // Leader An asks his cell an anonymous pulse; it lands in the cell's groups.
+      expect(await ask('an', '/pulse Tuần này bạn thấy công việc thế nào? --units CB-KT --min 3')).toMatch(
+        /#\d+/,
+      );
+      const poll = (await api.messages('hung', 'grp:grp-t-kt1')).body.messages.at(-1)!;
+      expect(poll.text).toContain('Tuần này bạn thấy công việc thế nào?');
+      expect(poll.buttons?.flat().length).toBe(5);
+      const vote = async (persona: string, chat: string) => {
+        const message = (await api.messages(persona, chat)).body.messages.findLast((m) =>
+          m.text.includes('Tuần này bạn thấy công việc thế nào?'),
+        )!;
+        const four = message.buttons!.flat()[3]!;
+        const pressed = await api.press({
+          persona,
+          chat,
+          messageId: message.id,
+          data: 'data' in four ? four.data : '',
+        });
+        expect(pressed.status, persona).toBe(200);
+      };
+      await vote('hung', 'grp:grp-t-kt1');
+      await vote('mai', 'grp:grp-t-kt1');
+      await vote('thang', 'grp:grp-cb-kt');
+      await ask('an', '/close 1');
+      await app.scheduler.runAll();
+      const results = (await api.messages('hung', 'grp:grp-t-kt1')).body.messages.at(-1)!;
+      // Three answers spread over two teams: the demo is too small to show them, and says why.
+      expect(results.text).toContain('Kết quả khảo sát #1 — đã đóng');
+      expect(results.text).toContain('chưa đủ câu trả lời để giữ ẩn danh');
+      expect(results.text).not.toMatch(/Bùi Văn Hùng|Đỗ Thị Mai|Vũ Đức Thắng/);
+
+      // Worker Hùng reports an accident in his team's group: An gets the hot-spot alert privately.
+      await api.send({
+        persona: 'hung',
+        chat: 'grp:grp-t-kt1',
+        text: 'Lò chợ 3 vừa có người bị thương nặng',
+      });
+      const alert = await an.message((m) => m.chat === 'dm:an' && m.text.includes('Điểm nóng'));
+      expect(alert.text).toContain('Tai nạn, sự cố mỏ');
+      expect(alert.text).not.toContain('Bùi Văn Hùng');
+
+      // And An's report of his cell.
+      expect(await ask('an', '/report CB-KT')).toContain('Chi bộ Khai thác');
+    } finally {
+      an.close();
+    }
+  });
+});
