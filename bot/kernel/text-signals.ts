@@ -8,6 +8,8 @@ export interface TextSignal {
   unitId: number | null;
   chatId: number | null;
   at: Date;
+  /** An anonymous source whose sender chose to send it at once (a critical feedback): it may alert now. */
+  sentNow?: boolean;
 }
 
 export type TextSignalListener = (signal: TextSignal) => Promise<void>;

@@ -250,6 +250,7 @@ async function publishFeedbackSignal(deps: Deps, item: FeedbackRow, sentAt?: Dat
     unitId: item.unitId,
     chatId: null,
     at: sentAt ?? item.hour,
+    ...(sentAt ? { sentNow: true } : {}),
   });
 }
 

@@ -16,8 +16,8 @@ export const floorMinute = (at: Date) => new Date(Math.floor(at.getTime() / MINU
  * of the next hour (their senders' anonymity rests on it), so an alert they open waits as long:
  * sent at once, it would tell a leader when someone wrote. Group messages are not anonymous.
  */
-export function firstStepAt(source: TextSignal['source'], at: Date): Date {
-  return source === 'group' ? at : new Date(Math.floor(at.getTime() / HOUR) * HOUR + HOUR);
+export function firstStepAt(source: TextSignal['source'], at: Date, sentNow = false): Date {
+  return source === 'group' || sentNow ? at : new Date(Math.floor(at.getTime() / HOUR) * HOUR + HOUR);
 }
 
 export type HitOutcome =
@@ -57,6 +57,7 @@ export async function onTextSignal(deps: Deps, signal: TextSignal): Promise<HitO
           topic,
           concepts,
           sources,
+          sentNow: signal.sentNow === true,
         }),
       ),
     );
@@ -67,6 +68,7 @@ export async function onTextSignal(deps: Deps, signal: TextSignal): Promise<HitO
     // an info line now would tell its exact arrival time, so it goes out at debug.
     if (signal.source === 'group') deps.logger.info({ incidents: opened, unit: unitId }, 'hot spot opened');
     else deps.logger.debug({ incidents: opened, unit: unitId, source: signal.source }, 'hot spot opened');
+    if (signal.source !== 'group' && signal.sentNow) await sendDueEscalations(deps, signal.at, {});
     if (signal.source === 'group') {
       const excerpts = new Map<number, string>();
       if (live.lexicon.excerpts) for (const id of opened) excerpts.set(id, signal.text);
@@ -97,6 +99,8 @@ interface HitInput {
   concepts?: readonly string[];
   /** What raised it: "term", "rule" (concepts), "model". */
   sources?: readonly string[];
+  /** The sender of an anonymous source chose to send it at once: its first alert goes now. */
+  sentNow?: boolean;
 }
 
 /** `column` ∪ `more`, sorted, as a SQL expression (the incident's concepts or sources after one more hit). */
@@ -142,7 +146,7 @@ export async function recordHit(tx: Tx, hit: HitInput): Promise<HitOutcome> {
       openedAt: at,
       lastHitAt: at,
       nextStepIndex: 0,
-      nextStepAt: firstStepAt(hit.source, at),
+      nextStepAt: firstStepAt(hit.source, at, hit.sentNow),
       concepts: [...new Set(matched.concepts)].sort(),
       sources: [...new Set(matched.sources)].sort(),
     })

@@ -8,7 +8,7 @@ import {
 import { flushFeedbackAtStop } from '../../../bot/features/feedback/jobs';
 import { outboxOf } from '../../../bot/features/feedback/outbox';
 import type { TextSignal } from '../../../bot/kernel/text-signals';
-import { feedback, feedbackReplyHandles } from '../../../db/schema';
+import { feedback, feedbackReplyHandles, incidentAlerts } from '../../../db/schema';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { command, createHarness, dm, type Harness, message, user } from '../../helpers/harness';
 import { installLexicon, TEST_LEXICON } from '../hotspots/setup';
@@ -290,11 +290,15 @@ describe('a critical topic', () => {
     expect(data).not.toContain(shortIdIn(offer.text!));
     await harness.handle(tap(dm(101), worker(1), data));
     expect(harness.messenger.answers.at(-1)!.text).toContain('Đã gửi ngay');
-    expect(dmTexts(2).at(-1)).toContain('tai nạn lao động');
+    expect(dmTexts(2).some((t) => t.includes('Góp ý ẩn danh') && t.includes('tai nạn lao động'))).toBe(true);
+    expect(dmTexts(2).some((t) => t.includes('Điểm nóng') && t.includes('Tai nạn'))).toBe(true);
     const rows = await database.db.select().from(feedback);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.relayed).toBe(true);
-    expect(signals.map((s) => s.at)).toEqual([harness.clock.now()]);
+    expect(signals.map((s) => [s.at, s.sentNow])).toEqual([[harness.clock.now(), true]]);
+    // Chosen by the sender, the incident it opens alerts now too, not at the top of the hour.
+    const alerts = await database.db.select().from(incidentAlerts);
+    expect(alerts.length).toBeGreaterThan(0);
     // Used once; the ordinary one still waits for its hour.
     await harness.handle(tap(dm(101), worker(1), data));
     expect(harness.messenger.answers.at(-1)).toMatchObject({
