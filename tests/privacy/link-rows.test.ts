@@ -75,7 +75,8 @@ describe('no link rows', () => {
     await harness.handle(command(zaloDm, from, '/gopy Nhà vệ sinh tầng 2 hỏng'));
     const offer = zalo.sent.at(-1)!.message.text;
     // The offer says plainly who could open the handle.
-    expect(offer).toContain('PULSE_SECRET');
+    expect(offer).toContain('người vận hành máy chủ');
+    expect(offer).not.toContain('PULSE_SECRET');
     expect(offer).toContain('1.');
     await harness.handle(zaloMessage('1'));
     expect([...zalo.answers.map((a) => a.text), ...zalo.texts('z-77')].join('\n')).toContain('Đã cho phép');

@@ -2,7 +2,7 @@
 export const vi = {
   'cmd.linkaccount': 'liên kết tài khoản Telegram, Slack, Zalo của bạn',
   'usage.linkaccount':
-    'Cách dùng: /linkaccount để lấy mã liên kết; rồi ở nền tảng kia gửi /linkaccount MÃ (trên Slack: /pulse linkaccount MÃ). Ví dụ: /linkaccount 7KQ2M9XA',
+    'Cách dùng: /linkaccount [MÃ] — không có mã: lấy mã liên kết; rồi ở nền tảng kia gửi /linkaccount MÃ (trên Slack: /pulse linkaccount MÃ). Ví dụ: /linkaccount 7KQ2M9XA',
   'linkaccount.code':
     'Mã liên kết của bạn: {code}\nTrong {minutes} phút, mở Pulse trên nền tảng kia và gửi: /linkaccount {code}\n(trên Slack: /pulse linkaccount {code}).\nĐừng đưa mã này cho ai: ai có mã sẽ dùng chung vai trò của bạn.',
   'linkaccount.sentPrivately': 'Pulse đã gửi mã liên kết riêng cho bạn.',
@@ -29,7 +29,7 @@ export const vi = {
 export const en: Record<keyof typeof vi, string> = {
   'cmd.linkaccount': 'link your Telegram, Slack and Zalo accounts',
   'usage.linkaccount':
-    'Usage: /linkaccount to get a link code; then on the other platform send /linkaccount CODE (on Slack: /pulse linkaccount CODE). Example: /linkaccount 7KQ2M9XA',
+    'Usage: /linkaccount [CODE] — without a code: get a link code; then on the other platform send /linkaccount CODE (on Slack: /pulse linkaccount CODE). Example: /linkaccount 7KQ2M9XA',
   'linkaccount.code':
     'Your link code: {code}\nWithin {minutes} minutes, open Pulse on the other platform and send: /linkaccount {code}\n(on Slack: /pulse linkaccount {code}).\nGive this code to nobody: whoever has it shares your roles.',
   'linkaccount.sentPrivately': 'Pulse sent you the link code privately.',

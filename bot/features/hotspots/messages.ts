@@ -6,7 +6,7 @@ export const vi = {
   'cmd.ack': 'xác nhận đã nhận một điểm nóng',
   'cmd.resolve': 'đóng một điểm nóng đã xử lý, kèm ghi chú',
   'usage.keywords':
-    'Cách dùng:\n/keywords — xem bộ từ khóa\n/keywords add CHỦ_ĐỀ từ 1, từ 2 …\n/keywords remove CHỦ_ĐỀ từ 1, từ 2 …\n/keywords review — chủ đề báo nhầm nhiều nhất và đề xuất sửa\nCác từ cách nhau bởi dấu phẩy. "=từ" là từ chính xác (giữ dấu), "!từ" là từ loại trừ.\nVí dụ: /keywords add wages chưa nhận lương, lg chưa về',
+    'Cách dùng: /keywords [add|remove CHỦ_ĐỀ từ 1, từ 2 … | review]\n/keywords — xem bộ từ khóa\n/keywords add CHỦ_ĐỀ từ 1, từ 2 …\n/keywords remove CHỦ_ĐỀ từ 1, từ 2 …\n/keywords review — chủ đề báo nhầm nhiều nhất và đề xuất sửa\nCác từ cách nhau bởi dấu phẩy. "=từ" là từ chính xác (giữ dấu), "!từ" là từ loại trừ.\nVí dụ: /keywords add wages chưa nhận lương, lg chưa về',
   'usage.hotspots': 'Cách dùng: /hotspots',
   'usage.incident': 'Cách dùng: /incident SỐ. Ví dụ: /incident 12',
   'usage.ack': 'Cách dùng: /ack SỐ. Ví dụ: /ack 12',
@@ -107,7 +107,7 @@ export const en: Record<keyof typeof vi, string> = {
   'cmd.ack': 'acknowledge a hot spot',
   'cmd.resolve': 'close a handled hot spot with a note',
   'usage.keywords':
-    'Usage:\n/keywords — show the lexicon\n/keywords add TOPIC term 1, term 2 …\n/keywords remove TOPIC term 1, term 2 …\n/keywords review — topics with the most false alarms, and what to change\nSeparate terms with commas. "=term" is exact (diacritics kept), "!term" is an exclusion.\nExample: /keywords add wages chưa nhận lương, lg chưa về',
+    'Usage: /keywords [add|remove TOPIC term 1, term 2 … | review]\n/keywords — show the lexicon\n/keywords add TOPIC term 1, term 2 …\n/keywords remove TOPIC term 1, term 2 …\n/keywords review — topics with the most false alarms, and what to change\nSeparate terms with commas. "=term" is exact (diacritics kept), "!term" is an exclusion.\nExample: /keywords add wages chưa nhận lương, lg chưa về',
   'usage.hotspots': 'Usage: /hotspots',
   'usage.incident': 'Usage: /incident NUMBER. Example: /incident 12',
   'usage.ack': 'Usage: /ack NUMBER. Example: /ack 12',

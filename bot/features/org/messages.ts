@@ -13,7 +13,7 @@ export const vi = {
   'cmd.link': 'gắn nhóm chat này với một đơn vị',
   'cmd.unlink': 'gỡ nhóm chat này khỏi đơn vị',
   'cmd.role': 'cấp hoặc thu hồi vai trò',
-  'usage.lang': 'Cách dùng: /lang vi hoặc /lang en',
+  'usage.lang': 'Cách dùng: /lang vi|en (tiếng Việt hoặc tiếng Anh)',
   'usage.link': 'Cách dùng: /link MÃ_ĐƠN_VỊ (gõ trong nhóm chat cần gắn). Ví dụ: /link CB-KT',
   'usage.unlink': 'Cách dùng: /unlink (gõ trong nhóm chat đang gắn với đơn vị)',
   'usage.role':
@@ -52,7 +52,7 @@ export const en: Record<keyof typeof vi, string> = {
   'cmd.link': 'bind this group chat to a unit',
   'cmd.unlink': 'unbind this group chat from its unit',
   'cmd.role': 'grant or revoke a role',
-  'usage.lang': 'Usage: /lang vi or /lang en',
+  'usage.lang': 'Usage: /lang vi|en (Vietnamese or English)',
   'usage.link': 'Usage: /link UNIT_CODE (in the group chat to bind). Example: /link CB-KT',
   'usage.unlink': 'Usage: /unlink (in a group chat bound to a unit)',
   'usage.role':

@@ -65,7 +65,7 @@ describe('/keywords', () => {
     await setup.harness.handle(command(dm(1), ADMIN, '/keywords add wages !!!, ---'));
     expect(lastText(setup)).toContain('Từ khóa không hợp lệ');
     await setup.harness.handle(command(dm(1), ADMIN, '/keywords add wages'));
-    expect(lastText(setup)).toContain('Cách dùng:\n/keywords');
+    expect(lastText(setup)).toContain('Cách dùng: /keywords [add|remove');
     await setup.harness.handle(command(dm(11), LEADER_T1, '/keywords add wages lương thấp'));
     expect(lastText(setup)).toContain('không có quyền');
     // An admin of one cell may read the lexicon but not edit the organisation's.

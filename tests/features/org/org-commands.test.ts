@@ -44,13 +44,22 @@ describe('/start and /help', () => {
     expect(lastText()).toContain('Xin chào Lan');
     await harness.handle(command(dm(7), user(7, 'Lan'), '/help'));
     expect(lastText()).toContain('/whoami');
-    expect(lastText()).not.toContain('/link —');
-    expect(lastText()).toContain('/linkaccount —');
+    expect(lastText()).not.toContain('/link ');
+    expect(lastText()).toContain('/linkaccount [MÃ] —');
 
     await org.personWith(1, 'Quản trị', { role: 'admin', unit: null });
     await harness.handle(command(dm(1), admin, '/help'));
-    expect(lastText()).toContain('/link —');
-    expect(lastText()).toContain('/role');
+    // Each command with its arguments.
+    const help = lastText();
+    expect(help).toContain('/link MÃ_ĐƠN_VỊ —');
+    expect(help).toContain('/role grant|revoke VAI_TRÒ NGƯỜI MÃ_ĐƠN_VỊ —');
+    expect(help).toContain('/lang vi|en —');
+    expect(help).toContain('/push MÃ_NHIỆM_VỤ [MÃ_ĐƠN_VỊ …] —');
+    expect(help).toContain('/report [MÃ_ĐƠN_VỊ] [--period');
+    expect(help).toContain('/keywords [add|remove CHỦ_ĐỀ');
+    expect(help).toContain('/ack SỐ —');
+    for (const line of help.split('\n').filter((l) => l.startsWith('/')))
+      expect(line, line).toMatch(/^\/[a-z]+( \S.*)? — \S/);
   });
 
   it('answers in English after /lang en, and refuses a bad language with the usage', async () => {

@@ -64,7 +64,7 @@ describe('collectReport hot spots', () => {
         '2024-03-12T01:00:00Z',
       ),
       incident(cb1, 'safety', 'low', 'open', '2024-02-01T01:00:00Z'),
-      // After the period: not counted.
+      // Opened after the period and still open: not "opened" in it, but an open incident always shows.
       incident(t1, 'wages', 'low', 'open', '2024-03-19T01:00:00Z'),
     ]);
     await database.db.insert(hotspotHits).values([
@@ -110,14 +110,14 @@ describe('collectReport hot spots', () => {
       select count(*) filter (where opened_at >= ${from}::timestamptz and opened_at < ${to}::timestamptz)::int as opened,
         count(*) filter (where acknowledged_at >= ${from}::timestamptz and acknowledged_at < ${to}::timestamptz)::int as acked,
         count(*) filter (where resolved_at >= ${from}::timestamptz and resolved_at < ${to}::timestamptz)::int as resolved,
-        count(*) filter (where opened_at < ${to}::timestamptz and (resolved_at is null or resolved_at >= ${to}::timestamptz))::int as open
+        count(*) filter (where resolved_at is null or (opened_at < ${to}::timestamptz and resolved_at >= ${to}::timestamptz))::int as open
       from incidents`);
     expect(r.hotspots.opened).toBe(Number(direct!.opened));
     expect(r.hotspots.acknowledged).toBe(Number(direct!.acked));
     expect(r.hotspots.resolved).toBe(Number(direct!.resolved));
     expect(Object.values(r.hotspots.openBySeverity).reduce((a, b) => a + b, 0)).toBe(Number(direct!.open));
     expect(r.hotspots).toMatchObject({ opened: 3, acknowledged: 2, resolved: 2 });
-    expect(r.hotspots.openBySeverity).toEqual({ critical: 1, high: 0, medium: 1, low: 1 });
+    expect(r.hotspots.openBySeverity).toEqual({ critical: 1, high: 0, medium: 1, low: 2 });
     // Acknowledged after 60 and 30 minutes; resolved after 240 minutes and 11 days.
     expect(r.hotspots.medianAckMinutes).toBe(45);
     expect(r.hotspots.medianResolveMinutes).toBe((240 + 11 * 24 * 60) / 2);
@@ -126,7 +126,7 @@ describe('collectReport hot spots', () => {
       { topic: { key: 'safety', name: 'An toàn' }, incidents: 1 },
     ]);
     expect(r.hotspots.units.map((u) => [u.unit.code, u.opened, u.open])).toEqual([
-      ['CB1', 2, 2],
+      ['CB1', 2, 3],
       ['CB2', 1, 1],
     ]);
     // Feedback per topic from feedback hits only (the group hits are not feedback); free text needs k = 10.

@@ -107,6 +107,29 @@ describe('collectReport', () => {
     expect(value(cb1.pulses.units[0]!.answers)).toBe(5);
   });
 
+  it('counts someone active in two reached groups once, as /reach does', async () => {
+    const h = await buildWeek(
+      database,
+      { CB1: [5, 4, 4], T1: [1, 2, 3], CB2: [3, 3, 4] },
+      { acks: { CB1: 2, T1: 1, CB2: 1 } },
+    );
+    const before = await report(h, 'CTY');
+    const chatOf = async (code: string) =>
+      (
+        await rows<{ id: number }>(
+          sql`select c.id from chats c join units u on u.id = c.unit_id where u.code = ${code} limit 1`,
+        )
+      )[0]!.id;
+    const [t1Chat, cb1Chat] = [await chatOf('T1'), await chatOf('CB1')];
+    // A member of Tổ Một's group also joins Chi bộ Một's group: still one person to acknowledge.
+    await database.query(sql`insert into chat_members (chat_id, person_id, active)
+      select ${cb1Chat}, person_id, true from chat_members where chat_id = ${t1Chat} and active limit 1`);
+    const after = await report(h, 'CTY');
+    expect(after.directives.overall.members).toBe(before.directives.overall.members);
+    const cb1 = (r: SituationReport) => r.directives.units.find((u) => u.unit.code === 'CB1')!.members;
+    expect(cb1(after)).toBe(cb1(before));
+  });
+
   it('compares with the previous period and draws the trend per week', async () => {
     const h = await buildWeek(database, { CB1: [5, 5, 5, 5, 5], T1: [], CB2: [1, 1, 1, 1, 1] });
     h.clock.set(new Date('2024-03-25T02:00:00Z'));

@@ -52,4 +52,19 @@ describe('/report through the sandbox HTTP API', () => {
     const files = unzipSync(new Uint8Array(await res.arrayBuffer()));
     expect(strFromU8(files['word/document.xml']!)).toContain('Chi bộ Một');
   });
+
+  it('/report typed in a group answers in DM, and says so in the group', async () => {
+    app = await startSandboxApp(database);
+    const api = client(app);
+    await api.send({ persona: 'leader', chat: 'grp:grp-cb1', text: '/report' });
+    const group = (await api.messages('worker', 'grp:grp-cb1')).body.messages.filter(
+      (m) => m.sender === 'bot',
+    );
+    expect(group.map((m) => m.text)).toEqual([expect.stringContaining('Đã gửi báo cáo vào tin nhắn riêng')]);
+    expect(group.some((m) => m.file)).toBe(false);
+    const dm = (await api.messages('leader', 'dm:leader')).body.messages.filter((m) => m.sender === 'bot');
+    expect(dm[0]!.text).toContain('Báo cáo bạn yêu cầu trong nhóm');
+    expect(dm[1]!.text).toContain('Chi bộ Một (CB1)');
+    expect(dm[2]!.file).toMatchObject({ mime: 'image/png', image: true });
+  });
 });

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { createDirectiveTick } from '../../../bot/features/directives';
+import { flushFeedback } from '../../../bot/features/feedback/feedback';
 import { closeDuePolls } from '../../../bot/features/polls/close';
 import type { ChatRef, InboundEvent, UserRef } from '../../../bot/kernel/types';
 import { directives, polls } from '../../../db/schema';
@@ -118,6 +119,8 @@ export async function buildWeek(
     const person = people.CB2[i]!;
     await h.handle(command(dm(person.externalId), person, `/gopy Góp ý số ${i + 1} về bữa ăn ca`));
   }
+  // Feedback is written by the hour (see docs/privacy.md): write what this process holds.
+  await flushFeedback(h.deps, h.clock.now(), { all: true });
   h.clock.set(REPORT_AT);
   h.messenger.clear();
   return h;

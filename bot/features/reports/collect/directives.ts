@@ -11,7 +11,7 @@ export interface DirectiveRows {
 }
 
 interface Row {
-  part: 'chats' | 'acks';
+  part: 'chats' | 'members' | 'acks';
   rid: number | null;
   g: number;
   directives: number;
@@ -24,8 +24,8 @@ const empty = (): DirectiveReach => ({ chats: 0, reachedChats: 0, members: 0, ac
 
 /**
  * Directive posts whose occurrence falls in the period, to chats bound in the scope's subtree:
- * chats targeted and reached; members = the reached chats' active members summed over the
- * directives (one expected "Đã nắm" each); acknowledged = the presses of "Đã nắm" in those chats
+ * chats targeted and reached; members = the distinct people active in the reached chats, per
+ * directive (one expected "Đã nắm" each: someone in two groups counts once, as in /reach); acknowledged = the presses of "Đã nắm" in those chats
  * (an acknowledgement in a DM belongs to no unit). One statement, per reported unit and overall.
  */
 export function directiveStatement(scope: ReportScope, period: Period): SQL {
@@ -39,15 +39,18 @@ export function directiveStatement(scope: ReportScope, period: Period): SQL {
         where dd.kind = 'post' and dd.occurrence >= ${at(period.from)} and dd.occurrence < ${at(period.to)}
         group by dd.directive_id, dd.chat_id, r.id
       ),
-      sizes as (
-        select chat_id, count(*)::int as n from chat_members
-        where active and chat_id in (select chat_id from sent where reached)
-        group by chat_id
+      members as (
+        select s.rid, s.directive_id, m.person_id
+        from sent s join chat_members m on m.chat_id = s.chat_id and m.active
+        where s.reached
       )
       select 'chats' as part, rid, grouping(rid)::int as g, count(distinct directive_id)::int as directives,
-        count(distinct s.chat_id)::int as a, count(distinct s.chat_id) filter (where reached)::int as b,
-        coalesce(sum(z.n) filter (where reached), 0)::int as c
-      from sent s left join sizes z on z.chat_id = s.chat_id
+        count(distinct s.chat_id)::int as a, count(distinct s.chat_id) filter (where reached)::int as b, 0 as c
+      from sent s
+      group by grouping sets ((rid), ())
+      union all
+      select 'members', rid, grouping(rid)::int, 0, 0, 0, count(distinct (directive_id, person_id))::int
+      from members
       group by grouping sets ((rid), ())
       union all
       select 'acks', s.rid, grouping(s.rid)::int, 0, count(*)::int, 0, 0
@@ -71,8 +74,9 @@ export async function directiveRows(db: DbOrTx, scope: ReportScope, period: Peri
     if (row.part === 'chats') {
       reach.chats = num(row.a);
       reach.reachedChats = num(row.b);
-      reach.members = num(row.c);
       if (overall) result.directives = num(row.directives);
+    } else if (row.part === 'members') {
+      reach.members = num(row.c);
     } else {
       reach.acknowledged = num(row.a);
     }

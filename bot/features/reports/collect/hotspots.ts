@@ -35,7 +35,8 @@ interface Row {
 
 /**
  * Incidents of the scope's subtree that touch the period (opened, acknowledged or resolved in it,
- * or still unresolved at its end), grouped overall, per reported unit, per severity and per topic;
+ * or still unresolved at its end) and every incident unresolved now, whenever it opened — an open
+ * incident always shows, even in the report of a period that ended before it; grouped overall, per reported unit, per severity and per topic;
  * with, in the same statement, the feedback hits per topic. Medians in minutes.
  */
 export function hotspotStatement(scope: ReportScope, period: Period): SQL {
@@ -44,16 +45,16 @@ export function hotspotStatement(scope: ReportScope, period: Period): SQL {
   return sql`with ${reportedUnits(scope.id, scope.leaf)},
       inc as (
         select r.id as rid, i.severity, i.topic_id, i.topic_name,
-          (i.opened_at >= ${from}) as is_opened,
+          (i.opened_at >= ${from} and i.opened_at < ${to}) as is_opened,
           (i.acknowledged_at >= ${from} and i.acknowledged_at < ${to}) as is_acked,
           (i.resolved_at >= ${from} and i.resolved_at < ${to}) as is_resolved,
-          (i.resolved_at is null or i.resolved_at >= ${to}) as is_open,
+          (i.resolved_at is null or (i.opened_at < ${to} and i.resolved_at >= ${to})) as is_open,
           extract(epoch from i.acknowledged_at - i.opened_at) / 60 as ack_min,
           extract(epoch from i.resolved_at - i.opened_at) / 60 as resolve_min
         from incidents i
         join units u on u.id = i.unit_id and u.path like ${`${scope.path}%`}
         left join r on u.path like r.path || '%'
-        where i.opened_at < ${to} and (i.resolved_at is null or i.resolved_at >= ${from})
+        where i.resolved_at is null or (i.opened_at < ${to} and i.resolved_at >= ${from})
       )
       select 'incidents' as part, grouping(rid, severity, topic_id)::int as g, rid, severity, topic_id, max(topic_name) as topic_name,
         count(*) filter (where is_opened)::int as opened,

@@ -88,15 +88,25 @@ export function previousPeriod(period: Period, timeZone: string): Period {
   };
 }
 
-/** Trend buckets: weeks for up to a quarter (at least eight, reaching back before a short period), else months. */
+/**
+ * Trend buckets: weeks for up to a quarter (at least eight, reaching back before a short period),
+ * else months. Weeks run Monday to Sunday (as in Vietnam), whatever day the period ends on: the last
+ * one is the week holding the period's last day.
+ */
 export function trendBuckets(
   period: Period,
   timeZone: string,
 ): { granularity: 'week' | 'month'; buckets: { from: Date; to: Date }[] } {
   const days = (period.to.getTime() - period.from.getTime()) / DAY_MS;
   if (days <= 100) {
-    const weeks = Math.max(8, Math.ceil(days / 7));
-    const end = localParts(period.to, timeZone);
+    const last = localParts(new Date(period.to.getTime() - 1), timeZone);
+    const end = shiftDays(last.year, last.month, last.day, 7 - ((last.weekday + 6) % 7));
+    const first = localParts(period.from, timeZone);
+    const sinceMonday = (first.weekday + 6) % 7;
+    const span =
+      (Date.UTC(end.year, end.month - 1, end.day) - Date.UTC(first.year, first.month - 1, first.day)) /
+      DAY_MS;
+    const weeks = Math.max(8, Math.ceil((span + sinceMonday) / 7));
     const buckets: { from: Date; to: Date }[] = [];
     for (let i = weeks; i > 0; i--) {
       const a = shiftDays(end.year, end.month, end.day, -7 * i);

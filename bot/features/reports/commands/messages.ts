@@ -9,6 +9,10 @@ export const vi = {
   'report.periodTooLong': 'Kỳ báo cáo dài nhất {max} ngày.',
   'report.periodYears': 'Ngày của kỳ báo cáo phải trong các năm {min}–{max}.',
   'report.noUnit': 'Nhóm này chưa gắn với đơn vị nào và bạn chưa có vai trò ở đơn vị nào: hãy ghi MÃ_ĐƠN_VỊ.',
+  'report.privateIntro': '📊 Báo cáo bạn yêu cầu trong nhóm, gửi riêng cho bạn:',
+  'report.sentPrivately': 'Đã gửi báo cáo vào tin nhắn riêng của bạn (báo cáo không đăng trong nhóm).',
+  'report.openDmFirst':
+    'Pulse chưa nhắn riêng được cho bạn: hãy mở tin nhắn riêng với Pulse rồi gõ lại /report. Báo cáo không đăng trong nhóm.',
 } as const;
 
 export const en: Record<keyof typeof vi, string> = {
@@ -21,4 +25,8 @@ export const en: Record<keyof typeof vi, string> = {
   'report.periodTooLong': 'A report period is at most {max} days.',
   'report.periodYears': 'The dates of a report period must be in the years {min}–{max}.',
   'report.noUnit': 'This group is not bound to a unit and you hold no role on one: give a UNIT_CODE.',
+  'report.privateIntro': '📊 The report you asked for in the group, sent to you privately:',
+  'report.sentPrivately': 'The report is in your private chat with Pulse (reports are not posted in groups).',
+  'report.openDmFirst':
+    'Pulse cannot message you privately yet: open a private chat with Pulse and type /report again. Reports are not posted in groups.',
 };

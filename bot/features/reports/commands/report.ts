@@ -1,6 +1,7 @@
 import { asc, isNull } from 'drizzle-orm';
 import { units } from '../../../../db/schema';
-import { ROLE_RANK } from '../../../kernel/types';
+import { DeliveryError } from '../../../kernel/errors';
+import { ROLE_RANK, type SentRef } from '../../../kernel/types';
 import { readFlags, UsageProblem } from '../../../runtime/flags';
 import type { CommandContext, Scope } from '../../../runtime/types';
 import { defineCommand } from '../../../runtime/types';
@@ -103,8 +104,9 @@ async function reportUnit(ctx: CommandContext, code: string | undefined): Promis
 }
 
 /**
- * /report: a situation report of a unit's subtree for a finished period, in the chat where it was
- * asked: the text and the chart by default, one file with --format.
+ * /report: a situation report of a unit's subtree for a finished period, sent privately to the one
+ * who asked (typed in a group, the group is told so): the text and the chart by default, one file
+ * with --format.
  */
 export const reportCommand = defineCommand<ReportArgs>({
   name: 'report',
@@ -132,6 +134,20 @@ export const reportCommand = defineCommand<ReportArgs>({
     const unit = (await reportUnit(ctx, code))!;
     const resolved = resolvePeriod(period, deps.clock.now(), deps.config.timezone)!;
     const report = await collectReport(deps, { unit, period: resolved, locale: ctx.actor.locale });
-    await deliverReport(deps, ctx.event.chat, report, format, { locale: ctx.actor.locale });
+    if (ctx.event.chat.kind === 'dm') {
+      await deliverReport(deps, ctx.event.chat, report, format, { locale: ctx.actor.locale });
+      return;
+    }
+    // Typed in a group: the unit's report is for the one who asked, not for every worker there.
+    const { from } = ctx.event;
+    let intro: SentRef;
+    try {
+      intro = await deps.messenger.for(from.platform).sendDm(from, { text: ctx.t('report.privateIntro') });
+    } catch (error) {
+      if (!(error instanceof DeliveryError)) throw error;
+      return ctx.reply(ctx.t('report.openDmFirst'));
+    }
+    await deliverReport(deps, intro.chat, report, format, { locale: ctx.actor.locale });
+    await ctx.reply(ctx.t('report.sentPrivately'));
   },
 });

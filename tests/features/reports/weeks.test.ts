@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { resolvePeriod, trendBuckets } from '../../../bot/features/reports/collect/period';
+import { localParts } from '../../../bot/kernel/time';
+
+const ZONE = 'Asia/Ho_Chi_Minh';
+const local = (date: Date) => {
+  const p = localParts(date, ZONE);
+  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')} ${p.hour}:${p.minute} w${p.weekday}`;
+};
+
+// Weeks start on Monday in Vietnam: a chart whose weeks ran Thursday to Wednesday plotted data of
+// 02/12 at "26/11".
+describe('trend weeks run Monday to Sunday', () => {
+  it('for a period ending on a Wednesday, every bucket starts on a Monday at midnight', () => {
+    const period = resolvePeriod({ from: '2026-11-26', to: '2026-12-02' }, new Date(), ZONE)!;
+    const { granularity, buckets } = trendBuckets(period, ZONE);
+    expect(granularity).toBe('week');
+    expect(buckets.length).toBeGreaterThanOrEqual(8);
+    for (const bucket of buckets) expect(local(bucket.from)).toMatch(/ 0:0 w1$/);
+    // 02/12 falls in the last bucket, labelled with its Monday, 30/11.
+    const last = buckets.at(-1)!;
+    expect(local(last.from)).toBe('2026-11-30 0:0 w1');
+    expect(local(last.to)).toBe('2026-12-07 0:0 w1');
+    // The period's first day is covered too.
+    expect(buckets[0]!.from.getTime()).toBeLessThanOrEqual(period.from.getTime());
+    for (let i = 1; i < buckets.length; i++) expect(buckets[i]!.from).toEqual(buckets[i - 1]!.to);
+  });
+
+  it('a week report is unchanged: eight weeks ending with the reported one', () => {
+    const period = resolvePeriod('week', new Date('2026-12-02T05:00:00Z'), ZONE)!;
+    const { buckets } = trendBuckets(period, ZONE);
+    expect(buckets).toHaveLength(8);
+    expect(buckets.at(-1)).toEqual({ from: period.from, to: period.to });
+  });
+});
