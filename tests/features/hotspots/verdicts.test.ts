@@ -139,7 +139,7 @@ describe('leaders’ verdicts', () => {
     await setup.harness.handle(command(dm(11), LEADER_T1, '/keywords review'));
     expect(lastText(setup)).toContain('không có quyền');
     await setup.harness.handle(command(dm(1), ADMIN, '/keywords review now'));
-    expect(lastText(setup)).toContain('Cách dùng:\n/keywords');
+    expect(lastText(setup)).toContain('Cách dùng: /keywords [add|remove');
 
     const day = (offset: number) =>
       new Date(setup.harness.clock.now().getTime() + offset * 86_400_000).toISOString().slice(0, 10);
