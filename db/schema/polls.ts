@@ -169,6 +169,8 @@ export const pollTallies = pgTable(
       .notNull()
       .references(() => units.id, { onDelete: 'cascade' }),
     counts: integer('counts').array().notNull(),
+    /** Ballots counted without their options: a closed cell below k, never published, keeps only how many. */
+    withheld: integer('withheld').notNull().default(0),
     /** Cleared in the closing transaction: an answer racing the close finds it false and is rolled back. */
     accepting: boolean('accepting').notNull().default(true),
   },

@@ -125,12 +125,13 @@ describe('an open poll read from the database', () => {
       if (sumOf(now) !== sumOf(before)) seen.batches.push({ xmin: tally!.xmin, counts: now });
       before = now;
     }
-    // Twelve taps, k = 5: two batches of five were written; two ballots are still in memory.
-    expect(seen.batches.map((b) => sumOf(b.counts))).toEqual([5, 10]);
-    expect(ballotsOf(harness.deps).held(1)).toBe(2);
+    // Twelve taps, k = 5: at ten held, five were written and five kept back, so the closing write
+    // is never fewer than k either; seven ballots are still in memory.
+    expect(seen.batches.map((b) => sumOf(b.counts))).toEqual([5]);
+    expect(ballotsOf(harness.deps).held(1)).toBe(7);
     for (const batch of seen.batches) expect(seen.participation.has(batch.xmin)).toBe(false);
-    // The cell's row moved (ctid) only with the two batches, never with a tap.
-    expect(ctids.size).toBe(3);
+    // The cell's row moved (ctid) only with the batch, never with a tap.
+    expect(ctids.size).toBe(2);
 
     // The feature works: closing writes the rest and the results count all twelve.
     await closePollNow(harness.deps, 1, harness.clock.now());
@@ -192,13 +193,14 @@ describe('an open poll read from the database', () => {
       for (const write of tallyWrites) {
         if (write.txid !== sealTx) expect(tapTx.has(write.txid)).toBe(false);
       }
-      // …and every step of the cell's total is a batch: 5, 5, then the last 1 at closing (the
-      // closing step's `accepting = false` rewrites the row with no change: a step of 0).
+      // …and every step of the cell's total is a batch of at least k: 5 once ten were held, then
+      // the six left at closing (the closing step's `accepting = false` rewrites the row with no
+      // change: a step of 0).
       const cb1 = tallyWrites
         .filter((w) => Number(w.unit_id) === world.org.ids.CB1)
         .map((w) => sumOf(w.counts!.map(Number)));
       const steps = cb1.map((n, i) => n - (i > 0 ? cb1[i - 1]! : 0)).filter((step) => step !== 0);
-      expect(steps).toEqual([5, 5, 1]);
+      expect(steps).toEqual([5, 6]);
     } finally {
       for (const statement of [
         'drop trigger if exists spy_participation on poll_participation',
@@ -237,15 +239,40 @@ describe('kill -9 and closing', () => {
   });
 
   it('a live process writes its ballots when the poll closes, and none twice', async () => {
-    await openPoll(4);
+    await openPoll(6);
     const other = createHarness(database);
-    for (let i = 1; i <= 2; i++) await other.handle(tap(world.groups.CB1, worker(i), 'pa:1:0'));
-    for (let i = 3; i <= 4; i++) await harness.handle(tap(world.groups.CB1, worker(i), 'pa:1:1'));
+    for (let i = 1; i <= 3; i++) await other.handle(tap(world.groups.CB1, worker(i), 'pa:1:0'));
+    for (let i = 4; i <= 6; i++) await harness.handle(tap(world.groups.CB1, worker(i), 'pa:1:1'));
     await closePollNow(harness.deps, 1, harness.clock.now());
     await settleClosing(other.deps, other.clock.now());
     await settleClosing(other.deps, other.clock.now());
     await settleClosing(harness.deps, harness.clock.now());
-    expect(await cb1Counts()).toEqual([2, 2, 0, 0, 0]);
+    expect(await cb1Counts()).toEqual([3, 3, 0, 0, 0]);
     expect((await database.db.select().from(polls))[0]!.lostBallots).toBe(0);
+  });
+
+  it('a closed cell below k keeps how many answered, never what they chose', async () => {
+    await openPoll(4);
+    const other = createHarness(database);
+    // Alone: the process is the only holder, so the options of the cell are never written.
+    await harness.handle(tap(world.groups.CB1, worker(1), 'pa:1:0'));
+    await harness.handle(tap(world.groups.CB1, worker(2), 'pa:1:4'));
+    // Two processes: the first to write at closing cannot know the cell stays below k and writes
+    // its options; the closing transaction erases them, keeping only the count.
+    for (let i = 3; i <= 4; i++) await other.handle(tap(world.groups.CB1, worker(i), 'pa:1:1'));
+    await closePollNow(harness.deps, 1, harness.clock.now());
+    await settleClosing(other.deps, other.clock.now());
+    const [tally] = await database.db.select().from(pollTallies).where(eq(pollTallies.unitId, world.org.ids.CB1));
+    expect(tally!.counts).toEqual([0, 0, 0, 0, 0]);
+    expect(tally!.withheld).toBe(4);
+    expect((await database.db.select().from(polls))[0]!.status).toBe('closed');
+    // The results say the cell is not enough, not that nobody answered.
+    const text = renderResults(await loadResults(database.db, 1), {
+      locale: 'vi',
+      timeZone: harness.config.timezone,
+      visibleUnits: 'all',
+      comments: false,
+    });
+    expect(text).not.toContain('chưa có câu trả lời');
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../db/client';
-import { pollBallotHolders, pollTallies, pulseProcesses } from '../../../db/schema';
+import { pollBallotHolders, polls, pollTallies, pulseProcesses } from '../../../db/schema';
 import { shuffle } from '../../kernel/shuffle';
 import type { Deps } from '../../runtime/deps';
 import { flushComments } from './comments';
@@ -11,20 +11,25 @@ export const LEASE_MS = 60_000;
 const RENEW_AFTER_MS = 20_000;
 
 interface Cell {
-  /** The poll's k: a batch is written once this many ballots of the cell have gathered here. */
+  /** The poll's k: every batch this process writes for the cell holds at least k ballots. */
   k: number;
-  /** Ballots per option, in memory only. */
-  counts: number[];
-  n: number;
+  /** Number of options of the poll. */
+  options: number;
+  /** The chosen option of each ballot held, in memory only (shuffled before any is written). */
+  ballots: number[];
 }
 
 /**
  * The ballot box of one process: choices are held in memory, never in a statement of the tap's
- * transaction, and written as one aggregated increment per (poll, unit) once k ballots of that cell
- * have gathered here, or when the poll closes, or at a graceful stop. The database only knows how
- * many ballots this process holds per poll (`poll_ballot_holders`), so a poll never closes over them
- * while this process lives, and counts them as lost once its lease has expired (kill -9).
- * One instance per process, passed in deps.
+ * transaction, and written as one aggregated increment per (poll, unit). Every increment holds at
+ * least k ballots, so no difference between two states of a tally (a snapshot, the WAL, a trigger)
+ * tells less than k answers apart: once a cell holds 2k ballots here, all but k of them (chosen at
+ * random) are written and k stay behind, so the closing write of the rest is at least k too. A
+ * cell that never gathers k here at all is written with its options at closing only when it can be
+ * published; below k, only how many ballots it holds is written, never their options.
+ * The database only knows how many ballots this process holds per poll (`poll_ballot_holders`), so
+ * a poll never closes over them while this process lives, and counts them as lost once its lease
+ * has expired (kill -9 loses at most 2k − 1 ballots per cell of this process).
  */
 export class BallotBox {
   readonly processId: string;
@@ -42,7 +47,7 @@ export class BallotBox {
     let total = 0;
     for (const [id, cells] of this.polls) {
       if (pollId !== undefined && id !== pollId) continue;
-      for (const cell of cells.values()) total += cell.n;
+      for (const cell of cells.values()) total += cell.ballots.length;
     }
     return total;
   }
@@ -82,18 +87,19 @@ export class BallotBox {
     }
     let cell = cells.get(ballot.unitId);
     if (!cell) {
-      cell = { k: Math.max(1, ballot.k), counts: new Array(ballot.options).fill(0), n: 0 };
+      cell = { k: Math.max(1, ballot.k), options: ballot.options, ballots: [] };
       cells.set(ballot.unitId, cell);
     }
-    cell.counts[ballot.option] = (cell.counts[ballot.option] ?? 0) + 1;
-    cell.n++;
+    cell.ballots.push(ballot.option);
     // A failed write puts the ballots back: they go with the next batch, or at closing.
-    if (cell.n >= cell.k) await this.flush(db, ballot.pollId, { closing: false }).catch(() => 0);
+    if (cell.ballots.length >= 2 * cell.k)
+      await this.flush(db, ballot.pollId, { closing: false }).catch(() => 0);
   }
 
   /**
-   * Writes what this process holds for the polls. `closing`: every cell, whatever its size (the
-   * poll is closing, or the process stops); otherwise only cells that have gathered k.
+   * Writes what this process holds for the polls. `closing` (the poll is closing, or the process
+   * stops): every cell it holds, but a cell whose published total would stay below k is written
+   * without its options; otherwise only the cells that hold 2k or more, keeping k of each back.
    */
   flush(
     db: DbOrTx,
@@ -116,51 +122,81 @@ export class BallotBox {
     for (const pollId of ids) {
       const cells = this.polls.get(pollId);
       if (!cells) continue;
-      const batch = [...cells.entries()].filter(([, cell]) => cell.n > 0 && (closing || cell.n >= cell.k));
+      const batch: Batch[] = [];
+      for (const [unitId, cell] of cells) {
+        if (cell.ballots.length === 0) continue;
+        if (closing) {
+          batch.push({ unitId, cell, taken: cell.ballots });
+          cells.delete(unitId);
+        } else if (cell.ballots.length >= 2 * cell.k) {
+          // Taken out before writing and put back if the write fails: a ballot is written at most once.
+          shuffle(cell.ballots);
+          batch.push({ unitId, cell, taken: cell.ballots.splice(cell.k) });
+        }
+      }
       if (batch.length === 0) continue;
-      // Taken out before writing and put back if the write fails: a ballot is written at most once.
-      for (const [unitId] of batch) cells.delete(unitId);
       try {
-        await writeBatch(db, this.processId, pollId, batch);
+        await writeBatch(db, this.processId, pollId, batch, closing);
       } catch (error) {
-        for (const [unitId, cell] of batch) mergeBack(cells, unitId, cell);
+        for (const entry of batch) putBack(cells, entry);
         throw error;
       }
+      for (const [unitId, cell] of cells) if (cell.ballots.length === 0) cells.delete(unitId);
       if (cells.size === 0) this.polls.delete(pollId);
-      written += batch.reduce((total, [, cell]) => total + cell.n, 0);
+      written += batch.reduce((total, entry) => total + entry.taken.length, 0);
     }
     return written;
   }
 }
 
-function mergeBack(cells: Map<number, Cell>, unitId: number, cell: Cell): void {
+interface Batch {
+  unitId: number;
+  cell: Cell;
+  /** The ballots of this write (all of the cell's at closing, else all but k). */
+  taken: number[];
+}
+
+function putBack(cells: Map<number, Cell>, { unitId, cell, taken }: Batch): void {
   const current = cells.get(unitId);
   if (!current) {
-    cells.set(unitId, cell);
+    cells.set(unitId, { ...cell, ballots: [...taken] });
     return;
   }
-  current.n += cell.n;
-  cell.counts.forEach((c, i) => {
-    current.counts[i] = (current.counts[i] ?? 0) + c;
-  });
+  if (current !== cell || taken !== cell.ballots) current.ballots.push(...taken);
 }
 
 /**
  * One transaction: each cell's aggregated increment is added to its tally (cells in a random order,
  * so not even statement order follows the taps) and this process's held count goes down by as many.
+ * When the poll is closing, a cell whose tally plus this increment stays below k, while no other
+ * process holds ballots of the poll, is never published: only how many is written, not the options.
  */
 async function writeBatch(
   db: DbOrTx,
   processId: string,
   pollId: number,
-  batch: [number, Cell][],
+  batch: Batch[],
+  closing: boolean,
 ): Promise<void> {
   shuffle(batch);
-  const total = batch.reduce((sum, [, cell]) => sum + cell.n, 0);
+  const total = batch.reduce((sum, entry) => sum + entry.taken.length, 0);
   const write = async (tx: Tx) => {
-    for (const [unitId, cell] of batch) {
+    // A graceful stop while the poll is still open writes everything: its later answers may yet
+    // lift the cell to k, and a ballot left out would be lost.
+    const final = closing && (await isClosing(tx, pollId)) && (await otherHolders(tx, pollId, processId)) === 0;
+    const tallies = final ? await talliesOf(tx, pollId) : undefined;
+    for (const { unitId, cell, taken } of batch) {
+      if (tallies && (tallies.get(unitId) ?? 0) + taken.length < cell.k) {
+        await tx
+          .update(pollTallies)
+          .set({ withheld: sql`${pollTallies.withheld} + ${taken.length}::int` })
+          .where(and(eq(pollTallies.pollId, pollId), eq(pollTallies.unitId, unitId)));
+        continue;
+      }
+      const counts = new Array<number>(cell.options).fill(0);
+      for (const option of taken) counts[option] = (counts[option] ?? 0) + 1;
       const added = sql.join(
-        cell.counts.map((c, i) => sql`coalesce(${pollTallies.counts}[${i + 1}::int], 0) + ${c}::int`),
+        counts.map((c, i) => sql`coalesce(${pollTallies.counts}[${i + 1}::int], 0) + ${c}::int`),
         sql`, `,
       );
       await tx
@@ -174,6 +210,28 @@ async function writeBatch(
       .where(and(eq(pollBallotHolders.pollId, pollId), eq(pollBallotHolders.processId, processId)));
   };
   await db.transaction(write);
+}
+
+async function isClosing(tx: Tx, pollId: number): Promise<boolean> {
+  const [row] = await tx.select({ status: polls.status }).from(polls).where(eq(polls.id, pollId));
+  return row?.status === 'closing';
+}
+
+async function otherHolders(tx: Tx, pollId: number, processId: string): Promise<number> {
+  const [row] = await tx
+    .select({ held: sql<number>`coalesce(sum(${pollBallotHolders.held}), 0)::int` })
+    .from(pollBallotHolders)
+    .where(and(eq(pollBallotHolders.pollId, pollId), ne(pollBallotHolders.processId, processId)));
+  return Number(row?.held ?? 0);
+}
+
+/** Ballots already written per unit of a poll. */
+async function talliesOf(tx: Tx, pollId: number): Promise<Map<number, number>> {
+  const rows = await tx
+    .select({ unitId: pollTallies.unitId, counts: pollTallies.counts, withheld: pollTallies.withheld })
+    .from(pollTallies)
+    .where(eq(pollTallies.pollId, pollId));
+  return new Map(rows.map((row) => [row.unitId, row.counts.reduce((a, b) => a + b, row.withheld)]));
 }
 
 /**
@@ -191,7 +249,7 @@ export function ballotsOf(deps: { signals: object }): BallotBox {
   return box;
 }
 
-/** A graceful stop writes every ballot this process holds (even a cell below k: better than losing it). */
+/** A graceful stop writes every ballot this process holds, by the closing rule (better than losing them). */
 export async function flushBallotsAtStop(deps: Deps): Promise<void> {
   // Held comments first (every hour), while the database is still there.
   await flushComments(deps, deps.clock.now(), { all: true }).catch((error) =>

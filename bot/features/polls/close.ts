@@ -25,6 +25,7 @@ import { closedPollMessage } from './render';
 import { deliveryChat, type PollRow } from './types';
 
 const REWRITE_BATCH = 5000;
+const optionsSum = sql`(select coalesce(sum(c), 0)::int from unnest(${pollTallies.counts}) as c)`;
 
 /**
  * Closing happens in two steps, so a poll never closes over ballots a live process still holds:
@@ -129,10 +130,26 @@ async function finishClosing(deps: Deps, now: Date): Promise<PollRow[]> {
 }
 
 /**
- * Erases what the storage itself remembers about the order of answers: participation and comments are rewritten in an order unrelated to when they were written, in
- * this one transaction, so neither row order nor transaction ids (xmin) follow the answers anymore.
+ * Erases what the storage itself remembers about the order of answers: participation and comments
+ * are rewritten in an order unrelated to when they were written, in this one transaction, so
+ * neither row order nor transaction ids (xmin) follow the answers anymore.
  */
 async function sealBallotBox(tx: Tx, pollId: number): Promise<void> {
+  // A cell below k is never published; with several processes its options may have been written
+  // (each process wrote its own few at closing): they are erased here, leaving only participation.
+  await tx
+    .update(pollTallies)
+    .set({
+      counts: sql`array_fill(0, array[cardinality(${pollTallies.counts})])`,
+      withheld: sql`${pollTallies.withheld} + ${optionsSum}`,
+    })
+    .where(
+      and(
+        eq(pollTallies.pollId, pollId),
+        sql`${optionsSum} > 0`,
+        sql`${optionsSum} + ${pollTallies.withheld} < (select ${polls.minAnswers} from ${polls} where ${polls.id} = ${pollId})`,
+      ),
+    );
   await tx.delete(pollCommentInvites).where(eq(pollCommentInvites.pollId, pollId));
   await tx.delete(pollCommentMarks).where(eq(pollCommentMarks.pollId, pollId));
   const participants = await tx

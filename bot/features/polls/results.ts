@@ -59,6 +59,7 @@ export async function loadResults(db: DbOrTx, pollId: number): Promise<Results |
       unit: { id: units.id, code: units.code, name: units.name, path: units.path },
       members: pollUnits.members,
       counts: pollTallies.counts,
+      withheld: pollTallies.withheld,
     })
     .from(pollUnits)
     .innerJoin(units, eq(units.id, pollUnits.unitId))
@@ -70,7 +71,7 @@ export async function loadResults(db: DbOrTx, pollId: number): Promise<Results |
     .orderBy(asc(units.path));
   const cells = rows.map((row) => {
     const counts = row.counts ?? poll.options.map(() => 0);
-    return { unit: row.unit, members: row.members, counts, n: sum(counts) };
+    return { unit: row.unit, members: row.members, counts, n: sum(counts) + (row.withheld ?? 0) };
   });
   const closed = poll.status === 'closed';
   const view = publishedView(cells, closed, poll.minAnswers);

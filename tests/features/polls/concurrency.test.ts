@@ -36,7 +36,7 @@ async function counts(...others: Harness[]) {
   const tallies = await database.db.select().from(pollTallies);
   const holders = await database.db.select().from(pollBallotHolders);
   return {
-    counted: tallies.flatMap((t) => t.counts).reduce((a, b) => a + b, 0),
+    counted: tallies.reduce((a, t) => a + t.withheld + t.counts.reduce((x, y) => x + y, 0), 0),
     participants: (await database.db.select().from(pollParticipation)).length,
     held: holders.reduce((a, h) => a + h.held, 0),
     inMemory: [harness, ...others].reduce((a, h) => a + ballotsOf(h.deps).held(), 0),

@@ -106,7 +106,7 @@ async function identifiersOf20() {
 }
 
 const ANSWER_TABLES: Record<string, string[]> = {
-  poll_tallies: ['accepting', 'counts', 'poll_id', 'unit_id'],
+  poll_tallies: ['accepting', 'counts', 'poll_id', 'unit_id', 'withheld'],
   poll_comments: ['hour', 'id', 'poll_id', 'text', 'unit_id'],
   feedback: ['hour', 'id', 'relayed', 'text', 'unit_id'],
   feedback_reply_handles: ['expires_at', 'feedback_id', 'sealed'],

@@ -67,7 +67,7 @@ export function pulseStatement(scope: ReportScope, period: Period, previous: Per
       cells as (
         select p.id as poll_id, p.closed_at >= ${at(period.from)} as cur, r.id as rid,
           coalesce(ps.key, 'poll-' || p.id) as topic_key, coalesce(ps.question, p.question) as topic_name,
-          pu.members, t.counts, p.min_answers, p.status
+          pu.members, t.counts, coalesce(t.withheld, 0) as withheld, p.min_answers, p.status
         from polls p
         join poll_units pu on pu.poll_id = p.id
         join units u on u.id = pu.unit_id and u.path like ${`${scope.path}%`}
@@ -78,8 +78,8 @@ export function pulseStatement(scope: ReportScope, period: Period, previous: Per
         where p.id = any((select ids from chosen)::int[]) and pu.poll_id = any((select ids from chosen)::int[])
       ),
       valued as (
-        select c.*, coalesce(v.n, 0) as n, coalesce(v.s, 0) as s,
-          ${publishableSql(sql`c.status`, sql`c.min_answers`, sql`coalesce(v.n, 0)`)} as pub
+        select c.*, coalesce(v.n, 0) + c.withheld as n, coalesce(v.s, 0) as s,
+          ${publishableSql(sql`c.status`, sql`c.min_answers`, sql`coalesce(v.n, 0) + c.withheld`)} as pub
         from cells c
         left join lateral (
           select sum(x.c)::int as n, sum(x.c * x.o)::int as s

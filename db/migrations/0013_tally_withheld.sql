@@ -1,0 +1,1 @@
+ALTER TABLE "poll_tallies" ADD COLUMN "withheld" integer DEFAULT 0 NOT NULL;
