@@ -262,7 +262,10 @@ describe('kill -9 and closing', () => {
     for (let i = 3; i <= 4; i++) await other.handle(tap(world.groups.CB1, worker(i), 'pa:1:1'));
     await closePollNow(harness.deps, 1, harness.clock.now());
     await settleClosing(other.deps, other.clock.now());
-    const [tally] = await database.db.select().from(pollTallies).where(eq(pollTallies.unitId, world.org.ids.CB1));
+    const [tally] = await database.db
+      .select()
+      .from(pollTallies)
+      .where(eq(pollTallies.unitId, world.org.ids.CB1));
     expect(tally!.counts).toEqual([0, 0, 0, 0, 0]);
     expect(tally!.withheld).toBe(4);
     expect((await database.db.select().from(polls))[0]!.status).toBe('closed');

@@ -183,7 +183,8 @@ async function writeBatch(
   const write = async (tx: Tx) => {
     // A graceful stop while the poll is still open writes everything: its later answers may yet
     // lift the cell to k, and a ballot left out would be lost.
-    const final = closing && (await isClosing(tx, pollId)) && (await otherHolders(tx, pollId, processId)) === 0;
+    const final =
+      closing && (await isClosing(tx, pollId)) && (await otherHolders(tx, pollId, processId)) === 0;
     const tallies = final ? await talliesOf(tx, pollId) : undefined;
     for (const { unitId, cell, taken } of batch) {
       if (tallies && (tallies.get(unitId) ?? 0) + taken.length < cell.k) {
