@@ -324,16 +324,36 @@ function hotspotBlocks(report: SituationReport, f: ReportFormat): Block[] {
   }
   blocks.push({ kind: 'heading', level: 2, text: t('report.md.hotspotTopics') });
   const topics = topTopics(hotspots, hotspots.topics.length);
+  const verdicts = new Map((hotspots.falseAlarms ?? []).map((row) => [row.topic.key, row]));
+  const judgedCells = (key: string): string[] => {
+    const row = verdicts.get(key);
+    return row
+      ? [f.int(row.judged), `${f.int(row.falseAlarms)} (${f.percent(row.falseAlarms / row.judged)})`]
+      : ['', ''];
+  };
   blocks.push(
     topics.length === 0
       ? { kind: 'paragraph', text: t('report.chart.noTopics') }
-      : {
-          kind: 'table',
-          header: [t('report.col.topic'), t('report.col.incidents')],
-          rows: topics.map((row) => [row.topic.name, f.int(row.incidents)]),
-          numeric: [false, true],
-        },
+      : verdicts.size === 0
+        ? {
+            kind: 'table',
+            header: [t('report.col.topic'), t('report.col.incidents')],
+            rows: topics.map((row) => [row.topic.name, f.int(row.incidents)]),
+            numeric: [false, true],
+          }
+        : {
+            kind: 'table',
+            header: [
+              t('report.col.topic'),
+              t('report.col.incidents'),
+              t('report.col.judged'),
+              t('report.col.falseAlarms'),
+            ],
+            rows: topics.map((row) => [row.topic.name, f.int(row.incidents), ...judgedCells(row.topic.key)]),
+            numeric: [false, true, true, true],
+          },
   );
+  if (verdicts.size > 0) blocks.push({ kind: 'note', text: t('report.md.verdictsNote') });
   if (hotspots.notable.length > 0) {
     blocks.push(
       { kind: 'heading', level: 2, text: t('report.md.hotspotList') },

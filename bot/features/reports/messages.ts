@@ -101,6 +101,10 @@ export const vi = {
   'report.col.previousMean': 'Kỳ trước',
   'report.col.change': 'Thay đổi',
   'report.col.topic': 'Chủ đề',
+  'report.col.judged': 'Lãnh đạo đã đánh giá',
+  'report.col.falseAlarms': 'Báo nhầm',
+  'report.md.verdictsNote':
+    'Đánh giá do lãnh đạo bấm trên từng cảnh báo ("Đúng là điểm nóng" / "Báo nhầm"); tỉ lệ báo nhầm cao cho thấy cần sửa từ khóa (/keywords review).',
   'report.col.polls': 'Số đợt',
   'report.col.messages': 'Số ý kiến',
   'report.col.incidents': 'Số điểm nóng',
@@ -258,6 +262,10 @@ export const en: Record<keyof typeof vi, string> = {
   'report.col.previousMean': 'Previous',
   'report.col.change': 'Change',
   'report.col.topic': 'Topic',
+  'report.col.judged': 'Judged by leaders',
+  'report.col.falseAlarms': 'False alarms',
+  'report.md.verdictsNote':
+    'Verdicts are the leaders\' taps on each alert ("Đúng là điểm nóng" / "Báo nhầm"); a high false-alarm rate means the keywords need work (/keywords review).',
   'report.col.polls': 'Runs',
   'report.col.messages': 'Messages',
   'report.col.incidents': 'Hot spots',

@@ -28,6 +28,8 @@ interface UnitFigures {
   pulse?: PulseFigures;
   reach?: DirectiveReach;
   incidents?: { opened: number; open: number };
+  /** Leaders' verdicts on the scope's incidents (the scope row only: they are kept per topic, not unit). */
+  verdicts?: { judged: number; falseAlarms: number };
 }
 
 /**
@@ -64,6 +66,8 @@ export function renderCsv(report: SituationReport, locale: Locale): string {
     `${f.t('report.col.directiveAck')} (%)`,
     f.t('report.col.incidentsOpened'),
     f.t('report.col.incidentsOpen'),
+    f.t('report.col.judged'),
+    f.t('report.col.falseAlarms'),
   ];
 
   const reportRow = (row: UnitFigures): Cell[] => [
@@ -79,6 +83,8 @@ export function renderCsv(report: SituationReport, locale: Locale): string {
     row.reach ? percent(ackRate(row.reach)) : null,
     row.incidents?.opened ?? null,
     row.incidents?.open ?? null,
+    row.verdicts?.judged ?? null,
+    row.verdicts?.falseAlarms ?? null,
   ];
 
   const scope: UnitFigures = {
@@ -86,6 +92,12 @@ export function renderCsv(report: SituationReport, locale: Locale): string {
     pulse: report.pulses.overall,
     reach: report.directives.overall,
     incidents: { opened: report.hotspots.opened, open: openIncidents(report.hotspots) },
+    verdicts: report.hotspots.falseAlarms?.length
+      ? {
+          judged: report.hotspots.falseAlarms.reduce((sum, row) => sum + row.judged, 0),
+          falseAlarms: report.hotspots.falseAlarms.reduce((sum, row) => sum + row.falseAlarms, 0),
+        }
+      : undefined,
   };
   const rows: Cell[][] = [header, reportRow(scope), ...unitFigures(report).map(reportRow)];
 
@@ -102,6 +114,8 @@ export function renderCsv(report: SituationReport, locale: Locale): string {
         null,
         null,
         figure(point, (n) => round(n, 2)),
+        null,
+        null,
         null,
         null,
         null,

@@ -85,6 +85,10 @@ export function fixtureReport(): SituationReport {
         { topic: TOPICS.storms, incidents: 1 },
         { topic: TOPICS.housing, incidents: 0 },
       ],
+      falseAlarms: [
+        { topic: TOPICS.storms, judged: 1, falseAlarms: 1 },
+        { topic: TOPICS.wages, judged: 3, falseAlarms: 1 },
+      ],
       units: [
         { unit: UNITS.KT1, opened: 4, open: 2 },
         { unit: UNITS.DL, opened: 2, open: 1 },

@@ -42,8 +42,8 @@ describe('renderCsv', () => {
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     const rows = parseCsv(csv.slice(1));
     const [header, ...data] = rows;
-    expect(header).toHaveLength(15);
-    for (const row of data) expect(row).toHaveLength(15);
+    expect(header).toHaveLength(17);
+    for (const row of data) expect(row).toHaveLength(17);
     expect(header!.slice(0, 6)).toEqual(['Mã đơn vị', 'Đơn vị', 'Kỳ', 'Loại kỳ', 'Từ ngày', 'Đến ngày']);
     // The scope and five units over the quarter, then 5 series × 13 weeks.
     expect(data).toHaveLength(1 + 5 + 5 * 13);
@@ -63,6 +63,8 @@ describe('renderCsv', () => {
       '71.7',
       '7',
       '3',
+      '4',
+      '2',
     ]);
     expect(data.slice(1, 6).map((row) => row[0])).toEqual(['PX-KT1', 'PX-DL', 'PX-CD', 'PX-VT', 'P-KT']);
     const week = data.find((row) => row[0] === 'PX-KT1' && row[4] === '2024-03-25');
@@ -77,6 +79,8 @@ describe('renderCsv', () => {
       '',
       '',
       '2.9',
+      '',
+      '',
       '',
       '',
       '',
@@ -122,5 +126,12 @@ describe('renderCsv', () => {
     expect(rows[0]!.slice(0, 3)).toEqual(['Unit code', 'Unit', 'Period']);
     expect(rows[1]!.slice(2, 4)).toEqual(['Q1 2024', 'quarter']);
     expect(rows.find((r) => r[0] === 'PX-CD')![7]).toBe('too few answers to keep anonymity');
+  });
+
+  it("gives the leaders' verdicts on the scope's row: judged and false alarms", () => {
+    const [header, scope, unit] = parseCsv(renderCsv(fixtureReport(), 'vi').slice(1));
+    expect(header!.slice(-2)).toEqual(['Lãnh đạo đã đánh giá', 'Báo nhầm']);
+    expect(scope!.slice(-2)).toEqual(['4', '2']);
+    expect(unit!.slice(-2)).toEqual(['', '']);
   });
 });

@@ -83,6 +83,12 @@ describe('renderDocx', () => {
     expect(texts(xml, 'w:p').some((p) => p.startsWith('* Không đủ số trả lời để giữ ẩn danh'))).toBe(true);
   });
 
+  it("has the leaders' verdicts per topic in the hot-spot topics table", () => {
+    const rows = (xml.match(/<w:tr[ >][\s\S]*?<\/w:tr>/g) ?? []).map(cellsOf);
+    expect(rows).toContainEqual(['Chủ đề', 'Số điểm nóng', 'Lãnh đạo đã đánh giá', 'Báo nhầm']);
+    expect(rows).toContainEqual(['Thiên tai, bão lũ', '1', '1', '1 (100%)']);
+  });
+
   it('stores Vietnamese in NFC', () => {
     expect(xml).toBe(xml.normalize('NFC'));
     expect(xml).toContain('Đào lò');

@@ -95,4 +95,21 @@ describe('renderMarkdown', () => {
     expect(md).toContain('## IV. Proposals');
     expect(md).toContain('| Phân xưởng Cơ điện (PX-CD) | 30 | withheld\\* |');
   });
+
+  it("shows the leaders' verdicts per topic beside its hot spots, and says what they are", () => {
+    const md = renderMarkdown(fixtureReport(), 'vi');
+    const lines = md.split('\n');
+    expect(lines).toContain('| Chủ đề | Số điểm nóng | Lãnh đạo đã đánh giá | Báo nhầm |');
+    const wages = lines.find((line) => line.startsWith('| Tiền lương') && cells(line).length === 4);
+    expect(wages && cells(wages).slice(1)).toEqual(['3', '3', '1 (33%)']);
+    const jobs = lines.find((line) => line.startsWith('| Việc làm') && cells(line).length === 4);
+    expect(jobs && cells(jobs).slice(2)).toEqual(['', '']);
+    expect(md).toContain('/keywords review');
+    // Without verdicts the table keeps its two columns.
+    const plain = renderMarkdown(
+      { ...fixtureReport(), hotspots: { ...fixtureReport().hotspots, falseAlarms: [] } },
+      'vi',
+    );
+    expect(plain).toContain('| Chủ đề | Số điểm nóng |\n');
+  });
 });
