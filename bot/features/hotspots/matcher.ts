@@ -143,7 +143,7 @@ export class Matcher {
   /** Indices of the topics the rules raise (not lowered, not cancelled), ascending; one shared empty array when none. */
   match(text: string): readonly number[] {
     const found = this.scan(text);
-    if (found === 0) return EMPTY;
+    if (found === 0 || !this.mayBeLive(found)) return EMPTY;
     const spans = this.verify(text, found);
     if (spans === 0 || !this.markLive(spans)) return EMPTY;
     const topics: number[] = [];
@@ -158,6 +158,7 @@ export class Matcher {
   analyse(text: string): Analysis {
     const found = this.scan(text);
     if (found === 0) return NOTHING;
+    if (!this.mayBeLive(found)) return this.anyVerified(text, found) ? SOME_VOCABULARY : NOTHING;
     const spans = this.verify(text, found);
     if (spans === 0) return NOTHING;
     if (!this.markLive(spans)) return SOME_VOCABULARY;
@@ -244,6 +245,50 @@ export class Matcher {
       }
     }
     return spans;
+  }
+
+  /**
+   * `markLive` over the unverified candidates: verification only removes spans, so when no topic
+   * could be live even before it (the common line: concept words of no complete rule, "người",
+   * "chưa"), nothing needs verifying at all.
+   */
+  private mayBeLive(found: number): boolean {
+    const { size, outStart, outList } = this.automaton;
+    let live = false;
+    let touched = false;
+    for (let c = 0; c < found && !live; c += 2) {
+      const state = (this.candidates[c]! / size) | 0;
+      for (let o = outStart[state]!; o < outStart[state + 1]!; o++) {
+        const id = outList[o]!;
+        const pattern = this.patterns[id]!;
+        if (pattern.kind === TERM) {
+          live = true;
+          break;
+        }
+        const rule = this.patternRule[id]!;
+        if (rule < 0) continue;
+        touched = true;
+        if ((this.ruleBits[rule]! |= 1 << pattern.slot) === this.ruleFull[rule]) {
+          live = true;
+          break;
+        }
+      }
+    }
+    if (touched) this.ruleBits.fill(0);
+    return live;
+  }
+
+  /** Some candidate stands verification (the model's gate), stopping at the first. */
+  private anyVerified(text: string, found: number): boolean {
+    const { size, outStart, outList } = this.automaton;
+    for (let c = 0; c < found; c += 2) {
+      const state = (this.candidates[c]! / size) | 0;
+      const end = this.candidates[c + 1]!;
+      for (let o = outStart[state]!; o < outStart[state + 1]!; o++) {
+        if (verifyAt(text, end, this.patterns[outList[o]!]!) >= 0) return true;
+      }
+    }
+    return false;
   }
 
   /** Span s overlaps a span of `kind` of the same topic. */
