@@ -108,7 +108,9 @@ describe('scenarios/2027-dlxh.yaml', () => {
       for (const date of [at, from, until]) if (date) expect(date.year, directive.id).toBe(2027);
       expect(directive.title, directive.id).not.toMatch(/2024/);
     }
-    expect(next.requests).toEqual(old.requests.map((r) => ({ ...r, from: { ...r.from, year: 2027 }, until: { ...r.until, year: 2027 } })));
+    expect(next.requests).toEqual(
+      old.requests.map((r) => ({ ...r, from: { ...r.from, year: 2027 }, until: { ...r.until, year: 2027 } })),
+    );
     expect(next.requests.find((r) => r.id === 'NV2-THANG')?.due_before_day).toBe(5);
   });
 
