@@ -205,9 +205,9 @@ describe('situation reports on Telegram', () => {
       await collectReport(app.deps, { unit: cty!, period, locale: 'vi' }),
       'vi',
     );
-    const escape = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+    const xmlText = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
     for (const line of measured.split('\n').filter((l) => l.trim() !== ''))
-      expect(xml).toContain(escape(line));
+      expect(xml).toContain(xmlText(line));
 
     // Report text never reaches the logs.
     const logged = log.lines.join('\n');
