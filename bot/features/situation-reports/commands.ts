@@ -1,5 +1,5 @@
-import { and, desc, eq, inArray, or } from 'drizzle-orm';
-import { reportRequests, reportSubmissions, roles } from '../../../db/schema';
+import { desc, eq } from 'drizzle-orm';
+import { reportRequests } from '../../../db/schema';
 import { can } from '../../kernel/roles';
 import { formatDateTime, localParts, parseDuration, zonedTimeToUtc } from '../../kernel/time';
 import { TYPED_UNIT_CODE_PATTERN } from '../../kernel/units';
@@ -13,9 +13,9 @@ import { answerMood, answerSection, editSection, openDraft, sendDraft } from './
 import { askForReports } from './requests';
 import {
   commonScope,
+  coverageOf,
   editingDraftOf,
   findRequest,
-  personNames,
   requestTargets,
   rootUnits,
   submissionsOf,
@@ -266,64 +266,23 @@ export const collaboratorsCommand = defineCommand<{ unit?: string }>({
     }
     const cells = await targetUnits(db, roots);
     if (cells.length === 0) return ctx.reply(t('sr.ctv.none'));
-    const collaborators = await db
-      .select({ personId: roles.personId, unitId: roles.unitId })
-      .from(roles)
-      .where(
-        and(
-          eq(roles.role, 'collaborator'),
-          inArray(
-            roles.unitId,
-            cells.map((c) => c.id),
-          ),
-        ),
-      );
-    const ids = [...new Set(collaborators.map((c) => c.personId))];
-    const names = await personNames(db, ids);
-    const last = new Map<number, Date>();
-    if (ids.length > 0) {
-      const rows = await db
-        .select({
-          author: reportSubmissions.authorId,
-          signer: reportSubmissions.signedBy,
-          at: reportSubmissions.submittedAt,
-        })
-        .from(reportSubmissions)
-        .where(
-          and(
-            eq(reportSubmissions.status, 'submitted'),
-            or(inArray(reportSubmissions.authorId, ids), inArray(reportSubmissions.signedBy, ids)),
-          ),
-        );
-      for (const row of rows)
-        for (const person of [row.author, row.signer])
-          if (person !== null && row.at && (!last.has(person) || last.get(person)! < row.at))
-            last.set(person, row.at);
-    }
+    const coverage = await coverageOf(db, cells);
     const lines: string[] = [t('sr.ctv.title')];
-    const without: string[] = [];
-    const never: string[] = [];
-    for (const cell of cells) {
-      const here = collaborators.filter((c) => c.unitId === cell.id);
-      if (here.length === 0) {
-        without.push(cell.name);
-        continue;
-      }
-      lines.push(`• ${cell.name} (${cell.code})`);
-      for (const c of here) {
-        const name = names.get(c.personId) ?? `#${c.personId}`;
-        const at = last.get(c.personId);
-        if (!at) never.push(name);
+    for (const cell of coverage.cells) {
+      lines.push(`• ${cell.unit.name} (${cell.unit.code})`);
+      for (const c of cell.collaborators)
         lines.push(
-          at
-            ? t('sr.ctv.last', { name, at: formatDateTime(at, config.timezone) })
-            : t('sr.ctv.never', { name }),
+          c.last
+            ? t('sr.ctv.last', { name: c.name, at: formatDateTime(c.last, config.timezone) })
+            : t('sr.ctv.never', { name: c.name }),
         );
-      }
     }
-    lines.push(t('sr.ctv.coverage', { covered: cells.length - without.length, total: cells.length }));
-    if (without.length > 0) lines.push(t('sr.ctv.without', { units: without.join(', ') }));
-    if (never.length > 0) lines.push(t('sr.ctv.neverList', { names: never.join(', ') }));
+    lines.push(
+      t('sr.ctv.coverage', { covered: cells.length - coverage.without.length, total: cells.length }),
+    );
+    if (coverage.without.length > 0)
+      lines.push(t('sr.ctv.without', { units: coverage.without.map((u) => u.name).join(', ') }));
+    if (coverage.never.length > 0) lines.push(t('sr.ctv.neverList', { names: coverage.never.join(', ') }));
     await ctx.reply(lines.join('\n'));
   },
 });
@@ -342,10 +301,14 @@ export const reportButtons: ButtonHandler = {
   },
 };
 
+/** How long a section prompt waits for its answer. */
+const DRAFT_PROMPT_MS = 3 * 86_400_000;
+
 /** A plain DM from someone answering a section of a draft becomes that section's answer. */
 export const sectionListener: MessageListener = async (ctx, event) => {
   if (event.chat.kind !== 'dm') return false;
-  const draft = await editingDraftOf(ctx.deps.db, ctx.actor.person.id);
+  const since = new Date(ctx.deps.clock.now().getTime() - DRAFT_PROMPT_MS);
+  const draft = await editingDraftOf(ctx.deps.db, ctx.actor.person.id, since);
   if (!draft) return false;
   await answerSection(ctx, draft, event.text);
   return true;

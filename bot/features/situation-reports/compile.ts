@@ -7,7 +7,7 @@ import type { Deps } from '../../runtime/deps';
 import { dmAccounts, findUnitById } from '../org';
 import { collectReport, renderChatText, resolvePeriod } from '../reports';
 import { localeOf, sectionTitle } from './drafts';
-import { adminsOver, personNames, type RequestRow, requestTargets, submissionsOf } from './store';
+import { adminsOver, coverageOf, personNames, type RequestRow, requestTargets, submissionsOf } from './store';
 
 /** One block of the compiled report: a heading, or lines of text. */
 type Block = { kind: 'title' | 'heading' | 'line' | 'quote'; text: string };
@@ -69,6 +69,22 @@ export async function compileBlocks(deps: Deps, request: RequestRow, locale: Loc
       for (const line of a.text.split('\n')) blocks.push({ kind: 'quote', text: line });
     }
   });
+  const coverage = await coverageOf(
+    deps.db,
+    targets.map((x) => x.unit),
+  );
+  blocks.push({ kind: 'heading', text: t('sr.compiled.network') });
+  blocks.push({
+    kind: 'line',
+    text: t('sr.ctv.coverage', { covered: targets.length - coverage.without.length, total: targets.length }),
+  });
+  if (coverage.without.length > 0)
+    blocks.push({
+      kind: 'line',
+      text: t('sr.ctv.without', { units: coverage.without.map((u) => u.name).join(', ') }),
+    });
+  if (coverage.never.length > 0)
+    blocks.push({ kind: 'line', text: t('sr.ctv.neverList', { names: coverage.never.join(', ') }) });
   blocks.push({ kind: 'heading', text: t('sr.compiled.measured') });
   const period = resolvePeriod('month', request.occurrenceAt ?? request.createdAt, tz);
   if (period) {

@@ -28,6 +28,9 @@ import { DEFAULT_TEMPLATE, templateSections } from './templates';
 
 const DAY_MS = 86_400_000;
 
+/** A time in raw SQL, as both drivers take it (postgres.js refuses a Date there). */
+const ts = (date: Date) => sql`${date.toISOString()}::timestamptz`;
+
 /** Opens a request for the cells under `roots` and sends it to their leaders and collaborators by DM. */
 export async function askForReports(
   deps: Deps,
@@ -190,11 +193,11 @@ export async function openDueRequests(deps: Deps, now: Date): Promise<number> {
  */
 export async function followUp(deps: Deps, now: Date): Promise<number> {
   const steps = [
-    { step: 3, due: sql`${reportRequests.deadline} + interval '1 day' <= ${now}` },
-    { step: 2, due: sql`${reportRequests.deadline} <= ${now}` },
+    { step: 3, due: sql`${reportRequests.deadline} + interval '1 day' <= ${ts(now)}` },
+    { step: 2, due: sql`${reportRequests.deadline} <= ${ts(now)}` },
     {
       step: 1,
-      due: sql`greatest(${reportRequests.deadline} - interval '1 day', ${reportRequests.createdAt} + (${reportRequests.deadline} - ${reportRequests.createdAt}) / 2) <= ${now}`,
+      due: sql`greatest(${reportRequests.deadline} - interval '1 day', ${reportRequests.createdAt} + (${reportRequests.deadline} - ${reportRequests.createdAt}) / 2) <= ${ts(now)}`,
     },
   ];
   let sent = 0;
@@ -210,7 +213,9 @@ export async function followUp(deps: Deps, now: Date): Promise<number> {
             deps.db
               .select({ id: reportRequests.id })
               .from(reportRequests)
-              .where(and(due, sql`${reportRequests.createdAt} > ${new Date(now.getTime() - 62 * DAY_MS)}`)),
+              .where(
+                and(due, sql`${reportRequests.createdAt} > ${ts(new Date(now.getTime() - 62 * DAY_MS))}`),
+              ),
           ),
           notExists(
             deps.db

@@ -147,8 +147,11 @@ export async function submissionsOf(db: DbOrTx, requestId: number) {
   return db.select().from(reportSubmissions).where(eq(reportSubmissions.requestId, requestId));
 }
 
-/** The draft the person is answering a section of, if any (the newest). */
-export async function editingDraftOf(db: DbOrTx, personId: number) {
+/**
+ * The draft the person is answering a section of, if any (the newest), touched since `since`: an
+ * abandoned prompt does not swallow their messages for ever (the "Viết báo cáo" button resumes it).
+ */
+export async function editingDraftOf(db: DbOrTx, personId: number, since: Date) {
   const [row] = await db
     .select()
     .from(reportSubmissions)
@@ -157,6 +160,7 @@ export async function editingDraftOf(db: DbOrTx, personId: number) {
         eq(reportSubmissions.editorId, personId),
         eq(reportSubmissions.status, 'draft'),
         sql`${reportSubmissions.editingSection} is not null`,
+        sql`${reportSubmissions.updatedAt} > ${since.toISOString()}::timestamptz`,
       ),
     )
     .orderBy(sql`${reportSubmissions.updatedAt} desc`)
@@ -175,4 +179,64 @@ export async function personNames(db: DbOrTx, ids: readonly number[]): Promise<M
 
 export async function rootUnits(db: DbOrTx): Promise<UnitRow[]> {
   return db.select().from(units).where(isNull(units.parentId)).orderBy(asc(units.code));
+}
+
+export interface Coverage {
+  /** Per cell, its collaborators with the time of their last report (written or signed), or null. */
+  cells: { unit: UnitRow; collaborators: { personId: number; name: string; last: Date | null }[] }[];
+  without: UnitRow[];
+  never: string[];
+}
+
+/** The collaborators' network over these cells: who, their last report, the cells without one. */
+export async function coverageOf(db: DbOrTx, cells: readonly UnitRow[]): Promise<Coverage> {
+  if (cells.length === 0) return { cells: [], without: [], never: [] };
+  const collaborators = await db
+    .select({ personId: roles.personId, unitId: roles.unitId })
+    .from(roles)
+    .where(
+      and(
+        eq(roles.role, 'collaborator'),
+        inArray(
+          roles.unitId,
+          cells.map((c) => c.id),
+        ),
+      ),
+    );
+  const ids = [...new Set(collaborators.map((c) => c.personId))];
+  const names = await personNames(db, ids);
+  const last = new Map<number, Date>();
+  if (ids.length > 0) {
+    const rows = await db
+      .select({
+        author: reportSubmissions.authorId,
+        signer: reportSubmissions.signedBy,
+        at: reportSubmissions.submittedAt,
+      })
+      .from(reportSubmissions)
+      .where(
+        and(
+          eq(reportSubmissions.status, 'submitted'),
+          or(inArray(reportSubmissions.authorId, ids), inArray(reportSubmissions.signedBy, ids)),
+        ),
+      );
+    for (const row of rows)
+      for (const person of [row.author, row.signer])
+        if (person !== null && row.at && (!last.has(person) || last.get(person)! < row.at))
+          last.set(person, row.at);
+  }
+  const out: Coverage = { cells: [], without: [], never: [] };
+  for (const unit of cells) {
+    const here = collaborators
+      .filter((c) => c.unitId === unit.id)
+      .map((c) => ({
+        personId: c.personId,
+        name: names.get(c.personId) ?? `#${c.personId}`,
+        last: last.get(c.personId) ?? null,
+      }));
+    if (here.length === 0) out.without.push(unit);
+    else out.cells.push({ unit, collaborators: here });
+    for (const c of here) if (!c.last) out.never.push(c.name);
+  }
+  return out;
 }

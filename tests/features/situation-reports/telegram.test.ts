@@ -198,6 +198,10 @@ describe('situation reports on Telegram', () => {
     ])
       expect(xml).toContain(text);
     expect(xml).not.toContain(CB1_ISSUE_DRAFT);
+    // … and the network's coverage: one cell of three has a collaborator, who has reported.
+    expect(xml).toContain('Độ phủ: 1/3 chi bộ có cộng tác viên.');
+    expect(xml).toContain('Chưa có cộng tác viên: Chi bộ Đào lò, Chi bộ Cơ điện');
+    expect(xml).not.toContain('Chưa báo cáo lần nào');
     expect(xml).toContain('Số liệu Pulse ghi nhận trong tháng');
     const [cty] = await database.db.select().from(units).where(eq(units.code, 'CTY'));
     const period = resolvePeriod('month', req.occurrenceAt!, app.deps.config.timezone)!;
