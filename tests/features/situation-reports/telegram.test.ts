@@ -5,7 +5,7 @@ import type { PulseApp } from '../../../bot/app';
 import { collectReport, renderChatText, resolvePeriod } from '../../../bot/features/reports';
 import { blocksToDocx, compileBlocks } from '../../../bot/features/situation-reports';
 import type { TextSignal } from '../../../bot/kernel/text-signals';
-import { reportRequests, reportSubmissions, units } from '../../../db/schema';
+import { auditLog, reportRequests, reportSubmissions, units } from '../../../db/schema';
 import { type FakeTelegram, startFakeTelegram } from '../../fakes/telegram-server';
 import { FakeClock } from '../../helpers/clock';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
@@ -53,9 +53,20 @@ beforeEach(async () => {
   await start();
 });
 afterEach(async () => {
+  // The dispatcher writes an admin command's audit row after its reply: let it land before the
+  // next test truncates (on PostgreSQL the two would deadlock).
+  await auditSettled();
   await app.stop();
   await fake.stop();
 });
+
+async function auditSettled() {
+  const count = async () => (await database.db.select({ id: auditLog.id }).from(auditLog)).length;
+  for (let last = -1, now = await count(); now !== last; now = await count()) {
+    last = now;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
 
 const dmsTo = (id: number) => fake.sent(id).filter((m) => 'text' in m && m.text);
 const textsTo = (id: number) => dmsTo(id).map((m) => m.text ?? '');
