@@ -3,6 +3,7 @@ import { directiveSchema } from '../bot/features/directives';
 import { lexiconSchema } from '../bot/features/hotspots';
 import { pollSeriesSchema } from '../bot/features/polls';
 import { reportScheduleSchema } from '../bot/features/reports';
+import { requestScheduleSchema } from '../bot/features/situation-reports';
 import { got, pattern, personKey, text, unitCode } from '../bot/kernel/fields';
 import { PLATFORMS, type Platform, ROLES } from '../bot/kernel/types';
 
@@ -117,6 +118,10 @@ const scenarioShape = z.strictObject({
     .array(reportScheduleSchema)
     .nullish()
     .transform((list) => list ?? []),
+  requests: z
+    .array(requestScheduleSchema)
+    .nullish()
+    .transform((list) => list ?? []),
   lexicon: lexiconSchema.optional(),
 });
 
@@ -129,6 +134,7 @@ export type ScenarioChat = Scenario['chats'][number];
 export type { ScenarioDirective } from '../bot/features/directives';
 export type { ScenarioPoll } from '../bot/features/polls';
 export type { ScenarioReport } from '../bot/features/reports';
+export type { ScenarioRequest } from '../bot/features/situation-reports';
 
 type Path = (string | number)[];
 
@@ -143,9 +149,13 @@ function checkReferences(scenario: Scenario, ctx: z.RefinementCtx): void {
   };
 
   const unitCodes = new Set<string>();
-  const needsUnits = [scenario.people, scenario.chats, scenario.directives, scenario.polls].some(
-    (list) => list.length > 0,
-  );
+  const needsUnits = [
+    scenario.people,
+    scenario.chats,
+    scenario.directives,
+    scenario.polls,
+    scenario.requests,
+  ].some((list) => list.length > 0);
   if (!scenario.units && needsUnits)
     report(['units'], 'is required when the file lists people, chats, directives or polls');
   for (const { unit, path } of walkUnits(scenario.units ?? [], ['units'])) {
@@ -188,6 +198,12 @@ function checkReferences(scenario: Scenario, ctx: z.RefinementCtx): void {
     claim(`poll:${poll.key}`, ['polls', i, 'key'], `poll key "${poll.key}"`);
     poll.audience.forEach((code, j) => {
       checkUnit(code, ['polls', i, 'audience', j]);
+    });
+  });
+  scenario.requests.forEach((request, i) => {
+    claim(`request:${request.id}`, ['requests', i, 'id'], `request id "${request.id}"`);
+    request.audience.forEach((code, j) => {
+      checkUnit(code, ['requests', i, 'audience', j]);
     });
   });
   scenario.reports.forEach((report, i) => {

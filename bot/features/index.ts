@@ -12,12 +12,14 @@ import * as hotspots from './hotspots';
 import * as org from './org';
 import * as polls from './polls';
 import * as reports from './reports';
+import * as situationReports from './situation-reports';
 
 /** Every feature of Pulse, one line each, in the order /help lists their commands. */
 export function createFeatures(): Feature[] {
   return [
     org.createFeature(),
     feedback.createFeature(),
+    situationReports.createFeature(),
     polls.createFeature(),
     accountLinks.createFeature(),
     directives.createFeature(),

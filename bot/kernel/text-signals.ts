@@ -1,10 +1,10 @@
 /**
  * Text that Pulse should listen to for hot spots: group messages of bound chats, anonymous
- * feedback and poll comments. Never carries the author: the publisher drops it before publishing.
+ * feedback, poll comments and situation reports. Never carries the author: the publisher drops it before publishing.
  */
 export interface TextSignal {
   text: string;
-  source: 'group' | 'feedback' | 'poll_comment';
+  source: 'group' | 'feedback' | 'poll_comment' | 'situation_report';
   unitId: number | null;
   chatId: number | null;
   at: Date;

@@ -1,5 +1,6 @@
 import type { DirectiveValues } from '../../bot/features/directives';
 import { describeReportScheduleChange } from '../../bot/features/reports';
+import { describeRequestScheduleChange } from '../../bot/features/situation-reports';
 import { formatDateDayFirst } from '../../bot/kernel/time';
 import type { KeptUnit, ScenarioChange } from './changes';
 import { DEFAULT_TIMEZONE } from './plan';
@@ -61,6 +62,10 @@ export function describeChangeIn(change: ScenarioChange, timezone: string): stri
     case 'update_report_schedule':
     case 'stop_report_schedule':
       return describeReportScheduleChange(change);
+    case 'create_request_schedule':
+    case 'update_request_schedule':
+    case 'stop_request_schedule':
+      return describeRequestScheduleChange(change);
     case 'replace_lexicon':
       return change.diff.join('\n');
   }

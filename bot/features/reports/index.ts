@@ -8,6 +8,8 @@ import * as messages from './messages';
 import { reportJobs } from './schedule/runs';
 
 export { renderChartPng } from './chart/png';
+export { collectReport } from './collect/collect';
+export { resolvePeriod } from './collect/period';
 export { DELIVERY_FORMATS, type DeliveryFormat, deliverReport } from './deliver';
 export * from './model';
 export { renderCsv } from './render-csv';

@@ -64,7 +64,8 @@ describe('scenarios/2024-dlxh.yaml', () => {
       '308-NQ/ĐU',
     ])
       expect(all, document).toContain(document);
-    expect(scenario.directives.find((d) => d.id === 'NV2-THANG')?.schedule.cron).toBe('0 8 1 * *');
+    // The monthly collection is a report request (situation reports), no longer a directive.
+    expect(scenario.requests.find((r) => r.id === 'NV2-THANG')?.cron).toBe('0 8 1 * *');
   });
 
   it('applies cleanly as of its publication, once, and sends its first task on 15/03/2024 08:00', async () => {
@@ -72,7 +73,7 @@ describe('scenarios/2024-dlxh.yaml', () => {
     if (!result.ok) throw new Error(formatErrors(result.errors));
     const first = await applyScenario(database.db, result.scenario, { now: PUBLISHED });
     expect(first.problems).toEqual([]);
-    expect(first.changes.filter((c) => c.kind === 'create_directive')).toHaveLength(7);
+    expect(first.changes.filter((c) => c.kind === 'create_directive')).toHaveLength(6);
     const again = await applyScenario(database.db, result.scenario, { now: PUBLISHED });
     expect(again.changes).toEqual([]);
 
@@ -101,13 +102,16 @@ describe('scenarios/2027-dlxh.yaml', () => {
     expect(next.units).toEqual(old.units);
     expect(next.lexicon).toEqual(old.lexicon);
     expect(next.directives.map((d) => d.id)).toEqual(old.directives.map((d) => d.id));
-    expect(next.directives.map((d) => d.id)).toEqual(['NV1', 'NV2', 'NV2-THANG', 'NV3', 'NV4', 'NV5', 'NV6']);
+    expect(next.directives.map((d) => d.id)).toEqual(['NV1', 'NV2', 'NV3', 'NV4', 'NV5', 'NV6']);
     for (const directive of next.directives) {
       const { at, from, until } = directive.schedule;
       for (const date of [at, from, until]) if (date) expect(date.year, directive.id).toBe(2027);
       expect(directive.title, directive.id).not.toMatch(/2024/);
     }
-    expect(next.directives.find((d) => d.id === 'NV2-THANG')?.schedule.cron).toBe('0 8 1 * *');
+    expect(next.requests).toEqual(
+      old.requests.map((r) => ({ ...r, from: { ...r.from, year: 2027 }, until: { ...r.until, year: 2027 } })),
+    );
+    expect(next.requests.find((r) => r.id === 'NV2-THANG')?.due_before_day).toBe(5);
   });
 
   it('plans and applies cleanly as of today (the real clock), with no --now', async () => {
@@ -117,8 +121,8 @@ describe('scenarios/2027-dlxh.yaml', () => {
     expect(plan.problems).toEqual([]);
     const applied = await applyScenario(database.db, scenario, { now });
     expect(applied.problems).toEqual([]);
-    expect(applied.changes.filter((c) => c.kind === 'create_directive')).toHaveLength(7);
-    expect(await database.db.select().from(directives)).toHaveLength(7);
+    expect(applied.changes.filter((c) => c.kind === 'create_directive')).toHaveLength(6);
+    expect(await database.db.select().from(directives)).toHaveLength(6);
 
     let stdout = '';
     let stderr = '';

@@ -1,0 +1,286 @@
+import { and, eq, inArray, lte, notExists, sql } from 'drizzle-orm';
+import {
+  reportRequestSchedules,
+  reportRequests,
+  reportRequestUnits,
+  reportSubmissions,
+  units,
+} from '../../../db/schema';
+import { nextCronRun } from '../../kernel/cron';
+import { formatDateTime, localParts, zonedTimeToUtc } from '../../kernel/time';
+import type { OutgoingMessage } from '../../kernel/types';
+import { translator } from '../../messages';
+import type { Deps } from '../../runtime/deps';
+import { dmAccounts, findUnitById, type UnitRow } from '../org';
+import { reportButton } from './buttons';
+import { sendCompiled } from './compile';
+import { localeOf, sectionTitle } from './drafts';
+import {
+  commonScope,
+  leadersOf,
+  openRequest,
+  type RequestRow,
+  reportersOf,
+  requestTargets,
+  targetUnits,
+} from './store';
+import { DEFAULT_TEMPLATE, templateSections } from './templates';
+
+const DAY_MS = 86_400_000;
+
+/** A time in raw SQL, as both drivers take it (postgres.js refuses a Date there). */
+const ts = (date: Date) => sql`${date.toISOString()}::timestamptz`;
+
+/** Opens a request for the cells under `roots` and sends it to their leaders and collaborators by DM. */
+export async function askForReports(
+  deps: Deps,
+  values: {
+    title: string;
+    roots: readonly UnitRow[];
+    template?: string;
+    deadline: Date;
+    createdBy?: number;
+    scheduleId?: number;
+    occurrenceAt?: Date;
+  },
+): Promise<{ request: RequestRow; targets: UnitRow[] } | undefined> {
+  const template = values.template ?? DEFAULT_TEMPLATE;
+  const sections = templateSections(template);
+  if (!sections || values.roots.length === 0) return undefined;
+  const targets = await targetUnits(deps.db, values.roots);
+  const scope = await commonScope(deps.db, [...values.roots]);
+  const request = await openRequest(deps.db, {
+    ...values,
+    scope,
+    targets,
+    template,
+    sections,
+    now: deps.clock.now(),
+  });
+  if (!request) return undefined;
+  await notifyReporters(deps, request, targets);
+  deps.logger.info({ request: request.id, units: targets.length }, 'situation report requested');
+  return { request, targets };
+}
+
+function requestMessage(
+  deps: Deps,
+  locale: 'vi' | 'en',
+  request: RequestRow,
+  unit: UnitRow,
+  key: 'sr.request' | 'sr.remind' | 'sr.escalate.unit',
+): OutgoingMessage {
+  const t = translator(locale);
+  const sections = request.sections.map((s, i) => `${i + 1}. ${sectionTitle(s, locale)}`).join('\n');
+  return {
+    text: t(key, {
+      id: request.id,
+      title: request.title,
+      unit: unit.name,
+      deadline: formatDateTime(request.deadline, deps.config.timezone),
+      sections,
+    }),
+    buttons: [
+      [
+        {
+          label: t('sr.button.write'),
+          data: reportButton.data({ action: 'write', requestId: request.id, unitId: unit.id }),
+        },
+      ],
+    ],
+  };
+}
+
+async function dmPerson(
+  deps: Deps,
+  personId: number,
+  build: (locale: 'vi' | 'en') => OutgoingMessage,
+  what: object,
+) {
+  const [account] = await dmAccounts(deps.db, deps.messenger, personId);
+  if (!account) return false;
+  try {
+    await deps.messenger.sendDm(account, build(await localeOf(deps, personId)));
+    return true;
+  } catch (error) {
+    deps.logger.warn({ err: error, ...what }, 'situation report message not delivered');
+    return false;
+  }
+}
+
+async function notifyReporters(
+  deps: Deps,
+  request: RequestRow,
+  targets: readonly UnitRow[],
+  key: 'sr.request' | 'sr.remind' = 'sr.request',
+) {
+  const reporters = await reportersOf(
+    deps.db,
+    targets.map((u) => u.id),
+  );
+  for (const unit of targets)
+    for (const r of reporters.filter((x) => x.unitId === unit.id))
+      await dmPerson(deps, r.personId, (locale) => requestMessage(deps, locale, request, unit, key), {
+        request: request.id,
+        unit: unit.id,
+      });
+}
+
+/** The deadline of a scheduled occurrence: that long after it, or 00:00 of day N (this month, or next when past). */
+export function deadlineOf(
+  schedule: Pick<typeof reportRequestSchedules.$inferSelect, 'dueAfterSeconds' | 'dueBeforeDay'>,
+  occurrence: Date,
+  timeZone: string,
+): Date {
+  if (schedule.dueAfterSeconds !== null)
+    return new Date(occurrence.getTime() + schedule.dueAfterSeconds * 1000);
+  const day = schedule.dueBeforeDay ?? 5;
+  const p = localParts(occurrence, timeZone);
+  let due = zonedTimeToUtc({ year: p.year, month: p.month, day, hour: 0, minute: 0 }, timeZone);
+  if (due <= occurrence) {
+    const next = p.month === 12 ? { year: p.year + 1, month: 1 } : { year: p.year, month: p.month + 1 };
+    due = zonedTimeToUtc({ ...next, day, hour: 0, minute: 0 }, timeZone);
+  }
+  return due;
+}
+
+/** Due scheduled requests: each claimed once (FOR UPDATE SKIP LOCKED), opened, and moved to its next run. */
+export async function openDueRequests(deps: Deps, now: Date): Promise<number> {
+  const tz = deps.config.timezone;
+  const opened: { schedule: typeof reportRequestSchedules.$inferSelect; occurrence: Date }[] =
+    await deps.db.transaction(async (tx) => {
+      const due = await tx
+        .select()
+        .from(reportRequestSchedules)
+        .where(and(eq(reportRequestSchedules.active, true), lte(reportRequestSchedules.nextRunAt, now)))
+        .for('update', { skipLocked: true });
+      const out = [];
+      for (const schedule of due) {
+        const occurrence = schedule.nextRunAt!;
+        let next: Date | null = nextCronRun(schedule.cron, now, tz);
+        if (schedule.endsAt && next > schedule.endsAt) next = null;
+        await tx
+          .update(reportRequestSchedules)
+          .set({ nextRunAt: next })
+          .where(eq(reportRequestSchedules.id, schedule.id));
+        out.push({ schedule, occurrence });
+      }
+      return out;
+    });
+  for (const { schedule, occurrence } of opened) {
+    const roots =
+      schedule.audience.length > 0
+        ? await deps.db.select().from(units).where(inArray(units.code, schedule.audience))
+        : await deps.db.select().from(units).where(sql`${units.parentId} is null`);
+    await askForReports(deps, {
+      title: schedule.title,
+      roots,
+      template: schedule.template,
+      deadline: deadlineOf(schedule, occurrence, tz),
+      scheduleId: schedule.id,
+      occurrenceAt: occurrence,
+    });
+  }
+  return opened.length;
+}
+
+/**
+ * Follow-up of units that have not submitted, like incident steps: 1 a reminder to the unit's
+ * collaborators and leaders (24 h before the deadline, or halfway when asked for less than two
+ * days), 2 at the deadline to the unit's leaders, 3 a day later to the parent unit's leaders.
+ * Each step is claimed once per unit (the UPDATE … WHERE step < N); after a long stop only the
+ * latest step due is sent.
+ */
+export async function followUp(deps: Deps, now: Date): Promise<number> {
+  const steps = [
+    { step: 3, due: sql`${reportRequests.deadline} + interval '1 day' <= ${ts(now)}` },
+    { step: 2, due: sql`${reportRequests.deadline} <= ${ts(now)}` },
+    {
+      step: 1,
+      due: sql`greatest(${reportRequests.deadline} - interval '1 day', ${reportRequests.createdAt} + (${reportRequests.deadline} - ${reportRequests.createdAt}) / 2) <= ${ts(now)}`,
+    },
+  ];
+  let sent = 0;
+  for (const { step, due } of steps) {
+    const claimed = await deps.db
+      .update(reportRequestUnits)
+      .set({ followUpStep: step })
+      .where(
+        and(
+          sql`${reportRequestUnits.followUpStep} < ${step}`,
+          inArray(
+            reportRequestUnits.requestId,
+            deps.db
+              .select({ id: reportRequests.id })
+              .from(reportRequests)
+              .where(
+                and(due, sql`${reportRequests.createdAt} > ${ts(new Date(now.getTime() - 62 * DAY_MS))}`),
+              ),
+          ),
+          notExists(
+            deps.db
+              .select({ one: reportSubmissions.id })
+              .from(reportSubmissions)
+              .where(
+                and(
+                  eq(reportSubmissions.requestId, reportRequestUnits.requestId),
+                  eq(reportSubmissions.unitId, reportRequestUnits.unitId),
+                  eq(reportSubmissions.status, 'submitted'),
+                ),
+              ),
+          ),
+        ),
+      )
+      .returning();
+    for (const row of claimed) {
+      const [request] = await deps.db
+        .select()
+        .from(reportRequests)
+        .where(eq(reportRequests.id, row.requestId));
+      const unit = await findUnitById(deps.db, row.unitId);
+      if (!request || !unit) continue;
+      sent++;
+      if (step === 1) {
+        await notifyReporters(deps, request, [unit], 'sr.remind');
+        continue;
+      }
+      const above = step === 3 && unit.parentId !== null ? await findUnitById(deps.db, unit.parentId) : unit;
+      const leaders = above ? await leadersOf(deps.db, above) : [];
+      for (const personId of leaders)
+        await dmPerson(
+          deps,
+          personId,
+          (locale) =>
+            step === 2
+              ? requestMessage(deps, locale, request, unit, 'sr.escalate.unit')
+              : {
+                  text: translator(locale)('sr.escalate.parent', {
+                    id: request.id,
+                    title: request.title,
+                    unit: unit.name,
+                    deadline: formatDateTime(request.deadline, deps.config.timezone),
+                  }),
+                },
+          { request: request.id, unit: unit.id, step },
+        );
+      deps.logger.info(
+        { request: request.id, unit: unit.id, step, leaders: leaders.length },
+        'situation report followed up',
+      );
+    }
+  }
+  return sent;
+}
+
+/** At the deadline, the compiled report goes to the admins over the request's scope, once. */
+export async function compileDue(deps: Deps, now: Date): Promise<number> {
+  const due = await deps.db
+    .update(reportRequests)
+    .set({ compiledAt: now })
+    .where(and(sql`${reportRequests.compiledAt} is null`, lte(reportRequests.deadline, now)))
+    .returning();
+  for (const request of due) await sendCompiled(deps, request);
+  return due.length;
+}
+
+export { requestTargets };
