@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, isNull, like, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { chats, polls, pollTallies, unitActions, units } from '../../../db/schema';
 import { isPublishable } from '../../kernel/anonymity';
-import { foldText } from '../../kernel/fold';
+import { foldText, keepDiacritics } from '../../kernel/fold';
 import type { Locale } from '../../kernel/i18n';
 import { type HeldRole, isWithinPath } from '../../kernel/roles';
 import { formatDateTime } from '../../kernel/time';
@@ -150,10 +150,19 @@ export interface BeforeAfter {
   after: Figure | null;
 }
 
-/** Whether a poll's question is about the topic: the folded topic appears as whole words. */
+/**
+ * Whether a poll's question is about the topic: the topic's words appear in it as whole words. As
+ * the hot-spot matcher does, diacritics are compared when both were typed with them ("lương" is not
+ * "chất lượng"), and folded only when one side was typed without ("luong" is "lương").
+ */
 export function isAboutTopic(question: string, topic: string): boolean {
   const folded = foldText(topic);
-  return folded !== '' && ` ${foldText(question)} `.includes(` ${folded} `);
+  if (folded === '') return false;
+  const typedWithDiacritics = (text: string) => keepDiacritics(text) !== foldText(text);
+  if (typedWithDiacritics(topic) && typedWithDiacritics(question)) {
+    return ` ${keepDiacritics(question)} `.includes(` ${keepDiacritics(topic)} `);
+  }
+  return ` ${foldText(question)} `.includes(` ${folded} `);
 }
 
 /**

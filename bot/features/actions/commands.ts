@@ -131,6 +131,5 @@ export const actionDoneButton: ButtonHandler = {
     }
     const text = await finish(ctx, found.action, found.unit);
     await ctx.answer(text.length > 190 ? `${text.slice(0, 189)}…` : text, { alert: true });
-    await ctx.reply(text);
   },
 };

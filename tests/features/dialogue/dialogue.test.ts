@@ -6,14 +6,14 @@ import type { TextSignal } from '../../../bot/kernel/text-signals';
 import { dialogueQuestions, dialogues, dialogueVotes } from '../../../db/schema';
 import { type FakeTelegram, startFakeTelegram } from '../../fakes/telegram-server';
 import { FakeClock } from '../../helpers/clock';
+import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import type { Harness } from '../../helpers/harness';
 import { installLexicon, TEST_LEXICON } from '../hotspots/setup';
-import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import {
+  ADMIN,
   applyWorld,
   CB1_GROUP,
   CB2_GROUP,
-  ADMIN,
   LEADER,
   LogSink,
   STRANGER,
@@ -53,7 +53,9 @@ beforeEach(async () => {
   clock = new FakeClock(OPENED);
   await applyWorld(database, OPENED);
   logs = new LogSink();
-  app = await startApp(database, fake, clock, logs, { PULSE_SECRET: 'a-test-secret-of-at-least-32-characters!!' });
+  app = await startApp(database, fake, clock, logs, {
+    PULSE_SECRET: 'a-test-secret-of-at-least-32-characters!!',
+  });
 });
 afterEach(async () => {
   await app.stop();
@@ -68,14 +70,17 @@ function postedQuestions(): Map<number, { messageId: number; text: string; data:
   const byNumber = new Map<number, { messageId: number; text: string; data: string }>();
   for (const m of fake.sent(CB1_GROUP)) {
     const match = /Câu hỏi #(\d+)/.exec(m.text ?? '');
-    const data = (m.reply_markup?.inline_keyboard[0]?.[0] as { callback_data?: string } | undefined)?.callback_data;
+    const data = (m.reply_markup?.inline_keyboard[0]?.[0] as { callback_data?: string } | undefined)
+      ?.callback_data;
     if (match && data) byNumber.set(Number(match[1]), { messageId: m.message_id, text: m.text!, data });
   }
   return byNumber;
 }
 
 async function openAndAsk(): Promise<Map<number, { messageId: number; text: string; data: string }>> {
-  expect(await say(fake, LEADER, '/doithoai CB1 --until 17:00')).toContain('Đã mở phiên đối thoại #1 cho Chi bộ 1');
+  expect(await say(fake, LEADER, '/doithoai CB1 --until 17:00')).toContain(
+    'Đã mở phiên đối thoại #1 cho Chi bộ 1',
+  );
   for (let i = 0; i < QUESTIONS.length; i++) {
     clock.set(new Date(OPENED.getTime() + (i + 1) * 5 * 60_000));
     expect(await say(fake, WORKERS[i]!, `/hoi ${QUESTIONS[i]}`)).toContain('Đã nhận câu hỏi ẩn danh');
@@ -126,19 +131,27 @@ describe('a dialogue on Telegram', () => {
       expect(await tap(fake, worker, CB1_GROUP, q(3).messageId, q(3).data)).toContain('Đã ghi nhận');
     }
     // A double vote is counted once.
-    expect(await tap(fake, WORKERS[0]!, CB1_GROUP, q(3).messageId, q(3).data)).toContain('đã ủng hộ câu hỏi này rồi');
+    expect(await tap(fake, WORKERS[0]!, CB1_GROUP, q(3).messageId, q(3).data)).toContain(
+      'đã ủng hộ câu hỏi này rồi',
+    );
     for (const worker of WORKERS.slice(6, 8)) await tap(fake, worker, CB1_GROUP, q(5).messageId, q(5).data);
     // A worker of another unit, and a leader, are refused and not counted.
     expect(await tap(fake, STRANGER, CB1_GROUP, q(3).messageId, q(3).data)).toContain(
       'Chỉ người lao động của Chi bộ 1',
     );
-    expect(await tap(fake, LEADER, CB1_GROUP, q(3).messageId, q(3).data)).toContain('Lãnh đạo trả lời câu hỏi');
-    expect(await tap(fake, ADMIN, CB1_GROUP, q(3).messageId, q(3).data)).toContain('Lãnh đạo trả lời câu hỏi');
+    expect(await tap(fake, LEADER, CB1_GROUP, q(3).messageId, q(3).data)).toContain(
+      'Lãnh đạo trả lời câu hỏi',
+    );
+    expect(await tap(fake, ADMIN, CB1_GROUP, q(3).messageId, q(3).data)).toContain(
+      'Lãnh đạo trả lời câu hỏi',
+    );
     // Stale or forged buttons.
     expect(await tap(fake, WORKERS[1]!, CB1_GROUP, q(3).messageId, `dv:${'0'.repeat(32)}`)).toContain(
       'Nút này đã cũ',
     );
-    expect(await tap(fake, WORKERS[1]!, CB1_GROUP, q(3).messageId, 'dv:not-a-question')).toContain('Nút này đã cũ');
+    expect(await tap(fake, WORKERS[1]!, CB1_GROUP, q(3).messageId, 'dv:not-a-question')).toContain(
+      'Nút này đã cũ',
+    );
 
     const votes = await database.db.select().from(dialogueQuestions);
     const byNumber = new Map(votes.map((r) => [r.number, r.votes]));
@@ -157,7 +170,13 @@ describe('a dialogue on Telegram', () => {
     const q3 = posted.get(3)!;
     for (const worker of WORKERS.slice(0, 6)) await tap(fake, worker, CB1_GROUP, q3.messageId, q3.data);
     // A worker's reply is chatter, not an answer.
-    fake.message({ chatId: CB1_GROUP, chatType: 'supergroup', from: WORKERS[9]!, text: 'Đúng vậy', replyTo: q3.messageId });
+    fake.message({
+      chatId: CB1_GROUP,
+      chatType: 'supergroup',
+      from: WORKERS[9]!,
+      text: 'Đúng vậy',
+      replyTo: q3.messageId,
+    });
     expect(await say(fake, LEADER, 'Tuần sau bắt đầu có bữa ăn ca ba.', CB1_GROUP, q3.messageId)).toContain(
       'Đã ghi trả lời cho câu hỏi #3',
     );
@@ -167,7 +186,12 @@ describe('a dialogue on Telegram', () => {
     expect(fake.sent(CB1_GROUP).filter((m) => m.text?.includes('Đã ghi trả lời'))).toHaveLength(1);
     const answers = await database.db.select().from(dialogueQuestions);
     expect(answers.find((a) => a.number === 3)!.answer).toBe('Tuần sau bắt đầu có bữa ăn ca ba.');
-    expect(answers.filter((a) => a.answer !== null).map((a) => a.number).sort()).toEqual([3, 5]);
+    expect(
+      answers
+        .filter((a) => a.answer !== null)
+        .map((a) => a.number)
+        .sort(),
+    ).toEqual([3, 5]);
 
     const since = fake.calls.length;
     clock.set(new Date('2026-03-05T10:00:00Z'));
@@ -195,14 +219,20 @@ describe('a dialogue on Telegram', () => {
   it('refuses wrong arguments and roles with a clear message, changing nothing', async () => {
     expect(await say(fake, LEADER, '/doithoai')).toContain('Cách dùng');
     expect(await say(fake, LEADER, '/doithoai CB1')).toContain('Cách dùng');
-    expect(await say(fake, LEADER, '/doithoai CB1 --until 25:00')).toContain('Không hiểu giờ kết thúc «25:00»');
+    expect(await say(fake, LEADER, '/doithoai CB1 --until 25:00')).toContain(
+      'Không hiểu giờ kết thúc «25:00»',
+    );
     expect(await say(fake, LEADER, '/doithoai CB1 --until 08:00')).toContain('sau bây giờ ít nhất 15 phút');
     expect(await say(fake, LEADER, '/doithoai CB1 --until 17:00 --dm')).toContain('--dm');
     expect(await say(fake, LEADER, '/doithoai NOPE --until 17:00')).toContain('Không có đơn vị mã NOPE');
     expect(await say(fake, LEADER, '/doithoai CB2 --until 17:00')).toContain('Chi bộ 1');
     expect(await say(fake, WORKERS[0]!, '/doithoai CB1 --until 17:00')).toContain('/doithoai');
-    expect(await say(fake, WORKERS[0]!, '/hoi Có ai không?')).toContain('không có phiên đối thoại nào đang mở');
-    expect(await say(fake, LEADER, '/doithoai answer 1 Trả lời', CB1_GROUP)).toContain('không có phiên đối thoại');
+    expect(await say(fake, WORKERS[0]!, '/hoi Có ai không?')).toContain(
+      'không có phiên đối thoại nào đang mở',
+    );
+    expect(await say(fake, LEADER, '/doithoai answer 1 Trả lời', CB1_GROUP)).toContain(
+      'không có phiên đối thoại',
+    );
     expect(await count(dialogues)).toBe(0);
     expect(await say(fake, LEADER, '/doithoai CB1 --until 17:00')).toContain('Đã mở');
     expect(await say(fake, LEADER, '/doithoai CB1 --until 18:00')).toContain('đang có phiên đối thoại #1');
@@ -267,9 +297,13 @@ describe('a dialogue on Telegram', () => {
     const data = markup?.inline_keyboard[0]?.[0]?.callback_data;
     expect(data).toMatch(/^dn:/);
     const message = fake.sent(WORKERS[0]!.id).at(-1)!;
-    expect(await tap(fake, WORKERS[0]!, WORKERS[0]!.id, message.message_id, data!)).toContain('Đã đăng ngay câu hỏi #1');
+    expect(await tap(fake, WORKERS[0]!, WORKERS[0]!.id, message.message_id, data!)).toContain(
+      'Đã đăng ngay câu hỏi #1',
+    );
     expect(postedQuestions().get(1)?.text).toContain('bị thương nặng');
-    expect(await tap(fake, WORKERS[0]!, WORKERS[0]!.id, message.message_id, data!)).toContain('không còn chờ');
+    expect(await tap(fake, WORKERS[0]!, WORKERS[0]!.id, message.message_id, data!)).toContain(
+      'không còn chờ',
+    );
     // Sent now by choice: the hot-spot matcher hears it now, with no author and no chat.
     expect(signals).toEqual([
       expect.objectContaining({ source: 'feedback', chatId: null, at: clock.now(), sentNow: true }),

@@ -13,7 +13,10 @@ import { TELEGRAM_TEST_TOKEN } from '../../helpers/telegram-app';
 export const ADMIN = { id: 7100001, first_name: 'Quản trị' };
 export const LEADER = { id: 7100002, first_name: 'Bí thư' };
 export const LEADER2 = { id: 7100003, first_name: 'Bí thư CB2' };
-export const WORKERS = Array.from({ length: 10 }, (_, i) => ({ id: 7200010 + i, first_name: `Thợ ${i + 1}` }));
+export const WORKERS = Array.from({ length: 10 }, (_, i) => ({
+  id: 7200010 + i,
+  first_name: `Thợ ${i + 1}`,
+}));
 export const STRANGER = { id: 7300001, first_name: 'Người CB2' };
 export const CB1_GROUP = -1001;
 export const CB2_GROUP = -1002;
