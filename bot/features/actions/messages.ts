@@ -2,7 +2,7 @@
 export const vi = {
   'cmd.action': 'ghi một hành động đã làm cho đơn vị và báo «Anh chị đã nói, chúng tôi đã làm»',
   'usage.action':
-    'Cách dùng:\n/hanhdong MÃ_ĐƠN_VỊ CHỦ_ĐỀ NỘI_DUNG — ghi hành động (CHỦ_ĐỀ là một từ, ví dụ lương, an-toàn)\n/hanhdong done SỐ — đánh dấu đã làm xong\n/hanhdong list [MÃ_ĐƠN_VỊ] — các hành động và kết quả trước/sau\nVí dụ: /hanhdong CB-KT lương Từ tháng 12 trả lương đúng ngày 5',
+    'Cách dùng: /hanhdong MÃ_ĐƠN_VỊ CHỦ_ĐỀ NỘI_DUNG | done SỐ | list [MÃ_ĐƠN_VỊ]\n/hanhdong MÃ_ĐƠN_VỊ CHỦ_ĐỀ NỘI_DUNG — ghi hành động (CHỦ_ĐỀ là một từ, ví dụ lương, an-toàn)\n/hanhdong done SỐ — đánh dấu đã làm xong\n/hanhdong list [MÃ_ĐƠN_VỊ] — các hành động và kết quả trước/sau\nVí dụ: /hanhdong CB-KT lương Từ tháng 12 trả lương đúng ngày 5',
   'actions.unknownUnit': 'Không có đơn vị mã {code}.',
   'actions.unknown': 'Không có hành động #{id}.',
   'actions.tooLong': 'Nội dung dài quá {max} ký tự. Chưa lưu gì.',
@@ -28,7 +28,7 @@ export const vi = {
 export const en: Record<keyof typeof vi, string> = {
   'cmd.action': 'record an action taken for a unit and tell it “you said, we did”',
   'usage.action':
-    'Usage:\n/action UNIT_CODE TOPIC TEXT — record an action (TOPIC is one word, e.g. wages, safety)\n/action done NUMBER — mark it done\n/action list [UNIT_CODE] — the actions and their before/after figures\nExample: /action CB-KT wages From December wages are paid on the 5th',
+    'Usage: /hanhdong UNIT_CODE TOPIC TEXT | done NUMBER | list [UNIT_CODE]\n/action UNIT_CODE TOPIC TEXT — record an action (TOPIC is one word, e.g. wages, safety)\n/action done NUMBER — mark it done\n/action list [UNIT_CODE] — the actions and their before/after figures\nExample: /action CB-KT wages From December wages are paid on the 5th',
   'actions.unknownUnit': 'There is no unit with code {code}.',
   'actions.unknown': 'There is no action #{id}.',
   'actions.tooLong': 'The text is longer than {max} characters. Nothing was saved.',

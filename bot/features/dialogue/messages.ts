@@ -3,9 +3,9 @@ export const vi = {
   'cmd.dialogue': 'mở phiên đối thoại ẩn danh cho đơn vị, xem câu hỏi, trả lời',
   'cmd.ask': 'gửi câu hỏi ẩn danh cho phiên đối thoại đang mở',
   'usage.dialogue':
-    'Cách dùng:\n/doithoai MÃ_ĐƠN_VỊ --until 17:00 — mở phiên đối thoại tới 17 giờ hôm nay (hoặc --until 2h, --until 2026-12-01T17:00)\n/doithoai list [MÃ_ĐƠN_VỊ] — câu hỏi xếp theo số người ủng hộ\n/doithoai answer SỐ NỘI_DUNG — trả lời câu hỏi số SỐ (gõ trong nhóm của đơn vị; hoặc trả lời thẳng vào tin câu hỏi)\nVí dụ: /doithoai CB-KT --until 17:00',
+    'Cách dùng: /doithoai MÃ_ĐƠN_VỊ --until GIỜ | list [MÃ_ĐƠN_VỊ] | answer SỐ NỘI_DUNG\n/doithoai MÃ_ĐƠN_VỊ --until 17:00 — mở phiên đối thoại tới 17 giờ hôm nay (hoặc --until 2h, --until 2026-12-01T17:00)\n/doithoai list [MÃ_ĐƠN_VỊ] — câu hỏi xếp theo số người ủng hộ\n/doithoai answer SỐ NỘI_DUNG — trả lời câu hỏi số SỐ (gõ trong nhóm của đơn vị; hoặc trả lời thẳng vào tin câu hỏi)\nVí dụ: /doithoai CB-KT --until 17:00',
   'usage.ask':
-    'Cách dùng: /hoi NỘI_DUNG, trong tin nhắn riêng với bot, khi đơn vị bạn có phiên đối thoại đang mở.\nVí dụ: /hoi Bao giờ công ty sửa nhà tắm khu lò giếng?',
+    'Cách dùng: /hoi NỘI_DUNG (trong tin nhắn riêng với bot, khi đơn vị bạn có phiên đối thoại đang mở).\nVí dụ: /hoi Bao giờ công ty sửa nhà tắm khu lò giếng?',
   'dialogue.badUntil':
     'Không hiểu giờ kết thúc «{value}». Viết 17:00 (hôm nay), 2h (sau 2 giờ) hoặc 2026-12-01T17:00.',
   'dialogue.untilRange': 'Giờ kết thúc phải sau bây giờ ít nhất 15 phút và không quá 7 ngày.',
@@ -67,9 +67,9 @@ export const en: Record<keyof typeof vi, string> = {
   'cmd.dialogue': 'open an anonymous dialogue for a unit, see its questions, answer',
   'cmd.ask': 'send an anonymous question to the open dialogue',
   'usage.dialogue':
-    'Usage:\n/dialogue UNIT_CODE --until 17:00 — open a dialogue until 17:00 today (or --until 2h, --until 2026-12-01T17:00)\n/dialogue list [UNIT_CODE] — the questions, most upvoted first\n/dialogue answer NUMBER TEXT — answer question NUMBER (in the unit’s group; or reply to the question’s message)\nExample: /dialogue CB-KT --until 17:00',
+    'Usage: /doithoai UNIT_CODE --until TIME | list [UNIT_CODE] | answer NUMBER TEXT\n/dialogue UNIT_CODE --until 17:00 — open a dialogue until 17:00 today (or --until 2h, --until 2026-12-01T17:00)\n/dialogue list [UNIT_CODE] — the questions, most upvoted first\n/dialogue answer NUMBER TEXT — answer question NUMBER (in the unit’s group; or reply to the question’s message)\nExample: /dialogue CB-KT --until 17:00',
   'usage.ask':
-    'Usage: /ask TEXT, in your private chat with the bot, while your unit has an open dialogue.\nExample: /ask When will the shaft showers be repaired?',
+    'Usage: /hoi TEXT (or /ask TEXT, in your private chat with the bot, while your unit has an open dialogue).\nExample: /ask When will the shaft showers be repaired?',
   'dialogue.badUntil':
     'Cannot read the end time “{value}”. Write 17:00 (today), 2h (in 2 hours) or 2026-12-01T17:00.',
   'dialogue.untilRange': 'The end time must be at least 15 minutes from now and at most 7 days.',
