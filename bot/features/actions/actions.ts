@@ -222,6 +222,7 @@ export async function beforeAfter(db: DbOrTx, action: ActionRow): Promise<Before
 
 export interface ActionReport {
   id: number;
+  unitId: number;
   unitCode: string;
   unitName: string;
   topic: string;
@@ -253,6 +254,7 @@ export async function actionReports(
   for (const { action, unit } of rows) {
     out.push({
       id: action.id,
+      unitId: unit.id,
       unitCode: unit.code,
       unitName: unit.name,
       topic: action.topic,

@@ -148,6 +148,13 @@ describe('closing the loop on Telegram', () => {
     expect(figures.after).toEqual({ mean: 4.33, answers: 6, polls: 1 });
     const list = await say(fake, LEADER, '/hanhdong list');
     expect(list).toContain('Trước: 2.00/5 (5 câu trả lời) · Sau: 4.33/5 (6 câu trả lời)');
+    // The next report shows the before/after.
+    const since2 = fake.calls.length;
+    fake.message({ chatId: LEADER.id, chatType: 'private', from: LEADER, text: '/report CB1' });
+    const report = await fake.waitFor((c) => sendsTo(LEADER.id)(c) && String(c.body.text).includes('📊'), {
+      since: since2,
+    });
+    expect(String(report.body.text)).toContain('📣 #1 Chi bộ 1 · lương: trước 2,0 → sau 4,3');
   });
 
   it('shows no figure for a side whose cells are all below k', async () => {

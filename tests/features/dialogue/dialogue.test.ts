@@ -212,6 +212,17 @@ describe('a dialogue on Telegram', () => {
     });
     expect(report).toMatchObject({ unitCode: 'CB1', questions: 8, answered: 2, votes: 6 });
     expect(report!.items[0]).toMatchObject({ number: 3, votes: 6 });
+    const since2 = fake.calls.length;
+    fake.message({
+      chatId: LEADER.id,
+      chatType: 'private',
+      from: LEADER,
+      text: '/report CB1 --period 2026-03-01..2026-03-31',
+    });
+    const inReport = await fake.waitFor((c) => sendsTo(LEADER.id)(c) && String(c.body.text).includes('📊'), {
+      since: since2,
+    });
+    expect(String(inReport.body.text)).toContain('🗣 Đối thoại: 1 phiên, 8 câu hỏi, 2 đã trả lời');
     // Below k, a question's votes are withheld in reports too.
     expect(report!.items.every((i) => i.votes === null || i.votes >= 5)).toBe(true);
   });
