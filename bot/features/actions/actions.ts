@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNull, like, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
-import { chats, polls, pollTallies, unitActions, units } from '../../../db/schema';
+import { chats, pollSeries, polls, pollTallies, unitActions, units } from '../../../db/schema';
 import { isPublishable } from '../../kernel/anonymity';
 import { foldText, keepDiacritics } from '../../kernel/fold';
 import type { Locale } from '../../kernel/i18n';
@@ -182,9 +182,11 @@ export async function beforeAfter(db: DbOrTx, action: ActionRow): Promise<Before
       createdAt: polls.createdAt,
       closedAt: polls.closedAt,
       counts: pollTallies.counts,
+      seriesKey: pollSeries.key,
     })
     .from(pollTallies)
     .innerJoin(polls, eq(polls.id, pollTallies.pollId))
+    .leftJoin(pollSeries, eq(pollSeries.id, polls.seriesId))
     .innerJoin(units, eq(units.id, pollTallies.unitId))
     .where(
       and(
@@ -197,7 +199,11 @@ export async function beforeAfter(db: DbOrTx, action: ActionRow): Promise<Before
   const before: typeof cells = [];
   const after: typeof cells = [];
   for (const cell of cells) {
-    const about = cell.pollId === action.followUpPollId || isAboutTopic(cell.question, action.topic);
+    // The topic's polls: the follow-up, a pulse series keyed by the topic, a question naming it.
+    const about =
+      cell.pollId === action.followUpPollId ||
+      (cell.seriesKey !== null && foldText(cell.seriesKey) === foldText(action.topic)) ||
+      isAboutTopic(cell.question, action.topic);
     if (!about || !cell.closedAt) continue;
     if (cell.closedAt < action.createdAt) before.push(cell);
     else if (action.doneAt && cell.createdAt >= action.doneAt) after.push(cell);
