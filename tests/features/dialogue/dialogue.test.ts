@@ -290,6 +290,45 @@ describe('a dialogue on Telegram', () => {
     for (const worker of WORKERS) expect(text).not.toContain(String(worker.id));
   });
 
+  it('attacker with a write trigger: no request writes; the hour’s questions are one shuffled transaction', async () => {
+    const run = (text: string) => database.db.execute(sql.raw(text));
+    await run('create table spy (seq bigserial primary key, table_name text, op text, txid bigint)');
+    await run(`create or replace function spy_write() returns trigger language plpgsql as $$
+      begin
+        insert into spy (table_name, op, txid) values (tg_table_name, tg_op, txid_current());
+        return null;
+      end $$`);
+    for (const table of ['dialogue_questions', 'dialogue_votes']) {
+      await run(
+        `create trigger spy_${table} after insert or update or delete on ${table} for each row execute function spy_write()`,
+      );
+    }
+    try {
+      await say(fake, LEADER, '/doithoai CB1 --until 17:00');
+      for (let i = 0; i < QUESTIONS.length; i++) {
+        clock.set(new Date(OPENED.getTime() + (i + 1) * 5 * 60_000));
+        await say(fake, WORKERS[i]!, `/hoi ${QUESTIONS[i]}`);
+      }
+      const spied = () =>
+        database.query<{ table_name: string; op: string; txid: string }>(sql`select * from spy order by seq`);
+      expect(await spied()).toEqual([]);
+      clock.set(new Date('2026-03-05T03:05:00Z'));
+      await flushQuestions(app.deps, clock.now());
+      const writes = await spied();
+      expect(writes).toHaveLength(8);
+      expect(writes.every((w) => w.table_name === 'dialogue_questions' && w.op === 'INSERT')).toBe(true);
+      expect(new Set(writes.map((w) => w.txid)).size).toBe(1);
+      // Numbered in shuffled order, not in the order they were asked (1 chance in 8! to coincide).
+      const rows = await database.db.select().from(dialogueQuestions);
+      const order = QUESTIONS.map((q) => rows.find((r) => r.text === q)!.number);
+      expect(order).not.toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    } finally {
+      for (const table of ['dialogue_questions', 'dialogue_votes'])
+        await run(`drop trigger if exists spy_${table} on ${table}`);
+      await run('drop table if exists spy');
+    }
+  });
+
   it('a critical question may be posted at once, by the asker’s choice', async () => {
     await installLexicon({ deps: app.deps, clock } as unknown as Harness, TEST_LEXICON);
     const signals: TextSignal[] = [];
