@@ -266,7 +266,15 @@ export const sendNowButton: ButtonHandler = {
   prefix: SEND_NOW_PREFIX,
   async handle(ctx, payload) {
     if (ctx.event.chat.kind !== 'dm') return ctx.answer(ctx.t('dialogue.sendNowGone'), { alert: true });
-    const row = await sendQuestionNow(ctx.deps, payload);
+    let row: Awaited<ReturnType<typeof sendQuestionNow>>;
+    try {
+      row = await sendQuestionNow(ctx.deps, payload);
+    } catch (error) {
+      // An anonymous source: the error (which may quote the question) at debug level only.
+      ctx.logger.debug({ err: error }, 'question not sent now');
+      ctx.deps.logger.error('an anonymous question could not be sent now (details at debug level)');
+      return ctx.answer(ctx.t('error.internal'), { alert: true });
+    }
     if (!row) return ctx.answer(ctx.t('dialogue.sendNowGone'), { alert: true });
     await ctx.answer(ctx.t('dialogue.sentNow', { number: row.number }));
   },

@@ -181,7 +181,8 @@ async function writeAndPost(deps: Deps, items: HeldQuestion[], sentNow: boolean)
           .from(dialogues)
           .where(eq(dialogues.id, dialogueId))
           .for('update');
-        if (!dialogue) return [];
+        // A dialogue closed meanwhile (by another process) takes no more questions: they are dropped.
+        if (!dialogue || dialogue.status !== 'open') return [];
         const [{ max } = { max: 0 }] = await tx
           .select({ max: sql<number>`coalesce(max(${dialogueQuestions.number}), 0)::int` })
           .from(dialogueQuestions)
@@ -489,6 +490,9 @@ export async function dialogueSummaries(
   return out;
 }
 
+const SUMMARY_TEXT = 300;
+const clip = (text: string) => (text.length > SUMMARY_TEXT ? `${text.slice(0, SUMMARY_TEXT - 1)}…` : text);
+
 export function summaryText(locale: Locale, summary: DialogueSummary): string {
   const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) =>
     translate(locale, key, params);
@@ -510,7 +514,7 @@ export function summaryText(locale: Locale, summary: DialogueSummary): string {
   lines.push(t('dialogue.summary.top'));
   for (const item of summary.items.slice(0, SUMMARY_LINES)) {
     lines.push(
-      `#${item.number} · ${item.votes === null ? t('dialogue.votesFew', { k: DIALOGUE_K }) : t('dialogue.votes', { n: item.votes })} · ${t(item.answer ? 'dialogue.answered' : 'dialogue.unanswered')}\n${item.text}`,
+      `#${item.number} · ${item.votes === null ? t('dialogue.votesFew', { k: DIALOGUE_K }) : t('dialogue.votes', { n: item.votes })} · ${t(item.answer ? 'dialogue.answered' : 'dialogue.unanswered')}\n${clip(item.text)}`,
     );
   }
   if (summary.items.length > SUMMARY_LINES)
