@@ -182,7 +182,7 @@ async function writeAndPost(deps: Deps, items: HeldQuestion[], sentNow: boolean)
           .where(eq(dialogues.id, dialogueId))
           .for('update');
         // A dialogue closed meanwhile (by another process) takes no more questions: they are dropped.
-        if (!dialogue || dialogue.status !== 'open') return [];
+        if (dialogue?.status !== 'open') return [];
         const [{ max } = { max: 0 }] = await tx
           .select({ max: sql<number>`coalesce(max(${dialogueQuestions.number}), 0)::int` })
           .from(dialogueQuestions)
