@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PulseApp } from '../../../bot/app';
 import { beforeAfter, isAboutTopic, openDueFollowUps } from '../../../bot/features/actions';
-import { polls, pollTallies, pollUnits, unitActions, units } from '../../../db/schema';
+import { pollSeries, polls, pollTallies, pollUnits, unitActions, units } from '../../../db/schema';
 import { type FakeTelegram, startFakeTelegram } from '../../fakes/telegram-server';
 import { FakeClock } from '../../helpers/clock';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
@@ -163,6 +163,32 @@ describe('closing the loop on Telegram', () => {
     const [action] = await database.db.select().from(unitActions);
     expect(await beforeAfter(database.db, action!)).toEqual({ before: null, after: null });
     expect(await say(fake, LEADER, '/hanhdong list CB1')).toContain('Trước: chưa đủ câu trả lời');
+  });
+
+  it('counts a pulse series keyed by the topic as the topic’s, whatever its question says', async () => {
+    const [series] = await database.db
+      .insert(pollSeries)
+      .values({
+        key: 'luong',
+        question: 'Thu nhập tháng này thế nào?',
+        kind: 'scale',
+        options: ['😞', '🙁', '😐', '🙂', '😀'],
+        audience: ['CB1'],
+        cron: '0 8 * * 1',
+        closesAfterMinutes: 1440,
+        minAnswers: 5,
+        minComments: 10,
+      })
+      .returning();
+    const id = await closedPoll(
+      'Thu nhập tháng này thế nào?',
+      [0, 0, 5, 0, 0],
+      new Date(NOW.getTime() - DAY),
+    );
+    await database.db.update(polls).set({ seriesId: series!.id }).where(eq(polls.id, id));
+    await say(fake, LEADER, '/hanhdong CB1 lương Tăng lương cơ bản');
+    const [action] = await database.db.select().from(unitActions);
+    expect((await beforeAfter(database.db, action!)).before).toEqual({ mean: 3, answers: 5, polls: 1 });
   });
 
   it('refuses wrong arguments and roles with a clear message, changing nothing', async () => {
