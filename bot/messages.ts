@@ -1,4 +1,6 @@
 import * as accountLinks from './features/account-links/messages';
+import * as actions from './features/actions/messages';
+import * as dialogue from './features/dialogue/messages';
 import * as directives from './features/directives/messages';
 import * as feedback from './features/feedback/messages';
 import * as hotspots from './features/hotspots/messages';
@@ -28,6 +30,8 @@ export const CATALOGUES = {
   reportCommand,
   hotspots,
   situationReports,
+  dialogue,
+  actions,
 } satisfies Record<string, Catalogue>;
 
 type Parts = typeof CATALOGUES;

@@ -6,6 +6,8 @@ import { createEventHandler, type EventHandler, type EventHandlerOptions } from 
 import { withStartPayloads } from '../runtime/start-payloads';
 import type { ButtonHandler, CommandDefinition } from '../runtime/types';
 import * as accountLinks from './account-links';
+import * as actions from './actions';
+import * as dialogue from './dialogue';
 import * as directives from './directives';
 import * as feedback from './feedback';
 import * as hotspots from './hotspots';
@@ -25,6 +27,8 @@ export function createFeatures(): Feature[] {
     directives.createFeature(),
     reports.createFeature(),
     hotspots.createFeature(),
+    dialogue.createFeature(),
+    actions.createFeature(),
   ];
 }
 

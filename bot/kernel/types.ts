@@ -117,7 +117,12 @@ interface EventBase {
 
 export type InboundEvent =
   | (EventBase & { kind: 'command'; name: string; args: string })
-  | (EventBase & { kind: 'message'; text: string })
+  | (EventBase & {
+      kind: 'message';
+      text: string;
+      /** The id of the message this one replies to, in the same chat (Telegram's reply_to_message). */
+      replyTo?: string;
+    })
   | (EventBase & { kind: 'button'; data: string; pressId: string; message?: SentRef })
   | (EventBase & { kind: 'member_joined' })
   | (EventBase & { kind: 'member_left' });

@@ -5,6 +5,7 @@ import { feedbackJobs, flushFeedbackAtStop } from './jobs';
 import * as messages from './messages';
 
 export { flushFeedback, relayDueFeedback, submitFeedback } from './feedback';
+export { SlidingWindowLimiter } from './rate-limit';
 
 /** Anonymous feedback (/gopy) with anonymous two-way replies, relayed to leaders in hourly batches. */
 export function createFeature(): Feature {

@@ -10,6 +10,7 @@ import { closeCommand, pollsCommand, resultsCommand } from './commands/poll-resu
 import { pollJobs } from './jobs';
 import * as messages from './messages';
 
+export { openScalePulse } from './open-pulse';
 export { applyPollSeriesChange, type PollSeriesChange, planPollSeries } from './scenario';
 export { pollSeriesSchema } from './scenario-schema';
 

@@ -2,6 +2,7 @@ import type { Locale } from '../../kernel/i18n';
 import { localParts } from '../../kernel/time';
 import { ackRate, change, fallingUnits, leastReached, participation, reachRate, topTopics } from './derive';
 import { type ReportFormat, reportFormat, versusPrevious } from './format';
+import { loopBlocks } from './loop';
 import {
   type DirectiveReach,
   type Figure,
@@ -70,6 +71,7 @@ export function reportDocument(report: SituationReport, locale: Locale): ReportD
       ...topicBlocks(report, f),
       { kind: 'heading', level: 1, text: t('report.md.hotspots') },
       ...hotspotBlocks(report, f),
+      ...loopBlocks(report, f),
       { kind: 'heading', level: 1, text: t('report.md.proposals') },
       { kind: 'numbered', items: proposals(report).map((p) => proposalText(p, f)) },
       { kind: 'note', text: t('report.anonymityNote', { k: report.minAnswers }) },

@@ -159,6 +159,14 @@ export const vi = {
   'report.file.caption': 'Báo cáo tình hình dư luận xã hội: {scope}, {period}',
   'report.degraded.file': 'Nền tảng này không nhận tệp; đây là bản tóm tắt.',
   'report.degraded.image': 'Nền tảng này không nhận ảnh nên không kèm biểu đồ.',
+  'report.loop.heading': 'Đối thoại và «Anh chị đã nói, chúng tôi đã làm»',
+  'report.loop.dialogues': 'Phiên đối thoại đã kết thúc trong kỳ',
+  'report.loop.dialogueHeader': 'Đơn vị|Kết thúc|Câu hỏi|Đã trả lời|Ủng hộ',
+  'report.loop.actions': 'Hành động đã ghi, và điểm trung bình của chủ đề trước/sau',
+  'report.loop.actionHeader': 'Đơn vị|Chủ đề|Hành động|Xong|Trước|Sau',
+  'report.loop.notDone': 'chưa',
+  'report.loop.chatDialogues': '🗣 Đối thoại: {n} phiên, {questions} câu hỏi, {answered} đã trả lời',
+  'report.loop.chatAction': '📣 #{id} {unit} · {topic}: trước {before} → sau {after}',
 } as const;
 
 export const en: Record<keyof typeof vi, string> = {
@@ -320,4 +328,12 @@ export const en: Record<keyof typeof vi, string> = {
   'report.file.caption': 'Public opinion situation report: {scope}, {period}',
   'report.degraded.file': 'This platform does not take files; here is the summary.',
   'report.degraded.image': 'This platform does not take images, so the chart is left out.',
+  'report.loop.heading': 'Dialogues and “you said, we did”',
+  'report.loop.dialogues': 'Dialogues that ended in the period',
+  'report.loop.dialogueHeader': 'Unit|Ended|Questions|Answered|Upvotes',
+  'report.loop.actions': 'Actions recorded, and the topic’s mean before/after',
+  'report.loop.actionHeader': 'Unit|Topic|Action|Done|Before|After',
+  'report.loop.notDone': 'not yet',
+  'report.loop.chatDialogues': '🗣 Dialogues: {n}, {questions} questions, {answered} answered',
+  'report.loop.chatAction': '📣 #{id} {unit} · {topic}: before {before} → after {after}',
 };

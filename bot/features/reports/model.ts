@@ -138,6 +138,28 @@ export interface TrendSection {
   series: { unit: ReportUnit; points: Figure[] }[];
 }
 
+/** Dialogues that closed in the period and actions recorded or done in it (docs/dialogue.md). */
+export interface LoopSection {
+  dialogues: {
+    unit: ReportUnit;
+    closedAt: Date;
+    questions: number;
+    answered: number;
+    /** Upvotes; withheld below k. */
+    votes: Figure;
+  }[];
+  actions: {
+    id: number;
+    unit: ReportUnit;
+    topic: string;
+    text: string;
+    doneAt: Date | null;
+    /** Mean of the topic's 1–5 polls before the action and after it was done (cells of ≥ k only). */
+    before: Figure;
+    after: Figure;
+  }[];
+}
+
 export interface SituationReport {
   /** The title block: the issuing committee and the one above it, as printed on paper. */
   issuer: { body: string; superior?: string; place?: string };
@@ -154,4 +176,6 @@ export interface SituationReport {
   directives: DirectiveSection;
   feedback: FeedbackSection;
   trend: TrendSection;
+  /** Present only when the period has a dialogue or an action. */
+  loop?: LoopSection;
 }

@@ -107,7 +107,17 @@ export function toEvents(ctx: Context): InboundEvent[] {
   const command = parseCommand(message.text, message.entities?.[0], ctx.me.username);
   if (command === 'other-bot') return [];
   if (command) return [{ kind: 'command', updateId, chat, from, ...command }];
-  return [{ kind: 'message', updateId, chat, from, text: message.text }];
+  const replyTo = message.reply_to_message?.message_id;
+  return [
+    {
+      kind: 'message',
+      updateId,
+      chat,
+      from,
+      text: message.text,
+      ...(replyTo === undefined ? {} : { replyTo: String(replyTo) }),
+    },
+  ];
 }
 
 function parseCommand(

@@ -18,6 +18,7 @@ import {
 import { directiveRows } from './directives';
 import { feedbackCount } from './feedback';
 import { hotspotRows } from './hotspots';
+import { loopSection } from './loop';
 import { previousPeriod, trendBuckets } from './period';
 import { type PulseCell, pulseRows, trendRows } from './pulses';
 
@@ -206,5 +207,7 @@ export async function collectReport(deps: Pick<Deps, 'db' | 'clock' | 'config'>,
     },
     trend: { granularity: trend.granularity, buckets: trend.buckets, series },
   };
+  const loop = await loopSection(db, scope, period);
+  if (loop) report.loop = loop;
   return report;
 }
