@@ -193,7 +193,7 @@ describe('issue 13 items 11 and 15: scenario edge cases', () => {
 describe('report arguments keep any order', () => {
   it('reads the unit code before, between or after the flags', () => {
     for (const text of ['CB1 --period month', '--period month CB1', '--format md CB1 --period month']) {
-      expect(parseReportArgs(text), text).toMatchObject({ code: 'CB1', period: 'month' });
+      expect(parseReportArgs(text), text).toMatchObject({ code: 'CB1', period: { current: 'month' } });
     }
     expect(parseReportArgs('CB1 CB2')).toBeNull();
   });

@@ -55,6 +55,30 @@ export function reportFormat(report: Pick<SituationReport, 'timezone'>, locale: 
   const parts = (at: Date) => localParts(at, report.timezone);
   const date = (at: Date) => dates.format(at);
   const lastDay = (to: Date) => new Date(to.getTime() - 1);
+  const wholePeriod = (period: Period): string => {
+    const first = parts(period.from);
+    const last = lastDay(period.to);
+    switch (period.kind) {
+      case 'quarter': {
+        const quarter = Math.floor((first.month - 1) / 3);
+        return t('report.period.quarter', {
+          quarter: locale === 'vi' ? ROMAN[quarter]! : quarter + 1,
+          year: first.year,
+        });
+      }
+      case 'month':
+        return t('report.period.month', {
+          month: locale === 'vi' ? first.month : monthNames.format(period.from),
+          year: first.year,
+        });
+      case 'week':
+        return t('report.period.week', { from: date(period.from).slice(0, 5), to: date(last) });
+      case 'day':
+        return t('report.period.day', { date: date(period.from) });
+      default:
+        return t('report.period.custom', { from: date(period.from), to: date(last) });
+    }
+  };
   const decimal = (n: number) => decimals.format(n).replace('-', MINUS);
 
   return {
@@ -81,26 +105,8 @@ export function reportFormat(report: Pick<SituationReport, 'timezone'>, locale: 
     date,
     dateTime: (at) => `${times.format(at)} ${date(at)}`,
     period(period) {
-      const first = parts(period.from);
-      const last = lastDay(period.to);
-      switch (period.kind) {
-        case 'quarter': {
-          const quarter = Math.floor((first.month - 1) / 3);
-          return t('report.period.quarter', {
-            quarter: locale === 'vi' ? ROMAN[quarter]! : quarter + 1,
-            year: first.year,
-          });
-        }
-        case 'month':
-          return t('report.period.month', {
-            month: locale === 'vi' ? first.month : monthNames.format(period.from),
-            year: first.year,
-          });
-        case 'week':
-          return t('report.period.week', { from: date(period.from).slice(0, 5), to: date(last) });
-        default:
-          return t('report.period.custom', { from: date(period.from), to: date(last) });
-      }
+      const whole = wholePeriod(period);
+      return period.soFar ? `${whole} ${t('report.period.soFar')}` : whole;
     },
     range: (period) => `${date(period.from)}–${date(lastDay(period.to))}`,
     duration(minutes) {

@@ -37,13 +37,15 @@ export interface Topic {
   name: string;
 }
 
-export type PeriodKind = 'week' | 'month' | 'quarter' | 'custom';
+export type PeriodKind = 'day' | 'week' | 'month' | 'quarter' | 'custom';
 
 /** `from` inclusive, `to` exclusive; both are local midnights in the report's time zone. */
 export interface Period {
   kind: PeriodKind;
   from: Date;
   to: Date;
+  /** The current day, week, month or quarter up to the end of today (compared with the same days before). */
+  soFar?: boolean;
 }
 
 /** Pulse (sentiment poll) figures for one unit (its whole subtree) or the whole scope. */

@@ -39,7 +39,12 @@ describe('/report on Telegram (real grammY, fake Bot API)', () => {
     });
     app = await startPulse({ config, database, clock, logger: pino({ level: 'silent' }) });
 
-    fake.message({ chatId: ADMIN.id, chatType: 'private', from: ADMIN, text: '/report CTY' });
+    fake.message({
+      chatId: ADMIN.id,
+      chatType: 'private',
+      from: ADMIN,
+      text: '/report CTY --period last-week',
+    });
     const photo = await fake.waitFor((c) => c.method === 'sendPhoto' && c.status === 200, {
       timeoutMs: 10_000,
     });
@@ -50,7 +55,12 @@ describe('/report on Telegram (real grammY, fake Bot API)', () => {
     expect(photo.files?.photo?.size).toBeGreaterThan(10_000);
 
     const since = fake.calls.length;
-    fake.message({ chatId: ADMIN.id, chatType: 'private', from: ADMIN, text: '/report CB1 --format docx' });
+    fake.message({
+      chatId: ADMIN.id,
+      chatType: 'private',
+      from: ADMIN,
+      text: '/report CB1 --format docx --period last-week',
+    });
     const doc = await fake.waitFor((c) => c.method === 'sendDocument' && c.status === 200, {
       since,
       timeoutMs: 10_000,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolvePeriod, trendBuckets } from '../../../bot/features/reports/collect/period';
+import { previousPeriod, resolvePeriod, trendBuckets } from '../../../bot/features/reports/collect/period';
+import { parseReportArgs } from '../../../bot/features/reports/commands/report';
 import { localParts } from '../../../bot/kernel/time';
 
 const ZONE = 'Asia/Ho_Chi_Minh';
@@ -31,5 +32,37 @@ describe('trend weeks run Monday to Sunday', () => {
     const { buckets } = trendBuckets(period, ZONE);
     expect(buckets).toHaveLength(8);
     expect(buckets.at(-1)).toEqual({ from: period.from, to: period.to });
+  });
+});
+
+// A plain /report during a crisis used to cover last week and show zeros: it now covers the
+// current week so far, against the same days of last week.
+describe('periods so far', () => {
+  const now = new Date('2026-12-02T05:00:00Z'); // Wednesday 02/12, 12:00 in Hà Nội
+  const day = (date: Date) => local(date).slice(0, 10);
+  const of = (current: 'day' | 'week' | 'month' | 'quarter') => {
+    const period = resolvePeriod({ current }, now, ZONE)!;
+    const before = previousPeriod(period, ZONE);
+    return [day(period.from), day(period.to), day(before.from), day(before.to)];
+  };
+
+  it('today, this week, this month and this quarter include today; each compares the same days before', () => {
+    expect(of('day')).toEqual(['2026-12-02', '2026-12-03', '2026-12-01', '2026-12-02']);
+    expect(of('week')).toEqual(['2026-11-30', '2026-12-03', '2026-11-23', '2026-11-26']);
+    expect(of('month')).toEqual(['2026-12-01', '2026-12-03', '2026-11-01', '2026-11-03']);
+    expect(of('quarter')).toEqual(['2026-10-01', '2026-12-03', '2026-07-01', '2026-09-02']);
+  });
+
+  it('the same days of a shorter month stop at its end', () => {
+    const period = resolvePeriod({ current: 'month' }, new Date('2027-03-31T05:00:00Z'), ZONE)!;
+    const before = previousPeriod(period, ZONE);
+    expect([day(before.from), day(before.to)]).toEqual(['2027-02-01', '2027-03-01']);
+  });
+
+  it('/report reads today|week|month|quarter as so far and last-… as the last complete period', () => {
+    expect(parseReportArgs('')?.period).toEqual({ current: 'week' });
+    expect(parseReportArgs('--period today')?.period).toEqual({ current: 'day' });
+    expect(parseReportArgs('--period last-month')?.period).toBe('month');
+    expect(parseReportArgs('--period yesterday')).toBeNull();
   });
 });

@@ -1,7 +1,17 @@
 import { localParts, zonedTimeToUtc } from '../../../kernel/time';
 import type { Period, PeriodKind } from '../model';
 
-export type PeriodRequest = Exclude<PeriodKind, 'custom'> | { from: string; to: string };
+/**
+ * `week`, `month`, `quarter`: the last complete one (scheduled reports, the committee's monthly
+ * summary); `{ current }`: the current one so far, today included (`/report`'s default is the
+ * current week); `{ from, to }`: those days, both included.
+ */
+export type PeriodRequest =
+  | 'week'
+  | 'month'
+  | 'quarter'
+  | { current: 'day' | 'week' | 'month' | 'quarter' }
+  | { from: string; to: string };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -32,6 +42,8 @@ export function parseLocalDate(text: string): { year: number; month: number; day
  * two valid dates in order.
  */
 export function resolvePeriod(request: PeriodRequest, now: Date, timeZone: string): Period | null {
+  if (typeof request === 'object' && 'current' in request)
+    return currentPeriod(request.current, now, timeZone);
   if (typeof request === 'object') {
     const from = parseLocalDate(request.from);
     const to = parseLocalDate(request.to);
@@ -66,8 +78,57 @@ export function resolvePeriod(request: PeriodRequest, now: Date, timeZone: strin
   };
 }
 
+/** The current day, week, month or quarter in `timeZone`, from its first day to the end of today. */
+function currentPeriod(kind: 'day' | 'week' | 'month' | 'quarter', now: Date, timeZone: string): Period {
+  const today = localParts(now, timeZone);
+  const tomorrow = shiftDays(today.year, today.month, today.day, 1);
+  let start = { year: today.year, month: today.month, day: today.day };
+  if (kind === 'week') start = shiftDays(today.year, today.month, today.day, -((today.weekday + 6) % 7));
+  if (kind === 'month') start = { year: today.year, month: today.month, day: 1 };
+  if (kind === 'quarter')
+    start = { year: today.year, month: Math.floor((today.month - 1) / 3) * 3 + 1, day: 1 };
+  return {
+    kind,
+    from: midnight(start.year, start.month, start.day, timeZone),
+    to: midnight(tomorrow.year, tomorrow.month, tomorrow.day, timeZone),
+    soFar: true,
+  };
+}
+
+/** The days since `from` to `to` in whole local days. */
+const daysOf = (period: { from: Date; to: Date }) =>
+  Math.round((period.to.getTime() - period.from.getTime()) / DAY_MS);
+
+/**
+ * A period so far compared with the same days of the one before: yesterday; Monday to the same
+ * weekday of last week; the first days of the previous month or quarter, as many (at most all).
+ */
+function previousSoFar(period: Period, timeZone: string): Period {
+  const days = daysOf(period);
+  const start = localParts(period.from, timeZone);
+  let from: { year: number; month: number; day: number };
+  let whole: number;
+  if (period.kind === 'month' || period.kind === 'quarter') {
+    const months = period.kind === 'month' ? 1 : 3;
+    const index = start.year * 12 + start.month - 1 - months;
+    from = { year: Math.floor(index / 12), month: (index % 12) + 1, day: 1 };
+    whole = daysOf({ from: midnight(from.year, from.month, 1, timeZone), to: period.from });
+  } else {
+    from = shiftDays(start.year, start.month, start.day, period.kind === 'day' ? -1 : -7);
+    whole = days;
+  }
+  const end = shiftDays(from.year, from.month, from.day, Math.min(days, whole));
+  return {
+    kind: period.kind,
+    from: midnight(from.year, from.month, from.day, timeZone),
+    to: midnight(end.year, end.month, end.day, timeZone),
+    soFar: true,
+  };
+}
+
 /** The period of the same kind just before: the previous week, month or quarter, or as many days. */
 export function previousPeriod(period: Period, timeZone: string): Period {
+  if (period.soFar) return previousSoFar(period, timeZone);
   if (period.kind === 'month' || period.kind === 'quarter') {
     const months = period.kind === 'month' ? 1 : 3;
     const start = localParts(period.from, timeZone);

@@ -2,8 +2,10 @@
 export const vi = {
   'cmd.report': 'báo cáo tình hình dư luận của một đơn vị',
   'usage.report':
-    'Cách dùng: /report [MÃ_ĐƠN_VỊ] [--period week|month|quarter|YYYY-MM-DD..YYYY-MM-DD] [--format md|csv|docx]\n' +
-    'Kỳ mặc định: tuần trước (thứ Hai–Chủ nhật). Ví dụ: /report PX-KT1 --period month --format docx',
+    'Cách dùng: /report [MÃ_ĐƠN_VỊ] [--period today|week|month|quarter|last-week|last-month|last-quarter|YYYY-MM-DD..YYYY-MM-DD] [--format md|csv|docx]\n' +
+    'Kỳ mặc định: tuần này tính đến hôm nay (từ thứ Hai), so với cùng các ngày của tuần trước. ' +
+    'today/week/month/quarter: hôm nay, tuần, tháng, quý này đến nay; last-…: kỳ trọn vẹn trước đó. ' +
+    'Ví dụ: /report PX-KT1 --period last-month --format docx',
   'report.periodReversed': 'Kỳ báo cáo bị ngược: {from} sau {to}. Hãy ghi ngày bắt đầu trước.',
   'report.periodInvalid': 'Kỳ {period} không phải hai ngày có thật (YYYY-MM-DD..YYYY-MM-DD).',
   'report.periodTooLong': 'Kỳ báo cáo dài nhất {max} ngày.',
@@ -18,8 +20,10 @@ export const vi = {
 export const en: Record<keyof typeof vi, string> = {
   'cmd.report': 'situation report of a unit',
   'usage.report':
-    'Usage: /report [UNIT_CODE] [--period week|month|quarter|YYYY-MM-DD..YYYY-MM-DD] [--format md|csv|docx]\n' +
-    'Default period: last week (Monday–Sunday). Example: /report PX-KT1 --period month --format docx',
+    'Usage: /report [UNIT_CODE] [--period today|week|month|quarter|last-week|last-month|last-quarter|YYYY-MM-DD..YYYY-MM-DD] [--format md|csv|docx]\n' +
+    'Default period: this week so far (from Monday, today included), against the same days of last week. ' +
+    'today/week/month/quarter: the current one so far; last-…: the last complete one. ' +
+    'Example: /report PX-KT1 --period last-month --format docx',
   'report.periodReversed': 'The period is reversed: {from} is after {to}. Give the start date first.',
   'report.periodInvalid': 'The period {period} is not two real dates (YYYY-MM-DD..YYYY-MM-DD).',
   'report.periodTooLong': 'A report period is at most {max} days.',

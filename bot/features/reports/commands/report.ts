@@ -49,14 +49,17 @@ export function parseReportArgs(text: string): ReportArgs | null {
   }
   const flags = readFlags(flagTokens.join(' '), { period: 'value', format: 'value' });
   if (positional.length > 1 || (positional[0] !== undefined && !CODE.test(positional[0]))) return null;
-  const args: ReportArgs = { code: positional[0], period: 'week', format: 'chat' };
+  const args: ReportArgs = { code: positional[0], period: { current: 'week' }, format: 'chat' };
   if (args.code === undefined) delete args.code;
   if (typeof flags.format === 'string') {
     if (!(FORMATS as readonly string[]).includes(flags.format)) return null;
     args.format = flags.format as DeliveryFormat;
   }
   const value = flags.period;
-  if (value === 'week' || value === 'month' || value === 'quarter') args.period = value;
+  const current = typeof value === 'string' ? CURRENT[value] : undefined;
+  const last = typeof value === 'string' ? LAST[value] : undefined;
+  if (current) args.period = { current };
+  else if (last) args.period = last;
   else if (typeof value === 'string') {
     const range = RANGE.exec(value);
     if (!range) return null;
@@ -65,6 +68,20 @@ export function parseReportArgs(text: string): ReportArgs | null {
   }
   return args;
 }
+
+/** `--period today|week|month|quarter`: the current one so far (today included). */
+const CURRENT: Record<string, 'day' | 'week' | 'month' | 'quarter'> = {
+  today: 'day',
+  week: 'week',
+  month: 'month',
+  quarter: 'quarter',
+};
+/** `--period last-week|last-month|last-quarter`: the last complete one, like the committee's reports. */
+const LAST: Record<string, 'week' | 'month' | 'quarter'> = {
+  'last-week': 'week',
+  'last-month': 'month',
+  'last-quarter': 'quarter',
+};
 
 function checkRange(range: { from: string; to: string }): void {
   const period = resolvePeriod(range, new Date(0), 'UTC');
