@@ -2,7 +2,7 @@
  * The core's view of the outside world. No platform type appears here: adapters map their
  * updates to InboundEvent and implement Messenger.
  */
-export const PLATFORMS = ['telegram', 'slack', 'zalo', 'sandbox'] as const;
+export const PLATFORMS = ['telegram', 'slack', 'zalo', 'zalo-oa', 'sandbox'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 export function isPlatform(value: string): value is Platform {
@@ -88,6 +88,11 @@ export interface Capabilities {
    * (ephemeral in a channel, DM otherwise) instead of into the chat.
    */
   privateCommands?: boolean;
+  /**
+   * Without buttons: a numbered reply typed in a group is read as a press too (Zalo OA), not only
+   * in a DM. The press is answered in that group.
+   */
+  groupReplies?: boolean;
 }
 
 /** The outbound port every platform implements. */

@@ -136,7 +136,12 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
       replyPrivately,
     };
 
-    if (event.kind === 'message' && event.chat.kind === 'dm' && capabilities && !capabilities.buttons) {
+    if (
+      event.kind === 'message' &&
+      capabilities &&
+      !capabilities.buttons &&
+      (event.chat.kind === 'dm' || capabilities.groupReplies)
+    ) {
       const press = await numberedPress(db, event, deps.clock.now());
       if (press && 'outOfRange' in press)
         return base.reply(base.t('numbered.outOfRange', { max: press.outOfRange }));

@@ -3,6 +3,7 @@ export const vi = {
   'platform.telegram': 'Telegram',
   'platform.slack': 'Slack',
   'platform.zalo': 'Zalo',
+  'platform.zalo-oa': 'Zalo OA',
   'platform.sandbox': 'Sandbox',
   'error.groupsUnavailable':
     'Lệnh /{command} dùng trong nhóm chat, nhưng {platform} chưa cho bot tham gia nhóm. Hãy dùng lệnh này trong nhóm Telegram hoặc kênh Slack. Không có gì thay đổi.',
@@ -15,6 +16,7 @@ export const en: Record<keyof typeof vi, string> = {
   'platform.telegram': 'Telegram',
   'platform.slack': 'Slack',
   'platform.zalo': 'Zalo',
+  'platform.zalo-oa': 'Zalo OA',
   'platform.sandbox': 'Sandbox',
   'error.groupsUnavailable':
     'The /{command} command works in group chats, but {platform} does not let bots join groups yet. Use it in a Telegram group or a Slack channel. Nothing was changed.',
