@@ -34,7 +34,18 @@ export interface UserRef {
  * A button either calls back with `data` (at most 64 bytes: Telegram's callback_data limit) or
  * opens the user's DM with the bot carrying `startPayload` (Telegram: t.me/<bot>?start=…).
  */
-export type Button = { label: string; data: string } | { label: string; startPayload: string };
+export type Button =
+  | {
+      label: string;
+      data: string;
+      /**
+       * An anonymous choice: where pressing it would be seen by others (a numbered reply typed in a
+       * group, on a platform without buttons), it is not offered there; this start payload, sent
+       * to the bot in a DM, offers it privately instead.
+       */
+      privately?: string;
+    }
+  | { label: string; startPayload: string };
 
 export interface OutgoingMessage {
   text: string;

@@ -320,7 +320,9 @@ export function zaloOaDriver(): StoryDriver {
   let app: PulseApp | undefined;
   /** What `who` sees: their DM with the OA and the unit's group, in order. */
   const seen = (who: Who) =>
-    fake.sentMessages.filter((m) => (m.to === 'user' && m.id === OA_PEOPLE[who]) || (m.to === 'group' && m.id === OA_GROUP));
+    fake.sentMessages.filter(
+      (m) => (m.to === 'user' && m.id === OA_PEOPLE[who]) || (m.to === 'group' && m.id === OA_GROUP),
+    );
   const type = async (who: Who, text: string, where: Where) => {
     const status =
       where === 'group'

@@ -114,7 +114,10 @@ export class FakeZaloOa {
   }
 
   /** Signs and posts an event (app_id and timestamp added); `timestamp` may be set for stale tests. */
-  post(event: Record<string, unknown>, options: { timestamp?: number; secret?: string } = {}): Promise<number> {
+  post(
+    event: Record<string, unknown>,
+    options: { timestamp?: number; secret?: string } = {},
+  ): Promise<number> {
     const timestamp = String(options.timestamp ?? Date.now());
     const body = JSON.stringify({ app_id: this.options.appId, ...event, timestamp });
     const mac = createHash('sha256')
@@ -186,7 +189,11 @@ export class FakeZaloOa {
         form.get('refresh_token') === this.refreshToken;
       if (!valid) {
         this.refusedRenewals++;
-        return answer(200, { error: -14014, error_name: 'Invalid refresh token', error_description: 'Invalid refresh token' }, -14014);
+        return answer(
+          200,
+          { error: -14014, error_name: 'Invalid refresh token', error_description: 'Invalid refresh token' },
+          -14014,
+        );
       }
       this.renewals++;
       this.refreshToken = `rt-${randomBytes(12).toString('hex')}`;
@@ -218,7 +225,10 @@ export class FakeZaloOa {
     if ((toUser || toGroup) && req.method === 'POST') {
       const failure = this.failures.shift();
       if (failure) return answer(200, { error: failure.code, message: failure.message }, failure.code);
-      const body = JSON.parse(raw) as { recipient?: { user_id?: string; group_id?: string }; message?: { text?: string } };
+      const body = JSON.parse(raw) as {
+        recipient?: { user_id?: string; group_id?: string };
+        message?: { text?: string };
+      };
       const id = toUser ? body.recipient?.user_id : body.recipient?.group_id;
       const text = body.message?.text;
       if (!id || typeof text !== 'string' || text.length === 0 || text.length > 2000) {

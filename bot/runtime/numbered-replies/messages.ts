@@ -10,6 +10,8 @@ export const vi = {
   'numbered.hint': 'Trả lời bằng một số từ 1 đến {max}, hoặc gõ đúng nội dung lựa chọn.',
   'numbered.outOfRange': 'Chưa rõ lựa chọn của bạn: hãy trả lời bằng một số từ 1 đến {max}.',
   'numbered.startLink': '{label}: gửi /start {token}',
+  'numbered.privately':
+    '🔒 Để trả lời ẩn danh, đừng trả lời trong nhóm: nhắn riêng cho Pulse lệnh /start {token}',
 } as const;
 
 export const en: Record<keyof typeof vi, string> = {
@@ -23,4 +25,6 @@ export const en: Record<keyof typeof vi, string> = {
   'numbered.hint': 'Reply with a number from 1 to {max}, or type the choice itself.',
   'numbered.outOfRange': 'Which choice did you mean? Reply with a number from 1 to {max}.',
   'numbered.startLink': '{label}: send /start {token}',
+  'numbered.privately':
+    '🔒 To answer anonymously, do not answer in the group: send Pulse /start {token} in a private message',
 };
