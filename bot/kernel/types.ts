@@ -104,6 +104,11 @@ export interface Capabilities {
    * in a DM. The press is answered in that group.
    */
   groupReplies?: boolean;
+  /**
+   * Messages the bot sends count against a paid allowance (Zalo OA): admins are told what a
+   * campaign costs there before it goes out, and one group message is preferred over many DMs.
+   */
+  quotaCounted?: boolean;
 }
 
 /** The outbound port every platform implements. */

@@ -10,6 +10,8 @@ import { databaseTokenStore } from '../../bot/runtime/platform-tokens';
 import {
   chatMembers,
   chats,
+  directiveAcks,
+  directives,
   identities,
   platformTokens,
   pollParticipation,
@@ -276,5 +278,46 @@ describe('Zalo OA groups', () => {
     expect(alert.text).toContain('Chi bộ 1 (CB1)');
     expect(alert.text).not.toContain('Lan');
     expect(oa.sent(GROUP).some((m) => m.text.includes('Điểm nóng'))).toBe(false);
+  });
+
+  it('tells the admin what a directive costs on the OA before it goes out, posts it once, and counts the acknowledgement', async () => {
+    const running = await start();
+    await oa.groupText({ from: ADMIN, group: GROUP, text: '/link CB1' });
+    await oa.userText({ from: LAN, text: '/start' });
+    await workerOf('CB1', LAN);
+    await oa.groupText({ from: LAN, group: GROUP, text: 'Chào cả nhà' });
+    const now = running.deps.clock.now();
+    await database.db.insert(directives).values({
+      key: 'NV1',
+      title: 'Quán triệt Kết luận 100-KL/TW',
+      body: 'Các chi bộ tổ chức quán triệt tới toàn thể đảng viên.',
+      audience: ['CB1'],
+      scheduleKind: 'at',
+      at: new Date(now.getTime() + 30 * 86_400_000),
+      ack: true,
+      materialisedUntil: now,
+      nextOccurrenceAt: new Date(now.getTime() + 30 * 86_400_000),
+      createdAt: now,
+      updatedAt: now,
+    });
+    await oa.userText({ from: ADMIN, text: '/preview NV1' });
+    expect(textsTo(ADMIN).at(-1)).toContain(
+      'Chi phí trên Zalo OA (có hạn mức tin nhắn) mỗi lần gửi: 1 tin — 1 tin vào nhóm và 0 tin nhắn riêng.',
+    );
+    expect(oa.sent(GROUP).some((m) => m.text.includes('Quán triệt'))).toBe(false);
+
+    await oa.userText({ from: ADMIN, text: '/push NV1' });
+    expect(textsTo(ADMIN).slice(-2)[0]).toContain('tới 1 nhóm;');
+    expect(textsTo(ADMIN).at(-1)).toContain('mỗi lần gửi: 1 tin');
+    await running.scheduler.runAll();
+    await running.scheduler.runAll();
+    const posts = oa.sent(GROUP).filter((m) => m.text.includes('Quán triệt Kết luận 100-KL/TW'));
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.text).toMatch(/^1\. ✅ Đã nắm$/m);
+    await oa.groupText({ from: LAN, group: GROUP, text: '1' });
+    expect(oa.sent(GROUP).at(-1)?.text).toContain('Đã ghi nhận: bạn đã nắm nhiệm vụ');
+    await oa.groupText({ from: LAN, group: GROUP, text: '1' });
+    expect(oa.sent(GROUP).at(-1)?.text).toContain('Bạn đã xác nhận nắm nhiệm vụ này trước đó');
+    expect(await database.db.select().from(directiveAcks)).toHaveLength(1);
   });
 });

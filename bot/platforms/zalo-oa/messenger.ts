@@ -22,6 +22,7 @@ export class ZaloOaMessenger implements Messenger {
     ephemeral: false,
     maxTextLength: MAX_TEXT,
     groupReplies: true,
+    quotaCounted: true,
   };
 
   constructor(
