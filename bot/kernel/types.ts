@@ -140,6 +140,8 @@ export type InboundEvent =
   | (EventBase & { kind: 'command'; name: string; args: string })
   | (EventBase & { kind: 'message'; text: string })
   | (EventBase & { kind: 'button'; data: string; pressId: string; message?: SentRef })
+  /** Emoji a person added to a message (Telegram's message_reaction); removals give none. */
+  | (EventBase & { kind: 'reaction'; emoji: string[]; message: SentRef })
   | (EventBase & { kind: 'member_joined' })
   | (EventBase & { kind: 'member_left' });
 
