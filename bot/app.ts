@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { Counter } from 'prom-client';
 import type { Database } from '../db/client';
 import { ping } from '../db/client';
 import type { Config } from './config';
@@ -10,6 +11,7 @@ import { createSlackPlatform } from './platforms/slack';
 import { createTelegramPlatform } from './platforms/telegram';
 import { applyCommandMenus } from './platforms/telegram/menus';
 import { createZaloPlatform } from './platforms/zalo';
+import { createZaloOaPlatform } from './platforms/zalo-oa';
 import { commandMenus } from './runtime/command-menus';
 import { pruneProcessedUpdates } from './runtime/dedup';
 import { DeliveryOutcomes } from './runtime/delivery/outcomes';
@@ -21,6 +23,7 @@ import { createMetrics, instrument, type Metrics } from './runtime/metrics';
 import { numberedPromptsJob, withCapabilityFallbacks } from './runtime/numbered-replies';
 import type { PlatformAdapter } from './runtime/platform';
 import { PlatformHealth } from './runtime/platform-health';
+import { databaseTokenStore } from './runtime/platform-tokens';
 import { Scheduler } from './runtime/scheduler';
 import { StartupError } from './runtime/startup-errors';
 import { createSandboxPlatform } from './sandbox';
@@ -98,6 +101,31 @@ export async function startPulse(options: {
   }
   if (config.slack) platforms.push(createSlackPlatform({ config: config.slack, handle, logger, clock }));
   if (config.zalo) platforms.push(createZaloPlatform({ config: config.zalo, handle, logger, health }));
+  if (config.zaloOa) {
+    const quotaRefusals = new Counter({
+      name: 'pulse_platform_quota_refusals_total',
+      help: 'Sends the platform refused for its message quota',
+      labelNames: ['platform'],
+      registers: [metrics.registry],
+    });
+    platforms.push(
+      createZaloOaPlatform({
+        config: config.zaloOa,
+        handle,
+        logger,
+        clock,
+        health,
+        tokens: databaseTokenStore({
+          db: database.db,
+          clock,
+          platform: 'zalo-oa',
+          account: config.zaloOa.appId,
+          seedRefreshToken: config.zaloOa.refreshToken,
+        }),
+        onQuota: () => quotaRefusals.inc({ platform: 'zalo-oa' }),
+      }),
+    );
+  }
   if (config.sandbox.enabled) {
     if (config.sandbox.data === 'demo') await seedDemoWhenEmpty(database.db, { clock, logger });
     else await warnWhenNotSimulated(database.db, logger);

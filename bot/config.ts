@@ -134,6 +134,44 @@ const envSchema = z
         .regex(/^[A-Za-z0-9_-]{8,256}$/, { message: '8–256 characters from A–Z a–z 0–9 _ -' })
         .optional(),
     ),
+    ZALO_OA_APP_ID: optionalText.pipe(
+      z
+        .string()
+        .regex(/^\d{5,32}$/, { message: 'the numeric App ID of your app on developers.zalo.me' })
+        .optional(),
+    ),
+    ZALO_OA_APP_SECRET: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{8,128}$/, {
+          message: 'the app’s Secret Key (developers.zalo.me → your app → Settings), used to renew tokens',
+        })
+        .optional(),
+    ),
+    ZALO_OA_SECRET_KEY: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{8,128}$/, {
+          message: 'the OA Secret Key (your app → Webhook → OA Secret Key), which signs the webhooks',
+        })
+        .optional(),
+    ),
+    ZALO_OA_REFRESH_TOKEN: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{16,2048}$/, {
+          message: 'the refresh token from the OA authorisation (used once, then kept in the database)',
+        })
+        .optional(),
+    ),
+    ZALO_OA_API_ROOT: optionalText.pipe(httpUrl('an http(s) URL of the Zalo OA Open API').optional()),
+    ZALO_OA_OAUTH_ROOT: optionalText.pipe(httpUrl('an http(s) URL of the Zalo OAuth server').optional()),
+    ZALO_OA_WEBHOOK_PATH: optionalText.pipe(
+      z
+        .string()
+        .regex(/^\/[A-Za-z0-9/_-]{1,200}$/, { message: 'a path on this server such as /zalo-oa/webhook' })
+        .optional(),
+    ),
     BOT_ADMINS: optionalText.transform((value, ctx) => {
       const entries = (value ?? '')
         .split(',')
@@ -226,6 +264,24 @@ const envSchema = z
         message: 'set when ZALO_WEBHOOK_URL is set: 8–256 characters from A–Z a–z 0–9 _ -',
       });
     }
+    const oaRequired = ['ZALO_OA_APP_ID', 'ZALO_OA_APP_SECRET', 'ZALO_OA_SECRET_KEY'] as const;
+    const oaOptional = [
+      'ZALO_OA_REFRESH_TOKEN',
+      'ZALO_OA_API_ROOT',
+      'ZALO_OA_OAUTH_ROOT',
+      'ZALO_OA_WEBHOOK_PATH',
+    ] as const;
+    if ([...oaRequired, ...oaOptional].some((name) => env[name])) {
+      for (const name of oaRequired) {
+        if (!env[name]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `set for the Zalo Official Account too: ${oaRequired.join(', ')} are needed together (docs/platforms.md)`,
+          });
+        }
+      }
+    }
     const timezone = env.BOT_TIMEZONE ?? env.TZ;
     if (timezone && !isTimeZone(timezone)) {
       ctx.addIssue({
@@ -268,12 +324,26 @@ export interface ZaloConfig {
   webhook?: { url: string; secret: string };
 }
 
+export interface ZaloOaConfig {
+  appId: string;
+  /** The app's secret key: the `secret_key` header of token renewals. */
+  appSecret: string;
+  /** The OA secret key: part of every webhook signature. */
+  oaSecretKey: string;
+  /** Seeds the database when it holds no token yet; afterwards the database's is used. */
+  refreshToken?: string;
+  apiRoot: string;
+  oauthRoot: string;
+  webhookPath: string;
+}
+
 export interface Config {
   database: { databaseUrl?: string; pgliteDir: string };
   http: { port: number; host: string };
   telegram?: TelegramConfig;
   slack?: SlackConfig;
   zalo?: ZaloConfig;
+  zaloOa?: ZaloOaConfig;
   bootstrapAdmins: { platform: Platform; externalId: string }[];
   timezone: string;
   locale: Locale;
@@ -343,7 +413,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             : undefined,
       }
     : undefined;
-  const anyPlatform = Boolean(telegram || slack || zalo);
+  const zaloOa: ZaloOaConfig | undefined =
+    e.ZALO_OA_APP_ID && e.ZALO_OA_APP_SECRET && e.ZALO_OA_SECRET_KEY
+      ? {
+          appId: e.ZALO_OA_APP_ID,
+          appSecret: e.ZALO_OA_APP_SECRET,
+          oaSecretKey: e.ZALO_OA_SECRET_KEY,
+          refreshToken: e.ZALO_OA_REFRESH_TOKEN,
+          apiRoot: e.ZALO_OA_API_ROOT ?? 'https://openapi.zalo.me',
+          oauthRoot: e.ZALO_OA_OAUTH_ROOT ?? 'https://oauth.zaloapp.com',
+          webhookPath: e.ZALO_OA_WEBHOOK_PATH ?? '/zalo-oa/webhook',
+        }
+      : undefined;
+  const anyPlatform = Boolean(telegram || slack || zalo || zaloOa);
   const sandboxEnabled = e.SANDBOX === 'on' || (e.SANDBOX === 'auto' && !anyPlatform);
   return {
     database: { databaseUrl: e.DATABASE_URL, pgliteDir: e.PGLITE_DIR },
@@ -351,6 +433,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     telegram,
     slack,
     zalo,
+    zaloOa,
     bootstrapAdmins: e.BOT_ADMINS,
     timezone: e.BOT_TIMEZONE ?? e.TZ ?? 'Asia/Ho_Chi_Minh',
     locale: e.BOT_LOCALE,

@@ -59,9 +59,9 @@ function announce(config: Config, app: PulseApp, logger: Logger): void {
       );
     }
   }
-  if (!config.telegram && !config.slack && !config.zalo && !config.sandbox.enabled) {
+  if (!config.telegram && !config.slack && !config.zalo && !config.zaloOa && !config.sandbox.enabled) {
     console.log(
-      `No platform configured: set TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN or ZALO_BOT_TOKEN (see .env.example). Health: ${address}/healthz`,
+      `No platform configured: set TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN, ZALO_BOT_TOKEN or ZALO_OA_APP_ID (see .env.example). Health: ${address}/healthz`,
     );
   }
 }

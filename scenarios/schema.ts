@@ -48,6 +48,7 @@ const identitiesSchema = z
     telegram: externalId(TELEGRAM_USER_ID_PATTERN).optional(),
     slack: externalId(EXTERNAL_ID_PATTERN).optional(),
     zalo: externalId(EXTERNAL_ID_PATTERN).optional(),
+    'zalo-oa': externalId(EXTERNAL_ID_PATTERN).optional(),
     sandbox: externalId(EXTERNAL_ID_PATTERN).optional(),
   } satisfies Record<Platform, z.ZodType>)
   .refine((ids) => Object.values(ids).some((id) => id !== undefined), {

@@ -55,6 +55,7 @@ export function eventHandlerOptions(
     commands: createCommandRegistry(features),
     buttons: createButtonHandlers(features),
     listeners: features.flatMap((f) => f.listeners ?? []),
+    reactions: features.flatMap((f) => f.reactions ?? []),
   };
 }
 

@@ -2,7 +2,7 @@
  * The core's view of the outside world. No platform type appears here: adapters map their
  * updates to InboundEvent and implement Messenger.
  */
-export const PLATFORMS = ['telegram', 'slack', 'zalo', 'sandbox'] as const;
+export const PLATFORMS = ['telegram', 'slack', 'zalo', 'zalo-oa', 'sandbox'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 export function isPlatform(value: string): value is Platform {
@@ -34,7 +34,18 @@ export interface UserRef {
  * A button either calls back with `data` (at most 64 bytes: Telegram's callback_data limit) or
  * opens the user's DM with the bot carrying `startPayload` (Telegram: t.me/<bot>?start=…).
  */
-export type Button = { label: string; data: string } | { label: string; startPayload: string };
+export type Button =
+  | {
+      label: string;
+      data: string;
+      /**
+       * An anonymous choice: where pressing it would be seen by others (a numbered reply typed in a
+       * group, on a platform without buttons), it is not offered there; this start payload, sent
+       * to the bot in a DM, offers it privately instead.
+       */
+      privately?: string;
+    }
+  | { label: string; startPayload: string };
 
 export interface OutgoingMessage {
   text: string;
@@ -88,6 +99,16 @@ export interface Capabilities {
    * (ephemeral in a channel, DM otherwise) instead of into the chat.
    */
   privateCommands?: boolean;
+  /**
+   * Without buttons: a numbered reply typed in a group is read as a press too (Zalo OA), not only
+   * in a DM. The press is answered in that group.
+   */
+  groupReplies?: boolean;
+  /**
+   * Messages the bot sends count against a paid allowance (Zalo OA): admins are told what a
+   * campaign costs there before it goes out, and one group message is preferred over many DMs.
+   */
+  quotaCounted?: boolean;
 }
 
 /** The outbound port every platform implements. */
@@ -124,6 +145,8 @@ export type InboundEvent =
       replyTo?: string;
     })
   | (EventBase & { kind: 'button'; data: string; pressId: string; message?: SentRef })
+  /** Emoji a person added to a message (Telegram's message_reaction); removals give none. */
+  | (EventBase & { kind: 'reaction'; emoji: string[]; message: SentRef })
   | (EventBase & { kind: 'member_joined' })
   | (EventBase & { kind: 'member_left' });
 

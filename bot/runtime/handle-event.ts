@@ -17,11 +17,18 @@ export type MessageListener = (
   event: Extract<InboundEvent, { kind: 'message' }>,
 ) => Promise<boolean | undefined>;
 
+/** Something that reads reactions (a 👍 on a directive). Silent: reactions get no reply. */
+export type ReactionHandler = (
+  ctx: InteractionContext,
+  event: Extract<InboundEvent, { kind: 'reaction' }>,
+) => Promise<void>;
+
 export interface EventHandlerOptions {
   directory: ActorDirectory;
   commands: CommandRegistry;
   buttons: readonly ButtonHandler[];
   listeners?: readonly MessageListener[];
+  reactions?: readonly ReactionHandler[];
 }
 
 export type EventHandler = (
@@ -136,14 +143,21 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
       replyPrivately,
     };
 
-    if (event.kind === 'message' && event.chat.kind === 'dm' && capabilities && !capabilities.buttons) {
+    if (
+      event.kind === 'message' &&
+      capabilities &&
+      !capabilities.buttons &&
+      (event.chat.kind === 'dm' || capabilities.groupReplies)
+    ) {
       const press = await numberedPress(db, event, deps.clock.now());
       if (press && 'outOfRange' in press)
         return base.reply(base.t('numbered.outOfRange', { max: press.outOfRange }));
       if (press) event = press;
     }
 
-    if (event.kind === 'command') {
+    if (event.kind === 'reaction') {
+      for (const reaction of options.reactions ?? []) await reaction(base, event);
+    } else if (event.kind === 'command') {
       await dispatchCommand(options.commands, { ...base, event, commands: options.commands.commands });
     } else if (event.kind === 'button') {
       const { answer, ensureAnswered } = answerFor(deps, event);

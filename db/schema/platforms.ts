@@ -46,3 +46,26 @@ export const linkCodes = pgTable(
   },
   (t) => [uniqueIndex('link_codes_hash_uq').on(t.codeHash), index('link_codes_person_idx').on(t.personId)],
 );
+
+/**
+ * OAuth tokens of a platform account that renews them (Zalo OA: the access token lives about 25
+ * hours, the refresh token is single-use and replaced at each renewal). One row per account; a
+ * renewal takes a transaction-scoped advisory lock so that of N processes only one calls the OAuth
+ * server, and the others read what it stored. `quotaRefusals` counts sends the platform refused for
+ * its message quota (this month: `quotaMonth`), for the admins' views.
+ */
+export const platformTokens = pgTable(
+  'platform_tokens',
+  {
+    platform: text('platform', { enum: PLATFORMS }).notNull(),
+    account: text('account').notNull(),
+    accessToken: text('access_token'),
+    refreshToken: text('refresh_token').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    renewals: integer('renewals').notNull().default(0),
+    quotaMonth: text('quota_month'),
+    quotaRefusals: integer('quota_refusals').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('platform_tokens_account_uq').on(t.platform, t.account)],
+);

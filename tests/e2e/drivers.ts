@@ -14,6 +14,7 @@ import type { Platform } from '../../bot/kernel/types';
 import { chats, identities, people } from '../../db/schema';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-server';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram-server';
+import { type FakeZaloOa, startFakeZaloOa } from '../fakes/zalo-oa-server';
 import { type FakeZalo, startFakeZalo } from '../fakes/zalo-server';
 import { FakeClock } from '../helpers/clock';
 import type { TestDatabase } from '../helpers/db';
@@ -290,6 +291,87 @@ export function zaloDriver(): StoryDriver {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+// ---- Zalo Official Account ----
+
+export const ZALO_OA = {
+  appId: '3482178216594085616',
+  appSecret: 'oa-app-secret-for-tests',
+  oaSecretKey: 'oa-secret-key-for-tests',
+  refreshToken: 'rt-initial-refresh-token-0001',
+};
+const OA_GROUP = 'oag-cb1';
+const OA_PEOPLE = { admin: 'oa-admin', worker: 'oa-lan' };
+
+/** The env that points Pulse at a fake OA. */
+export function zaloOaEnv(fake: FakeZaloOa): Record<string, string> {
+  return {
+    ZALO_OA_APP_ID: ZALO_OA.appId,
+    ZALO_OA_APP_SECRET: ZALO_OA.appSecret,
+    ZALO_OA_SECRET_KEY: ZALO_OA.oaSecretKey,
+    ZALO_OA_REFRESH_TOKEN: ZALO_OA.refreshToken,
+    ZALO_OA_API_ROOT: fake.root,
+    ZALO_OA_OAUTH_ROOT: fake.root,
+  };
+}
+
+/** The OA in a unit's Zalo group (GMF): groups, numbered choices typed in the group or the DM. */
+export function zaloOaDriver(): StoryDriver {
+  let fake: FakeZaloOa;
+  let app: PulseApp | undefined;
+  /** What `who` sees: their DM with the OA and the unit's group, in order. */
+  const seen = (who: Who) =>
+    fake.sentMessages.filter(
+      (m) => (m.to === 'user' && m.id === OA_PEOPLE[who]) || (m.to === 'group' && m.id === OA_GROUP),
+    );
+  const type = async (who: Who, text: string, where: Where) => {
+    const status =
+      where === 'group'
+        ? await fake.groupText({ from: OA_PEOPLE[who], group: OA_GROUP, text })
+        : await fake.userText({ from: OA_PEOPLE[who], text });
+    if (status !== 200) throw new Error(`Pulse answered the OA webhook with ${status}`);
+  };
+  const next = async (who: Who, act: () => Promise<void>) => {
+    const before = seen(who).length;
+    await act();
+    return (await fake.waitUntil(() => seen(who)[before])).text;
+  };
+
+  return {
+    platform: 'zalo-oa',
+    groups: true,
+    names: { admin: 'Quản trị', worker: 'Lan' },
+    async start(database) {
+      fake = await startFakeZaloOa({
+        ...ZALO_OA,
+        users: { [OA_PEOPLE.admin]: 'Quản trị', [OA_PEOPLE.worker]: 'Lan' },
+      });
+      const port = await freePort();
+      app = await startApp(database, {
+        ...zaloOaEnv(fake),
+        BOT_ADMINS: `zalo-oa:${OA_PEOPLE.admin}`,
+        PORT: String(port),
+      });
+      fake.connect(`http://127.0.0.1:${port}/zalo-oa/webhook`);
+      return app;
+    },
+    async stop() {
+      await app?.stop();
+      await fake.stop();
+    },
+    command: (who, text, where = 'dm') => next(who, () => type(who, text, where)),
+    say: (who, text, where = 'dm') => type(who, text, where),
+    sees: async (who, match) => (await fake.waitUntil(() => seen(who).find((m) => match.test(m.text)))).text,
+    press(who, label) {
+      const line = new RegExp(`^(\\d+)\\. ${escapeRegExp(label)}$`, 'm');
+      const prompt = [...seen(who)].reverse().find((m) => line.test(m.text));
+      if (!prompt) throw new Error(`Zalo OA: ${who} saw no choice "${label}"`);
+      const number = line.exec(prompt.text)![1]!;
+      return next(who, () => type(who, number, prompt.to === 'group' ? 'group' : 'dm'));
+    },
+    personOf: (database, who) => personByIdentity(database, 'zalo-oa', OA_PEOPLE[who]),
+  };
+}
+
 // ---- Sandbox ----
 
 const SANDBOX_PEOPLE = { admin: 'Quản trị', worker: 'Lan' };
@@ -394,4 +476,10 @@ async function waitFor<T>(check: () => T | undefined, timeoutMs = 5000): Promise
   }
 }
 
-export const DRIVERS: (() => StoryDriver)[] = [telegramDriver, slackDriver, zaloDriver, sandboxDriver];
+export const DRIVERS: (() => StoryDriver)[] = [
+  telegramDriver,
+  slackDriver,
+  zaloDriver,
+  zaloOaDriver,
+  sandboxDriver,
+];

@@ -353,6 +353,30 @@ export class FakeTelegram {
     return id;
   }
 
+  /**
+   * A user changes their reaction on a message (`message_reaction`, Bot API 7.0): sent only when
+   * the bot asked for it in allowed_updates, as Telegram does. `old` is what they had before.
+   */
+  reaction(o: {
+    chatId: number;
+    messageId: number;
+    from: UserSpec;
+    emoji: string[];
+    old?: string[];
+  }): Update {
+    const emoji = (list: string[]) => list.map((e) => ({ type: 'emoji', emoji: e }));
+    return this.injectUpdate({
+      message_reaction: {
+        chat: this.chatOf(o.chatId),
+        message_id: o.messageId,
+        user: this.user(o.from),
+        date: now(),
+        old_reaction: emoji(o.old ?? []),
+        new_reaction: emoji(o.emoji),
+      },
+    });
+  }
+
   memberJoined(o: { chatId: number; user: UserSpec; from?: UserSpec; chatTitle?: string }): Message {
     const user = this.user(o.user);
     this.setMember(o.chatId, user.id, user.id === this.botInfo.id ? 'administrator' : 'member');

@@ -147,7 +147,7 @@ describe('parseScenario', () => {
     );
     expect(errorsOf(text).map((e) => `${e.line} ${e.field}: ${e.message}`)).toEqual([
       '15 people[1].identities.telegram: duplicate telegram account "100001" (first at people[0].identities.telegram)',
-      '18 people[2].identities: must list at least one account (telegram, slack, zalo, sandbox)',
+      '18 people[2].identities: must list at least one account (telegram, slack, zalo, zalo-oa, sandbox)',
     ]);
   });
 

@@ -82,6 +82,28 @@ describe('config', () => {
     expect(loadConfig({ ZALO_BOT_TOKEN: '1:a' }).zalo?.webhook).toBeUndefined();
   });
 
+  it('reads the Zalo Official Account with its default roots and webhook path', () => {
+    const config = loadConfig({
+      ZALO_OA_APP_ID: '3482178216594085616',
+      ZALO_OA_APP_SECRET: 'app-secret-123',
+      ZALO_OA_SECRET_KEY: 'oa-secret-key-123',
+      ZALO_OA_REFRESH_TOKEN: 'refresh-token-0123456789',
+    });
+    expect(config.zaloOa).toEqual({
+      appId: '3482178216594085616',
+      appSecret: 'app-secret-123',
+      oaSecretKey: 'oa-secret-key-123',
+      refreshToken: 'refresh-token-0123456789',
+      apiRoot: 'https://openapi.zalo.me',
+      oauthRoot: 'https://oauth.zaloapp.com',
+      webhookPath: '/zalo-oa/webhook',
+    });
+    expect(config.sandbox.enabled).toBe(false);
+    expect(loadConfig({ BOT_ADMINS: 'zalo-oa:123456' }).bootstrapAdmins).toEqual([
+      { platform: 'zalo-oa', externalId: '123456' },
+    ]);
+  });
+
   it.each([
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
     [{ TELEGRAM_BOT_TOKEN: 'abc' }, 'TELEGRAM_BOT_TOKEN must be a token from @BotFather'],
@@ -107,6 +129,14 @@ describe('config', () => {
       'ZALO_WEBHOOK_SECRET must be set when ZALO_WEBHOOK_URL is set',
     ],
     [{ ZALO_WEBHOOK_SECRET: 'short' }, 'ZALO_WEBHOOK_SECRET must be 8–256 characters'],
+    [{ ZALO_OA_APP_ID: 'abc' }, 'ZALO_OA_APP_ID must be the numeric App ID'],
+    [
+      { ZALO_OA_APP_ID: '3482178216594085616' },
+      'ZALO_OA_SECRET_KEY must be set for the Zalo Official Account too',
+    ],
+    [{ ZALO_OA_REFRESH_TOKEN: 'short' }, 'ZALO_OA_REFRESH_TOKEN must be the refresh token'],
+    [{ ZALO_OA_API_ROOT: 'file:///etc' }, 'ZALO_OA_API_ROOT must be an http(s) URL'],
+    [{ ZALO_OA_WEBHOOK_PATH: 'no-slash' }, 'ZALO_OA_WEBHOOK_PATH must be a path on this server'],
   ])('names the variable and what it expects: %j', (env, expected) => {
     expect(errorOf(env)).toContain(expected);
   });

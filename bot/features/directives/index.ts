@@ -3,6 +3,7 @@ import type { Feature } from '../../runtime/feature';
 export type { ScenarioDirective } from './scenario-schema';
 
 import { directiveAckButton } from './commands/directive-ack';
+import { directiveReaction } from './commands/directive-reaction';
 import {
   cancelCommand,
   directivesCommand,
@@ -43,6 +44,7 @@ export function createFeature(): Feature {
     name: 'directives',
     commands: [directivesCommand, pushCommand, previewCommand, cancelCommand, reachCommand],
     buttons: [directiveAckButton],
+    reactions: [directiveReaction],
     messages,
     jobs: (deps, stopping) => directiveJobs(deps, stopping),
   };

@@ -18,6 +18,8 @@ export const vi = {
   'directive.ackCount': '✅ Đã nắm: {count} người trong nhóm',
   'directive.ackButton': '✅ Đã nắm',
   'directive.previewNote': 'Xem trước nhiệm vụ {id} — tin nhắn các nhóm sẽ nhận:',
+  'directive.cost':
+    'Chi phí trên {platform} (có hạn mức tin nhắn) mỗi lần gửi: {total} tin — {groups} tin vào nhóm và {dms} tin nhắn riêng. Mỗi lượt trả lời “Đã nắm” trong nhóm thêm 1 tin. Pulse gửi một tin vào nhóm thay cho nhiều tin riêng; tin riêng tới người chưa nhắn cho OA gần đây bị tính vào hạn mức.',
   'ack.recorded': 'Đã ghi nhận: bạn đã nắm nhiệm vụ «{title}». Cảm ơn bạn!',
   'ack.already': 'Bạn đã xác nhận nắm nhiệm vụ này trước đó. Không có gì thay đổi.',
   'ack.stale': 'Nhiệm vụ này đã dừng hoặc không còn. Không có gì được ghi nhận.',
@@ -80,6 +82,8 @@ export const en: Record<keyof typeof vi, string> = {
   'directive.ackCount': '✅ Got it: {count} people in this group',
   'directive.ackButton': '✅ Got it',
   'directive.previewNote': 'Preview of directive {id} — the message the groups will get:',
+  'directive.cost':
+    'Cost on {platform} (a messaging allowance) per send: {total} message(s) — {groups} to groups and {dms} private. Each “acknowledged” reply in a group adds 1. Pulse sends one group message instead of many private ones; private messages to people who have not written to the OA recently count against the allowance.',
   'ack.recorded': 'Recorded: you have acknowledged “{title}”. Thank you!',
   'ack.already': 'You had already acknowledged this directive. Nothing changed.',
   'ack.stale': 'This directive has been stopped or no longer exists. Nothing was recorded.',

@@ -6,6 +6,7 @@ import { flushBallotsAtStop } from './ballot-box';
 import { pollAnswerButton } from './commands/poll-answer';
 import { commentCommand, commentListener, commentStartPayload } from './commands/poll-comment';
 import { pollCommandDefinition, pulseCommand } from './commands/poll-create';
+import { privatelyStartPayload } from './commands/poll-privately';
 import { closeCommand, pollsCommand, resultsCommand } from './commands/poll-results';
 import { pollJobs } from './jobs';
 import * as messages from './messages';
@@ -28,7 +29,7 @@ export function createFeature(): Feature {
     ],
     buttons: [pollAnswerButton],
     listeners: [commentListener],
-    startPayloads: [commentStartPayload],
+    startPayloads: [commentStartPayload, privatelyStartPayload],
     messages,
     jobs: (deps) => pollJobs(deps),
     stop: flushBallotsAtStop,

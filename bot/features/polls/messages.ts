@@ -69,6 +69,8 @@ export const vi = {
     '✅ Đã nhận ý kiến ẩn danh của bạn cho khảo sát #{id}. Cảm ơn bạn! Ý kiến được giữ trong bộ nhớ máy chủ và ghi vào đầu giờ tới, cùng các ý kiến khác của giờ này theo thứ tự ngẫu nhiên, để không ai biết ai đã gửi. Nếu máy chủ bị tắt đột ngột (sự cố, không phải khởi động lại bình thường) trước đó, hoặc khảo sát đóng sớm, ý kiến có thể mất.',
   'polls.comment.already':
     'Bạn đã gửi ý kiến cho khảo sát #{id} rồi: mỗi người một ý kiến. Không có gì thay đổi.',
+  'polls.privately.notInvited':
+    'Khảo sát #{id} không còn mở, hoặc không gửi tới nhóm nào của bạn trên nền tảng này. Không có gì thay đổi.',
   'polls.comment.notInvited':
     'Bạn chỉ gửi được một ý kiến cho khảo sát #{id}, sau khi đã trả lời và trước khi khảo sát đóng. Không có gì thay đổi.',
   'polls.comment.which':
@@ -175,6 +177,8 @@ export const en: Record<keyof typeof vi, string> = {
     '✅ Your anonymous comment on poll #{id} is received. Thank you! It is held in the server’s memory and written at the top of the next hour, with this hour’s other comments in random order, so nobody can tell who sent it. If the server is killed abruptly (a crash, not a normal restart) before then, or the poll is closed early, it may be lost.',
   'polls.comment.already':
     'You already sent your comment on poll #{id}: one comment per person. Nothing was changed.',
+  'polls.privately.notInvited':
+    'Poll #{id} is no longer open, or was not sent to any of your groups on this platform. Nothing was changed.',
   'polls.comment.notInvited':
     'You can send one comment on poll #{id}, after answering it and before it closes. Nothing was changed.',
   'polls.comment.which':

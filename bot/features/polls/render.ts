@@ -2,7 +2,7 @@ import type { Locale } from '../../kernel/i18n';
 import { formatDateTime } from '../../kernel/time';
 import type { Button, OutgoingMessage } from '../../kernel/types';
 import { translate } from '../../messages';
-import { ANSWER_PREFIX, COMMENT_START_PREFIX, type PollRow, SCALE_EMOJI } from './types';
+import { ANSWER_PREFIX, ANSWER_START_PREFIX, COMMENT_START_PREFIX, type PollRow, SCALE_EMOJI } from './types';
 
 /** Label of option `index` as shown on buttons and in results. */
 export function optionLabel(poll: Pick<PollRow, 'kind' | 'options'>, index: number): string {
@@ -13,6 +13,7 @@ export function answerButtons(poll: Pick<PollRow, 'id' | 'kind' | 'options' | 'c
   const button = (index: number): Button => ({
     label: optionLabel(poll, index),
     data: `${ANSWER_PREFIX}:${poll.id}:${index}`,
+    privately: `${ANSWER_START_PREFIX}${poll.id}`,
   });
   const indexes = poll.options.map((_, i) => i);
   const rows: Button[][] =

@@ -24,6 +24,8 @@ export const REMINDER_BEFORE_MS = 3 * 60 * 60 * 1000;
 export const ANSWER_PREFIX = 'pa';
 /** Start payload of the "add a comment" button: opens the DM with the bot. */
 export const COMMENT_START_PREFIX = 'cmt-';
+/** /start poll-ID in a DM: the poll offered there, for a group whose answers would be seen (Zalo OA). */
+export const ANSWER_START_PREFIX = 'poll-';
 
 /** The chat a delivery row was (or will be) sent to. */
 export function deliveryChat(row: Pick<DeliveryRow, 'platform' | 'chatExternalId' | 'chatKind'>): ChatRef {

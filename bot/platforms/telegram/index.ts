@@ -10,7 +10,8 @@ import { TelegramMessenger } from './messenger';
 import { isWellFormed, toEvents } from './updates';
 import { cappedHttpAdapter } from './webhook';
 
-const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
+/** `message_reaction` is sent only when asked for here, and only where the bot is a group admin (or in DMs). */
+const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member', 'message_reaction'] as const;
 
 /**
  * Updates with the same key are handled one after another. A chat's messages keep their order; a

@@ -42,6 +42,7 @@ const message = z.object({
   new_chat_members: z.array(user).optional(),
   left_chat_member: user.optional(),
 });
+const reactionType = z.object({ type: z.string(), emoji: z.string().optional() });
 /** The fields Pulse reads, with the types it reads them as; anything else in an update is ignored. */
 const update = z.object({
   update_id: z.number().int(),
@@ -55,6 +56,15 @@ const update = z.object({
     })
     .optional(),
   my_chat_member: z.object({ chat, from: user }).optional(),
+  message_reaction: z
+    .object({
+      chat,
+      message_id: z.number().int(),
+      user: user.optional(),
+      old_reaction: z.array(reactionType),
+      new_reaction: z.array(reactionType),
+    })
+    .optional(),
 });
 
 /**
@@ -82,6 +92,27 @@ export function toEvents(ctx: Context): InboundEvent[] {
         data: query.data,
         pressId: query.id,
         message: { chat, messageId: String(query.message.message_id) },
+      },
+    ];
+  }
+  const reaction = ctx.messageReaction;
+  if (reaction) {
+    // Anonymous reactions (a channel or an anonymous admin: `actor_chat`) have no person to count.
+    if (!reaction.user || reaction.user.is_bot) return [];
+    const emojiOf = (list: readonly { type: string; emoji?: string }[]) =>
+      list.flatMap((r) => (r.type === 'emoji' && r.emoji ? [r.emoji] : []));
+    const before = new Set(emojiOf(reaction.old_reaction));
+    const added = emojiOf(reaction.new_reaction).filter((emoji) => !before.has(emoji));
+    if (added.length === 0) return [];
+    const chat = chatRef(reaction.chat);
+    return [
+      {
+        kind: 'reaction',
+        updateId,
+        chat,
+        from: userRef(reaction.user),
+        emoji: added,
+        message: { chat, messageId: String(reaction.message_id) },
       },
     ];
   }

@@ -41,6 +41,8 @@ export const BODY_LIMITS = {
   telegram: 256 * 1024,
   /** Zalo webhook batches are small JSON as well. */
   zalo: 256 * 1024,
+  /** A Zalo OA event is one small JSON object; read only after its signature header looks right. */
+  zaloOa: 64 * 1024,
   /** A Slack body is read only once its timestamp and signature headers look right. */
   slack: 512 * 1024,
   /** The sandbox posts one message or one press. */

@@ -33,11 +33,11 @@ export interface FallbackDeps {
 export function withCapabilityFallbacks(inner: Messenger, deps: FallbackDeps): Messenger {
   if (inner.capabilities.buttons) return inner;
 
-  async function render(message: OutgoingMessage, recipientExternalId: string | null) {
+  async function render(message: OutgoingMessage, recipientExternalId: string | null, chat?: ChatRef) {
     const locale = recipientExternalId
       ? await localeOf(deps, inner.platform, recipientExternalId)
       : deps.locale;
-    return renderNumbered(message, translator(locale));
+    return renderNumbered(message, translator(locale), { shared: chat?.kind === 'group' });
   }
   async function remember(ref: SentRef, options: { label: string; data: string }[]) {
     if (options.length === 0) return;
@@ -57,7 +57,7 @@ export function withCapabilityFallbacks(inner: Messenger, deps: FallbackDeps): M
     },
     async send(chat: ChatRef, message: OutgoingMessage): Promise<SentRef> {
       if (!message.buttons) return inner.send(chat, message);
-      const rendered = await render(message, chat.kind === 'dm' ? chat.externalId : null);
+      const rendered = await render(message, chat.kind === 'dm' ? chat.externalId : null, chat);
       const ref = await inner.send(chat, { text: rendered.text });
       await remember(ref, rendered.options);
       return ref;
@@ -71,7 +71,7 @@ export function withCapabilityFallbacks(inner: Messenger, deps: FallbackDeps): M
     },
     async edit(ref: SentRef, message: OutgoingMessage): Promise<void> {
       if (!inner.capabilities.edit) return;
-      const rendered = await render(message, ref.chat.kind === 'dm' ? ref.chat.externalId : null);
+      const rendered = await render(message, ref.chat.kind === 'dm' ? ref.chat.externalId : null, ref.chat);
       await inner.edit(ref, { text: rendered.text });
       await replacePromptOptions(deps.db, ref.chat, ref.messageId, rendered.options);
     },

@@ -9,8 +9,9 @@ export { foldChoice, renderNumbered } from './render';
 type MessageEvent = Extract<InboundEvent, { kind: 'message' }>;
 
 /**
- * A DM message on a platform without buttons, read as a press when it answers a numbered prompt.
- * The press answers in the same chat: its pressId is the chat id.
+ * A message on a platform without buttons (a DM, or a group where the platform declares
+ * `groupReplies`), read as a press when it answers a numbered prompt. The press answers in the same
+ * chat: its pressId is the chat id (`group:<id>` for a group).
  */
 export async function numberedPress(
   db: DbOrTx,
@@ -26,7 +27,7 @@ export async function numberedPress(
     from: event.from,
     updateId: event.updateId,
     data: reply.option.data,
-    pressId: event.chat.externalId,
+    pressId: event.chat.kind === 'group' ? `group:${event.chat.externalId}` : event.chat.externalId,
     message: { chat: event.chat, messageId: reply.messageId },
   };
 }

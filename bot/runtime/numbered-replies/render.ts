@@ -10,14 +10,26 @@ export interface NumberedRendering {
 
 /**
  * Renders a message's buttons as numbered choices for a platform without buttons. Buttons that
- * open a DM (`startPayload`) become an instruction to send /start with the token.
+ * open a DM (`startPayload`) become an instruction to send /start with the token. In a `shared`
+ * chat (a group, where a typed number is seen by everyone) an anonymous choice (`privately`) is not
+ * numbered: the message says how to answer it in a DM instead.
  */
-export function renderNumbered(message: OutgoingMessage, t: Translate): NumberedRendering {
+export function renderNumbered(
+  message: OutgoingMessage,
+  t: Translate,
+  options_: { shared?: boolean } = {},
+): NumberedRendering {
   const options: NumberedOption[] = [];
   const choiceLines: string[] = [];
   const linkLines: string[] = [];
+  const privateTokens = new Set<string>();
   for (const button of (message.buttons ?? []).flat()) {
-    if ('data' in button) {
+    if ('data' in button && button.privately && options_.shared) {
+      if (!privateTokens.has(button.privately)) {
+        privateTokens.add(button.privately);
+        linkLines.push(t('numbered.privately', { token: button.privately }));
+      }
+    } else if ('data' in button) {
       options.push({ label: button.label, data: button.data });
       choiceLines.push(`${options.length}. ${button.label}`);
     } else {

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PulseApp } from '../../../bot/app';
+import { directiveAcks } from '../../../db/schema';
 import { type FakeTelegram, startFakeTelegram } from '../../fakes/telegram-server';
 import { FakeClock } from '../../helpers/clock';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
@@ -61,6 +62,35 @@ describe('directives on Telegram', () => {
     ]);
     expect(fake.getMessage(CB1, post.message_id)!.text).toContain('✅ Đã nắm: 1 người trong nhóm');
     expect(fake.getMessage(CB1, post.message_id)!.text).not.toContain('Lan');
+  });
+
+  it('counts a 👍 reaction on the post as "Đã nắm", once per person, in the same ledger as the button', async () => {
+    clock.set(NV1_AT);
+    await app.scheduler.runAll(NV1_AT);
+    const post = fake.sent(CB1)[0]!;
+    const id = await directiveId(database, 'NV1');
+    const acks = async () => (await database.db.select().from(directiveAcks)).length;
+
+    fake.reaction({ chatId: CB1, messageId: post.message_id, from: LAN, emoji: ['👍'] });
+    await fake.waitFor((c) => c.method === 'editMessageText');
+    expect(fake.getMessage(CB1, post.message_id)!.text).toContain('✅ Đã nắm: 1 người trong nhóm');
+    expect(await acks()).toBe(1);
+
+    // The button after the reaction, or the reaction taken off and put back: still one.
+    const queryId = fake.callback({ chatId: CB1, messageId: post.message_id, from: LAN, data: `ack:${id}` });
+    await fake.waitUntil(() => fake.callbackAnswers.find((a) => a.callback_query_id === queryId));
+    expect(fake.callbackAnswers.at(-1)?.text).toContain('trước đó');
+    fake.reaction({ chatId: CB1, messageId: post.message_id, from: LAN, emoji: [], old: ['👍'] });
+    fake.reaction({ chatId: CB1, messageId: post.message_id, from: LAN, emoji: ['👍'] });
+    // Another emoji, or a 👍 on a message that is no directive, acknowledges nothing.
+    fake.reaction({ chatId: CB1, messageId: post.message_id, from: ADMIN, emoji: ['❤'] });
+    const other = fake.message({ chatId: CB1, chatType: 'supergroup', from: ADMIN, text: 'Chào cả nhà' });
+    fake.reaction({ chatId: CB1, messageId: other.message_id, from: ADMIN, emoji: ['👍'] });
+    // Updates of one chat are handled in order: once /whoami is answered, the reactions were read.
+    const since = fake.calls.length;
+    fake.message({ chatId: CB1, chatType: 'supergroup', from: ADMIN, text: '/whoami' });
+    await fake.waitFor((c) => c.method === 'sendMessage', { since });
+    expect(await acks()).toBe(1);
   });
 
   it('waits out a 429 with retry_after inside the fan-out, pausing all sends, and loses nothing', async () => {

@@ -2,8 +2,10 @@ import { and, eq, sql } from 'drizzle-orm';
 import { directiveDeliveries } from '../../../../db/schema';
 import { formatDateDayFirst } from '../../../kernel/time';
 import { TYPED_UNIT_CODE_PATTERN } from '../../../kernel/units';
+import type { MessageKey } from '../../../messages';
 import { type CommandContext, defineCommand, type Scope } from '../../../runtime/types';
 import { audienceScope } from '../audience';
+import { campaignCosts } from '../cost';
 import { cancelDirective, type DirectiveRow, findDirective, listDirectives } from '../directives';
 import { queueOccurrence } from '../materialise';
 import { directiveMessage } from '../message';
@@ -108,6 +110,7 @@ export const pushCommand = defineCommand<{ id: string; units: string[] }>({
       return;
     }
     const now = clock.now();
+    const costs = await costLines(ctx, units.length ? units : directive.audience);
     const queued = await db.transaction((tx) =>
       queueOccurrence(tx, directive, now, {
         now,
@@ -127,6 +130,7 @@ export const pushCommand = defineCommand<{ id: string; units: string[] }>({
             id,
           }),
     );
+    if (queued.chats + queued.people > 0) for (const line of costs) await ctx.reply(line);
   },
 });
 
@@ -146,6 +150,7 @@ export const previewCommand = defineCommand<{ id: string }>({
     const from = ctx.event.from;
     await messenger.sendDm(from, { text: ctx.t('directive.previewNote', { id }) });
     await messenger.sendDm(from, directiveMessage(directive, config.locale, 'preview'));
+    for (const line of await costLines(ctx, directive.audience)) await messenger.sendDm(from, { text: line });
     if (ctx.event.chat.kind === 'group') await ctx.reply(ctx.t('preview.sent'));
   },
 });
@@ -241,3 +246,16 @@ export const reachCommand = defineCommand<{ id: string }>({
     await ctx.reply(lines.join('\n'));
   },
 });
+
+/** One line per platform with a messaging allowance: what a send to `audience` costs there. */
+async function costLines(ctx: CommandContext, audience: readonly string[]): Promise<string[]> {
+  const costs = await campaignCosts(ctx.deps.db, ctx.deps.messenger, audience);
+  return costs.map((cost) =>
+    ctx.t('directive.cost', {
+      platform: ctx.t(`platform.${cost.platform}` as MessageKey),
+      total: cost.groups + cost.dms,
+      groups: cost.groups,
+      dms: cost.dms,
+    }),
+  );
+}
