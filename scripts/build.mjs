@@ -26,7 +26,7 @@ export const DIST = join(ROOT, 'dist');
 export const STAMP = join(DIST, 'BUILD');
 
 /** Entry points: source (without extension) → dist/<same path>.js */
-export const ENTRIES = ['bot/main', 'db/migrate-cli'];
+export const ENTRIES = ['bot/main', 'db/migrate-cli', 'db/backup-cli'];
 /** Source folders whose files end up in the bundles: a newer file there makes dist/ stale. */
 export const SOURCES = ['bot', 'db', 'scenarios', 'scripts', 'package.json', 'package-lock.json'];
 /** Files read at run time through `import.meta.url`, copied to the same place under dist/. */
