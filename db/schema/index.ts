@@ -1,4 +1,5 @@
 // One module per feature; drizzle-kit reads every table exported here.
+export * from './delivery';
 export * from './directives';
 export * from './feedback';
 export * from './hotspots';
