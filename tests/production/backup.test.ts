@@ -93,7 +93,7 @@ describe('issue 15 item 5: backup and restore of the embedded PGlite database', 
     } finally {
       await copy.close();
     }
-  });
+  }, 120_000);
 
   it('refuses a directory that is not empty, a database in use, and a PostgreSQL dump, changing nothing', async () => {
     const file = join(work, 'pulse.pglite.tar.gz');
@@ -122,7 +122,7 @@ describe('issue 15 item 5: backup and restore of the embedded PGlite database', 
     const wrongKind = await cli('restore', fake, { PGLITE_DIR: join(work, 'empty') });
     expect(wrongKind.code).toBe(1);
     expect(wrongKind.out).toMatch(/is not a PGlite backup/);
-  });
+  }, 120_000);
 });
 
 const serverUrl = process.env.TEST_DATABASE_URL;
@@ -190,6 +190,6 @@ describe.skipIf(!serverUrl)(
       });
       expect(noTools.code).toBe(1);
       expect(noTools.out).toMatch(/pg_dump not found: install the PostgreSQL client/);
-    });
+    }, 120_000);
   },
 );
