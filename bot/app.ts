@@ -7,7 +7,6 @@ import { createFeatures, eventHandlerOptions } from './features';
 import { ensureBootstrapAdmins } from './features/org/bootstrap';
 import { TextSignals } from './kernel/text-signals';
 import type { Clock } from './kernel/types';
-import { createSlackPlatform } from './platforms/slack';
 import { createTelegramPlatform } from './platforms/telegram';
 import { applyCommandMenus } from './platforms/telegram/menus';
 import { createZaloPlatform } from './platforms/zalo';
@@ -21,6 +20,12 @@ import { close, createHttpServer, listen, withTimeout } from './runtime/http/ser
 import { MessengerRouter } from './runtime/messenger-router';
 import { createMetrics, instrument, type Metrics } from './runtime/metrics';
 import { numberedPromptsJob, withCapabilityFallbacks } from './runtime/numbered-replies';
+import {
+  countSends,
+  createSchedulerMetrics,
+  createSendMetrics,
+  registerOperationsMetrics,
+} from './runtime/ops-metrics';
 import type { PlatformAdapter } from './runtime/platform';
 import { PlatformHealth } from './runtime/platform-health';
 import { databaseTokenStore } from './runtime/platform-tokens';
@@ -71,7 +76,12 @@ export async function startPulse(options: {
   const metrics = options.metrics ?? createMetrics();
   const health = new PlatformHealth(metrics.registry, logger);
   const handle = instrument(createEventHandler(deps, handlerOptions), metrics);
-  const scheduler = new Scheduler({ clock, logger, timezone: config.timezone });
+  // Operations metrics (docs/deployment.md): the outbox, incidents, polls, sends, the scheduler.
+  const firstOnRegistry = !metrics.registry.getSingleMetric('pulse_outbox_depth');
+  if (firstOnRegistry) registerOperationsMetrics(metrics.registry, database.db);
+  const sendMetrics = firstOnRegistry ? createSendMetrics(metrics.registry) : undefined;
+  const onRun = firstOnRegistry ? createSchedulerMetrics(metrics.registry) : undefined;
+  const scheduler = new Scheduler({ clock, logger, timezone: config.timezone, onRun });
   scheduler.add({
     name: 'prune-processed-updates',
     cron: '17 3 * * *',
@@ -99,7 +109,11 @@ export async function startPulse(options: {
       run: async () => void (await syncMenus()),
     });
   }
-  if (config.slack) platforms.push(createSlackPlatform({ config: config.slack, handle, logger, clock }));
+  if (config.slack) {
+    // Loaded only when Slack is configured: @slack/bolt alone costs about 0.2 s of every start.
+    const { createSlackPlatform } = await import('./platforms/slack');
+    platforms.push(createSlackPlatform({ config: config.slack, handle, logger, clock }));
+  }
   if (config.zalo) platforms.push(createZaloPlatform({ config: config.zalo, handle, logger, health }));
   if (config.zaloOa) {
     const quotaRefusals = new Counter({
@@ -141,16 +155,25 @@ export async function startPulse(options: {
     );
   }
   for (const platform of platforms) {
-    messenger.register(
-      withCapabilityFallbacks(platform.messenger, { db: database.db, clock, locale: config.locale }),
-    );
+    const fallbacks = withCapabilityFallbacks(platform.messenger, {
+      db: database.db,
+      clock,
+      locale: config.locale,
+    });
+    messenger.register(sendMetrics ? countSends(fallbacks, sendMetrics) : fallbacks);
   }
 
   const server = createHttpServer({
     routes: () => platforms.flatMap((p) => p.routes),
     ready: async () => {
       await ping(database);
-      health.check();
+      const connections = health.snapshot(platforms.map((platform) => platform.messenger.platform));
+      try {
+        health.check();
+      } catch (error) {
+        throw Object.assign(error as Error, { details: { database: 'ok', platforms: connections } });
+      }
+      return { database: 'ok', platforms: connections };
     },
     metrics: metrics.registry,
     logger,

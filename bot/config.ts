@@ -213,6 +213,9 @@ const envSchema = z
     DIRECTIVES_RATE_GLOBAL: rate('30/s'),
     DIRECTIVES_RATE_CHAT: rate('1/s'),
     DIRECTIVES_RATE_GROUP: rate('20/m'),
+    DIRECTIVES_RATES_SHARED: optionalText.pipe(
+      z.enum(['auto', 'on', 'off'], { message: 'auto, on or off' }).default('auto'),
+    ),
     PULSE_SECRET: optionalText.pipe(
       z
         .string()
@@ -367,6 +370,11 @@ export interface DirectivesConfig {
   /** A claimed send not marked within this time is taken over by another process. */
   leaseMs: number;
   rates: { global: SendRate; chat: SendRate; group: SendRate };
+  /**
+   * The rates hold across every process on the database (a bucket row per key in PostgreSQL, on top
+   * of each process's own limiter): on by default with DATABASE_URL, off on PGlite (one process).
+   */
+  sharedRates: boolean;
 }
 
 export class ConfigError extends Error {
@@ -447,6 +455,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         chat: e.DIRECTIVES_RATE_CHAT,
         group: e.DIRECTIVES_RATE_GROUP,
       },
+      sharedRates:
+        e.DIRECTIVES_RATES_SHARED === 'on' ||
+        (e.DIRECTIVES_RATES_SHARED === 'auto' && Boolean(e.DATABASE_URL)),
     },
     secret: e.PULSE_SECRET,
   };

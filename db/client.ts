@@ -1,3 +1,6 @@
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
@@ -7,7 +10,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { lockDirectory } from './lock';
+import { LOCK_FILE, lockDirectory } from './lock';
 import * as schema from './schema';
 
 export { DatabaseLockedError, UnusableDirectoryError } from './lock';
@@ -28,6 +31,13 @@ export interface Database {
 }
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
+/**
+ * A PGlite data directory with every migration of the build applied, made by `npm run build`
+ * (dist/db/pglite-template). A fresh PGLITE_DIR starts as a copy of it: PGlite's initdb alone takes
+ * about 4 s on a 2-core machine, the copy a few milliseconds. Absent from the source tree.
+ */
+export const PGLITE_TEMPLATE = fileURLToPath(new URL('./pglite-template', import.meta.url));
+export const TEMPLATE_STAMP = 'pulse-template.json';
 /** Arbitrary constant shared by every Pulse process: serialises migrations on one Postgres. */
 const MIGRATION_LOCK_KEY = 7_461_001;
 
@@ -45,7 +55,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 async function openPglite(dir: string): Promise<Database> {
-  const releaseLock = dir.startsWith('memory://') ? () => {} : lockDirectory(dir);
+  const memory = dir.startsWith('memory://');
+  const releaseLock = memory ? () => {} : lockDirectory(dir);
+  if (!memory) seedFromTemplate(dir);
   const client = new PGlite(dir);
   try {
     await client.waitReady;
@@ -67,6 +79,36 @@ async function openPglite(dir: string): Promise<Database> {
       releaseLock();
     },
   };
+}
+
+/** The installed PGlite's version: a template made by another version is not used. */
+export function pgliteVersion(): string {
+  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  let folder = dirname(entry);
+  for (let i = 0; i < 4; i++, folder = dirname(folder)) {
+    const file = join(folder, 'package.json');
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === '@electric-sql/pglite') return pkg.version ?? '?';
+  }
+  return '?';
+}
+
+/** Copies the build's template into `dir` when `dir` holds no database yet (only Pulse's lock). */
+function seedFromTemplate(dir: string, template = PGLITE_TEMPLATE): void {
+  if (existsSync(join(dir, 'PG_VERSION'))) return;
+  if (readdirSync(dir).some((entry) => !entry.startsWith(LOCK_FILE))) return;
+  let stamp: { pglite?: string };
+  try {
+    stamp = JSON.parse(readFileSync(join(template, TEMPLATE_STAMP), 'utf8')) as { pglite?: string };
+  } catch {
+    return; // no template (running from source): PGlite runs initdb
+  }
+  if (stamp.pglite !== pgliteVersion()) return;
+  cpSync(template, dir, {
+    recursive: true,
+    filter: (source) => !source.endsWith(TEMPLATE_STAMP),
+  });
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {

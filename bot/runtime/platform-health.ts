@@ -45,6 +45,16 @@ export class PlatformHealth {
     this.gauge.set({ platform }, 0);
   }
 
+  /** Each named platform's connection as /readyz shows it: `up`, or `down: <last error>`. */
+  snapshot(platforms: string[]): Record<string, string> {
+    const result: Record<string, string> = {};
+    for (const platform of platforms) {
+      const state = this.states.get(platform);
+      result[platform] = !state || state.up ? 'up' : `down: ${state.error}`;
+    }
+    return result;
+  }
+
   /** Throws naming every platform that is down. */
   check(): void {
     const down = [...this.states].filter(([, state]) => !state.up);

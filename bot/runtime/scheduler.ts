@@ -18,7 +18,15 @@ export class Scheduler {
   private readonly tasks: ScheduledTask[] = [];
   private readonly running = new Set<Promise<void>>();
 
-  constructor(private readonly options: { clock: Clock; logger: Logger; timezone: string }) {}
+  constructor(
+    private readonly options: {
+      clock: Clock;
+      logger: Logger;
+      timezone: string;
+      /** Told of each ticked run: how late it started after its scheduled moment, and how long it took. */
+      onRun?: (job: string, lagMs: number, durationMs: number) => void;
+    },
+  ) {}
 
   add(job: Job): void {
     if (!cron.validate(job.cron)) throw new Error(`Job ${job.name}: invalid cron "${job.cron}"`);
@@ -27,7 +35,7 @@ export class Scheduler {
 
   start(): void {
     for (const job of this.jobs) {
-      const task = cron.schedule(job.cron, () => this.runOne(job), {
+      const task = cron.schedule(job.cron, (context) => this.runTicked(job, context?.date), {
         timezone: this.options.timezone,
         name: job.name,
         noOverlap: true,
@@ -45,6 +53,12 @@ export class Scheduler {
     for (const task of this.tasks) await task.destroy();
     this.tasks.length = 0;
     await Promise.allSettled([...this.running]);
+  }
+
+  private runTicked(job: Job, scheduled: Date | undefined): Promise<void> {
+    const started = Date.now();
+    const lagMs = scheduled ? Math.max(0, started - scheduled.getTime()) : 0;
+    return this.runOne(job).finally(() => this.options.onRun?.(job.name, lagMs, Date.now() - started));
   }
 
   private runOne(job: Job, now = this.options.clock.now()): Promise<void> {

@@ -1,5 +1,6 @@
 // One module per feature; drizzle-kit reads every table exported here.
 export * from './dialogue';
+export * from './delivery';
 export * from './directives';
 export * from './feedback';
 export * from './hotspots';

@@ -23,7 +23,11 @@ afterAll(async () => {
 describe('operations endpoints', () => {
   it('/healthz and /readyz answer', async () => {
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
-    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready' });
+    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({
+      status: 'ready',
+      database: 'ok',
+      platforms: { sandbox: 'up' },
+    });
   });
 
   it('/readyz says 503 when the database is gone, while /healthz stays up', async () => {

@@ -10,6 +10,7 @@ import {
   outcomesOf,
   runAdaptive,
 } from '../../runtime/delivery/outcomes';
+import { sharedRateOf } from '../../runtime/delivery/shared-rate';
 import type { Deps } from '../../runtime/deps';
 import { directiveMessage } from './message';
 
@@ -251,15 +252,20 @@ const INLINE_RETRY_MAX_SECONDS = 30;
 const INLINE_RETRIES = 3;
 
 async function sendPaced(deps: Deps, budget: SendBudget, chat: ChatRef, message: OutgoingMessage) {
+  // With several processes on one PostgreSQL, the rates also hold across them (shared buckets).
+  const shared = sharedRateOf(deps);
   for (let retry = 0; ; retry++) {
     const done = await budget.acquire(chat, 'bulk');
     try {
+      await shared?.reserve(chat);
       return await deps.messenger.send(chat, { ...message, bulk: true });
     } catch (error) {
       const seconds =
         error instanceof DeliveryError && !error.permanent ? error.retryAfterSeconds : undefined;
       if (seconds === undefined || seconds > INLINE_RETRY_MAX_SECONDS || retry >= INLINE_RETRIES) throw error;
       budget.pause(chat.platform, seconds * 1000);
+      // Told to every process; if the database is away, this process's own pause still holds.
+      await shared?.pause(chat.platform, seconds * 1000).catch(() => {});
     } finally {
       done();
     }

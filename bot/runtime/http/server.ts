@@ -5,8 +5,11 @@ import { HttpError, type HttpRoute, matchRoute, sendJson } from './router';
 
 export interface HttpServerOptions {
   routes: () => readonly HttpRoute[];
-  /** Resolves when ready; a rejection's message (e.g. "telegram: …") is shown in the 503. */
-  ready: () => Promise<void>;
+  /**
+   * Resolves when ready, optionally with details to show (each platform's connection); a rejection's
+   * message (e.g. "telegram: …") and its `details` are shown in the 503.
+   */
+  ready: () => Promise<unknown>;
   /** /readyz answers within this time whatever the probe does (default 800 ms). */
   readyTimeoutMs?: number;
   metrics: Registry;
@@ -24,12 +27,17 @@ export function createHttpServer(options: HttpServerOptions): Server {
       path: '/readyz',
       handle: async (_req, res) => {
         try {
-          await withTimeout(options.ready(), options.readyTimeoutMs ?? 800, 'readiness probe timed out');
-          sendJson(res, 200, { status: 'ready' });
+          const details = await withTimeout(
+            options.ready(),
+            options.readyTimeoutMs ?? 800,
+            'readiness probe timed out',
+          );
+          sendJson(res, 200, { status: 'ready', ...(typeof details === 'object' ? details : {}) });
         } catch (error) {
           options.logger.warn({ err: error }, 'not ready');
           const reason = error instanceof Error ? error.message : String(error);
-          sendJson(res, 503, { status: 'unavailable', reason });
+          const details = (error as { details?: Record<string, unknown> } | undefined)?.details;
+          sendJson(res, 503, { status: 'unavailable', reason, ...(details ?? {}) });
         }
       },
     },

@@ -1,0 +1,105 @@
+/**
+ * Start-up time: from spawning the process to the first 200 of GET /healthz, for
+ *  1. a bare grammY bot with an HTTP server (the baseline, tests/bench/fixtures/bare-grammy.mjs);
+ *  2. Pulse's production command `node dist/bot/main.js` on an existing PGlite database and on a
+ *     fresh (empty) PGLITE_DIR;
+ *  3. the same through tsx (`npm run start:tsx`), as `npm start` ran before the build existed.
+ * No platform token, no sandbox. Builds dist/ first when it is stale. Best and median of a few runs
+ * each, interleaved so that a burst of load hits every variant alike.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../helpers/net';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const RUNS = Number(process.env.START_BENCH_RUNS ?? 5);
+
+/** Milliseconds from spawn to the first 200 of /healthz; then stops the process with SIGTERM. */
+export async function timeToHealthz(args: string[], env: Record<string, string>): Promise<number> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: '', SANDBOX: 'off', LOG_LEVEL: 'error', ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${stderr.slice(0, 500)}`);
+      if (performance.now() - started > 60_000) throw new Error('no /healthz within 60 s');
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+        if (response.ok) return performance.now() - started;
+      } catch {}
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+export async function run(): Promise<void> {
+  const { build, isStale } = (await import(new URL('../../scripts/build.mjs', import.meta.url).href)) as {
+    build(options: { quiet: boolean }): Promise<void>;
+    isStale(): boolean;
+  };
+  if (isStale()) await build({ quiet: true });
+  const work = mkdtempSync(join(tmpdir(), 'pulse-start-bench-'));
+  const existingDir = join(work, 'existing');
+  await timeToHealthz(['dist/bot/main.js'], { PGLITE_DIR: existingDir }); // makes the existing database
+  await timeToHealthz(['dist/bot/main.js'], { PGLITE_DIR: existingDir }); // warms the file cache
+  const variants: { what: string; args: string[]; dir: () => string }[] = [
+    { what: 'bare grammY bot + HTTP server', args: ['tests/bench/fixtures/bare-grammy.mjs'], dir: () => '' },
+    { what: 'node dist/bot/main.js, existing PGlite', args: ['dist/bot/main.js'], dir: () => existingDir },
+    {
+      what: 'node dist/bot/main.js, fresh PGlite',
+      args: ['dist/bot/main.js'],
+      dir: () => mkdtempSync(join(work, 'fresh-')),
+    },
+    {
+      what: 'tsx bot/main.ts, existing PGlite',
+      args: ['--import', 'tsx', 'bot/main.ts'],
+      dir: () => existingDir,
+    },
+    {
+      what: 'tsx bot/main.ts, fresh PGlite (initdb)',
+      args: ['--import', 'tsx', 'bot/main.ts'],
+      dir: () => mkdtempSync(join(work, 'fresh-tsx-')),
+    },
+  ];
+  const times = new Map<string, number[]>(variants.map((variant) => [variant.what, []]));
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      for (const variant of variants) {
+        const dir = variant.dir();
+        times.get(variant.what)!.push(await timeToHealthz(variant.args, dir ? { PGLITE_DIR: dir } : {}));
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const baseline = median(times.get(variants[0]!.what)!);
+  console.log(
+    `runs: ${RUNS} each; load average (1 min) at the end: ${(await import('node:os')).loadavg()[0]!.toFixed(2)}`,
+  );
+  console.log('| start to /healthz | best | median | median ratio to bare grammY |');
+  console.log('|---|---:|---:|---:|');
+  for (const variant of variants) {
+    const values = times.get(variant.what)!;
+    const best = Math.min(...values);
+    console.log(
+      `| ${variant.what} | ${Math.round(best)} ms | ${Math.round(median(values))} ms | ${(median(values) / baseline).toFixed(2)} |`,
+    );
+  }
+}
