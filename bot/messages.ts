@@ -6,6 +6,7 @@ import * as org from './features/org/messages';
 import * as polls from './features/polls/messages';
 import * as reportCommand from './features/reports/commands/messages';
 import * as reports from './features/reports/messages';
+import * as surveys from './features/surveys/messages';
 import { type Catalogue, fillPlaceholders, type Locale, type Params } from './kernel/i18n';
 import * as runtime from './runtime/messages';
 import * as numberedReplies from './runtime/numbered-replies/messages';
@@ -23,6 +24,7 @@ export const CATALOGUES = {
   directives,
   reports,
   polls,
+  surveys,
   feedback,
   reportCommand,
   hotspots,

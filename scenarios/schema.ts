@@ -3,6 +3,7 @@ import { directiveSchema } from '../bot/features/directives';
 import { lexiconSchema } from '../bot/features/hotspots';
 import { pollSeriesSchema } from '../bot/features/polls';
 import { reportScheduleSchema } from '../bot/features/reports';
+import { surveyTemplateSchema } from '../bot/features/surveys';
 import { got, pattern, personKey, text, unitCode } from '../bot/kernel/fields';
 import { PLATFORMS, type Platform, ROLES } from '../bot/kernel/types';
 
@@ -113,6 +114,10 @@ const scenarioShape = z.strictObject({
     .array(pollSeriesSchema)
     .nullish()
     .transform((list) => list ?? []),
+  surveys: z
+    .array(surveyTemplateSchema)
+    .nullish()
+    .transform((list) => list ?? []),
   reports: z
     .array(reportScheduleSchema)
     .nullish()
@@ -129,6 +134,7 @@ export type ScenarioChat = Scenario['chats'][number];
 export type { ScenarioDirective } from '../bot/features/directives';
 export type { ScenarioPoll } from '../bot/features/polls';
 export type { ScenarioReport } from '../bot/features/reports';
+export type { ScenarioSurvey } from '../bot/features/surveys';
 
 type Path = (string | number)[];
 
@@ -189,6 +195,9 @@ function checkReferences(scenario: Scenario, ctx: z.RefinementCtx): void {
     poll.audience.forEach((code, j) => {
       checkUnit(code, ['polls', i, 'audience', j]);
     });
+  });
+  scenario.surveys.forEach((survey, i) => {
+    claim(`survey:${survey.key}`, ['surveys', i, 'key'], `survey key "${survey.key}"`);
   });
   scenario.reports.forEach((report, i) => {
     claim(`report:${report.id}`, ['reports', i, 'id'], `report id "${report.id}"`);

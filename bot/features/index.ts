@@ -12,12 +12,15 @@ import * as hotspots from './hotspots';
 import * as org from './org';
 import * as polls from './polls';
 import * as reports from './reports';
+import * as surveys from './surveys';
 
 /** Every feature of Pulse, one line each, in the order /help lists their commands. */
 export function createFeatures(): Feature[] {
   return [
     org.createFeature(),
     feedback.createFeature(),
+    // Before polls: a DM typed while a survey's open-text question waits is that answer.
+    surveys.createFeature(),
     polls.createFeature(),
     accountLinks.createFeature(),
     directives.createFeature(),

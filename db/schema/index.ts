@@ -7,3 +7,4 @@ export * from './platforms';
 export * from './polls';
 export * from './reports';
 export * from './sandbox-files';
+export * from './surveys';

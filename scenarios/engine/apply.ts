@@ -4,6 +4,7 @@ import { applyDirectiveChange } from '../../bot/features/directives';
 import { replaceLexicon } from '../../bot/features/hotspots';
 import { applyPollSeriesChange } from '../../bot/features/polls';
 import { applyReportScheduleChange } from '../../bot/features/reports';
+import { applySurveyTemplateChange } from '../../bot/features/surveys';
 import type { Db, Tx } from '../../db/client';
 import { chats, identities, people, roles, units } from '../../db/schema';
 import type { Scenario } from '../schema';
@@ -142,6 +143,10 @@ class ChangeWriter {
       case 'update_report_schedule':
       case 'stop_report_schedule':
         return applyReportScheduleChange(tx, change, { now: this.now, timezone: this.timezone });
+      case 'create_survey_template':
+      case 'update_survey_template':
+      case 'stop_survey_template':
+        return applySurveyTemplateChange(tx, change);
       case 'replace_lexicon':
         await replaceLexicon(tx, change.lexicon);
         return;

@@ -2,6 +2,7 @@ import type { DirectiveChange, ScenarioProblem } from '../../bot/features/direct
 import type { Lexicon } from '../../bot/features/hotspots';
 import type { PollSeriesChange } from '../../bot/features/polls';
 import type { ReportScheduleChange } from '../../bot/features/reports';
+import type { SurveyTemplateChange } from '../../bot/features/surveys';
 import type { Platform, Role } from '../../bot/kernel/types';
 
 export interface FromTo<T> {
@@ -34,7 +35,8 @@ export type ScenarioChange =
   | { kind: 'replace_lexicon'; lexicon: Lexicon; diff: string[] }
   | DirectiveChange
   | PollSeriesChange
-  | ReportScheduleChange;
+  | ReportScheduleChange
+  | SurveyTemplateChange;
 
 export type ScenarioChangeKind = ScenarioChange['kind'];
 

@@ -2,6 +2,7 @@ import { planDirectives } from '../../bot/features/directives';
 import { diffLexicon } from '../../bot/features/hotspots';
 import { planPollSeries } from '../../bot/features/polls';
 import { planReportSchedules } from '../../bot/features/reports';
+import { planSurveyTemplates } from '../../bot/features/surveys';
 import { PLATFORMS, type Platform } from '../../bot/kernel/types';
 import type { DbOrTx } from '../../db/client';
 import { type Scenario, type ScenarioPerson, walkUnits } from '../schema';
@@ -36,7 +37,14 @@ export async function planScenario(
     : { changes: [], problems: [] };
   const polls = scenario.units ? await planPollSeries(db, scenario) : [];
   const reports = scenario.units ? await planReportSchedules(db, scenario) : [];
-  const changes: ScenarioChange[] = [...organisation.changes, ...directives.changes, ...polls, ...reports];
+  const surveys = scenario.units ? await planSurveyTemplates(db, scenario) : [];
+  const changes: ScenarioChange[] = [
+    ...organisation.changes,
+    ...directives.changes,
+    ...polls,
+    ...reports,
+    ...surveys,
+  ];
   if (scenario.lexicon) {
     const diff = await diffLexicon(db, scenario.lexicon);
     if (diff.length > 0) changes.push({ kind: 'replace_lexicon', lexicon: scenario.lexicon, diff });
