@@ -36,6 +36,17 @@ function valuesOf(survey: ScenarioSurvey): SurveyTemplateValues {
   };
 }
 
+/** JSON with sorted keys: jsonb does not keep the order keys were written in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  );
+}
+
 /** The file owns the templates it names: new keys are created, changed ones updated, missing ones stopped. */
 export async function planSurveyTemplates(
   db: DbOrTx,
@@ -50,7 +61,7 @@ export async function planSurveyTemplates(
       changes.push({ kind: 'create_survey_template', key: survey.key, values });
       continue;
     }
-    const fields = FIELDS.filter((field) => JSON.stringify(current[field]) !== JSON.stringify(values[field]));
+    const fields = FIELDS.filter((field) => canonical(current[field]) !== canonical(values[field]));
     if (fields.length > 0) changes.push({ kind: 'update_survey_template', key: survey.key, fields, values });
   }
   const inFile = new Set(scenario.surveys.map((survey) => survey.key));

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { ChatRef, InboundEvent, UserRef } from '../../../bot/kernel/types';
-import { surveyTemplates } from '../../../db/schema';
+import { type SurveyQuestion, surveyTemplates } from '../../../db/schema';
 import type { TestDatabase } from '../../helpers/db';
 import { command, dm, group, type Harness, message, seedOrg, user } from '../../helpers/harness';
 
@@ -17,13 +17,13 @@ export function worker(n: number): UserRef {
 }
 
 /** Five questions, one of each kind but scale twice: scale, yes/no, choice, 0–10, open text. */
-export const FIVE_QUESTIONS = [
+export const FIVE_QUESTIONS: SurveyQuestion[] = [
   { kind: 'scale', text: { vi: 'Bạn hài lòng với thu nhập không?', en: 'Are you happy with your pay?' } },
   { kind: 'yesno', text: { vi: 'Lương tháng này có đúng hạn không?' } },
   { kind: 'choice', text: { vi: 'Bạn biết tin chủ yếu qua đâu?' }, options: ['Họp tổ', 'Nhóm chat', 'Bảng tin'] },
   { kind: 'nps', text: { vi: 'Bạn có giới thiệu công ty cho người thân không?' } },
   { kind: 'text', text: { vi: 'Bạn muốn góp ý điều gì?' } },
-] as const;
+];
 
 /** CB1 and CB2 groups bound, an admin, workers 1..8 seen in CB1 and 9..12 in CB2, a 5-question template. */
 export async function surveysWorld(database: TestDatabase, harness: Harness, minTexts = 5) {
@@ -31,13 +31,14 @@ export async function surveysWorld(database: TestDatabase, harness: Harness, min
   const admin = user(1, 'Quản trị');
   await org.personWith(1, 'Quản trị', { role: 'admin', unit: null });
   const groups = { CB1: group('-cb1', 'Chi bộ 1'), CB2: group('-cb2', 'Chi bộ 2') };
-  for (const [code, chat] of Object.entries(groups)) await harness.handle(command(chat, admin, `/link ${code}`));
+  for (const [code, chat] of Object.entries(groups))
+    await harness.handle(command(chat, admin, `/link ${code}`));
   for (let n = 1; n <= 12; n++)
     await harness.handle(message(n <= 8 ? groups.CB1 : groups.CB2, worker(n), 'chào cả nhà'));
   await database.db.insert(surveyTemplates).values({
     key: 'quy-4',
     title: 'Khảo sát quý 4',
-    questions: FIVE_QUESTIONS.map((q) => ({ ...q, text: { ...q.text }, ...('options' in q ? { options: [...q.options] } : {}) })),
+    questions: FIVE_QUESTIONS,
     minAnswers: 5,
     minTexts,
   });
@@ -78,11 +79,15 @@ export async function dumpDatabase(database: TestDatabase): Promise<string> {
   const result = await database.db.execute(
     sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
   );
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { table_name: string }[];
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+    table_name: string;
+  }[];
   const parts: string[] = [];
   for (const { table_name } of rows) {
     const data = await database.db.execute(sql.raw(`select * from "${table_name}"`));
-    parts.push(`${table_name}: ${JSON.stringify(Array.isArray(data) ? data : (data as { rows: unknown[] }).rows)}`);
+    parts.push(
+      `${table_name}: ${JSON.stringify(Array.isArray(data) ? data : (data as { rows: unknown[] }).rows)}`,
+    );
   }
   return parts.join('\n');
 }

@@ -14,7 +14,8 @@ beforeAll(async () => {
 afterAll(() => database.destroy());
 beforeEach(() => database.reset());
 
-const stopSurveys = (harness: Harness) => createFeatures().find((f) => f.name === 'surveys')!.stop!(harness.deps);
+const stopSurveys = (harness: Harness) =>
+  createFeatures().find((f) => f.name === 'surveys')!.stop!(harness.deps);
 
 /** Worker n's answers: scale, yes/no, choice, 0–10, text. */
 const planOf = (n: number) => [(n - 1) % 5, n % 2, n % 3, (n + 3) % 11, `Góp ý số ${n}`] as const;
@@ -106,7 +107,10 @@ describe('surveys: a 5-question survey in the DM', () => {
     await h.handle(command(dm(1), admin, '/khaosat start quy-4 --units CB1'));
     // The admin is no worker: told so, nothing written.
     await h.handle(tap(groups.CB1, admin, 'svgo:1'));
-    expect(h.messenger.answers.at(-1)).toMatchObject({ alert: true, text: expect.stringContaining('chỉ dành cho') });
+    expect(h.messenger.answers.at(-1)).toMatchObject({
+      alert: true,
+      text: expect.stringContaining('chỉ dành cho'),
+    });
     // A CB2 worker is not in a CB1 survey.
     await h.handle(command(dm(worker(10).externalId), worker(10), '/lamkhaosat 1'));
     expect(lastText(h, worker(10).externalId)).toContain('chỉ dành cho');
