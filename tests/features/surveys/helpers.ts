@@ -20,7 +20,11 @@ export function worker(n: number): UserRef {
 export const FIVE_QUESTIONS: SurveyQuestion[] = [
   { kind: 'scale', text: { vi: 'Bạn hài lòng với thu nhập không?', en: 'Are you happy with your pay?' } },
   { kind: 'yesno', text: { vi: 'Lương tháng này có đúng hạn không?' } },
-  { kind: 'choice', text: { vi: 'Bạn biết tin chủ yếu qua đâu?' }, options: ['Họp tổ', 'Nhóm chat', 'Bảng tin'] },
+  {
+    kind: 'choice',
+    text: { vi: 'Bạn biết tin chủ yếu qua đâu?' },
+    options: ['Họp tổ', 'Nhóm chat', 'Bảng tin'],
+  },
   { kind: 'nps', text: { vi: 'Bạn có giới thiệu công ty cho người thân không?' } },
   { kind: 'text', text: { vi: 'Bạn muốn góp ý điều gì?' } },
 ];
