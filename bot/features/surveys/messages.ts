@@ -3,7 +3,7 @@ export const vi = {
   'cmd.khaosat': 'mở phiếu khảo sát nhiều câu hỏi (ẩn danh), xem kết quả, đóng',
   'cmd.lamkhaosat': 'trả lời (hoặc làm tiếp) phiếu khảo sát trong tin nhắn riêng',
   'usage.khaosat':
-    'Cách dùng:\n/khaosat list — các mẫu phiếu và phiếu gần đây\n/khaosat start MÃ_MẪU [--units MÃ,MÃ] [--closes 72h|2026-12-01T17:00] — mở phiếu theo mẫu trong tệp kịch bản\n/khaosat pulse [--size 5] [--units MÃ,MÃ] [--closes 72h] — phiếu ngắn lấy luân phiên từ ngân hàng câu hỏi\n/khaosat results SỐ_PHIẾU — kết quả (khi đã đóng)\n/khaosat close SỐ_PHIẾU — đóng sớm\nVí dụ: /khaosat start quy-4 --units CB1,CB2 --closes 72h',
+    'Cách dùng:\n/khaosat list — các mẫu phiếu và phiếu gần đây\n/khaosat start MÃ_MẪU [--units MÃ,MÃ] [--closes 72h|2026-12-01T17:00] — mở phiếu theo mẫu trong tệp kịch bản\n/khaosat pulse [--size 5] [--units MÃ,MÃ] [--closes 72h] — phiếu ngắn lấy luân phiên từ ngân hàng câu hỏi\n/khaosat results SỐ_PHIẾU — kết quả (khi đã đóng)\n/khaosat heatmap SỐ_PHIẾU — bản đồ nhiệt đơn vị × câu hỏi (ảnh PNG, bảng, CSV)\n/khaosat close SỐ_PHIẾU — đóng sớm\nVí dụ: /khaosat start quy-4 --units CB1,CB2 --closes 72h',
   'usage.lamkhaosat':
     'Cách dùng: /lamkhaosat [SỐ_PHIẾU], trong tin nhắn riêng với bot. Không ghi số: xem các phiếu đang mở cho bạn. Ví dụ: /lamkhaosat 3',
   'surveys.yes': 'Có',
@@ -76,13 +76,20 @@ export const vi = {
   'surveys.results.footnote':
     'Đơn vị có dưới {k} câu trả lời (dưới {kText} với câu tự luận) không được hiển thị và không được cộng vào tổng.',
   'surveys.results.lost': '⚠️ {n} phiếu bị mất do máy chủ dừng đột ngột trước khi ghi.',
+  'surveys.heatmap.title': 'Bản đồ nhiệt phiếu #{id} — {title}',
+  'surveys.heatmap.question': 'Câu {n}',
+  'surveys.heatmap.unit': 'Đơn vị',
+  'surveys.heatmap.legend': 'Ô trống: dưới {k} câu trả lời, không hiển thị. Đỏ: thấp · xanh: cao.',
+  'surveys.heatmap.trend': '▲ ▼ ▶: so với phiếu #{id}.',
+  'surveys.heatmap.notClosed': 'Phiếu #{id} chưa đóng: bản đồ nhiệt chỉ có khi phiếu đã đóng.',
+  'surveys.heatmap.empty': 'Phiếu #{id}: chưa đơn vị nào đủ câu trả lời để hiển thị.',
 } as const;
 
 export const en: Record<keyof typeof vi, string> = {
   'cmd.khaosat': 'open a multi-question survey (anonymous), read results, close it',
   'cmd.lamkhaosat': 'answer (or resume) a survey in your DM with the bot',
   'usage.khaosat':
-    'Usage:\n/khaosat list — survey templates and recent surveys\n/khaosat start TEMPLATE_KEY [--units CODE,CODE] [--closes 72h|2026-12-01T17:00] — open a survey from a scenario file\n/khaosat pulse [--size 5] [--units CODE,CODE] [--closes 72h] — a short survey rotating through the question bank\n/khaosat results SURVEY_NUMBER — results (once closed)\n/khaosat close SURVEY_NUMBER — close early\nExample: /khaosat start quy-4 --units CB1,CB2 --closes 72h',
+    'Usage:\n/khaosat list — survey templates and recent surveys\n/khaosat start TEMPLATE_KEY [--units CODE,CODE] [--closes 72h|2026-12-01T17:00] — open a survey from a scenario file\n/khaosat pulse [--size 5] [--units CODE,CODE] [--closes 72h] — a short survey rotating through the question bank\n/khaosat results SURVEY_NUMBER — results (once closed)\n/khaosat heatmap SURVEY_NUMBER — heat map unit × question (PNG, table, CSV)\n/khaosat close SURVEY_NUMBER — close early\nExample: /khaosat start quy-4 --units CB1,CB2 --closes 72h',
   'usage.lamkhaosat':
     'Usage: /lamkhaosat [SURVEY_NUMBER], in your DM with the bot. Without a number: the surveys open for you. Example: /lamkhaosat 3',
   'surveys.yes': 'Yes',
@@ -157,4 +164,11 @@ export const en: Record<keyof typeof vi, string> = {
   'surveys.results.footnote':
     'Units with fewer than {k} answers (fewer than {kText} for open text) are not shown and not added to any total.',
   'surveys.results.lost': '⚠️ {n} answers were lost: a server stopped abruptly before writing them.',
+  'surveys.heatmap.title': 'Heat map of survey #{id} — {title}',
+  'surveys.heatmap.question': 'Q{n}',
+  'surveys.heatmap.unit': 'Unit',
+  'surveys.heatmap.legend': 'Blank: fewer than {k} answers, not shown. Red: low · green: high.',
+  'surveys.heatmap.trend': '▲ ▼ ▶: against survey #{id}.',
+  'surveys.heatmap.notClosed': 'Survey #{id} is not closed: the heat map exists only once it is.',
+  'surveys.heatmap.empty': 'Survey #{id}: no unit has enough answers to show yet.',
 } as const;

@@ -11,6 +11,7 @@ import { findUnitByCode, findUnitById, type UnitRow } from '../../org';
 import { bankSubset, QUESTION_BANK } from '../bank';
 import { closeSurveyNow } from '../close';
 import { beginReply } from '../conversation';
+import { buildHeatMap, heatMapCsv, heatMapMarkdown, heatMapPng } from '../heatmap';
 import { renderResults, surveyResults } from '../results';
 import { beginSurvey, findSurvey, findTemplate, insertSurvey, nextBankRun, openSurveysFor } from '../store';
 import { DEFAULT_OPEN_MS, MAX_OPEN_MS, MIN_OPEN_MS, START_PREFIX, type SurveyRow } from '../types';
@@ -19,7 +20,7 @@ type Args =
   | { action: 'start'; key: string; units?: string[]; closes?: string }
   | { action: 'pulse'; size: number; units?: string[]; closes?: string }
   | { action: 'list' }
-  | { action: 'results' | 'close'; id: number };
+  | { action: 'results' | 'close' | 'heatmap'; id: number };
 
 const FLAGS = { units: 'value', closes: 'value', size: 'value' } as const;
 const KEY = /^[a-z0-9][a-z0-9._-]*$/;
@@ -40,9 +41,12 @@ export function parseSurveyArgs(text: string): Args | null {
     case '':
       return rest.length === 0 ? { action: 'list' } : null;
     case 'results':
-    case 'close': {
+    case 'close':
+    case 'heatmap': {
       const match = ID.exec(rest.join(' '));
-      return match ? { action: action.toLowerCase() as 'results' | 'close', id: Number(match[1]) } : null;
+      return match
+        ? { action: action.toLowerCase() as 'results' | 'close' | 'heatmap', id: Number(match[1]) }
+        : null;
     }
     case 'start': {
       const [key = '', ...flagTokens] = rest;
@@ -152,7 +156,7 @@ async function scopeOf(ctx: CommandContext, args: Args) {
     const uncovered = resolved.units.find((unit) => !can(ctx.actor.roles, 'admin', unit));
     return { ok: true as const, unit: uncovered ?? resolved.units[0]! };
   }
-  if (args.action === 'results' || args.action === 'close') {
+  if (args.action === 'results' || args.action === 'close' || args.action === 'heatmap') {
     const survey = await findSurvey(ctx.deps.db, args.id);
     if (!survey) return { ok: false as const, message: ctx.t('surveys.unknownId', { id: args.id }) };
     for (const id of survey.audience) {
@@ -205,6 +209,8 @@ export const surveyCommand = defineCommand<Args>({
         if (!survey) return ctx.reply(t('surveys.unknownId', { id: args.id }));
         return ctx.reply(renderResults(await surveyResults(deps.db, survey), t, ctx.actor.locale));
       }
+      case 'heatmap':
+        return sendHeatMap(ctx, args.id);
       case 'close': {
         const closed = await closeSurveyNow(deps, args.id, now);
         if (!closed) return ctx.reply(t('surveys.closeRefused', { id: args.id }));
@@ -296,3 +302,31 @@ export const takeSurveyCommand = defineCommand<{ id: number | null }>({
     return ctx.reply(beginReply(ctx, outcome));
   },
 });
+
+/** `/khaosat heatmap ID`: the PNG where the chat shows pictures, the table as text, the CSV as a file. */
+async function sendHeatMap(ctx: CommandContext, id: number): Promise<void> {
+  const { deps, t } = ctx;
+  const survey = await findSurvey(deps.db, id);
+  if (!survey) return ctx.reply(t('surveys.unknownId', { id }));
+  if (survey.status !== 'closed') return ctx.reply(t('surveys.heatmap.notClosed', { id }));
+  const map = await buildHeatMap(deps.db, survey);
+  if (map.units.length === 0) return ctx.reply(t('surveys.heatmap.empty', { id }));
+  const chat = ctx.event.chat;
+  const messenger = deps.messenger.for(chat.platform);
+  const capabilities = messenger.capabilities;
+  if (capabilities.images && messenger.sendImage) {
+    await messenger.sendImage(chat, {
+      name: `survey-${id}-heatmap.png`,
+      data: heatMapPng(map, t, ctx.actor.locale),
+      caption: t('surveys.heatmap.title', { id, title: survey.title }),
+    });
+  }
+  await ctx.reply(heatMapMarkdown(map, t, ctx.actor.locale));
+  if (capabilities.files && messenger.sendFile) {
+    await messenger.sendFile(chat, {
+      name: `survey-${id}-heatmap.csv`,
+      mime: 'text/csv',
+      data: new TextEncoder().encode(heatMapCsv(map)),
+    });
+  }
+}
