@@ -116,7 +116,31 @@ export async function buildHeatMap(db: DbOrTx, survey: SurveyRow): Promise<HeatM
   };
 }
 
-const ARROW: Record<Exclude<Trend, null>, string> = { up: '▲', down: '▼', flat: '▶' };
+const ARROW: Record<Exclude<Trend, null>, string> = { up: '↑', down: '↓', flat: '→' };
+
+/** A filled triangle (up, down) or a right-pointing one (flat), 16 px, centred on (x, y). */
+function trendShape(x: number, y: number, trend: Exclude<Trend, null>): string {
+  const points =
+    trend === 'up'
+      ? [
+          [x - 8, y + 7],
+          [x + 8, y + 7],
+          [x, y - 8],
+        ]
+      : trend === 'down'
+        ? [
+            [x - 8, y - 7],
+            [x + 8, y - 7],
+            [x, y + 8],
+          ]
+        : [
+            [x - 7, y - 8],
+            [x - 7, y + 8],
+            [x + 8, y],
+          ];
+  const fill = trend === 'up' ? '#1b7f3b' : trend === 'down' ? '#b3261e' : '#5f6b7a';
+  return `<polygon points="${points.map(([px, py]) => `${px},${py}`).join(' ')}" fill="${fill}"/>`;
+}
 
 /** Red (0) through yellow to green (1). */
 function colourOf(score: number): string {
@@ -132,10 +156,10 @@ const HEAD = 150;
 const LABEL = 190;
 
 /** The heat map as SVG (1080 wide): units down, questions across, blank cells below k. */
-export function heatMapSvg(map: HeatMap, t: Translate, locale: Locale): string {
+export function heatMapSvg(map: HeatMap, t: Translate, locale: Locale = 'vi'): string {
   const columns = Math.max(1, map.questions.length);
   const cellWidth = (WIDTH - 2 * PAD - LABEL) / columns;
-  const height = HEAD + Math.max(1, map.units.length) * ROW + 120;
+  const height = HEAD + Math.max(1, map.units.length) * ROW + 130 + map.questions.length * 32;
   const parts: string[] = [svgRect(0, 0, WIDTH, height, '#ffffff')];
   parts.push(
     svgText(
@@ -173,18 +197,15 @@ export function heatMapSvg(map: HeatMap, t: Translate, locale: Locale): string {
         return;
       }
       parts.push(svgRect(x + 3, y + 3, cellWidth - 6, ROW - 6, colourOf(cell.score), 6));
-      const arrow = cell.trend ? ` ${ARROW[cell.trend]}` : '';
+      // The shipped font has no arrows: a trend is a small drawn triangle right of the label.
+      const shift = cell.trend ? 12 : 0;
       parts.push(
-        svgText(
-          x + cellWidth / 2,
-          y + ROW / 2 + 8,
-          svgTruncate(`${cell.label}${arrow}`, cellWidth - 10, 22),
-          {
-            size: 22,
-            anchor: 'middle',
-          },
-        ),
+        svgText(x + cellWidth / 2 - shift, y + ROW / 2 + 8, svgTruncate(cell.label, cellWidth - 40, 22), {
+          size: 22,
+          anchor: 'middle',
+        }),
       );
+      if (cell.trend) parts.push(trendShape(x + cellWidth - 22, y + ROW / 2, cell.trend));
     });
   });
   const footY = HEAD + Math.max(1, map.units.length) * ROW + 40;
@@ -194,14 +215,20 @@ export function heatMapSvg(map: HeatMap, t: Translate, locale: Locale): string {
       fill: '#5f6b7a',
     }),
   );
-  if (map.previousId !== null)
+  map.questions.forEach((question, i) => {
+    const label = `${t('surveys.heatmap.question', { n: question.label })}: ${questionText(map.survey.questions[question.index]!, locale)}`;
+    parts.push(svgText(PAD, footY + 80 + i * 32, svgTruncate(label, WIDTH - 2 * PAD, 22), { size: 22 }));
+  });
+  if (map.previousId !== null) {
+    parts.push(trendShape(PAD + 8, footY + 27, 'up'), trendShape(PAD + 30, footY + 27, 'down'));
+    parts.push(trendShape(PAD + 52, footY + 27, 'flat'));
     parts.push(
-      svgText(PAD, footY + 34, t('surveys.heatmap.trend', { id: map.previousId }), {
+      svgText(PAD + 70, footY + 34, t('surveys.heatmap.trendWords', { id: map.previousId }), {
         size: 22,
         fill: '#5f6b7a',
       }),
     );
-  void locale;
+  }
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="${FONT_FAMILY}">` +
     parts.join('') +
@@ -209,7 +236,7 @@ export function heatMapSvg(map: HeatMap, t: Translate, locale: Locale): string {
   );
 }
 
-export function heatMapPng(map: HeatMap, t: Translate, locale: Locale): Uint8Array {
+export function heatMapPng(map: HeatMap, t: Translate, locale: Locale = 'vi'): Uint8Array {
   return svgToPng(heatMapSvg(map, t, locale), WIDTH);
 }
 

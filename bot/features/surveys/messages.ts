@@ -80,7 +80,7 @@ export const vi = {
   'surveys.heatmap.question': 'Câu {n}',
   'surveys.heatmap.unit': 'Đơn vị',
   'surveys.heatmap.legend': 'Ô trống: dưới {k} câu trả lời, không hiển thị. Đỏ: thấp · xanh: cao.',
-  'surveys.heatmap.trend': '▲ ▼ ▶: so với phiếu #{id}.',
+  'surveys.heatmap.trendWords': 'tăng · giảm · như cũ, so với phiếu #{id}.',
   'surveys.heatmap.notClosed': 'Phiếu #{id} chưa đóng: bản đồ nhiệt chỉ có khi phiếu đã đóng.',
   'surveys.heatmap.empty': 'Phiếu #{id}: chưa đơn vị nào đủ câu trả lời để hiển thị.',
 } as const;
@@ -168,7 +168,7 @@ export const en: Record<keyof typeof vi, string> = {
   'surveys.heatmap.question': 'Q{n}',
   'surveys.heatmap.unit': 'Unit',
   'surveys.heatmap.legend': 'Blank: fewer than {k} answers, not shown. Red: low · green: high.',
-  'surveys.heatmap.trend': '▲ ▼ ▶: against survey #{id}.',
+  'surveys.heatmap.trendWords': 'up · down · unchanged, against survey #{id}.',
   'surveys.heatmap.notClosed': 'Survey #{id} is not closed: the heat map exists only once it is.',
   'surveys.heatmap.empty': 'Survey #{id}: no unit has enough answers to show yet.',
 } as const;

@@ -47,19 +47,19 @@ describe('the heat map unit × question', () => {
     await h.handle(command(dm(1), admin, '/khaosat heatmap 2'));
     const table = lastText(h, '1');
     expect(table).toContain('| Đơn vị | Câu 1 | Câu 2 | Câu 3 | Câu 4 |');
-    // CB1: scale up from 1.0 to 5.0, yes flat, the choice (3 answers) blank, eNPS flat.
-    expect(table).toContain('| CB1 | 5.0 ▲ | 100% ▶ |  | +100 ▶ |');
+    // CB1 (Markdown keeps text arrows): scale up from 1.0 to 5.0, yes flat, the choice (3 answers) blank, eNPS flat.
+    expect(table).toContain('| CB1 | 5.0 ↑ | 100% → |  | +100 → |');
     // CB2 has 4 answers: no row, no number anywhere.
     expect(table).not.toContain('CB2');
 
     const [survey] = await database.db.select().from(surveys).where(eq(surveys.id, 2));
     const map = await buildHeatMap(database.db, survey!);
     const t = translator('vi');
-    const svg = heatMapSvg(map, t, 'vi');
+    const svg = heatMapSvg(map, t);
     expect(svg.match(/#f3f4f6/g)?.length).toBe(1);
     expect(svg).not.toContain('CB2');
     expect(svg).toContain('so với phiếu #1');
-    const png = heatMapPng(map, t, 'vi');
+    const png = heatMapPng(map, t);
     expect([...png.slice(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
     const csv = heatMapCsv(map);
     expect(csv.trim().split('\n')).toEqual([
