@@ -116,7 +116,16 @@ describe('Telegram, long polling', () => {
     const running = await start();
     await running.scheduler.runAll();
     const everyone = fake.commandsByScope.get('default')?.map((c) => c.command);
-    expect(everyone).toEqual(['start', 'help', 'whoami', 'lang', 'feedback', 'comment', 'linkaccount']);
+    expect(everyone).toEqual([
+      'start',
+      'help',
+      'whoami',
+      'lang',
+      'feedback',
+      'lamkhaosat',
+      'comment',
+      'linkaccount',
+    ]);
     expect(fake.commandsByScope.get('default@en')?.[1]?.description).toBe('list of commands');
     const adminMenu = fake.commandsByScope.get(`chat:${ADMIN.id}`)?.map((c) => c.command);
     expect(adminMenu).toEqual(expect.arrayContaining(['link', 'unlink', 'role']));

@@ -3,9 +3,9 @@ export const vi = {
   'cmd.khaosat': 'mở phiếu khảo sát nhiều câu hỏi (ẩn danh), xem kết quả, đóng',
   'cmd.lamkhaosat': 'trả lời (hoặc làm tiếp) phiếu khảo sát trong tin nhắn riêng',
   'usage.khaosat':
-    'Cách dùng:\n/khaosat list — các mẫu phiếu và phiếu gần đây\n/khaosat start MÃ_MẪU [--units MÃ,MÃ] [--closes 72h|2026-12-01T17:00] — mở phiếu theo mẫu trong tệp kịch bản\n/khaosat pulse [--size 5] [--units MÃ,MÃ] [--closes 72h] — phiếu ngắn lấy luân phiên từ ngân hàng câu hỏi\n/khaosat results SỐ_PHIẾU — kết quả (khi đã đóng)\n/khaosat heatmap SỐ_PHIẾU — bản đồ nhiệt đơn vị × câu hỏi (ảnh PNG, bảng, CSV)\n/khaosat close SỐ_PHIẾU — đóng sớm\nVí dụ: /khaosat start quy-4 --units CB1,CB2 --closes 72h',
+    'Cách dùng: /khaosat list|start MÃ_MẪU|pulse|results SỐ|heatmap SỐ|close SỐ [cờ] (chi tiết dưới đây)\n/khaosat list — các mẫu phiếu và phiếu gần đây\n/khaosat start MÃ_MẪU [--units MÃ,MÃ] [--closes 72h|2026-12-01T17:00] — mở phiếu theo mẫu trong tệp kịch bản\n/khaosat pulse [--size 5] [--units MÃ,MÃ] [--closes 72h] — phiếu ngắn lấy luân phiên từ ngân hàng câu hỏi\n/khaosat results SỐ_PHIẾU — kết quả (khi đã đóng)\n/khaosat heatmap SỐ_PHIẾU — bản đồ nhiệt đơn vị × câu hỏi (ảnh PNG, bảng, CSV)\n/khaosat close SỐ_PHIẾU — đóng sớm\nVí dụ: /khaosat start quy-4 --units CB1,CB2 --closes 72h',
   'usage.lamkhaosat':
-    'Cách dùng: /lamkhaosat [SỐ_PHIẾU], trong tin nhắn riêng với bot. Không ghi số: xem các phiếu đang mở cho bạn. Ví dụ: /lamkhaosat 3',
+    'Cách dùng: /lamkhaosat [SỐ_PHIẾU] (trong tin nhắn riêng với bot). Không ghi số: xem các phiếu đang mở cho bạn. Ví dụ: /lamkhaosat 3',
   'surveys.yes': 'Có',
   'surveys.no': 'Không',
   'surveys.back': '⬅️ Quay lại',
@@ -89,9 +89,9 @@ export const en: Record<keyof typeof vi, string> = {
   'cmd.khaosat': 'open a multi-question survey (anonymous), read results, close it',
   'cmd.lamkhaosat': 'answer (or resume) a survey in your DM with the bot',
   'usage.khaosat':
-    'Usage:\n/khaosat list — survey templates and recent surveys\n/khaosat start TEMPLATE_KEY [--units CODE,CODE] [--closes 72h|2026-12-01T17:00] — open a survey from a scenario file\n/khaosat pulse [--size 5] [--units CODE,CODE] [--closes 72h] — a short survey rotating through the question bank\n/khaosat results SURVEY_NUMBER — results (once closed)\n/khaosat heatmap SURVEY_NUMBER — heat map unit × question (PNG, table, CSV)\n/khaosat close SURVEY_NUMBER — close early\nExample: /khaosat start quy-4 --units CB1,CB2 --closes 72h',
+    'Usage: /khaosat list|start TEMPLATE_KEY|pulse|results N|heatmap N|close N [flags] (details below)\n/khaosat list — survey templates and recent surveys\n/khaosat start TEMPLATE_KEY [--units CODE,CODE] [--closes 72h|2026-12-01T17:00] — open a survey from a scenario file\n/khaosat pulse [--size 5] [--units CODE,CODE] [--closes 72h] — a short survey rotating through the question bank\n/khaosat results SURVEY_NUMBER — results (once closed)\n/khaosat heatmap SURVEY_NUMBER — heat map unit × question (PNG, table, CSV)\n/khaosat close SURVEY_NUMBER — close early\nExample: /khaosat start quy-4 --units CB1,CB2 --closes 72h',
   'usage.lamkhaosat':
-    'Usage: /lamkhaosat [SURVEY_NUMBER], in your DM with the bot. Without a number: the surveys open for you. Example: /lamkhaosat 3',
+    'Usage: /lamkhaosat [SURVEY_NUMBER] (in your DM with the bot). Without a number: the surveys open for you. Example: /lamkhaosat 3',
   'surveys.yes': 'Yes',
   'surveys.no': 'No',
   'surveys.back': '⬅️ Back',
