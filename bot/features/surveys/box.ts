@@ -4,7 +4,7 @@ import type { DbOrTx, Tx } from '../../../db/client';
 import { pulseProcesses, surveyHolders, surveyTexts } from '../../../db/schema';
 import { shuffle } from '../../kernel/shuffle';
 import { floorToHour } from '../../kernel/time';
-import type { Answer } from './types';
+import type { Answer, SurveyRow } from './types';
 
 /** How long a process's lease lasts (the same table and length as the polls' ballot box). */
 export const LEASE_MS = 60_000;
@@ -42,6 +42,8 @@ export class SurveyBox {
   private readonly pending = new Map<string, Pending>();
   private readonly batches = new Map<number, Map<number, Batch>>();
   private leaseRenewedAt = 0;
+  /** Surveys' frozen parts (questions, k), read once; status is always checked in the database. */
+  private readonly surveys = new Map<number, SurveyRow>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(processId: string = randomUUID()) {
@@ -76,6 +78,15 @@ export class SurveyBox {
 
   async release(db: DbOrTx): Promise<void> {
     await db.delete(pulseProcesses).where(eq(pulseProcesses.id, this.processId));
+  }
+
+  surveyCached(id: number): SurveyRow | undefined {
+    return this.surveys.get(id);
+  }
+
+  cacheSurvey(survey: SurveyRow): void {
+    if (this.surveys.size > 1000) this.surveys.clear();
+    this.surveys.set(survey.id, survey);
   }
 
   /** The answers held for a person (a copy), or undefined. */

@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
-import { roles, surveyHolders, surveyProgress, surveys, surveyTemplates } from '../../../db/schema';
+import { roles, surveyProgress, surveys, surveyTemplates } from '../../../db/schema';
 import type { Deps } from '../../runtime/deps';
 import type { SurveyBox } from './box';
 import {
@@ -148,6 +148,67 @@ export async function stepSurvey(
   input: { surveyId: number; personId: number; question: number; answer: Answer; now: Date },
 ): Promise<StepOutcome> {
   const { db } = deps;
+  if (typeof input.answer === 'string' && input.answer.length > MAX_TEXT_ANSWER_LENGTH)
+    return { kind: 'too_long', max: MAX_TEXT_ANSWER_LENGTH };
+  // A survey's questions never change once it opens: this process keeps them. Status and closing
+  // time are checked inside the statement below.
+  const survey = box.surveyCached(input.surveyId) ?? (await findSurvey(db, input.surveyId));
+  if (!survey) return { kind: 'unknown' };
+  box.cacheSurvey(survey);
+  const question = survey.questions[input.question];
+  if (!question || !validAnswer(question, input.answer)) return explainStep(db, input, 'bad_answer');
+
+  await box.ensureLease(db, input.now);
+  const total = survey.questions.length;
+  const next = input.question + 1;
+  const holdsAlready = box.holds(survey.id, input.personId);
+  // One statement (atomic, one round trip), with no answer in it: the progress row moves only if the
+  // person is at this question of an open survey, and this process's held count goes up when it
+  // takes the conversation.
+  const result = await db.execute(sql`
+    with cur as (
+      select p.holder from survey_progress p join surveys s on s.id = p.survey_id
+      where p.survey_id = ${survey.id} and p.person_id = ${input.personId}
+        and p.question = ${input.question} and not p.finished
+        and s.status = 'open' and s.closes_at > ${input.now.toISOString()}::timestamptz
+      for update of p
+    ), moved as (
+      update survey_progress p set
+        question = ${next}, finished = ${next >= total}, holder = ${box.processId},
+        floor = case when cur.holder is distinct from ${box.processId} then ${input.question}::smallint else p.floor end
+      from cur where p.survey_id = ${survey.id} and p.person_id = ${input.personId}
+      returning p.unit_id, cur.holder as previous
+    ), held as (
+      insert into survey_holders (survey_id, process_id, held)
+      select ${survey.id}, ${box.processId}, 1 from moved where not ${holdsAlready}::boolean
+      on conflict (survey_id, process_id) do update set held = survey_holders.held + 1
+    )
+    select unit_id, previous from moved`);
+  const [row] = rowsOf<{ unit_id: number | string; previous: string | null }>(result);
+  if (!row) return explainStep(db, input, 'stale');
+  const kept = row.previous === box.processId;
+  // After the commit: the answer is in exactly one place, this process's memory.
+  box.take(
+    survey.id,
+    input.personId,
+    Number(row.unit_id),
+    total,
+    holdsAlready && kept ? total : input.question,
+  );
+  box.set(survey.id, input.personId, input.question, input.answer);
+  if (next >= total) {
+    await box.seal(db, sealInfo(survey), input.personId, { finished: true, now: input.now });
+    return { kind: 'done', survey };
+  }
+  return { kind: 'next', survey, question: next };
+}
+
+/** Why a step changed nothing (the rare path): read fresh. */
+async function explainStep(
+  db: DbOrTx,
+  input: { surveyId: number; personId: number; question: number; now: Date },
+  otherwise: 'stale' | 'bad_answer',
+): Promise<StepOutcome> {
   const survey = await findSurvey(db, input.surveyId);
   if (!survey) return { kind: 'unknown' };
   if (survey.status !== 'open' || survey.closesAt <= input.now) return { kind: 'closed' };
@@ -158,65 +219,7 @@ export async function stepSurvey(
   if (!progress) return { kind: 'not_started' };
   if (progress.finished) return { kind: 'finished' };
   if (progress.question !== input.question) return { kind: 'stale', survey, question: progress.question };
-  const question = survey.questions[input.question];
-  if (!question) return { kind: 'stale', survey, question: progress.question };
-  if (typeof input.answer === 'string' && input.answer.length > MAX_TEXT_ANSWER_LENGTH)
-    return { kind: 'too_long', max: MAX_TEXT_ANSWER_LENGTH };
-  if (!validAnswer(question, input.answer))
-    return { kind: 'bad_answer', survey, question: progress.question };
-
-  await box.ensureLease(db, input.now);
-  const total = survey.questions.length;
-  const next = input.question + 1;
-  const holdsAlready = box.holds(survey.id, input.personId);
-  const moved = await db.transaction(async (tx) => {
-    const result = await tx.execute(sql`
-      with cur as (
-        select p.holder from survey_progress p
-        where p.survey_id = ${survey.id} and p.person_id = ${input.personId}
-          and p.question = ${input.question} and not p.finished
-        for update of p
-      )
-      update survey_progress p set
-        question = ${next}, finished = ${next >= total}, holder = ${box.processId},
-        floor = case when cur.holder is distinct from ${box.processId} then ${input.question}::smallint else p.floor end
-      from cur where p.survey_id = ${survey.id} and p.person_id = ${input.personId}
-      returning p.unit_id, cur.holder as previous`);
-    const [row] = rowsOf<{ unit_id: number | string; previous: string | null }>(result);
-    if (!row) return null;
-    if (!holdsAlready) {
-      await tx
-        .insert(surveyHolders)
-        .values({ surveyId: survey.id, processId: box.processId, held: 1 })
-        .onConflictDoUpdate({
-          target: [surveyHolders.surveyId, surveyHolders.processId],
-          set: { held: sql`${surveyHolders.held} + 1` },
-        });
-    }
-    return { unitId: Number(row.unit_id), kept: row.previous === box.processId };
-  });
-  if (moved === null) {
-    const [now] = await db
-      .select({ question: surveyProgress.question, finished: surveyProgress.finished })
-      .from(surveyProgress)
-      .where(and(eq(surveyProgress.surveyId, survey.id), eq(surveyProgress.personId, input.personId)));
-    if (now?.finished) return { kind: 'finished' };
-    return { kind: 'stale', survey, question: now?.question ?? 0 };
-  }
-  // After the commit: the answer is in exactly one place, this process's memory.
-  box.take(
-    survey.id,
-    input.personId,
-    moved.unitId,
-    total,
-    holdsAlready && moved.kept ? total : input.question,
-  );
-  box.set(survey.id, input.personId, input.question, input.answer);
-  if (next >= total) {
-    await box.seal(db, sealInfo(survey), input.personId, { finished: true, now: input.now });
-    return { kind: 'done', survey };
-  }
-  return { kind: 'next', survey, question: next };
+  return { kind: otherwise, survey, question: progress.question };
 }
 
 export type BackOutcome =
