@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../db/client';
 import { pulseProcesses, surveyHolders, surveyTexts } from '../../../db/schema';
 import { shuffle } from '../../kernel/shuffle';
@@ -44,6 +44,8 @@ export class SurveyBox {
   private leaseRenewedAt = 0;
   /** Surveys' frozen parts (questions, k), read once; status is always checked in the database. */
   private readonly surveys = new Map<number, SurveyRow>();
+  /** Surveys whose `survey_holders` row says this process holds answers (held ≥ 1). */
+  private readonly registered = new Set<number>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(processId: string = randomUUID()) {
@@ -78,6 +80,32 @@ export class SurveyBox {
 
   async release(db: DbOrTx): Promise<void> {
     await db.delete(pulseProcesses).where(eq(pulseProcesses.id, this.processId));
+  }
+
+  isRegistered(surveyId: number): boolean {
+    return this.registered.has(surveyId);
+  }
+
+  register(surveyId: number): void {
+    this.registered.add(surveyId);
+  }
+
+  /**
+   * Reports how many people's answers this process holds per survey (every scheduler tick). Never
+   * below 1 while registered: the row is what stops a survey closing over this process's answers.
+   */
+  async reportHeld(db: DbOrTx): Promise<void> {
+    for (const surveyId of this.registered) {
+      await db
+        .update(surveyHolders)
+        .set({ held: Math.max(1, this.held(surveyId)) })
+        .where(and(eq(surveyHolders.surveyId, surveyId), eq(surveyHolders.processId, this.processId)));
+    }
+  }
+
+  /** Resolves once the batch writes queued so far are done (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.queue.then(() => undefined);
   }
 
   surveyCached(id: number): SurveyRow | undefined {
@@ -137,8 +165,10 @@ export class SurveyBox {
     const batch = this.batchOf(survey, entry.unitId);
     batch.ballots.push(entry.answers);
     if (options.finished) batch.finished++;
+    // Written in the background: the person's reply does not wait for the batch (a failed write
+    // puts the ballots back for the next batch or the closing).
     if (batch.ballots.length >= batch.k)
-      await this.flush(db, survey.id, { closing: false, now: options.now }).catch(() => 0);
+      void this.flush(db, survey.id, { closing: false, now: options.now }).catch(() => 0);
   }
 
   /** Seals every unfinished conversation of the survey (closing) or of every survey (stop). */
@@ -154,7 +184,16 @@ export class SurveyBox {
       const batch = this.batchOf({ id: entry.surveyId, ...survey }, entry.unitId);
       batch.ballots.push(entry.answers);
     }
-    await this.flush(db, [...surveys.keys()], { closing: true, now });
+    const ids = [...surveys.keys()];
+    await this.flush(db, ids, { closing: true, now });
+    // Everything of these surveys is written: this process holds nothing of them any more.
+    const mine = ids.filter((id) => this.registered.has(id));
+    if (mine.length === 0) return;
+    await db
+      .update(surveyHolders)
+      .set({ held: 0 })
+      .where(and(inArray(surveyHolders.surveyId, mine), eq(surveyHolders.processId, this.processId)));
+    for (const id of mine) this.registered.delete(id);
   }
 
   /** Surveys this process holds anything of. */
@@ -210,7 +249,7 @@ export class SurveyBox {
       if (ready.length === 0) continue;
       for (const [unitId] of ready) cells.delete(unitId);
       try {
-        await writeBatches(db, this.processId, surveyId, ready, now);
+        await writeBatches(db, surveyId, ready, now);
       } catch (error) {
         for (const [unitId, batch] of ready) {
           const current = cells.get(unitId);
@@ -234,18 +273,15 @@ function key(surveyId: number, personId: number): string {
 
 /**
  * One transaction: per unit (in random order) and per question, the batch's aggregated increment;
- * the batch's open-text answers as rows in random order, stamped with the hour; this process's held
- * count down by the batch's ballots.
+ * the batch's open-text answers as rows in random order, stamped with the hour.
  */
 async function writeBatches(
   db: DbOrTx,
-  processId: string,
   surveyId: number,
   ready: [number, Batch][],
   now: Date,
 ): Promise<void> {
   shuffle(ready);
-  const total = ready.reduce((sum, [, batch]) => sum + batch.ballots.length, 0);
   const hour = floorToHour(now);
   await db.transaction(async (tx: Tx) => {
     for (const [unitId, batch] of ready) {
@@ -287,10 +323,6 @@ async function writeBatches(
         await tx.insert(surveyTexts).values(texts.map((t) => ({ surveyId, unitId, hour, ...t })));
       }
     }
-    await tx
-      .update(surveyHolders)
-      .set({ held: sql`greatest(${surveyHolders.held} - ${total}::int, 0)` })
-      .where(and(eq(surveyHolders.surveyId, surveyId), eq(surveyHolders.processId, processId)));
   });
 }
 

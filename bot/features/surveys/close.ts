@@ -13,6 +13,7 @@ export async function closeDueSurveys(deps: Deps, now: Date): Promise<number[]> 
   const { db } = deps;
   const box = surveyBoxOf(deps);
   await box.ensureLease(db, now);
+  await box.reportHeld(db);
   await db
     .update(surveys)
     .set({ status: 'closing' })

@@ -162,9 +162,10 @@ export async function stepSurvey(
   const total = survey.questions.length;
   const next = input.question + 1;
   const holdsAlready = box.holds(survey.id, input.personId);
+  const registered = box.isRegistered(survey.id);
   // One statement (atomic, one round trip), with no answer in it: the progress row moves only if the
-  // person is at this question of an open survey, and this process's held count goes up when it
-  // takes the conversation.
+  // person is at this question of an open survey, and this process marks itself as holding answers of the
+  // survey (once: later steps touch no shared row).
   const result = await db.execute(sql`
     with cur as (
       select p.holder from survey_progress p join surveys s on s.id = p.survey_id
@@ -180,13 +181,14 @@ export async function stepSurvey(
       returning p.unit_id, cur.holder as previous
     ), held as (
       insert into survey_holders (survey_id, process_id, held)
-      select ${survey.id}, ${box.processId}, 1 from moved where not ${holdsAlready}::boolean
-      on conflict (survey_id, process_id) do update set held = survey_holders.held + 1
+      select ${survey.id}, ${box.processId}, 1 from moved where not ${registered}::boolean
+      on conflict (survey_id, process_id) do update set held = greatest(survey_holders.held, 1)
     )
     select unit_id, previous from moved`);
   const [row] = rowsOf<{ unit_id: number | string; previous: string | null }>(result);
   if (!row) return explainStep(db, input, 'stale');
   const kept = row.previous === box.processId;
+  box.register(survey.id);
   // After the commit: the answer is in exactly one place, this process's memory.
   box.take(
     survey.id,

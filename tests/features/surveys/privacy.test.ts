@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { surveyBoxOf } from '../../../bot/features/surveys/box';
 import { surveyCells, surveyProgress, surveyTemplates, surveyTexts } from '../../../db/schema';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { command, createHarness, dm, type Harness } from '../../helpers/harness';
@@ -81,6 +82,7 @@ describe('surveys against a database reader, a log reader and a curious admin', 
       await answer(harness, worker(n), `ý kiến ${n}`);
       await answer(harness, worker(n), n % 5);
     }
+    await surveyBoxOf(harness.deps).idle();
     const texts = await database.db.select().from(surveyTexts);
     expect(texts.map((t) => t.text).sort()).toEqual(
       [marker, 'ý kiến 2', 'ý kiến 3', 'ý kiến 4', 'ý kiến 5'].sort(),
