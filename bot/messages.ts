@@ -9,6 +9,7 @@ import * as polls from './features/polls/messages';
 import * as reportCommand from './features/reports/commands/messages';
 import * as reports from './features/reports/messages';
 import * as situationReports from './features/situation-reports/messages';
+import * as surveys from './features/surveys/messages';
 import { type Catalogue, fillPlaceholders, type Locale, type Params } from './kernel/i18n';
 import * as runtime from './runtime/messages';
 import * as numberedReplies from './runtime/numbered-replies/messages';
@@ -26,6 +27,7 @@ export const CATALOGUES = {
   directives,
   reports,
   polls,
+  surveys,
   feedback,
   reportCommand,
   hotspots,

@@ -4,6 +4,7 @@ import { lexiconSchema } from '../bot/features/hotspots';
 import { pollSeriesSchema } from '../bot/features/polls';
 import { reportScheduleSchema } from '../bot/features/reports';
 import { requestScheduleSchema } from '../bot/features/situation-reports';
+import { surveyTemplateSchema } from '../bot/features/surveys';
 import { got, pattern, personKey, text, unitCode } from '../bot/kernel/fields';
 import { PLATFORMS, type Platform, ROLES } from '../bot/kernel/types';
 
@@ -115,6 +116,10 @@ const scenarioShape = z.strictObject({
     .array(pollSeriesSchema)
     .nullish()
     .transform((list) => list ?? []),
+  surveys: z
+    .array(surveyTemplateSchema)
+    .nullish()
+    .transform((list) => list ?? []),
   reports: z
     .array(reportScheduleSchema)
     .nullish()
@@ -136,6 +141,7 @@ export type { ScenarioDirective } from '../bot/features/directives';
 export type { ScenarioPoll } from '../bot/features/polls';
 export type { ScenarioReport } from '../bot/features/reports';
 export type { ScenarioRequest } from '../bot/features/situation-reports';
+export type { ScenarioSurvey } from '../bot/features/surveys';
 
 type Path = (string | number)[];
 
@@ -206,6 +212,9 @@ function checkReferences(scenario: Scenario, ctx: z.RefinementCtx): void {
     request.audience.forEach((code, j) => {
       checkUnit(code, ['requests', i, 'audience', j]);
     });
+  });
+  scenario.surveys.forEach((survey, i) => {
+    claim(`survey:${survey.key}`, ['surveys', i, 'key'], `survey key "${survey.key}"`);
   });
   scenario.reports.forEach((report, i) => {
     claim(`report:${report.id}`, ['reports', i, 'id'], `report id "${report.id}"`);

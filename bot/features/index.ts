@@ -15,6 +15,7 @@ import * as org from './org';
 import * as polls from './polls';
 import * as reports from './reports';
 import * as situationReports from './situation-reports';
+import * as surveys from './surveys';
 
 /** Every feature of Pulse, one line each, in the order /help lists their commands. */
 export function createFeatures(): Feature[] {
@@ -22,6 +23,8 @@ export function createFeatures(): Feature[] {
     org.createFeature(),
     feedback.createFeature(),
     situationReports.createFeature(),
+    // Before polls: a DM typed while a survey's open-text question waits is that answer.
+    surveys.createFeature(),
     polls.createFeature(),
     accountLinks.createFeature(),
     directives.createFeature(),

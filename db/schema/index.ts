@@ -10,3 +10,4 @@ export * from './polls';
 export * from './reports';
 export * from './sandbox-files';
 export * from './situation-reports';
+export * from './surveys';

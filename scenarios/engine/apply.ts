@@ -5,6 +5,7 @@ import { replaceLexicon } from '../../bot/features/hotspots';
 import { applyPollSeriesChange } from '../../bot/features/polls';
 import { applyReportScheduleChange } from '../../bot/features/reports';
 import { applyRequestScheduleChange } from '../../bot/features/situation-reports';
+import { applySurveyTemplateChange } from '../../bot/features/surveys';
 import type { Db, Tx } from '../../db/client';
 import { chats, identities, people, roles, units } from '../../db/schema';
 import type { Scenario } from '../schema';
@@ -147,6 +148,10 @@ class ChangeWriter {
       case 'update_request_schedule':
       case 'stop_request_schedule':
         return applyRequestScheduleChange(tx, change, { now: this.now, timezone: this.timezone });
+      case 'create_survey_template':
+      case 'update_survey_template':
+      case 'stop_survey_template':
+        return applySurveyTemplateChange(tx, change);
       case 'replace_lexicon':
         await replaceLexicon(tx, change.lexicon);
         return;

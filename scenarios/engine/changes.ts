@@ -3,6 +3,7 @@ import type { Lexicon } from '../../bot/features/hotspots';
 import type { PollSeriesChange } from '../../bot/features/polls';
 import type { ReportScheduleChange } from '../../bot/features/reports';
 import type { RequestScheduleChange } from '../../bot/features/situation-reports';
+import type { SurveyTemplateChange } from '../../bot/features/surveys';
 import type { Platform, Role } from '../../bot/kernel/types';
 
 export interface FromTo<T> {
@@ -36,7 +37,8 @@ export type ScenarioChange =
   | DirectiveChange
   | PollSeriesChange
   | ReportScheduleChange
-  | RequestScheduleChange;
+  | RequestScheduleChange
+  | SurveyTemplateChange;
 
 export type ScenarioChangeKind = ScenarioChange['kind'];
 

@@ -66,6 +66,12 @@ export function describeChangeIn(change: ScenarioChange, timezone: string): stri
     case 'update_request_schedule':
     case 'stop_request_schedule':
       return describeRequestScheduleChange(change);
+    case 'create_survey_template':
+      return `+ survey template ${change.key} "${change.values.title}" (${change.values.questions.length} questions)`;
+    case 'update_survey_template':
+      return `~ survey template ${change.key}: ${change.fields.join(', ')}`;
+    case 'stop_survey_template':
+      return `- survey template ${change.key} (stopped; surveys already run keep their results)`;
     case 'replace_lexicon':
       return change.diff.join('\n');
   }

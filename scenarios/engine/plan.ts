@@ -3,6 +3,7 @@ import { diffLexicon } from '../../bot/features/hotspots';
 import { planPollSeries } from '../../bot/features/polls';
 import { planReportSchedules } from '../../bot/features/reports';
 import { planRequestSchedules } from '../../bot/features/situation-reports';
+import { planSurveyTemplates } from '../../bot/features/surveys';
 import { PLATFORMS, type Platform } from '../../bot/kernel/types';
 import type { DbOrTx } from '../../db/client';
 import { type Scenario, type ScenarioPerson, walkUnits } from '../schema';
@@ -40,12 +41,14 @@ export async function planScenario(
   const requests = scenario.units
     ? await planRequestSchedules(db, scenario, options.timezone ?? DEFAULT_TIMEZONE)
     : [];
+  const surveys = scenario.units ? await planSurveyTemplates(db, scenario) : [];
   const changes: ScenarioChange[] = [
     ...organisation.changes,
     ...directives.changes,
     ...polls,
     ...reports,
     ...requests,
+    ...surveys,
   ];
   if (scenario.lexicon) {
     const diff = await diffLexicon(db, scenario.lexicon);

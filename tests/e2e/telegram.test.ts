@@ -122,6 +122,7 @@ describe('Telegram, long polling', () => {
       'whoami',
       'lang',
       'feedback',
+      'lamkhaosat',
       'comment',
       'linkaccount',
       'hoi',
