@@ -1,6 +1,7 @@
 // One module per feature; drizzle-kit reads every table exported here.
-export * from './dialogue';
+
 export * from './delivery';
+export * from './dialogue';
 export * from './directives';
 export * from './feedback';
 export * from './hotspots';

@@ -268,7 +268,8 @@ export class Matcher {
         const rule = this.patternRule[id]!;
         if (rule < 0) continue;
         touched = true;
-        if ((this.ruleBits[rule]! |= 1 << pattern.slot) === this.ruleFull[rule]) {
+        this.ruleBits[rule]! |= 1 << pattern.slot;
+        if (this.ruleBits[rule] === this.ruleFull[rule]) {
           live = true;
           break;
         }

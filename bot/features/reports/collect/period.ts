@@ -1,5 +1,5 @@
 import { localParts, zonedTimeToUtc } from '../../../kernel/time';
-import type { Period, PeriodKind } from '../model';
+import type { Period } from '../model';
 
 /**
  * `week`, `month`, `quarter`: the last complete one (scheduled reports, the committee's monthly
