@@ -13,6 +13,7 @@ import {
   pulseProcesses,
 } from '../../../db/schema';
 import { localeOr } from '../../kernel/i18n';
+import { budgetOf } from '../../runtime/delivery/budget';
 import type { Deps } from '../../runtime/deps';
 import { dmAccounts } from '../org';
 import { announcementTargets } from './announce';
@@ -248,10 +249,12 @@ async function announceClosing(deps: Deps, closed: readonly PollRow[]): Promise<
         and(
           eq(pollDeliveries.pollId, poll.id),
           eq(pollDeliveries.purpose, 'poll'),
-          eq(pollDeliveries.chatKind, 'group'),
           eq(pollDeliveries.status, 'sent'),
         ),
       );
+    // Every copy of the poll, in groups and in each person's DM, says it is closed and loses its
+    // buttons; the DM copies can be thousands, so they are paced by the process's send budget.
+    const budget = budgetOf(deps);
     for (const row of posted) {
       if (!row.messageId) continue;
       const message = closedPollMessage(poll, {
@@ -259,9 +262,12 @@ async function announceClosing(deps: Deps, closed: readonly PollRow[]): Promise<
         timeZone: deps.config.timezone,
         answered,
       });
+      const chat = deliveryChat(row);
+      const done = row.chatKind === 'dm' ? await budget.acquire(chat, 'bulk') : undefined;
       await deps.messenger
-        .edit({ chat: deliveryChat(row), messageId: row.messageId }, message)
-        .catch((error) => deps.logger.warn({ err: error, poll: poll.id }, 'closing edit failed'));
+        .edit({ chat, messageId: row.messageId }, message)
+        .catch((error) => deps.logger.warn({ err: error, poll: poll.id }, 'closing edit failed'))
+        .finally(() => done?.());
     }
     await deliverPending(deps, { pollIds: [poll.id] });
   }

@@ -193,7 +193,13 @@ describe('answering', () => {
     // Someone the poll was not sent to (not in CB1) cannot answer it with a forged button.
     await harness.handle(tap(dm(105), worker(5), 'pa:1:0'));
     expect(lastAnswer()!.text).toContain('Nút này đã cũ');
+    harness.messenger.edits.length = 0;
     await closePollNow(harness.deps, 1, harness.clock.now());
+    // Each DM copy says the poll is closed and loses its buttons.
+    const edited = harness.messenger.edits.filter((e) => e.ref.chat.kind === 'dm');
+    expect(edited.map((e) => e.ref.chat.externalId).sort()).toEqual(['101', '102', '103']);
+    for (const edit of edited) expect(edit.message.buttons ?? []).toEqual([]);
+    expect(edited[0]!.message.text).toContain('🔒 Đã đóng lúc');
     const tallies = await database.db.select().from(pollTallies);
     const t1 = tallies.find((t) => t.unitId === world.org.ids.T1)!;
     // One answer, below k: counted, but what was chosen is never stored.
