@@ -150,7 +150,12 @@ describe('closing the loop on Telegram', () => {
     expect(list).toContain('Trước: 2.00/5 (5 câu trả lời) · Sau: 4.33/5 (6 câu trả lời)');
     // The next report shows the before/after.
     const since2 = fake.calls.length;
-    fake.message({ chatId: LEADER.id, chatType: 'private', from: LEADER, text: '/report CB1' });
+    fake.message({
+      chatId: LEADER.id,
+      chatType: 'private',
+      from: LEADER,
+      text: '/report CB1 --period last-week',
+    });
     const report = await fake.waitFor((c) => sendsTo(LEADER.id)(c) && String(c.body.text).includes('📊'), {
       since: since2,
     });
