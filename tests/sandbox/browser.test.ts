@@ -11,13 +11,8 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { client, startSandboxApp } from './helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
-/** The README's picture is refreshed on request (UPDATE_SCREENSHOT=1); otherwise it goes to tests/.artifacts. */
-const SCREENSHOT = fileURLToPath(
-  new URL(
-    process.env.UPDATE_SCREENSHOT ? '../../docs/sandbox.png' : '../.artifacts/sandbox.png',
-    import.meta.url,
-  ),
-);
+/** What the first test ends on, for a look after a run; the README's picture is `npm run screenshot`. */
+const SCREENSHOT = fileURLToPath(new URL('../.artifacts/sandbox.png', import.meta.url));
 const hasChromium = existsSync(CHROMIUM);
 const inCi = process.env.CI === 'true';
 if (!hasChromium && !inCi) {
