@@ -150,6 +150,7 @@ export async function startPulse(options: {
         logger,
         handle,
         host: config.sandbox.host,
+        timeZone: config.timezone,
         isAnonymousText: (text, chat) => commands.isAnonymousText(text, chat),
       }),
     );

@@ -22,6 +22,8 @@ export interface SandboxApiDeps {
   /** Hands an event to Pulse (refused while the adapter stops). */
   dispatch(event: InboundEvent): Promise<void>;
   boundHost: string;
+  /** The bot's time zone, given to the page with the personas. */
+  timeZone: string;
   /** Whether typed text is an anonymous source (feedback, a comment): then it is not stored. */
   isAnonymousText(text: string, chat: 'dm' | 'group'): boolean;
 }
@@ -86,7 +88,10 @@ export function apiRoutes(deps: SandboxApiDeps): HttpRoute[] {
 
   return [
     route('GET', '/sandbox/api/personas', async (_req, res) => {
-      json(res, 200, { personas: (await listPersonas(db)).map(publicPersona) });
+      json(res, 200, {
+        personas: (await listPersonas(db)).map(publicPersona),
+        timeZone: deps.timeZone,
+      });
     }),
 
     route('GET', '/sandbox/api/chats', async (req, res) => {
@@ -168,9 +173,8 @@ export function apiRoutes(deps: SandboxApiDeps): HttpRoute[] {
       at: deps.clock.now(),
     });
     await deps.hub.publish(message);
-    await deps.dispatch(
-      textEvent(chatRef(who, chat), userRef(who), text.normalize('NFC'), `msg:${message.id}`),
-    );
+    const event = textEvent(chatRef(who, chat), userRef(who), text.normalize('NFC'), `msg:${message.id}`);
+    if (event) await deps.dispatch(event);
     return message;
   }
 }

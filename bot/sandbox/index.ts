@@ -26,6 +26,8 @@ export function createSandboxPlatform(options: {
   handle: EventHandler;
   /** The address the HTTP server binds (SANDBOX_HOST); requests for other hosts are refused. */
   host: string;
+  /** The bot's time zone (BOT_TIMEZONE): the page shows every time in it. */
+  timeZone: string;
   /** Whether typed text is an anonymous source, kept out of the history (the command registry's). */
   isAnonymousText(text: string, chat: 'dm' | 'group'): boolean;
 }): SandboxPlatform {
@@ -61,6 +63,7 @@ export function createSandboxPlatform(options: {
         messenger,
         dispatch,
         boundHost: options.host,
+        timeZone: options.timeZone,
         isAnonymousText: options.isAnonymousText,
       }),
     ],

@@ -3,6 +3,9 @@ import type { ChatRef } from '../kernel/types';
 /** The sender key of the bot's own messages (persona keys are people's sandbox identities). */
 export const BOT_SENDER = 'bot';
 
+/** The bot's name in sandbox chats: "/help@PulseBot" is for Pulse, "/help@OtherBot" is not (as on Telegram). */
+export const SANDBOX_BOT_USERNAME = 'PulseBot';
+
 /** What the history keeps (and the live view shows) instead of an anonymous source's text. */
 export const ANONYMOUS_PLACEHOLDER = '🔒 (góp ý ẩn danh — không lưu lại · anonymous, not kept)';
 

@@ -46,7 +46,9 @@ export class SandboxMessenger implements Messenger {
   ) {}
 
   async send(chat: ChatRef, message: OutgoingMessage): Promise<SentRef> {
-    const chunks = splitText(plainTextOf(message), MAX_TEXT);
+    // Markup that fits is kept whole (its spans are rendered); longer text goes as plain chunks.
+    const markup = message.format === 'markup' && message.text.length <= MAX_TEXT;
+    const chunks = markup ? [message.text] : splitText(plainTextOf(message), MAX_TEXT);
     let last: SentRef | undefined;
     for (const [index, text] of chunks.entries()) {
       const buttons = index === chunks.length - 1 ? message.buttons : undefined;
@@ -54,6 +56,7 @@ export class SandboxMessenger implements Messenger {
         chat: chatKeyOf(chat),
         sender: BOT_SENDER,
         text,
+        format: markup ? 'markup' : 'plain',
         buttons,
         at: this.clock.now(),
       });
@@ -67,7 +70,7 @@ export class SandboxMessenger implements Messenger {
     const edited = await editMessage(
       this.db,
       { chat: chatKeyOf(ref.chat), id: Number(ref.messageId) },
-      { ...message, text: plainTextOf(message).slice(0, MAX_TEXT) },
+      { ...message, ...fitted(message) },
       this.clock.now(),
     );
     if (!edited) throw new DeliveryError('message to edit not found', true);
@@ -105,7 +108,7 @@ export class SandboxMessenger implements Messenger {
     const stored = await insertMessage(this.db, {
       chat: chatKeyOf(chat),
       sender: BOT_SENDER,
-      text: plainTextOf(message).slice(0, MAX_TEXT),
+      ...fitted(message),
       buttons: message.buttons,
       visibleTo: user.externalId,
       at: this.clock.now(),
@@ -127,6 +130,14 @@ export class SandboxMessenger implements Messenger {
     if (this.presses.size > MAX_OPEN_PRESSES) this.presses.delete(this.presses.keys().next().value!);
     return id;
   }
+}
+
+/** The message as stored: markup kept when it fits, otherwise plain text cut to the limit. */
+function fitted(message: OutgoingMessage): { text: string; format: 'plain' | 'markup' } {
+  if (message.format === 'markup' && message.text.length <= MAX_TEXT) {
+    return { text: message.text, format: 'markup' };
+  }
+  return { text: plainTextOf(message).slice(0, MAX_TEXT), format: 'plain' };
 }
 
 /** The picture's type from its first bytes (the port gives none for images). */

@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { sandboxFiles, sandboxMessages } from '../../db/schema';
+import { type MarkupLine, parseMarkup, plainTextOf } from '../kernel/markup';
 import type { Button, OutgoingMessage } from '../kernel/types';
 
 /** A stored sandbox message as the API and the page see it. */
@@ -9,7 +10,13 @@ export interface SandboxMessage {
   chat: string;
   /** A persona key, or "bot". */
   sender: string;
+  /** The text as plain words (markup markers dropped, links as "text (url)"). */
   text: string;
+  /**
+   * A bot message's bold, italic and links, parsed on the server: the page builds elements from
+   * these spans (text as text, links only http(s)). Null for plain messages and everything people type.
+   */
+  markup: MarkupLine[] | null;
   buttons: Button[][] | null;
   /** Set on ephemeral messages: only this persona sees them. */
   visibleTo: string | null;
@@ -38,7 +45,8 @@ function toMessage(row: Row, file: SandboxFile | null = null): SandboxMessage {
     id: row.id,
     chat: row.chatKey,
     sender: row.senderKey,
-    text: row.text,
+    text: plainTextOf({ text: row.text, format: row.format === 'markup' ? 'markup' : 'plain' }),
+    markup: row.format === 'markup' ? parseMarkup(row.text) : null,
     buttons: (row.buttons as Button[][] | null) ?? null,
     visibleTo: row.visibleTo,
     createdAt: row.createdAt.toISOString(),
@@ -132,7 +140,16 @@ export async function findFile(db: Db, id: number) {
 
 export async function insertMessage(
   db: Db,
-  message: { chat: string; sender: string; text: string; buttons?: Button[][]; visibleTo?: string; at: Date },
+  message: {
+    chat: string;
+    sender: string;
+    text: string;
+    /** 'markup' only for the bot's own markup messages; what people type is always plain. */
+    format?: 'plain' | 'markup';
+    buttons?: Button[][];
+    visibleTo?: string;
+    at: Date;
+  },
 ): Promise<SandboxMessage> {
   const [row] = await db
     .insert(sandboxMessages)
@@ -140,6 +157,7 @@ export async function insertMessage(
       chatKey: message.chat,
       senderKey: message.sender,
       text: message.text.normalize('NFC'),
+      format: message.format === 'markup' ? 'markup' : null,
       buttons: message.buttons?.length ? message.buttons : null,
       visibleTo: message.visibleTo ?? null,
       createdAt: message.at,
@@ -159,6 +177,7 @@ export async function editMessage(
     .update(sandboxMessages)
     .set({
       text: message.text.normalize('NFC'),
+      format: message.format === 'markup' ? 'markup' : null,
       buttons: message.buttons?.length ? message.buttons : null,
       editedAt: at,
     })

@@ -173,6 +173,8 @@ export const sandboxMessages = pgTable(
     senderKey: text('sender_key').notNull(),
     text: text('text').notNull(),
     buttons: jsonb('buttons'),
+    /** 'markup' when `text` is the bot's markup source (bold, links), rendered by the page; null: plain. */
+    format: text('format'),
     /** Set on bot messages only visible to one persona (ephemeral confirmations). */
     visibleTo: text('visible_to'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),

@@ -11,7 +11,7 @@ describe('markup on Slack and plain platforms', () => {
     );
   });
 
-  it('loses its markers on platforms without formatting (Zalo, the sandbox)', () => {
+  it('loses its markers on platforms without formatting (Zalo, the plain text of the sandbox API)', () => {
     expect(markupToPlain(source)).toBe(
       'Nhiệm vụ 1 khẩn\n• Đọc Công văn 230 (https://example.vn/cv?a=1|2) <@channel> & ký',
     );

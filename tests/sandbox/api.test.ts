@@ -178,6 +178,78 @@ describe('sandbox API', () => {
     ]);
   });
 
+  it('leaves "/help@OtherBot" in a group to the other bot, and answers "/help@PulseBot"', async () => {
+    const api = await start();
+    const sent = await api.send({ persona: 'worker', chat: 'grp:grp-t1', text: '/help@OtherBot' });
+    expect(sent.status).toBe(200);
+    await api.send({ persona: 'worker', chat: 'grp:grp-t1', text: '/whoami@otherbot' });
+    let history = (await api.messages('worker', 'grp:grp-t1')).body.messages;
+    expect(history.map((m) => [m.sender, m.text])).toEqual([
+      ['worker', '/help@OtherBot'],
+      ['worker', '/whoami@otherbot'],
+    ]);
+    expect((await api.messages('worker', 'dm:worker')).body.messages).toEqual([]);
+
+    await api.send({ persona: 'worker', chat: 'grp:grp-t1', text: '/help@pulsebot' });
+    history = (await api.messages('worker', 'grp:grp-t1')).body.messages;
+    const dm = (await api.messages('worker', 'dm:worker')).body.messages;
+    expect([...history, ...dm].filter((m) => m.sender === 'bot').length).toBeGreaterThan(0);
+  });
+
+  it("carries the bot's markup as parsed spans next to the plain text; people's text never", async () => {
+    const api = await start();
+    const worker = await listen(api, 'worker');
+    const markup = '📢 **Họp tổ** lúc 8h\n- Xem [quy trình](https://example.com/qt) <b>mới</b>';
+    const sent = await app!.deps.messenger.send(group('grp-cb1'), { text: markup, format: 'markup' });
+    const [stored] = (await api.messages('worker', 'grp:grp-cb1')).body.messages;
+    expect(stored!.text).toBe('📢 Họp tổ lúc 8h\n• Xem quy trình (https://example.com/qt) <b>mới</b>');
+    expect(stored!.markup).toEqual([
+      {
+        bullet: false,
+        spans: [
+          { kind: 'text', text: '📢 ' },
+          { kind: 'bold', text: 'Họp tổ' },
+          { kind: 'text', text: ' lúc 8h' },
+        ],
+      },
+      {
+        bullet: true,
+        spans: [
+          { kind: 'text', text: 'Xem ' },
+          { kind: 'link', text: 'quy trình', url: 'https://example.com/qt' },
+          { kind: 'text', text: ' <b>mới</b>' },
+        ],
+      },
+    ]);
+    expect((await worker.message((m) => m.id === stored!.id)).markup).toEqual(stored!.markup);
+
+    // An edit keeps the markup; a plain edit drops it; an ephemeral message keeps it too.
+    await app!.deps.messenger.edit(sent, { text: '**Đã nắm**: 1 người', format: 'markup' });
+    let [edited] = (await api.messages('worker', 'grp:grp-cb1')).body.messages;
+    expect(edited!.markup?.[0]?.spans[0]).toEqual({ kind: 'bold', text: 'Đã nắm' });
+    await app!.deps.messenger.edit(sent, { text: '**không đậm**' });
+    [edited] = (await api.messages('worker', 'grp:grp-cb1')).body.messages;
+    expect(edited).toMatchObject({ text: '**không đậm**', markup: null });
+    const leader = { platform: 'sandbox' as const, externalId: 'leader', displayName: 'Bí Thư Một' };
+    await app!.deps.messenger.sendPrivately(group('grp-cb1'), leader, {
+      text: '**Riêng**',
+      format: 'markup',
+    });
+    const own = (await api.messages('leader', 'grp:grp-cb1')).body.messages.at(-1)!;
+    expect(own).toMatchObject({
+      text: 'Riêng',
+      markup: [{ bullet: false, spans: [{ kind: 'bold', text: 'Riêng' }] }],
+    });
+
+    // Markup longer than a message goes as plain chunks; what people type is never markup.
+    await app!.deps.messenger.send(group('grp-cb2'), { text: `**${'a'.repeat(5000)}**`, format: 'markup' });
+    const long = (await api.messages('admin', 'grp:grp-cb2')).body.messages;
+    expect(long.length).toBe(2);
+    expect(long.every((m) => m.markup === null && !m.text.includes('**'))).toBe(true);
+    const typed = await api.send({ persona: 'worker', chat: 'grp:grp-t1', text: '**x** [y](https://e.com)' });
+    expect(typed.body.message).toMatchObject({ text: '**x** [y](https://e.com)', markup: null });
+  });
+
   it('implements edits and ephemeral messages of the Messenger port', async () => {
     const api = await start();
     const worker = await listen(api, 'worker');

@@ -1,5 +1,6 @@
 // The sandbox page: pick a persona, open one of their chats, talk to Pulse. No framework, no
-// build step. Every piece of text goes through textContent and is never parsed as HTML.
+// build step. Every piece of text goes through textContent and is never parsed as HTML; the bot's
+// bold and links arrive as spans parsed on the server and become <strong>/<em>/<a> elements here.
 (() => {
   const STRINGS = {
     vi: {
@@ -71,6 +72,8 @@
   const state = {
     lang: localStorage.getItem('pulse-sandbox-lang') === 'en' ? 'en' : 'vi',
     personas: [],
+    /** The bot's time zone (from the server): every time on the page is shown in it. */
+    timeZone: undefined,
     persona: null,
     chats: [],
     chat: null,
@@ -186,17 +189,47 @@
       item.classList.toggle('unread', state.unread.has(chat.key));
       item.append(el('span', 'title', chatTitle(chat)), el('span', 'sub', chatSub(chat)));
       item.addEventListener('click', () => openChat(chat.key));
-      const li = el('li');
+      const li = el('li', chat.kind === 'dm' ? 'dm' : '');
       li.append(item);
       list.append(li);
     }
   }
 
+  /** "02/12/2026 02:03" — day first, 24 hours, in the bot's time zone, whatever the language. */
   function formatTime(iso) {
-    return new Date(iso).toLocaleTimeString(state.lang === 'vi' ? 'vi-VN' : 'en-GB', {
+    const parts = {};
+    const format = new Intl.DateTimeFormat('en-GB', {
+      timeZone: state.timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
       hour: '2-digit',
       minute: '2-digit',
+      hourCycle: 'h23',
     });
+    for (const part of format.formatToParts(new Date(iso))) parts[part.type] = part.value;
+    return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}`;
+  }
+
+  /** The bot's markup lines as elements: text stays text, a link opens only http(s) addresses. */
+  function renderMarkup(lines) {
+    const box = el('div', 'msg-text');
+    lines.forEach((line, index) => {
+      if (index > 0) box.append('\n');
+      if (line.bullet) box.append('• ');
+      for (const span of line.spans) {
+        if (span.kind === 'bold') box.append(el('strong', '', span.text));
+        else if (span.kind === 'italic') box.append(el('em', '', span.text));
+        else if (span.kind === 'link' && /^https?:\/\//i.test(span.url)) {
+          const link = el('a', '', span.text);
+          link.href = span.url;
+          link.target = '_blank';
+          link.rel = 'noopener noreferrer';
+          box.append(link);
+        } else box.append(span.text);
+      }
+    });
+    return box;
   }
 
   function renderButtons(message) {
@@ -255,7 +288,8 @@
     const sender = fromBot ? t('bot') : mine ? t('you') : personaName(message.sender);
     li.append(el('div', 'msg-sender', sender));
     if (message.file) li.append(renderFile(message.file));
-    if (message.text || !message.file) li.append(el('div', 'msg-text', message.text));
+    if (message.markup) li.append(renderMarkup(message.markup));
+    else if (message.text || !message.file) li.append(el('div', 'msg-text', message.text));
     if (message.buttons?.length) li.append(renderButtons(message));
     const meta = [formatTime(message.createdAt)];
     if (message.editedAt) meta.push(t('edited'));
@@ -290,8 +324,23 @@
     renderChat();
   }
 
+  /** How long a toast stays: longer for a red one, but every toast goes by itself. */
+  const TOAST_MS = { info: 4000, alert: 8000 };
+
+  /** A toast at the top of the page (never over the message box); the same toast twice is shown once. */
   function toast(text, alert = false) {
+    const kind = alert ? 'alert' : 'info';
+    const same = [...$('toasts').children].find(
+      (node) => node.dataset.text === text && node.dataset.kind === kind,
+    );
+    if (same) {
+      clearTimeout(Number(same.dataset.timer));
+      same.dataset.timer = String(setTimeout(() => same.remove(), TOAST_MS[kind]));
+      return;
+    }
     const box = el('div', `toast${alert ? ' alert' : ''}`);
+    box.dataset.text = text;
+    box.dataset.kind = kind;
     box.setAttribute('role', alert ? 'alert' : 'status');
     const close = el('button', '', '×');
     close.type = 'button';
@@ -299,7 +348,7 @@
     close.addEventListener('click', () => box.remove());
     box.append(el('span', '', text), close);
     $('toasts').append(box);
-    if (!alert) setTimeout(() => box.remove(), 5000);
+    box.dataset.timer = String(setTimeout(() => box.remove(), TOAST_MS[kind]));
   }
 
   const showError = (error) => toast(t('error', { message: error.message }), true);
@@ -439,7 +488,9 @@
   async function start() {
     wire();
     renderStatic();
-    state.personas = (await api('/sandbox/api/personas')).personas;
+    const directory = await api('/sandbox/api/personas');
+    state.personas = directory.personas;
+    state.timeZone = directory.timeZone;
     const params = new URLSearchParams(location.search);
     const key = params.get('persona') ?? localStorage.getItem('pulse-sandbox-persona');
     if (key && state.personas.some((p) => p.key === key)) await selectPersona(key);
