@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import { ping } from '../db/client';
+import { publishAdminEndpoint, scenarioAdminRoute } from '../scenarios/remote';
 import type { Config } from './config';
 import { createFeatures, eventHandlerOptions } from './features';
 import { ensureBootstrapAdmins } from './features/org/bootstrap';
@@ -15,6 +16,7 @@ import { pruneProcessedUpdates } from './runtime/dedup';
 import { DeliveryOutcomes } from './runtime/delivery/outcomes';
 import type { Deps } from './runtime/deps';
 import { createEventHandler } from './runtime/handle-event';
+import type { HttpRoute } from './runtime/http/router';
 import { close, createHttpServer, listen, withTimeout } from './runtime/http/server';
 import { MessengerRouter } from './runtime/messenger-router';
 import { createMetrics, instrument, type Metrics } from './runtime/metrics';
@@ -118,8 +120,9 @@ export async function startPulse(options: {
     );
   }
 
+  const adminRoutes: HttpRoute[] = [];
   const server = createHttpServer({
-    routes: () => platforms.flatMap((p) => p.routes),
+    routes: () => [...adminRoutes, ...platforms.flatMap((p) => p.routes)],
     ready: async () => {
       await ping(database);
       health.check();
@@ -129,6 +132,21 @@ export async function startPulse(options: {
     onError: (status) => metrics.httpErrors.inc({ status: String(status) }),
   });
   const port = await listen(server, config.http.port, config.http.host);
+  // PGlite is one process: the scenario CLI reaches this one over HTTP instead (scenarios/remote.ts).
+  const { databaseUrl, pgliteDir } = config.database;
+  const admin =
+    databaseUrl || pgliteDir.startsWith('memory://') ? null : publishAdminEndpoint(pgliteDir, port);
+  if (admin) {
+    adminRoutes.push(
+      scenarioAdminRoute({
+        db: database.db,
+        token: admin.token,
+        timezone: config.timezone,
+        now: () => clock.now(),
+        logger,
+      }),
+    );
+  }
   for (const feature of features) await feature.start?.(deps);
   const startTimeout = options.platformStartTimeoutMs ?? 15_000;
   for (const platform of platforms) {
@@ -137,6 +155,7 @@ export async function startPulse(options: {
       await withTimeout(platform.start(), startTimeout, `no answer within ${startTimeout / 1000} s`);
     } catch (error) {
       await close(server);
+      admin?.remove();
       throw new StartupError(
         `${name}: cannot start (${(error as Error).message}); check its token and API URL`,
       );
@@ -158,6 +177,7 @@ export async function startPulse(options: {
       await scheduler.stop();
       for (const feature of features) await feature.stop?.(deps);
       await close(server);
+      admin?.remove();
     },
   };
 }
