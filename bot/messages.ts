@@ -8,6 +8,7 @@ import * as org from './features/org/messages';
 import * as polls from './features/polls/messages';
 import * as reportCommand from './features/reports/commands/messages';
 import * as reports from './features/reports/messages';
+import * as scenarioUpload from './features/scenario-upload/messages';
 import * as situationReports from './features/situation-reports/messages';
 import { type Catalogue, fillPlaceholders, type Locale, type Params } from './kernel/i18n';
 import * as runtime from './runtime/messages';
@@ -32,6 +33,7 @@ export const CATALOGUES = {
   situationReports,
   dialogue,
   actions,
+  scenarioUpload,
 } satisfies Record<string, Catalogue>;
 
 type Parts = typeof CATALOGUES;

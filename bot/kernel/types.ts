@@ -124,6 +124,17 @@ export type InboundEvent =
       replyTo?: string;
     })
   | (EventBase & { kind: 'button'; data: string; pressId: string; message?: SentRef })
+  /**
+   * A document sent to the bot (Telegram: a message with `document`). Nothing is downloaded until
+   * a listener calls `read`, which keeps at most `maxBytes + 1` bytes: a longer result means too large.
+   */
+  | (EventBase & {
+      kind: 'file';
+      name: string;
+      /** Bytes, as the platform declares it; null when it does not say. */
+      size: number | null;
+      read(maxBytes: number): Promise<Uint8Array>;
+    })
   | (EventBase & { kind: 'member_joined' })
   | (EventBase & { kind: 'member_left' });
 

@@ -1,6 +1,6 @@
 import type { Catalogue } from '../kernel/i18n';
 import type { Deps } from './deps';
-import type { MessageListener } from './handle-event';
+import type { FileListener, MessageListener } from './handle-event';
 import type { Job } from './scheduler';
 import type { StartPayloadHandler } from './start-payloads';
 import type { ButtonHandler, CommandDefinition } from './types';
@@ -18,6 +18,8 @@ export interface Feature {
   buttons?: readonly ButtonHandler[];
   /** Plain messages go through these first; one that returns true consumes the message. */
   listeners?: readonly MessageListener[];
+  /** Documents sent to the bot go through these; one that returns true consumes the file. */
+  files?: readonly FileListener[];
   /** /start deep-link payloads this feature made (e.g. "cmt-12"). */
   startPayloads?: readonly StartPayloadHandler[];
   /** Its messages (also composed statically in bot/messages.ts, which gives the key type). */

@@ -17,11 +17,18 @@ export type MessageListener = (
   event: Extract<InboundEvent, { kind: 'message' }>,
 ) => Promise<boolean | undefined>;
 
+/** Something that takes documents sent to the bot (a scenario file); true consumes it. */
+export type FileListener = (
+  ctx: InteractionContext,
+  event: Extract<InboundEvent, { kind: 'file' }>,
+) => Promise<boolean | undefined>;
+
 export interface EventHandlerOptions {
   directory: ActorDirectory;
   commands: CommandRegistry;
   buttons: readonly ButtonHandler[];
   listeners?: readonly MessageListener[];
+  files?: readonly FileListener[];
 }
 
 export type EventHandler = (
@@ -148,6 +155,10 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
     } else if (event.kind === 'button') {
       const { answer, ensureAnswered } = answerFor(deps, event);
       await dispatchButton(options.buttons, { ...base, event, answer }, ensureAnswered);
+    } else if (event.kind === 'file') {
+      for (const listener of options.files ?? []) {
+        if (await listener(base, event)) return;
+      }
     } else {
       for (const listener of options.listeners ?? []) {
         if (await listener(base, event)) return;
