@@ -60,7 +60,7 @@ export async function planUpload(
     await ctx.reply(invalidText(ctx, upload.platform, upload.fileName, outcome.errors));
     return;
   }
-  const shown = fit(ctx, upload.platform, outcome.lines);
+  const shown = fitLines(ctx, upload.platform, outcome.lines);
   // A newer file replaces whatever this admin had waiting: its buttons become stale.
   await deps.db
     .update(scenarioUploads)
@@ -193,11 +193,11 @@ function clip(ctx: InteractionContext, platform: Platform, lines: readonly strin
       '\n',
     );
   }
-  return fit(ctx, platform, lines);
+  return fitLines(ctx, platform, lines);
 }
 
 /** As many plan lines as fit in one message of the platform (leaving room for the words around them). */
-function fit(ctx: InteractionContext, platform: Platform, lines: readonly string[]): string {
+function fitLines(ctx: InteractionContext, platform: Platform, lines: readonly string[]): string {
   const { messenger } = ctx.deps;
   const max = messenger.has(platform) ? messenger.capabilities(platform).maxTextLength : 4096;
   const budget = Math.max(500, max - 600);
