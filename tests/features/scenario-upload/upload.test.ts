@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PulseApp } from '../../../bot/app';
-import { auditLog, directives, roles, scenarioUploads } from '../../../db/schema';
+import { auditLog, directives, roles, scenarioUploads, units } from '../../../db/schema';
 import { runScenarioText } from '../../../scenarios/service';
 import { type FakeTelegram, type RecordedCall, startFakeTelegram } from '../../fakes/telegram-server';
 import { FakeClock } from '../../helpers/clock';
@@ -167,6 +169,34 @@ describe('a scenario file sent to the bot in chat', () => {
     });
     expect(replan.body.text).toContain('không có gì để áp dụng');
     expect(await database.db.select().from(directives)).toHaveLength(1);
+  });
+
+  it('plans and applies the shipped 2027 plan sent as a document, its plan in one message', async () => {
+    const text = readFileSync(
+      fileURLToPath(new URL('../../../scenarios/2027-dlxh.yaml', import.meta.url)),
+      'utf8',
+    );
+    const plan = await sendFile(ADMIN, '2027-dlxh.yaml', text);
+    expect(plan.text).toContain('📋 Kế hoạch thay đổi của 2027-dlxh.yaml');
+    expect(String(plan.text).length).toBeLessThanOrEqual(4096);
+    const since = fake.calls.length;
+    expect(await press(buttonsOf(plan)[0]!)).toContain('Đã áp dụng 2027-dlxh.yaml');
+    await fake.waitFor(toDm(ADMIN.id), { since });
+    expect((await database.db.select().from(directives)).length).toBeGreaterThanOrEqual(6);
+  }, 60_000);
+
+  it('cuts a plan longer than one message, saying how many lines are left out', async () => {
+    const many = Array.from(
+      { length: 300 },
+      (_, i) => `      - { code: T-${i}, name: Tổ số ${i} của công ty }`,
+    );
+    const text = `version: 1\nunits:\n  - code: CTY\n    name: Công ty\n    children:\n${many.join('\n')}\n`;
+    const plan = await send(ADMIN, text);
+    expect(plan.text).toContain('(300 thay đổi)');
+    expect(plan.text).toMatch(/… và \d+ dòng nữa/);
+    expect(String(plan.text).length).toBeLessThanOrEqual(4096);
+    await press(buttonsOf(plan)[0]!);
+    expect((await database.db.select().from(units)).length).toBe(304);
   });
 
   it('refuses a file over the size limit with its size, before reading it', async () => {
