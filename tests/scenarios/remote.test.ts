@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -8,7 +9,7 @@ import { loadConfig } from '../../bot/config';
 import { type Database, openDatabase } from '../../db/client';
 import { directives } from '../../db/schema';
 import { runScenarioCli } from '../../scenarios/cli';
-import { ADMIN_FILE, ADMIN_PATH } from '../../scenarios/remote';
+import { ADMIN_FILE, ADMIN_PATH, scenarioAdminRoute } from '../../scenarios/remote';
 import { FakeClock } from '../helpers/clock';
 
 const FILE = `version: 1
@@ -51,6 +52,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await app?.stop();
+  // A clean stop removes the endpoint file: a later CLI run does not knock on a Pulse that is gone.
+  expect(() => readFileSync(join(dir, 'pglite', ADMIN_FILE))).toThrow();
   await database?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -80,6 +83,23 @@ describe('npm run scenario on PGlite while Pulse runs', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/bad\.yaml:5:\d+ directives\[0\]\.schedule\.at: /);
     expect(result.stderr).toContain('nothing was applied');
+    expect((await database.db.select().from(directives)).map((d) => d.key)).toEqual(['NV1']);
+  });
+
+  it('refuses a connection from another machine even with the token', async () => {
+    const endpoint = JSON.parse(readFileSync(join(dir, 'pglite', ADMIN_FILE), 'utf8'));
+    const route = scenarioAdminRoute({
+      db: database.db,
+      token: endpoint.token,
+      timezone: 'Asia/Ho_Chi_Minh',
+      now: () => new Date(),
+      logger: pino({ level: 'silent' }),
+    });
+    const req = {
+      socket: { remoteAddress: '10.1.2.3' },
+      headers: { authorization: `Bearer ${endpoint.token}` },
+    } as unknown as IncomingMessage;
+    await expect(route.handle(req, {} as ServerResponse)).rejects.toMatchObject({ status: 403 });
     expect((await database.db.select().from(directives)).map((d) => d.key)).toEqual(['NV1']);
   });
 
