@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import type { Database } from '../db/client';
 import { ping } from '../db/client';
+import { publishAdminEndpoint, scenarioAdminRoute } from '../scenarios/remote';
 import type { Config } from './config';
 import { createFeatures, eventHandlerOptions } from './features';
 import { ensureBootstrapAdmins } from './features/org/bootstrap';
@@ -16,6 +17,7 @@ import { pruneProcessedUpdates } from './runtime/dedup';
 import { DeliveryOutcomes } from './runtime/delivery/outcomes';
 import type { Deps } from './runtime/deps';
 import { createEventHandler } from './runtime/handle-event';
+import type { HttpRoute } from './runtime/http/router';
 import { close, createHttpServer, listen, withTimeout } from './runtime/http/server';
 import { MessengerRouter } from './runtime/messenger-router';
 import { createMetrics, instrument, type Metrics } from './runtime/metrics';
@@ -164,8 +166,9 @@ export async function startPulse(options: {
     messenger.register(sendMetrics ? countSends(fallbacks, sendMetrics) : fallbacks);
   }
 
+  const adminRoutes: HttpRoute[] = [];
   const server = createHttpServer({
-    routes: () => platforms.flatMap((p) => p.routes),
+    routes: () => [...adminRoutes, ...platforms.flatMap((p) => p.routes)],
     ready: async () => {
       await ping(database);
       const connections = health.snapshot(platforms.map((platform) => platform.messenger.platform));
@@ -181,6 +184,21 @@ export async function startPulse(options: {
     onError: (status) => metrics.httpErrors.inc({ status: String(status) }),
   });
   const port = await listen(server, config.http.port, config.http.host);
+  // PGlite is one process: the scenario CLI reaches this one over HTTP instead (scenarios/remote.ts).
+  const { databaseUrl, pgliteDir } = config.database;
+  const admin =
+    databaseUrl || pgliteDir.startsWith('memory://') ? null : publishAdminEndpoint(pgliteDir, port);
+  if (admin) {
+    adminRoutes.push(
+      scenarioAdminRoute({
+        db: database.db,
+        token: admin.token,
+        timezone: config.timezone,
+        now: () => clock.now(),
+        logger,
+      }),
+    );
+  }
   for (const feature of features) await feature.start?.(deps);
   const startTimeout = options.platformStartTimeoutMs ?? 15_000;
   for (const platform of platforms) {
@@ -189,6 +207,7 @@ export async function startPulse(options: {
       await withTimeout(platform.start(), startTimeout, `no answer within ${startTimeout / 1000} s`);
     } catch (error) {
       await close(server);
+      admin?.remove();
       throw new StartupError(
         `${name}: cannot start (${(error as Error).message}); check its token and API URL`,
       );
@@ -210,6 +229,7 @@ export async function startPulse(options: {
       await scheduler.stop();
       for (const feature of features) await feature.stop?.(deps);
       await close(server);
+      admin?.remove();
     },
   };
 }

@@ -8,6 +8,7 @@ import * as org from './features/org/messages';
 import * as polls from './features/polls/messages';
 import * as reportCommand from './features/reports/commands/messages';
 import * as reports from './features/reports/messages';
+import * as scenarioUpload from './features/scenario-upload/messages';
 import * as situationReports from './features/situation-reports/messages';
 import * as surveys from './features/surveys/messages';
 import { type Catalogue, fillPlaceholders, type Locale, type Params } from './kernel/i18n';
@@ -34,6 +35,7 @@ export const CATALOGUES = {
   situationReports,
   dialogue,
   actions,
+  scenarioUpload,
 } satisfies Record<string, Catalogue>;
 
 type Parts = typeof CATALOGUES;

@@ -1,16 +1,13 @@
 import { realpathSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type Config, ConfigError, loadConfig } from '../bot/config';
 import { type Database, DatabaseLockedError, openDatabase } from '../db/client';
-import {
-  applyScenario,
-  describeChangeIn,
-  describeKept,
-  planScenario,
-  type ScenarioPlan,
-} from './engine/index';
+import { applyScenario, planScenario } from './engine/index';
 import { formatErrors, loadScenarioFile, type ScenarioError } from './load';
+import { readAdminEndpoint, sendToRunningPulse } from './remote';
 import { formatPath, walkUnits } from './schema';
+import { planLines } from './service';
 
 const USAGE = `Usage: npm run scenario -- <command> FILE [--now DATE-TIME]
 
@@ -96,8 +93,12 @@ export async function runScenarioCli(argv: readonly string[], io: CliIo): Promis
     database = await (io.openDatabase ?? openDatabase)(config.database);
   } catch (error) {
     if (!(error instanceof DatabaseLockedError)) throw error;
-    fail(error.message);
-    return 2;
+    const endpoint = config.database.databaseUrl ? null : readAdminEndpoint(config.database.pgliteDir);
+    if (!endpoint) {
+      fail(error.message);
+      return 2;
+    }
+    return runOnRunningPulse(endpoint, command as 'plan' | 'apply', file, nowText, print, fail);
   }
   const now = nowOption ?? io.now?.() ?? new Date();
   const timezone = config.timezone;
@@ -115,21 +116,42 @@ export async function runScenarioCli(argv: readonly string[], io: CliIo): Promis
       fail(`${file}: ${errors.length} error(s)${command === 'apply' ? '; nothing was applied' : ''}.`);
       return 1;
     }
-    const lines = printPlan(plan, timezone, print);
-    if (command === 'apply' && lines > 0) print(`Applied ${lines} change(s).`);
+    const { lines, changes } = planLines(plan, timezone);
+    for (const line of lines) print(line);
+    if (command === 'apply' && changes > 0) print(`Applied ${changes} change(s).`);
     return 0;
   } finally {
     await database.close();
   }
 }
 
-/** Prints the plan; returns how many change lines it listed (a lexicon replacement lists one per topic or term). */
-function printPlan(plan: ScenarioPlan, timezone: string, print: (text: string) => void): number {
-  const lines = plan.changes.flatMap((change) => describeChangeIn(change, timezone).split('\n'));
-  for (const line of lines) print(line);
-  for (const unit of plan.kept) print(describeKept(unit));
-  if (plan.changes.length === 0) print('No changes.');
-  return lines.length;
+/** PGLITE_DIR is held by a running Pulse: the file goes to it over its local admin endpoint. */
+async function runOnRunningPulse(
+  endpoint: NonNullable<ReturnType<typeof readAdminEndpoint>>,
+  command: 'plan' | 'apply',
+  file: string,
+  now: string | undefined,
+  print: (text: string) => void,
+  fail: (text: string) => void,
+): Promise<number> {
+  try {
+    const text = await readFile(file, 'utf8');
+    const outcome = await sendToRunningPulse(endpoint, { command, file, text, ...(now && { now }) });
+    print(`(sent to the running Pulse at ${endpoint.url}: it holds the database)`);
+    if (outcome.kind === 'invalid') {
+      for (const line of outcome.errors) fail(line);
+      fail(
+        `${file}: ${outcome.errors.length} error(s)${command === 'apply' ? '; nothing was applied' : ''}.`,
+      );
+      return 1;
+    }
+    for (const line of outcome.lines) print(line);
+    if (outcome.kind === 'applied' && outcome.changes > 0) print(`Applied ${outcome.changes} change(s).`);
+    return 0;
+  } catch (error) {
+    fail(`Cannot ${command} on the running Pulse: ${(error as Error).message}`);
+    return 2;
+  }
 }
 
 function isEntryPoint(): boolean {

@@ -1,4 +1,5 @@
 import type { DbOrTx } from '../../db/client';
+import { runScenarioText } from '../../scenarios/service';
 import type { Deps } from '../runtime/deps';
 import { CommandRegistry } from '../runtime/dispatch';
 import type { Feature } from '../runtime/feature';
@@ -14,12 +15,15 @@ import * as hotspots from './hotspots';
 import * as org from './org';
 import * as polls from './polls';
 import * as reports from './reports';
+import * as scenarioUpload from './scenario-upload';
 import * as situationReports from './situation-reports';
 import * as surveys from './surveys';
 
 /** Every feature of Pulse, one line each, in the order /help lists their commands. */
 export function createFeatures(): Feature[] {
   return [
+    // First: a pasted scenario (an admin's DM starting with `version:`) is never taken as feedback.
+    scenarioUpload.createFeature(runScenarioText),
     org.createFeature(),
     feedback.createFeature(),
     situationReports.createFeature(),
@@ -59,6 +63,7 @@ export function eventHandlerOptions(
     buttons: createButtonHandlers(features),
     listeners: features.flatMap((f) => f.listeners ?? []),
     reactions: features.flatMap((f) => f.reactions ?? []),
+    files: features.flatMap((f) => f.files ?? []),
   };
 }
 

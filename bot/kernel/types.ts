@@ -147,6 +147,17 @@ export type InboundEvent =
   | (EventBase & { kind: 'button'; data: string; pressId: string; message?: SentRef })
   /** Emoji a person added to a message (Telegram's message_reaction); removals give none. */
   | (EventBase & { kind: 'reaction'; emoji: string[]; message: SentRef })
+  /**
+   * A document sent to the bot (Telegram: a message with `document`). Nothing is downloaded until
+   * a listener calls `read`, which keeps at most `maxBytes + 1` bytes: a longer result means too large.
+   */
+  | (EventBase & {
+      kind: 'file';
+      name: string;
+      /** Bytes, as the platform declares it; null when it does not say. */
+      size: number | null;
+      read(maxBytes: number): Promise<Uint8Array>;
+    })
   | (EventBase & { kind: 'member_joined' })
   | (EventBase & { kind: 'member_left' });
 

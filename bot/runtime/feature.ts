@@ -1,6 +1,6 @@
 import type { Catalogue } from '../kernel/i18n';
 import type { Deps } from './deps';
-import type { MessageListener, ReactionHandler } from './handle-event';
+import type { FileListener, MessageListener, ReactionHandler } from './handle-event';
 import type { Job } from './scheduler';
 import type { StartPayloadHandler } from './start-payloads';
 import type { ButtonHandler, CommandDefinition } from './types';
@@ -20,6 +20,8 @@ export interface Feature {
   listeners?: readonly MessageListener[];
   /** Reactions to messages (where the platform reports them). */
   reactions?: readonly ReactionHandler[];
+  /** Documents sent to the bot go through these; one that returns true consumes the file. */
+  files?: readonly FileListener[];
   /** /start deep-link payloads this feature made (e.g. "cmt-12"). */
   startPayloads?: readonly StartPayloadHandler[];
   /** Its messages (also composed statically in bot/messages.ts, which gives the key type). */

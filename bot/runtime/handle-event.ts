@@ -22,6 +22,11 @@ export type ReactionHandler = (
   ctx: InteractionContext,
   event: Extract<InboundEvent, { kind: 'reaction' }>,
 ) => Promise<void>;
+/** Something that takes documents sent to the bot (a scenario file); true consumes it. */
+export type FileListener = (
+  ctx: InteractionContext,
+  event: Extract<InboundEvent, { kind: 'file' }>,
+) => Promise<boolean | undefined>;
 
 export interface EventHandlerOptions {
   directory: ActorDirectory;
@@ -29,6 +34,7 @@ export interface EventHandlerOptions {
   buttons: readonly ButtonHandler[];
   listeners?: readonly MessageListener[];
   reactions?: readonly ReactionHandler[];
+  files?: readonly FileListener[];
 }
 
 export type EventHandler = (
@@ -162,6 +168,10 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
     } else if (event.kind === 'button') {
       const { answer, ensureAnswered } = answerFor(deps, event);
       await dispatchButton(options.buttons, { ...base, event, answer }, ensureAnswered);
+    } else if (event.kind === 'file') {
+      for (const listener of options.files ?? []) {
+        if (await listener(base, event)) return;
+      }
     } else {
       for (const listener of options.listeners ?? []) {
         if (await listener(base, event)) return;

@@ -10,5 +10,6 @@ export * from './platforms';
 export * from './polls';
 export * from './reports';
 export * from './sandbox-files';
+export * from './scenario-uploads';
 export * from './situation-reports';
 export * from './surveys';

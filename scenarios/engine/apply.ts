@@ -17,6 +17,8 @@ export interface ApplyOptions {
   now: Date;
   /** Zone of date-times written without an offset (config.timezone). Defaults to Asia/Ho_Chi_Minh. */
   timezone?: string;
+  /** Called with the plan inside the transaction; false writes nothing (the plan is returned as is). */
+  proceed?: (plan: ScenarioPlan) => boolean;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function applyScenario(
     const timezone = options.timezone ?? DEFAULT_TIMEZONE;
     const plan = await planScenario(tx, scenario, { now: options.now, timezone });
     if (plan.problems.length > 0) return plan;
+    if (options.proceed && !options.proceed(plan)) return plan;
     const writer = new ChangeWriter(tx, options.now, timezone);
     for (const change of plan.changes) await writer.apply(change);
     return plan;

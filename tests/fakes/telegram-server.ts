@@ -337,6 +337,29 @@ export class FakeTelegram {
     return msg;
   }
 
+  /** A document sent by a user (a scenario file); the bot downloads it with getFile and the file URL. */
+  document(o: {
+    chatId: number;
+    chatType?: Chat['type'];
+    from: UserSpec;
+    fileName: string;
+    content: string | Buffer;
+  }) {
+    const chat = this.userChat(o.chatId, o.from, o.chatType);
+    const fileId = `doc${++this.seq}`;
+    const data = Buffer.from(o.content);
+    this.uploadedDocuments.set(fileId, { path: `documents/${fileId}_${o.fileName}`, data });
+    const msg = this.store(chat, {
+      from: this.user(o.from),
+      document: { file_id: fileId, file_unique_id: fileId, file_name: o.fileName, file_size: data.length },
+    });
+    this.injectUpdate({ message: msg });
+    return msg;
+  }
+
+  /** Documents users sent, by file id (served at /file/bot<token>/<path>). */
+  readonly uploadedDocuments = new Map<string, { path: string; data: Buffer }>();
+
   /** A press on an inline button; returns the callback query id. */
   callback(o: { chatId: number; messageId: number; from: UserSpec; data: string }): string {
     const id = `${Date.now()}${++this.seq}`;
@@ -440,6 +463,15 @@ export class FakeTelegram {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
+    const download = /^\/file\/bot[^/]+\/(.+)$/.exec(req.url ?? '');
+    if (download) {
+      const found = [...this.uploadedDocuments.values()].find(
+        (d) => d.path === decodeURIComponent(download[1]!),
+      );
+      if (!found) return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      return void res.end(found.data);
+    }
     const route = /^\/bot([^/]+)\/([A-Za-z]+)\/?(?:\?|$)/.exec(req.url ?? '');
     if (!route) return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     const call: RecordedCall = { method: route[2]!, token: route[1]!, body: {}, at: Date.now() };
@@ -511,6 +543,16 @@ export class FakeTelegram {
   private readonly handlers: Record<string, Handler> = {
     ...Object.fromEntries(NOOP_METHODS.map((m) => [m, () => true])),
     getMe: () => this.botInfo,
+    getFile: (b) => {
+      const found = this.uploadedDocuments.get(String(b.file_id));
+      if (!found) throw bad('invalid file_id');
+      return {
+        file_id: b.file_id,
+        file_unique_id: b.file_id,
+        file_size: found.data.length,
+        file_path: found.path,
+      };
+    },
     getUpdates: (b, _call, res) => this.getUpdates(b, res),
     setWebhook: (b) => {
       if (b.drop_pending_updates) this.pending = [];

@@ -7,7 +7,7 @@ import type { EventHandler } from '../../runtime/handle-event';
 import type { PlatformAdapter } from '../../runtime/platform';
 import type { PlatformHealth } from '../../runtime/platform-health';
 import { TelegramMessenger } from './messenger';
-import { isWellFormed, toEvents } from './updates';
+import { isWellFormed, type ReadTelegramFile, toEvents } from './updates';
 import { cappedHttpAdapter } from './webhook';
 
 /** `message_reaction` is sent only when asked for here, and only where the bot is a group admin (or in DMs). */
@@ -55,6 +55,30 @@ export function createTelegramPlatform(options: {
   // later by `sendReply`, ledger rows retried at their next attempt.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 5 }));
   const dedup = config.webhook ? 'database' : 'memory';
+  const readFile: ReadTelegramFile = async (fileId, maxBytes) => {
+    const file = await bot.api.getFile(fileId);
+    if (!file.file_path) throw new Error('getFile gave no file_path');
+    // The declared size is past the cap: say so without downloading (a longer result means too large).
+    if (file.file_size !== undefined && file.file_size > maxBytes) return new Uint8Array(maxBytes + 1);
+    const response = await fetch(`${config.apiRoot}/file/bot${config.token}/${file.file_path}`, {
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (!response.ok || !response.body) throw new Error(`file download: HTTP ${response.status}`);
+    const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      chunks.push(value);
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        break;
+      }
+    }
+    return Buffer.concat(chunks).subarray(0, maxBytes + 1);
+  };
 
   // Before anything reads the update (sequentialize reads the sender): a malformed one is dropped.
   bot.use(async (ctx, next) => {
@@ -63,7 +87,7 @@ export function createTelegramPlatform(options: {
   });
   bot.use(sequentialize(sequenceKey));
   bot.use(async (ctx) => {
-    for (const event of toEvents(ctx)) await handle(event, { dedup });
+    for (const event of toEvents(ctx, readFile)) await handle(event, { dedup });
   });
   bot.catch((error) =>
     logger.error({ err: error.error, update: error.ctx.update.update_id }, 'telegram update failed'),

@@ -39,6 +39,9 @@ const message = z.object({
   from: user.optional(),
   text: z.string().optional(),
   entities: z.array(entity).optional(),
+  document: z
+    .object({ file_id: z.string(), file_name: z.string().optional(), file_size: z.number().optional() })
+    .optional(),
   new_chat_members: z.array(user).optional(),
   left_chat_member: user.optional(),
 });
@@ -76,8 +79,11 @@ export function isWellFormed(raw: unknown): boolean {
   return update.safeParse(raw).success;
 }
 
+/** Downloads a file the bot was sent (getFile, then the file URL), refusing past `maxBytes`. */
+export type ReadTelegramFile = (fileId: string, maxBytes: number) => Promise<Uint8Array>;
+
 /** Maps one Telegram update to the core's events (a join of several people gives several). */
-export function toEvents(ctx: Context): InboundEvent[] {
+export function toEvents(ctx: Context, readFile?: ReadTelegramFile): InboundEvent[] {
   const updateId = String(ctx.update.update_id);
   const query = ctx.callbackQuery;
   if (query) {
@@ -132,6 +138,20 @@ export function toEvents(ctx: Context): InboundEvent[] {
   if (message.left_chat_member) {
     if (message.left_chat_member.is_bot) return [];
     return [{ kind: 'member_left', updateId, chat, from: userRef(message.left_chat_member) }];
+  }
+  const document = message.document;
+  if (!message.from.is_bot && document && readFile) {
+    return [
+      {
+        kind: 'file',
+        updateId,
+        chat,
+        from: userRef(message.from),
+        name: document.file_name ?? 'file',
+        size: document.file_size ?? null,
+        read: (maxBytes) => readFile(document.file_id, maxBytes),
+      },
+    ];
   }
   if (message.from.is_bot || typeof message.text !== 'string') return [];
   const from = userRef(message.from);
