@@ -176,6 +176,9 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
       for (const listener of options.listeners ?? []) {
         if (await listener(base, event)) return;
       }
+      // A plain DM no feature took (no comment window, survey or report draft waiting for it):
+      // say what the person can do, rather than nothing. Its text is not kept.
+      if (event.chat.kind === 'dm') return base.reply(base.t('dm.menu'));
       if (chat?.unitId) {
         const text = event.text.normalize('NFC');
         await deps.signals.publish({

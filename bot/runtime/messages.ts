@@ -16,6 +16,12 @@ export const vi = {
     'Không tìm thấy người dùng "{user}". Người đó cần nhắn tin cho bot hoặc trong một nhóm đã gắn trước.',
   'error.internal': 'Đã có lỗi, thao tác chưa được thực hiện. Vui lòng thử lại sau.',
   'error.staleButton': 'Nút này đã cũ hoặc không còn hiệu lực. Không có gì thay đổi.',
+  'dm.menu':
+    'Chào bạn 👋 Pulse không đọc tin nhắn thường, nên tin vừa rồi chưa được gửi đi đâu cả. Bạn có thể:\n' +
+    '• /gopy NỘI_DUNG — gửi góp ý ẩn danh tới lãnh đạo đơn vị\n' +
+    '• bấm nút trên khảo sát trong nhóm để trả lời (ẩn danh)\n' +
+    '• /whoami — xem bạn thuộc đơn vị nào\n' +
+    '• /help — xem mọi lệnh bạn dùng được',
   'role.admin': 'quản trị',
   'role.leader': 'lãnh đạo đơn vị',
   'role.collaborator': 'cộng tác viên',
@@ -38,6 +44,12 @@ export const en: Record<keyof typeof vi, string> = {
   'error.unknownUser': 'User "{user}" not found. They need to message the bot or a bound group first.',
   'error.internal': 'Something went wrong and nothing was done. Please try again later.',
   'error.staleButton': 'This button is old or no longer valid. Nothing was changed.',
+  'dm.menu':
+    'Hello 👋 Pulse does not read plain messages, so that one went nowhere. You can:\n' +
+    "• /feedback TEXT — send anonymous feedback to your unit's leaders\n" +
+    '• tap the buttons of a poll in your group to answer (anonymously)\n' +
+    '• /whoami — see which unit you belong to\n' +
+    '• /help — see every command you may use',
   'role.admin': 'admin',
   'role.leader': 'unit leader',
   'role.collaborator': 'collaborator',

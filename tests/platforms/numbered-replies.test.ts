@@ -103,7 +103,9 @@ describe('numbered replies on a platform without buttons', () => {
     const before = zalo.sent.length;
     await handler()(say('Cảm ơn Pulse'));
     expect(presses).toEqual([]);
-    expect(zalo.sent.length).toBe(before);
+    // A plain message, not a choice: it gets the menu of what the person can do.
+    expect(zalo.sent.length).toBe(before + 1);
+    expect(zalo.last()?.message.text).toContain('Pulse không đọc tin nhắn thường');
   });
 
   it('survives a restart: the prompt lives in the database, not in the process', async () => {
@@ -127,7 +129,8 @@ describe('numbered replies on a platform without buttons', () => {
       text: '1',
     });
     expect(presses).toEqual([]);
-    expect(harness.messenger.last()?.message.buttons).toHaveLength(1);
+    // "1" was a plain message there: the menu answered it, no button was pressed.
+    expect(harness.messenger.last()?.message.text).toContain('Pulse không đọc tin nhắn thường');
   });
 
   it('keeps a few prompts per chat and prunes old ones daily', async () => {

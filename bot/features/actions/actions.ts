@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, like, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, like, lt, lte, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { chats, pollSeries, polls, pollTallies, unitActions, units } from '../../../db/schema';
 import { isPublishable } from '../../kernel/anonymity';
@@ -193,7 +193,7 @@ export async function beforeAfter(db: DbOrTx, action: ActionRow): Promise<Before
         eq(polls.kind, 'scale'),
         eq(polls.status, 'closed'),
         like(units.path, `${unit.path}%`),
-        sql`${polls.closedAt} >= ${new Date(action.createdAt.getTime() - BEFORE_WINDOW_MS)}`,
+        gte(polls.closedAt, new Date(action.createdAt.getTime() - BEFORE_WINDOW_MS)),
       ),
     );
   const before: typeof cells = [];
@@ -251,7 +251,10 @@ export async function actionReports(
     .innerJoin(units, eq(units.id, unitActions.unitId))
     .where(
       and(
-        sql`(${unitActions.createdAt} >= ${input.from} and ${unitActions.createdAt} < ${input.to}) or (${unitActions.doneAt} >= ${input.from} and ${unitActions.doneAt} < ${input.to})`,
+        or(
+          and(gte(unitActions.createdAt, input.from), lt(unitActions.createdAt, input.to)),
+          and(gte(unitActions.doneAt, input.from), lt(unitActions.doneAt, input.to)),
+        ),
         input.unitPath ? like(units.path, `${input.unitPath}%`) : undefined,
       ),
     )

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, desc, eq, gt, inArray, like, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, inArray, like, lt, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import {
   chats,
@@ -480,7 +480,8 @@ export async function dialogueSummaries(
     .where(
       and(
         eq(dialogues.status, 'closed'),
-        sql`${dialogues.closedAt} >= ${input.from} and ${dialogues.closedAt} < ${input.to}`,
+        gte(dialogues.closedAt, input.from),
+        lt(dialogues.closedAt, input.to),
         input.unitPath ? like(units.path, `${input.unitPath}%`) : undefined,
       ),
     )
