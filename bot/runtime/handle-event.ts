@@ -95,8 +95,12 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
     let event = inbound;
     const { db } = deps;
     const { directory } = options;
-    const person = await directory.resolvePerson(event.from);
-    const group = event.chat.kind === 'group' ? await directory.ensureGroup(event.chat) : null;
+    const groupRef = event.chat.kind === 'group' ? event.chat : undefined;
+    const known = await directory.findKnown?.(event.from, groupRef, {
+      recordMember: event.kind !== 'member_left',
+    });
+    const person = known?.person ?? (await directory.resolvePerson(event.from));
+    const group = known ? known.group : groupRef ? await directory.ensureGroup(groupRef) : null;
     const chat = group?.chat ?? null;
     const seenKey = chat ? `${person.id}:${chat.id}:${chat.unitId}` : '';
     if (chat && group?.unit && event.kind === 'member_left') {
@@ -104,9 +108,11 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
       await directory.recordLeft(person.id, chat.id);
       return;
     }
-    let held = await directory.rolesOf(person.id);
+    let held = known?.roles ?? (await directory.rolesOf(person.id));
     if (chat && group?.unit && seenRecently.add(seenKey)) {
-      held = await directory.recordSeen(person.id, chat.id, group.unit, held);
+      held = await directory.recordSeen(person.id, chat.id, group.unit, held, {
+        membershipRecorded: known?.memberRecorded === true,
+      });
     }
     if (event.kind === 'member_joined' || event.kind === 'member_left') return;
     const capabilities = deps.messenger.has(event.chat.platform)

@@ -15,12 +15,36 @@ export type UnitRow = typeof units.$inferSelect;
  * handed to the event handler by the composition root, so the runtime imports no feature.
  */
 export interface ActorDirectory {
+  /**
+   * The person, their roles and the group (when asked) in one go, for an account already known;
+   * undefined for a new account or a group seen for the first time (then the steps below run).
+   */
+  findKnown?(
+    user: UserRef,
+    chat?: ChatRef,
+    options?: { recordMember?: boolean },
+  ): Promise<
+    | {
+        person: PersonRow;
+        roles: HeldRole[];
+        group: { chat: ChatRow; unit: UnitRow | null } | null;
+        /** The group membership was made active on the way (so `recordSeen` need not write it). */
+        memberRecorded: boolean;
+      }
+    | undefined
+  >;
   resolvePerson(user: UserRef): Promise<PersonRow>;
   /** A group's row (created on first sight) with its bound unit or null. */
   ensureGroup(chat: ChatRef): Promise<{ chat: ChatRow; unit: UnitRow | null }>;
   rolesOf(personId: number): Promise<HeldRole[]>;
   /** Records that the person was seen in a bound group; returns their roles afterwards. */
-  recordSeen(personId: number, chatId: number, unit: UnitRow, held: readonly HeldRole[]): Promise<HeldRole[]>;
+  recordSeen(
+    personId: number,
+    chatId: number,
+    unit: UnitRow,
+    held: readonly HeldRole[],
+    options?: { membershipRecorded?: boolean },
+  ): Promise<HeldRole[]>;
   recordLeft(personId: number, chatId: number): Promise<void>;
 }
 

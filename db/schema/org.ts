@@ -90,6 +90,8 @@ export const roles = pgTable(
       .where(sql`${t.unitId} is not null`),
     uniqueIndex('roles_person_global_role_uq').on(t.personId, t.role).where(sql`${t.unitId} is null`),
     index('roles_unit_idx').on(t.unitId),
+    // Every update looks up its person's roles; the partial unique indexes above cannot serve that.
+    index('roles_person_idx').on(t.personId),
   ],
 );
 

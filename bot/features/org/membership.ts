@@ -18,11 +18,14 @@ export async function recordSeen(
   chatId: number,
   unit: UnitRow,
   held?: readonly HeldRole[],
+  options: { membershipRecorded?: boolean } = {},
 ): Promise<HeldRole[]> {
-  await db
-    .insert(chatMembers)
-    .values({ chatId, personId, active: true })
-    .onConflictDoUpdate({ target: [chatMembers.chatId, chatMembers.personId], set: { active: true } });
+  if (!options.membershipRecorded) {
+    await db
+      .insert(chatMembers)
+      .values({ chatId, personId, active: true })
+      .onConflictDoUpdate({ target: [chatMembers.chatId, chatMembers.personId], set: { active: true } });
+  }
   const current = held ? [...held] : await rolesOf(db, personId);
   // Admins, leaders and collaborators over this unit are members of its groups, not its workers.
   const coveredByHigherRole = current.some(

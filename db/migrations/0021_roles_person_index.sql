@@ -1,0 +1,1 @@
+CREATE INDEX "roles_person_idx" ON "roles" USING btree ("person_id");
