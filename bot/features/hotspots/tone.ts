@@ -98,18 +98,22 @@ const PHRASES: Phrase[] = [
 export function toneScore(text: string): number {
   const words = foldText(text.normalize('NFC')).split(' ').filter(Boolean);
   const used = new Uint8Array(words.length);
-  let score = 0;
+  const found: { at: number; sign: 1 | -1 }[] = [];
   for (const phrase of PHRASES) {
     const length = phrase.words.length;
     for (let i = 0; i + length <= words.length; i++) {
-      if (used[i]) continue;
       let same = true;
       for (let j = 0; j < length && same; j++) same = !used[i + j] && words[i + j] === phrase.words[j];
       if (!same) continue;
       for (let j = 0; j < length; j++) used[i + j] = 1;
-      const negated = [i - 1, i - 2].some((at) => at >= 0 && !used[at] && NEGATORS.has(words[at]!));
-      score += negated ? -phrase.sign : phrase.sign;
+      found.push({ at: i, sign: phrase.sign });
     }
+  }
+  // Negation second, once every phrase is known: a word inside a phrase ("nợ" in "nợ lương") negates nothing.
+  let score = 0;
+  for (const { at, sign } of found) {
+    const negated = [at - 1, at - 2].some((w) => w >= 0 && !used[w] && NEGATORS.has(words[w]!));
+    score += negated ? -sign : sign;
   }
   return score;
 }
