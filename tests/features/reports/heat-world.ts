@@ -82,17 +82,15 @@ export async function closedSurvey(
       })),
     );
   if (texts.length > 0)
-    await database.db
-      .insert(surveyTexts)
-      .values(
-        texts.map((t) => ({
-          surveyId: id,
-          question: 2,
-          unitId: t.unitId,
-          hour: new Date(closedAt),
-          text: t.text,
-        })),
-      );
+    await database.db.insert(surveyTexts).values(
+      texts.map((t) => ({
+        surveyId: id,
+        question: 2,
+        unitId: t.unitId,
+        hour: new Date(closedAt),
+        text: t.text,
+      })),
+    );
   return id;
 }
 
@@ -104,16 +102,14 @@ export async function feedbackAt(
   text: string,
   n: number,
 ) {
-  await database.db
-    .insert(feedback)
-    .values(
-      Array.from({ length: n }, (_, i) => ({
-        unitId,
-        hour: new Date(hour),
-        text: `${text} (${i + 1})`,
-        relayed: true,
-      })),
-    );
+  await database.db.insert(feedback).values(
+    Array.from({ length: n }, (_, i) => ({
+      unitId,
+      hour: new Date(hour),
+      text: `${text} (${i + 1})`,
+      relayed: true,
+    })),
+  );
 }
 
 export function days(h: Harness, from: string, to: string): Period {
