@@ -22,6 +22,8 @@ export { type Model, type TrainingLine, train } from './model';
 export { diffLexicon } from './scenario';
 export { lexiconSchema } from './scenario-schema';
 export { replaceLexicon } from './store';
+export { type TextTopic, topicClassifier } from './themes';
+export { TONES, type Tone, toneOf, toneScore } from './tone';
 export { falseAlarmRates, recordVerdict, reviewVerdicts, type TopicVerdicts } from './verdicts';
 
 /** Hot spots: keyword surges in a unit open incidents that escalate up the unit tree until acknowledged. */

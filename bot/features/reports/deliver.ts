@@ -4,6 +4,7 @@ import { translate } from '../../messages';
 import type { Deps } from '../../runtime/deps';
 import { renderChartPng } from './chart/png';
 import { reportFileName, reportFormat } from './format';
+import { heatMapPng } from './heat-themes';
 import type { SituationReport } from './model';
 import { renderCsv } from './render-csv';
 import { renderDocx } from './render-docx';
@@ -67,7 +68,19 @@ export async function deliverReport(
         caption: translate(locale, 'report.chart.caption', where),
       }),
     );
-    log('text+image', png.length);
+    let bytes = png.length;
+    const heatmap = heatMapPng(report, locale);
+    if (heatmap) {
+      sent.push(
+        await messenger.sendImage(chat, {
+          name: reportFileName(report, 'heatmap.png'),
+          data: heatmap,
+          caption: translate(locale, 'report.heatmap.caption', where),
+        }),
+      );
+      bytes += heatmap.length;
+    }
+    log('text+image', bytes);
     return sent;
   }
 

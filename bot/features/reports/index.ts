@@ -7,14 +7,14 @@ import { reportCommand } from './commands/report';
 import * as messages from './messages';
 import { reportJobs } from './schedule/runs';
 
-export { renderChartPng, svgToPng } from './chart/png';
 export {
   escapeXml,
   FONT_FAMILY,
   rect as svgRect,
   text as svgText,
   truncate as svgTruncate,
-} from './chart/svg';
+} from '../../kernel/svg';
+export { renderChartPng, svgToPng } from './chart/png';
 export { collectReport } from './collect/collect';
 export { resolvePeriod } from './collect/period';
 export { DELIVERY_FORMATS, type DeliveryFormat, deliverReport } from './deliver';

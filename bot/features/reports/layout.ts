@@ -2,6 +2,7 @@ import type { Locale } from '../../kernel/i18n';
 import { localParts } from '../../kernel/time';
 import { ackRate, change, fallingUnits, leastReached, participation, reachRate, topTopics } from './derive';
 import { type ReportFormat, reportFormat, versusPrevious } from './format';
+import { heatThemeBlocks } from './heat-themes';
 import { loopBlocks } from './loop';
 import {
   type DirectiveReach,
@@ -24,7 +25,9 @@ export type Block =
   | { kind: 'bullets'; items: string[] }
   | { kind: 'numbered'; items: string[] }
   | { kind: 'table'; header: string[]; rows: string[][]; numeric: boolean[] }
-  | { kind: 'note'; text: string };
+  | { kind: 'note'; text: string }
+  /** A picture the Word file embeds (the Markdown file has the same figures as a table). */
+  | { kind: 'picture'; picture: 'heatmap'; alt: string };
 
 export interface ReportDocument {
   titleBlock: {
@@ -69,6 +72,7 @@ export function reportDocument(report: SituationReport, locale: Locale): ReportD
       ...directiveBlocks(report, f),
       { kind: 'heading', level: 1, text: t('report.md.topics') },
       ...topicBlocks(report, f),
+      ...heatThemeBlocks(report, f),
       { kind: 'heading', level: 1, text: t('report.md.hotspots') },
       ...hotspotBlocks(report, f),
       ...loopBlocks(report, f),

@@ -170,6 +170,30 @@ export const vi = {
   'report.loop.notDone': 'chưa',
   'report.loop.chatDialogues': '🗣 Đối thoại: {n} phiên, {questions} câu hỏi, {answered} đã trả lời',
   'report.loop.chatAction': '📣 #{id} {unit} · {topic}: trước {before} → sau {after}',
+  'report.md.heatmap': '3. Bản đồ nhiệt đơn vị × câu hỏi (phiếu khảo sát đóng trong kỳ)',
+  'report.heatmap.intro':
+    'Mỗi ô là kết quả của đơn vị (cả các đơn vị trực thuộc) cho một câu hỏi; ô trống: dưới {k} câu trả lời hoặc không có, không hiển thị. Mũi tên: so với lần khảo sát trước cùng phiếu.',
+  'report.heatmap.title': 'Bản đồ nhiệt — {scope}, {period}',
+  'report.heatmap.legend':
+    'Ô trống: dưới {k} câu trả lời hoặc không có, không hiển thị. Đỏ: thấp · xanh: cao.',
+  'report.heatmap.trendWords': 'tăng · giảm · như cũ, so với lần khảo sát trước.',
+  'report.heatmap.unit': 'Đơn vị',
+  'report.heatmap.omitted':
+    'Còn {n} câu của các phiếu đóng sớm hơn không đưa vào bản đồ (xem /khaosat heatmap SỐ_PHIẾU).',
+  'report.heatmap.caption': 'Bản đồ nhiệt đơn vị × câu hỏi: {scope}, {period}',
+  'report.heatmap.chat': 'Bản đồ nhiệt: {surveys} phiếu khảo sát đóng trong kỳ (ảnh kèm theo).',
+  'report.heatmap.csvHeader': 'Mã đơn vị|Đơn vị|Phiếu|Câu|Nội dung câu hỏi|Kết quả|Điểm (0–1)|Xu hướng',
+  'report.md.themes': '4. Ý kiến tự do theo chủ đề và sắc thái',
+  'report.themes.intro':
+    'Góp ý ẩn danh, bình luận sau khảo sát nhanh và câu trả lời tự do của phiếu khảo sát trong kỳ, xếp theo chủ đề điểm nóng và sắc thái (tích cực / tiêu cực / trung tính). Chỉ nêu nhóm có từ {min} ý kiến; chỉ đếm số lượng, không trích nội dung.',
+  'report.themes.none': 'Chưa nhóm chủ đề và sắc thái nào đủ {min} ý kiến để nêu.',
+  'report.themes.header': 'Chủ đề|Sắc thái|Số ý kiến',
+  'report.themes.other': 'Khác (không thuộc chủ đề nào)',
+  'report.themes.chatHeading': 'Ý kiến tự do theo chủ đề và sắc thái (nhóm từ {min} ý kiến):',
+  'report.themes.csvHeader': 'Mã chủ đề|Chủ đề|Sắc thái|Số ý kiến',
+  'report.tone.positive': 'tích cực',
+  'report.tone.negative': 'tiêu cực',
+  'report.tone.neutral': 'trung tính',
 } as const;
 
 export const en: Record<keyof typeof vi, string> = {
@@ -342,4 +366,27 @@ export const en: Record<keyof typeof vi, string> = {
   'report.loop.notDone': 'not yet',
   'report.loop.chatDialogues': '🗣 Dialogues: {n}, {questions} questions, {answered} answered',
   'report.loop.chatAction': '📣 #{id} {unit} · {topic}: before {before} → after {after}',
+  'report.md.heatmap': '3. Heat map unit × question (surveys closed in the period)',
+  'report.heatmap.intro':
+    "Each cell is a unit's result (its sub-units included) for one question; a blank cell: fewer than {k} answers or none, not shown. Arrows: against the survey's previous run.",
+  'report.heatmap.title': 'Heat map — {scope}, {period}',
+  'report.heatmap.legend': 'Blank: fewer than {k} answers or none, not shown. Red: low · green: high.',
+  'report.heatmap.trendWords': 'up · down · unchanged, against the previous run.',
+  'report.heatmap.unit': 'Unit',
+  'report.heatmap.omitted':
+    '{n} more questions of surveys closed earlier are not in the map (see /khaosat heatmap N).',
+  'report.heatmap.caption': 'Heat map unit × question: {scope}, {period}',
+  'report.heatmap.chat': 'Heat map: {surveys} surveys closed in the period (picture attached).',
+  'report.heatmap.csvHeader': 'Unit code|Unit|Survey|Question|Question text|Result|Score (0–1)|Trend',
+  'report.md.themes': '4. Open comments by theme and tone',
+  'report.themes.intro':
+    'Anonymous feedback, pulse comments and open survey answers of the period, by hot-spot topic and tone (positive / negative / neutral). Only groups of at least {min} comments are listed; counts only, never the content.',
+  'report.themes.none': 'No theme and tone group has {min} comments yet.',
+  'report.themes.header': 'Theme|Tone|Comments',
+  'report.themes.other': 'Other (no topic)',
+  'report.themes.chatHeading': 'Open comments by theme and tone (groups of {min} or more):',
+  'report.themes.csvHeader': 'Theme code|Theme|Tone|Comments',
+  'report.tone.positive': 'positive',
+  'report.tone.negative': 'negative',
+  'report.tone.neutral': 'neutral',
 };

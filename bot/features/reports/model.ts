@@ -162,6 +162,37 @@ export interface LoopSection {
   }[];
 }
 
+export type HeatTrend = 'up' | 'down' | 'flat' | null;
+
+/**
+ * Reported unit × question of the surveys that closed in the period (docs/reports.md "Heat map").
+ * A cell is the sum of the published survey cells (closed, ≥ k answers each) of the unit's
+ * subtree, or blank (`score` null, no label) when there is none; the trend compares it with the
+ * same sum in the survey's previous run.
+ */
+export interface HeatMapSection {
+  columns: { surveyId: number; surveyTitle: string; question: number; text: string }[];
+  /** Surveys whose previous run the arrows compare with (survey id → previous id). */
+  previous: { surveyId: number; previousId: number }[];
+  rows: { unit: ReportUnit; cells: { score: number | null; label: string; trend: HeatTrend }[] }[];
+  /** Columns left out past the picture's width (the newest surveys are kept). */
+  omitted: number;
+}
+
+export type CommentTone = 'positive' | 'negative' | 'neutral';
+
+/**
+ * Open-text answers of the period (survey texts, poll comments, feedback) by hot-spot topic and
+ * tone, counts only. Only groups of at least `minGroup` are listed: a group is the sum of base
+ * cells (one survey or poll, or one day of feedback; one unit; one topic and tone) of at least
+ * `minGroup` each, so two reports differ by whole cells of at least `minGroup` (docs/privacy.md).
+ */
+export interface ThemeSection {
+  minGroup: number;
+  /** `topic` null: the text raised no topic of the lexicon ("other"). Most first. */
+  groups: { topic: Topic | null; tone: CommentTone; comments: number }[];
+}
+
 export interface SituationReport {
   /** The title block: the issuing committee and the one above it, as printed on paper. */
   issuer: { body: string; superior?: string; place?: string };
@@ -180,4 +211,8 @@ export interface SituationReport {
   trend: TrendSection;
   /** Present only when the period has a dialogue or an action. */
   loop?: LoopSection;
+  /** Present only when a survey with scored questions closed in the period. */
+  heatmap?: HeatMapSection;
+  /** Present only when the period has open-text answers. */
+  themes?: ThemeSection;
 }

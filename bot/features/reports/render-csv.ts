@@ -1,6 +1,7 @@
 import type { Locale } from '../../kernel/i18n';
 import { ackRate, change, openIncidents, participation, reachRate } from './derive';
 import { reportFormat } from './format';
+import { heatThemeCsvRows } from './heat-themes';
 import type { DirectiveReach, Figure, Period, PulseFigures, ReportUnit, SituationReport } from './model';
 
 /** Excel reads UTF-8 only when the file starts with a byte order mark. */
@@ -124,6 +125,7 @@ export function renderCsv(report: SituationReport, locale: Locale): string {
       ]);
     });
   }
+  rows.push(...heatThemeCsvRows(report, f, text));
   return (
     BOM +
     rows

@@ -1,6 +1,7 @@
 import {
   AlignmentType,
   Document,
+  ImageRun,
   type IRunOptions,
   Packer,
   Paragraph,
@@ -13,6 +14,7 @@ import {
   WidthType,
 } from 'docx';
 import type { Locale } from '../../kernel/i18n';
+import { heatMapPng } from './heat-themes';
 import { type Block, type ReportDocument, reportDocument } from './layout';
 import type { SituationReport } from './model';
 
@@ -112,7 +114,38 @@ function table(block: Extract<Block, { kind: 'table' }>): Table {
   });
 }
 
-function blockContent(block: Block): (Paragraph | Table)[] {
+/** Pictures of the report, drawn once per file: 1080 px wide, set at the text width. */
+type Pictures = Partial<Record<Extract<Block, { kind: 'picture' }>['picture'], Uint8Array>>;
+
+/** The PNG's own size, from its IHDR chunk. */
+function pngSize(png: Uint8Array): { width: number; height: number } {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+function picture(block: Extract<Block, { kind: 'picture' }>, pictures: Pictures): Paragraph[] {
+  const png = pictures[block.picture];
+  if (!png) return [];
+  const { width, height } = pngSize(png);
+  // 16 cm of text width at 96 dpi is about 605 px.
+  const shown = 600;
+  return [
+    new Paragraph({
+      alignment: AlignmentType.CENTER,
+      spacing: { after: 120 },
+      children: [
+        new ImageRun({
+          type: 'png',
+          data: png,
+          transformation: { width: shown, height: Math.round((height * shown) / width) },
+          altText: { name: block.alt, title: block.alt, description: block.alt },
+        }),
+      ],
+    }),
+  ];
+}
+
+function blockContent(block: Block, pictures: Pictures): (Paragraph | Table)[] {
   switch (block.kind) {
     case 'heading':
       return [
@@ -140,6 +173,8 @@ function blockContent(block: Block): (Paragraph | Table)[] {
       return [table(block), new Paragraph({ spacing: { after: 60 }, children: [] })];
     case 'note':
       return [line(block.text, { italics: true, size: TABLE_TEXT })];
+    case 'picture':
+      return picture(block, pictures);
   }
 }
 
@@ -159,6 +194,8 @@ function signature(doc: ReportDocument): Table {
 /** The Word file the committee prints and files: title block, sections I–IV, signature block. */
 export async function renderDocx(report: SituationReport, locale: Locale): Promise<Uint8Array> {
   const doc = reportDocument(report, locale);
+  const heatmap = heatMapPng(report, locale);
+  const pictures: Pictures = heatmap ? { heatmap } : {};
   const document = new Document({
     creator: 'Pulse',
     title: `${doc.titleBlock.title} — ${doc.titleBlock.subtitle}`,
@@ -173,7 +210,7 @@ export async function renderDocx(report: SituationReport, locale: Locale): Promi
         },
         children: [
           ...titleBlock(doc),
-          ...doc.blocks.flatMap(blockContent),
+          ...doc.blocks.flatMap((block) => blockContent(block, pictures)),
           new Paragraph({ spacing: { before: 360 }, children: [] }),
           signature(doc),
         ],

@@ -27,6 +27,8 @@ function render(block: Block): string[] {
       return table(block);
     case 'note':
       return [`_${md(block.text)}_`];
+    case 'picture':
+      return [];
   }
 }
 
@@ -46,6 +48,9 @@ export function renderMarkdown(report: SituationReport, locale: Locale): string 
     '',
     ...doc.meta.map((line) => `${md(line)}  `),
   ];
-  for (const block of doc.blocks) lines.push('', ...render(block));
+  for (const block of doc.blocks) {
+    const rendered = render(block);
+    if (rendered.length > 0) lines.push('', ...rendered);
+  }
   return `${lines.join('\n')}\n`.normalize('NFC');
 }

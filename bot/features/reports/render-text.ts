@@ -1,6 +1,7 @@
 import type { Locale } from '../../kernel/i18n';
 import { ackRate, change, fallingUnits, leastReached, participation, reachRate, topTopics } from './derive';
 import { type ReportFormat, reportFormat, versusPrevious } from './format';
+import { heatThemeLines } from './heat-themes';
 import { loopLines } from './loop';
 import { SEVERITIES, type SituationReport } from './model';
 import { proposalText } from './proposal-text';
@@ -38,6 +39,7 @@ function compose(report: SituationReport, f: ReportFormat, unitRows: number): st
     hotspotLines(report, f),
     directiveLines(report, f),
     feedbackLines(report, f),
+    heatThemeLines(report, f),
     loopLines(report, f),
     proposalLines(proposals(report), f),
     [`ℹ️ ${t('report.anonymityNote', { k: report.minAnswers })}`],

@@ -1,20 +1,20 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
-import { surveys } from '../../../db/schema';
+import { surveys, units } from '../../../db/schema';
+import {
+  type HeatCell,
+  type HeatGrid,
+  heatCellText,
+  heatGridPng,
+  heatGridSvg,
+  trendBetween,
+} from '../../kernel/heatmap';
 import type { Locale } from '../../kernel/i18n';
 import type { Translate } from '../../messages';
-import { FONT_FAMILY, svgRect, svgText, svgToPng, svgTruncate } from '../reports';
 import { npsOf, questionText, type SurveyResults, scaleMean, surveyResults } from './results';
 import type { SurveyQuestion, SurveyRow } from './types';
 
-export type Trend = 'up' | 'down' | 'flat' | null;
-
-export interface HeatCell {
-  /** 0 (worst) … 1 (best); null when the cell is withheld (below k) — drawn blank. */
-  score: number | null;
-  label: string;
-  trend: Trend;
-}
+export type { HeatCell, Trend } from '../../kernel/heatmap';
 
 export interface HeatMap {
   survey: SurveyRow;
@@ -23,10 +23,11 @@ export interface HeatMap {
   units: { unitId: number; code: string; cells: HeatCell[] }[];
 }
 
-const TREND_STEP = 0.05;
-
 /** A cell's score: scale mean on 0–1, share of "yes", eNPS on 0–1; a choice has none (its top share). */
-function scoreOf(question: SurveyQuestion, counts: readonly number[]): { score: number; label: string } {
+export function heatScore(
+  question: SurveyQuestion,
+  counts: readonly number[],
+): { score: number; label: string } {
   const n = counts.reduce((a, b) => a + b, 0);
   switch (question.kind) {
     case 'scale': {
@@ -59,7 +60,7 @@ function sameQuestion(a: SurveyQuestion, aIndex: number, b: SurveyQuestion, bInd
 }
 
 /** The run before this one: the last closed survey of the same template, or the last bank pulse. */
-async function previousRun(db: DbOrTx, survey: SurveyRow): Promise<SurveyRow | undefined> {
+export async function previousRun(db: DbOrTx, survey: SurveyRow): Promise<SurveyRow | undefined> {
   const sameSeries = survey.templateKey
     ? eq(surveys.templateKey, survey.templateKey)
     : survey.bankRun !== null
@@ -75,169 +76,125 @@ async function previousRun(db: DbOrTx, survey: SurveyRow): Promise<SurveyRow | u
   return row;
 }
 
+/** A unit cells are summed into (a report's unit row: its whole subtree). */
+export interface RollUpUnit {
+  id: number;
+  code: string;
+  path: string;
+}
+
+/**
+ * The published cells of a question per row unit: each stored cell as it is, or, with `rollUp`,
+ * the shown cells of each row unit's subtree summed. A sum of shown cells (each ≥ k) is a published
+ * figure by the one rule (kernel/anonymity): two such sums differ by whole cells of ≥ k answers.
+ */
+async function publishedCells(
+  db: DbOrTx,
+  results: SurveyResults,
+  rollUp: readonly RollUpUnit[] | undefined,
+): Promise<Map<number, { code: string; counts: Map<number, number[]> }>> {
+  const out = new Map<number, { code: string; counts: Map<number, number[]> }>();
+  const unitIds = [...new Set(results.questions.flatMap((q) => q.cells.map((c) => c.unitId)))];
+  const paths = new Map<number, string>();
+  if (rollUp && unitIds.length > 0) {
+    const rows = await db
+      .select({ id: units.id, path: units.path })
+      .from(units)
+      .where(inArray(units.id, unitIds));
+    for (const row of rows) paths.set(row.id, row.path);
+  }
+  for (const question of results.questions) {
+    for (const cell of question.cells) {
+      if (!cell.shown) continue;
+      const targets = rollUp
+        ? rollUp.filter((unit) => (paths.get(cell.unitId) ?? '').startsWith(unit.path))
+        : [{ id: cell.unitId, code: cell.code }];
+      for (const target of targets) {
+        const row = out.get(target.id) ?? { code: target.code, counts: new Map<number, number[]>() };
+        out.set(target.id, row);
+        const sum = row.counts.get(question.index) ?? [];
+        cell.counts.forEach((c, i) => {
+          sum[i] = (sum[i] ?? 0) + c;
+        });
+        row.counts.set(question.index, sum);
+      }
+    }
+  }
+  return out;
+}
+
 /**
  * Unit × question, from the published cells only (closed, ≥ k): a cell below k is blank, not
  * coloured and not labelled; a unit with no published cell is no row. Trend arrows compare a cell
  * with the same unit's published cell of the same question in the previous run — a difference of two
- * published cells, each ≥ k, so it exposes nothing the two cells do not.
+ * published cells, each ≥ k, so it exposes nothing the two cells do not. With `rollUp` (a report's
+ * unit rows), a row is the sum of the shown cells of that unit's subtree.
  */
-export async function buildHeatMap(db: DbOrTx, survey: SurveyRow): Promise<HeatMap> {
+export async function buildHeatMap(
+  db: DbOrTx,
+  survey: SurveyRow,
+  rollUp?: readonly RollUpUnit[],
+): Promise<HeatMap> {
   const current = await surveyResults(db, survey);
   const before = await previousRun(db, survey);
   const previous: SurveyResults | undefined = before ? await surveyResults(db, before) : undefined;
   const columns = current.questions.filter((q) => q.question.kind !== 'text');
-  const unitIds = new Map<number, string>();
-  for (const column of columns)
-    for (const cell of column.cells) if (cell.shown) unitIds.set(cell.unitId, cell.code);
-  const units = [...unitIds].map(([unitId, code]) => ({
-    unitId,
-    code,
-    cells: columns.map((column): HeatCell => {
-      const cell = column.cells.find((c) => c.unitId === unitId && c.shown);
-      if (!cell) return { score: null, label: '', trend: null };
-      const { score, label } = scoreOf(column.question, cell.counts);
-      const earlier = previous?.questions.find((q) =>
-        sameQuestion(q.question, q.index, column.question, column.index),
-      );
-      const old = earlier?.cells.find((c) => c.unitId === unitId && c.shown);
-      let trend: Trend = null;
-      if (old && earlier) {
-        const delta = score - scoreOf(earlier.question, old.counts).score;
-        trend = delta > TREND_STEP ? 'up' : delta < -TREND_STEP ? 'down' : 'flat';
-      }
-      return { score, label, trend };
-    }),
-  }));
+  const now = await publishedCells(db, current, rollUp);
+  const then = previous ? await publishedCells(db, previous, rollUp) : new Map();
+  const order = rollUp ? rollUp.map((u) => u.id).filter((id) => now.has(id)) : [...now.keys()];
+  const rows = order.map((unitId) => {
+    const row = now.get(unitId)!;
+    return {
+      unitId,
+      code: row.code,
+      cells: columns.map((column): HeatCell => {
+        const counts = row.counts.get(column.index);
+        if (!counts) return { score: null, label: '', trend: null };
+        const { score, label } = heatScore(column.question, counts);
+        const earlier = previous?.questions.find((q) =>
+          sameQuestion(q.question, q.index, column.question, column.index),
+        );
+        const old = earlier ? then.get(unitId)?.counts.get(earlier.index) : undefined;
+        const trend = trendBetween(
+          score,
+          old && earlier ? heatScore(earlier.question, old).score : undefined,
+        );
+        return { score, label, trend };
+      }),
+    };
+  });
   return {
     survey,
     previousId: before?.id ?? null,
     questions: columns.map((column) => ({ index: column.index, label: `${column.index + 1}` })),
-    units,
+    units: rows,
   };
 }
 
-const ARROW: Record<Exclude<Trend, null>, string> = { up: '↑', down: '↓', flat: '→' };
-
-/** A filled triangle (up, down) or a right-pointing one (flat), 16 px, centred on (x, y). */
-function trendShape(x: number, y: number, trend: Exclude<Trend, null>): string {
-  const points =
-    trend === 'up'
-      ? [
-          [x - 8, y + 7],
-          [x + 8, y + 7],
-          [x, y - 8],
-        ]
-      : trend === 'down'
-        ? [
-            [x - 8, y - 7],
-            [x + 8, y - 7],
-            [x, y + 8],
-          ]
-        : [
-            [x - 7, y - 8],
-            [x - 7, y + 8],
-            [x + 8, y],
-          ];
-  const fill = trend === 'up' ? '#1b7f3b' : trend === 'down' ? '#b3261e' : '#5f6b7a';
-  return `<polygon points="${points.map(([px, py]) => `${px},${py}`).join(' ')}" fill="${fill}"/>`;
+/** The picture's grid: the kernel draws it (reports draw theirs with the same code). */
+function heatGrid(map: HeatMap, t: Translate, locale: Locale): HeatGrid {
+  return {
+    title: t('surveys.heatmap.title', { id: map.survey.id, title: map.survey.title }),
+    columns: map.questions.map((q) => t('surveys.heatmap.question', { n: q.label })),
+    rows: map.units.map((unit) => ({ label: unit.code, cells: unit.cells })),
+    legend: t('surveys.heatmap.legend', { k: map.survey.minAnswers }),
+    ...(map.previousId !== null
+      ? { trendLegend: t('surveys.heatmap.trendWords', { id: map.previousId }) }
+      : {}),
+    notes: map.questions.map(
+      (q) =>
+        `${t('surveys.heatmap.question', { n: q.label })}: ${questionText(map.survey.questions[q.index]!, locale)}`,
+    ),
+  };
 }
-
-/** Red (0) through yellow to green (1). */
-function colourOf(score: number): string {
-  const s = Math.min(1, Math.max(0, score));
-  const hue = Math.round(s * 120);
-  return `hsl(${hue}, 60%, 72%)`;
-}
-
-const WIDTH = 1080;
-const PAD = 40;
-const ROW = 64;
-const HEAD = 150;
-const LABEL = 190;
 
 /** The heat map as SVG (1080 wide): units down, questions across, blank cells below k. */
 export function heatMapSvg(map: HeatMap, t: Translate, locale: Locale = 'vi'): string {
-  const columns = Math.max(1, map.questions.length);
-  const cellWidth = (WIDTH - 2 * PAD - LABEL) / columns;
-  const height = HEAD + Math.max(1, map.units.length) * ROW + 130 + map.questions.length * 32;
-  const parts: string[] = [svgRect(0, 0, WIDTH, height, '#ffffff')];
-  parts.push(
-    svgText(
-      PAD,
-      PAD + 30,
-      svgTruncate(
-        t('surveys.heatmap.title', { id: map.survey.id, title: map.survey.title }),
-        WIDTH - 2 * PAD,
-        30,
-      ),
-      {
-        size: 30,
-        weight: 'bold',
-      },
-    ),
-  );
-  map.questions.forEach((question, i) => {
-    const x = PAD + LABEL + i * cellWidth + cellWidth / 2;
-    parts.push(
-      svgText(x, HEAD - 20, t('surveys.heatmap.question', { n: question.label }), {
-        size: 24,
-        anchor: 'middle',
-      }),
-    );
-  });
-  map.units.forEach((unit, r) => {
-    const y = HEAD + r * ROW;
-    parts.push(
-      svgText(PAD, y + ROW / 2 + 9, svgTruncate(unit.code, LABEL - 10, 26), { size: 26, weight: 'bold' }),
-    );
-    unit.cells.forEach((cell, c) => {
-      const x = PAD + LABEL + c * cellWidth;
-      if (cell.score === null) {
-        parts.push(svgRect(x + 3, y + 3, cellWidth - 6, ROW - 6, '#f3f4f6', 6));
-        return;
-      }
-      parts.push(svgRect(x + 3, y + 3, cellWidth - 6, ROW - 6, colourOf(cell.score), 6));
-      // The shipped font has no arrows: a trend is a small drawn triangle right of the label.
-      const shift = cell.trend ? 12 : 0;
-      parts.push(
-        svgText(x + cellWidth / 2 - shift, y + ROW / 2 + 8, svgTruncate(cell.label, cellWidth - 40, 22), {
-          size: 22,
-          anchor: 'middle',
-        }),
-      );
-      if (cell.trend) parts.push(trendShape(x + cellWidth - 22, y + ROW / 2, cell.trend));
-    });
-  });
-  const footY = HEAD + Math.max(1, map.units.length) * ROW + 40;
-  parts.push(
-    svgText(PAD, footY, t('surveys.heatmap.legend', { k: map.survey.minAnswers }), {
-      size: 22,
-      fill: '#5f6b7a',
-    }),
-  );
-  map.questions.forEach((question, i) => {
-    const label = `${t('surveys.heatmap.question', { n: question.label })}: ${questionText(map.survey.questions[question.index]!, locale)}`;
-    parts.push(svgText(PAD, footY + 80 + i * 32, svgTruncate(label, WIDTH - 2 * PAD, 22), { size: 22 }));
-  });
-  if (map.previousId !== null) {
-    parts.push(trendShape(PAD + 8, footY + 27, 'up'), trendShape(PAD + 30, footY + 27, 'down'));
-    parts.push(trendShape(PAD + 52, footY + 27, 'flat'));
-    parts.push(
-      svgText(PAD + 70, footY + 34, t('surveys.heatmap.trendWords', { id: map.previousId }), {
-        size: 22,
-        fill: '#5f6b7a',
-      }),
-    );
-  }
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="${FONT_FAMILY}">` +
-    parts.join('') +
-    '</svg>'
-  );
+  return heatGridSvg(heatGrid(map, t, locale));
 }
 
 export function heatMapPng(map: HeatMap, t: Translate, locale: Locale = 'vi'): Uint8Array {
-  return svgToPng(heatMapSvg(map, t, locale), WIDTH);
+  return heatGridPng(heatGrid(map, t, locale));
 }
 
 /** The same grid as a Markdown table: a blank cell is empty, never a number. */
@@ -251,7 +208,7 @@ export function heatMapMarkdown(map: HeatMap, t: Translate, locale: Locale): str
     `| ${header.map(() => '---').join(' | ')} |`,
     ...map.units.map(
       (unit) =>
-        `| ${unit.code} | ${unit.cells.map((cell) => (cell.score === null ? '' : `${cell.label}${cell.trend ? ` ${ARROW[cell.trend]}` : ''}`)).join(' | ')} |`,
+        `| ${unit.code} | ${unit.cells.map((cell) => (cell.score === null ? '' : heatCellText(cell))).join(' | ')} |`,
     ),
   ];
   const legend = map.questions

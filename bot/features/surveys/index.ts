@@ -11,6 +11,8 @@ import { surveyJobs } from './jobs';
 import * as messages from './messages';
 
 export { BANK_THEMES, bankSubset, QUESTION_BANK, rotationOrder, runsToCover } from './bank';
+export { buildHeatMap, type HeatMap, type RollUpUnit } from './heatmap';
+export { questionText } from './results';
 export { applySurveyTemplateChange, planSurveyTemplates, type SurveyTemplateChange } from './scenario';
 export { type ScenarioSurvey, surveyTemplateSchema } from './scenario-schema';
 

@@ -60,6 +60,35 @@ describe('deliverReport', () => {
     expect(image.caption).toBe('Biểu đồ: Công ty Than Thống Nhất (CTY), quý I/2024');
   });
 
+  it('sends the heat map as a second picture when a survey closed in the period, and embeds it in the Word file', async () => {
+    const messenger = new AttachmentMessenger();
+    const base = fixtureReport();
+    const unit = base.pulses.units[0]!.unit;
+    const report = {
+      ...base,
+      heatmap: {
+        columns: [{ surveyId: 7, surveyTitle: 'Khảo sát quý', question: 0, text: 'Bạn hài lòng?' }],
+        previous: [],
+        rows: [{ unit, cells: [{ score: 0.75, label: '4.0', trend: null }] }],
+        omitted: 0,
+      },
+    };
+    const sent = await deliverReport(depsWith(messenger), chat, report, 'chat');
+    expect(sent.map((ref) => ref.messageId)).toEqual(['1', 'image-1', 'image-2']);
+    const { image } = messenger.images[1]!;
+    expect(image.name).toBe('bao-cao-dlxh-CTY-2024-01-01.heatmap.png');
+    expect([...image.data.slice(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect(image.caption).toBe('Bản đồ nhiệt đơn vị × câu hỏi: Công ty Than Thống Nhất (CTY), quý I/2024');
+    await deliverReport(depsWith(messenger), chat, report, 'docx');
+    const files = unzipSync(messenger.files[0]!.file.data);
+    expect(Object.keys(files).filter((name) => name.startsWith('word/media/'))).toHaveLength(1);
+    // Without a survey in the period, the chat has the chart alone (the first test) and the file no picture.
+    await deliverReport(depsWith(messenger), chat, fixtureReport(), 'docx');
+    expect(
+      Object.keys(unzipSync(messenger.files[1]!.file.data)).some((n) => n.startsWith('word/media/')),
+    ).toBe(false);
+  });
+
   it('sends each file format as a file with its name, type and bytes', async () => {
     const messenger = new AttachmentMessenger();
     const deps = depsWith(messenger);

@@ -1,7 +1,7 @@
 import type { Locale } from '../../../kernel/i18n';
+import { circle, FONT_FAMILY, line, polyline, rect, text, textWidth, truncate } from '../../../kernel/svg';
 import { type ReportFormat, reportFormat } from '../format';
 import type { SituationReport } from '../model';
-import { circle, FONT_FAMILY, line, polyline, rect, text, textWidth, truncate } from './svg';
 
 /** A phone screen is about 1080 physical pixels wide; sizes below are for that width. */
 export const CHART_WIDTH = 1080;

@@ -1,29 +1,9 @@
-import { createRequire } from 'node:module';
-import { Resvg } from '@resvg/resvg-js';
 import type { Locale } from '../../../kernel/i18n';
+import { svgToPng } from '../../../kernel/png';
 import type { SituationReport } from '../model';
-import { CHART_WIDTH, chartSvg } from './chart';
-import { FONT_FAMILY } from './svg';
+import { chartSvg } from './chart';
 
-const require = createRequire(import.meta.url);
-
-/**
- * Noto Sans (SIL OFL) from an npm package: it covers every Vietnamese letter, so the chart renders
- * the same on a server with no fonts installed. System fonts are never consulted.
- */
-export const CHART_FONT_FILES = [
-  require.resolve('@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf'),
-  require.resolve('@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf'),
-];
-
-/** Rasterises an SVG with the shipped fonts only. */
-export function svgToPng(svg: string, width = CHART_WIDTH): Uint8Array {
-  const resvg = new Resvg(svg, {
-    fitTo: { mode: 'width', value: width },
-    font: { fontFiles: CHART_FONT_FILES, loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
-  });
-  return new Uint8Array(resvg.render().asPng());
-}
+export { CHART_FONT_FILES, svgToPng } from '../../../kernel/png';
 
 /** The report's chart as a PNG 1080 pixels wide: mood per unit over time and hot spots per topic. */
 export function renderChartPng(report: SituationReport, locale: Locale): Uint8Array {

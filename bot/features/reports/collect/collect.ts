@@ -3,7 +3,7 @@ import { units } from '../../../../db/schema';
 import { MIN_ANSWERS, suppress } from '../../../kernel/anonymity';
 import type { Locale } from '../../../kernel/i18n';
 import type { Deps } from '../../../runtime/deps';
-import { falseAlarmRates } from '../../hotspots';
+import { falseAlarmRates, topicClassifier } from '../../hotspots';
 import type { UnitRow } from '../../org';
 import {
   type Figure,
@@ -17,10 +17,12 @@ import {
 } from '../model';
 import { directiveRows } from './directives';
 import { feedbackCount } from './feedback';
+import { heatMapSection } from './heatmap';
 import { hotspotRows } from './hotspots';
 import { loopSection } from './loop';
 import { previousPeriod, trendBuckets } from './period';
 import { type PulseCell, pulseRows, trendRows } from './pulses';
+import { themeSection } from './themes';
 
 export interface CollectOptions {
   unit: UnitRow;
@@ -59,7 +61,10 @@ function shownKeys<K>(cells: { key: K; n: number }[], k: number): Map<K, boolean
  * it has none); every figure from anonymous answers goes through `suppress`, per breakdown, so a
  * row cannot be subtracted from the total or from the other rows to expose fewer than k answers.
  */
-export async function collectReport(deps: Pick<Deps, 'db' | 'clock' | 'config'>, options: CollectOptions) {
+export async function collectReport(
+  deps: Pick<Deps, 'db' | 'clock' | 'config'> & Partial<Pick<Deps, 'signals'>>,
+  options: CollectOptions,
+) {
   const { db, config } = deps;
   const { unit, period } = options;
   const timeZone = config.timezone;
@@ -209,5 +214,18 @@ export async function collectReport(deps: Pick<Deps, 'db' | 'clock' | 'config'>,
   };
   const loop = await loopSection(db, scope, period);
   if (loop) report.loop = loop;
+  const heatmap = await heatMapSection(
+    db,
+    reported.map((u) => ({ ...toReportUnit(u), path: u.path })),
+    period,
+    options.locale,
+  );
+  if (heatmap) report.heatmap = heatmap;
+  const themes = await themeSection(
+    db,
+    { scopePath: unit.path, period, timeZone, k },
+    await topicClassifier({ db, ...(deps.signals ? { signals: deps.signals } : {}) }),
+  );
+  if (themes) report.themes = themes;
   return report;
 }
