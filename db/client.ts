@@ -46,19 +46,28 @@ export interface DatabaseOptions {
   pgliteDir: string;
   /** Pool size for postgres.js. */
   poolSize?: number;
+  /**
+   * A `memory://` database starts from this dump (a tar file made by PGlite's `dumpDataDir`)
+   * instead of running initdb: the test suite makes one migrated dump and opens every file's
+   * database from it.
+   */
+  memoryDump?: string;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
-    : openPglite(options.pgliteDir);
+    : openPglite(options.pgliteDir, options.memoryDump);
 }
 
-async function openPglite(dir: string): Promise<Database> {
+async function openPglite(dir: string, memoryDump?: string): Promise<Database> {
   const memory = dir.startsWith('memory://');
   const releaseLock = memory ? () => {} : lockDirectory(dir);
   if (!memory) seedFromTemplate(dir);
-  const client = new PGlite(dir);
+  const client =
+    memory && memoryDump
+      ? new PGlite(dir, { loadDataDir: new Blob([readFileSync(memoryDump)]) })
+      : new PGlite(dir);
   try {
     await client.waitReady;
   } catch (error) {

@@ -34,7 +34,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await again.end();
     };
   }
-  const database = await openDatabase({ databaseUrl: url, pgliteDir: 'memory://', poolSize: 5 });
+  const database = await openDatabase({
+    databaseUrl: url,
+    pgliteDir: 'memory://',
+    poolSize: 5,
+    memoryDump: process.env.PULSE_TEST_PGLITE_DUMP,
+  });
   await database.migrate();
   return {
     ...database,
