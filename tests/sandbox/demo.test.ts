@@ -1,7 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PulseApp } from '../../bot/app';
-import { directives, pollSeries, reportSchedules } from '../../db/schema';
+import { formatDateTime } from '../../bot/kernel/time';
+import { BOT_SENDER } from '../../bot/sandbox/keys';
+import { directives, incidents, pollSeries, reportSchedules, sandboxMessages } from '../../db/schema';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { client, openEvents, startSandboxApp } from './helpers';
 
@@ -120,5 +122,38 @@ describe('the demo company of a fresh sandbox', () => {
     } finally {
       an.close();
     }
+  });
+
+  // After the tour (same database): every date and time the bot wrote in the main flows — directive
+  // listings, the poll and its results, the hot-spot alert and its timeline, the report — has the
+  // one form of bot/kernel/time.ts: "17:00 01/12/2026" in Asia/Ho_Chi_Minh.
+  it('writes every date and time of the main flows in one form', async () => {
+    await ask('ha', '/directives');
+    await ask('an', '/polls');
+    await ask('an', '/hotspots');
+    await ask('an', '/ack 1');
+    await ask('an', '/incident 1');
+    await ask('an', '/report');
+    const rows = await database.db.select().from(sandboxMessages);
+    const texts = rows.filter((r) => r.senderKey === BOT_SENDER).map((r) => r.text);
+    const all = texts.join('\n');
+
+    const ONE_FORM = /\b\d{2}:\d{2} \d{2}\/\d{2}\/\d{4}\b/g;
+    // Without its time a day is dd/MM/yyyy, or dd/MM opening a range that ends with the year.
+    const wrong = [
+      ...all.matchAll(/\b\d{1,2}:\d{2}\b(?! \d{2}\/\d{2}\/\d{4})/g), // a time without its date after it
+      ...all.matchAll(/\b\d{4}-\d{2}-\d{2}|\b\d{1,2}-\d{1,2}(-\d{2,4})?\b(?!\s*(người|phút|giờ|ngày))/g), // ISO or dashes
+      ...all.matchAll(/(?<![\d/])\d{2}\/\d{2}(?![\d/]|–\d{2}\/\d{2}\/\d{4})/g), // dd/MM alone (not 1/3 people)
+      ...all.matchAll(/\b\d{1,2}\/\d{1,2}\/\d{2}\b(?!\d)/g), // a two-digit year
+      ...all.matchAll(/\b(AM|PM|GMT|UTC)\b|T\d{2}:\d{2}/g),
+    ].map((m) => `${m[0]} in “${all.slice(Math.max(0, m.index - 30), m.index + 30)}”`);
+    expect(wrong).toEqual([]);
+
+    // The flows did write dates: the alert, the acknowledgement, the directive listing, the poll.
+    const found = [...all.matchAll(ONE_FORM)].map((m) => m[0]);
+    expect(found.length).toBeGreaterThan(5);
+    const alert = texts.find((t) => t.includes('🔥 Điểm nóng #1'))!;
+    const [incident] = await database.db.select().from(incidents);
+    expect(alert).toContain(formatDateTime(incident!.openedAt, app.deps.config.timezone));
   });
 });
