@@ -22,6 +22,8 @@ afterAll(async () => {
   await database.destroy();
 });
 
+const api = () => client(app);
+
 async function ask(persona: string, text: string): Promise<string> {
   const api = client(app);
   const chat = `dm:${persona}`;
@@ -122,6 +124,32 @@ describe('the demo company of a fresh sandbox', () => {
     } finally {
       an.close();
     }
+  });
+
+  // After the tour: the acknowledgement rate of /report is the one /reach gives, and someone in two
+  // of the cell's groups is one person to acknowledge, not two (it was 6/9 against 100%).
+  it('/report counts acknowledgements as /reach does, a person in two groups once', async () => {
+    const ratio = (text: string, pattern: RegExp) =>
+      [...text.matchAll(pattern)].reduce(
+        (sum, m) => [sum[0]! + Number(m[1]), sum[1]! + Number(m[2])],
+        [0, 0],
+      );
+    const reachOfCell = async () =>
+      ratio(
+        (await ask('ha', '/reach TUAN'))
+          .split('\n')
+          .filter((l) => /\((CB-KT|T-KT\d)\)/.test(l))
+          .join('\n'),
+        /đã nắm (\d+)\/(\d+) người/g,
+      );
+    const reportOfCell = async () =>
+      ratio(await ask('an', '/report CB-KT'), /đã xác nhận đọc: (\d+)\/(\d+)/g);
+    const [acked, members] = await reachOfCell();
+    expect(members).toBeGreaterThan(1);
+    expect(await reportOfCell()).toEqual([acked, members]);
+    // Hùng (Tổ Khai thác 1) also writes in the cell's own group: still one person of the cell.
+    await api().send({ persona: 'hung', chat: 'grp:grp-cb-kt', text: 'Em chào cả chi bộ' });
+    expect(await reportOfCell()).toEqual([acked, members]);
   });
 
   // After the tour (same database): every date and time the bot wrote in the main flows — directive
