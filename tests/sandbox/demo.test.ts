@@ -67,7 +67,9 @@ describe('the demo company of a fresh sandbox', () => {
     const an = await openEvents(api.base, 'an');
     try {
       // Admin Hà pushes the weekly directive; worker Hùng sees it in Tổ Khai thác 1 and taps Đã nắm.
-      expect(await ask('ha', '/push TUAN')).toContain('nhóm');
+      expect(await ask('ha', '/help')).toContain('/push MÃ_NHIỆM_VỤ');
+      expect(await ask('ha', '/preview TUAN')).toContain('Nắm bắt tư tưởng người lao động trong tuần');
+      expect(await ask('ha', '/push TUAN')).toMatch(/Đã xếp gửi .* tới 5 nhóm/);
       await app.scheduler.runAll();
       const post = (await api.messages('hung', 'grp:grp-t-kt1')).body.messages.at(-1)!;
       expect(post.text).toContain('Nắm bắt tư tưởng người lao động trong tuần');
@@ -76,7 +78,9 @@ describe('the demo company of a fresh sandbox', () => {
       expect(
         (await api.press({ persona: 'hung', chat: 'grp:grp-t-kt1', messageId: post.id, data })).status,
       ).toBe(200);
-      expect(await ask('ha', '/reach TUAN')).toContain('Tổ Khai thác 1 (T-KT1): 1/1 nhóm đã nhận');
+      expect(await ask('ha', '/reach TUAN')).toContain(
+        'Tổ Khai thác 1 (T-KT1): 1/1 nhóm đã nhận · đã nắm 1/1 người (100%)',
+      );
 
       // Leader An asks his cell an anonymous pulse; it lands in the cell's groups.
       expect(await ask('an', '/pulse Tuần này bạn thấy công việc thế nào? --units CB-KT --min 3')).toMatch(
@@ -120,7 +124,12 @@ describe('the demo company of a fresh sandbox', () => {
       expect(alert.text).not.toContain('Bùi Văn Hùng');
 
       // And An's report of his cell.
-      expect(await ask('an', '/report CB-KT')).toContain('Chi bộ Khai thác');
+      // The plain /report covers this week so far, and the accident just reported shows as open.
+      const report = await ask('an', '/report CB-KT');
+      expect(report).toContain('Chi bộ Khai thác');
+      expect(report).toContain('(đến nay)');
+      expect(report).toContain('Còn chưa xử lý xong: nghiêm trọng 1');
+      expect(report).not.toContain('Không còn điểm nóng nào');
     } finally {
       an.close();
     }
