@@ -173,7 +173,8 @@ describe('the demo company of a fresh sandbox', () => {
     await ask('an', '/report');
     const rows = await database.db.select().from(sandboxMessages);
     const texts = rows.filter((r) => r.senderKey === BOT_SENDER).map((r) => r.text);
-    const all = texts.join('\n');
+    // Usage syntax ("[--closes 24h|2026-12-01T17:00]" in /help) shows how to type a time, not a time.
+    const all = texts.join('\n').replace(/\[--[a-z]+ [^\]]*\]/g, '[…]');
 
     const ONE_FORM = /\b\d{2}:\d{2} \d{2}\/\d{2}\/\d{4}\b/g;
     // Without its time a day is dd/MM/yyyy, or dd/MM opening a range that ends with the year.
