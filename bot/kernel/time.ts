@@ -72,23 +72,28 @@ export function zonedTimeToUtc(
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** "17:00 01/12/2026" in the given time zone (the form Vietnamese readers expect; English too). */
+/**
+ * The one form of a date and time in everything Pulse shows a person, in every language and on every
+ * platform (the sandbox page too): "17:00 01/12/2026", 24 hours, day first, in the organisation's time
+ * zone (BOT_TIMEZONE, Asia/Ho_Chi_Minh by default). Always with the year, even for this year's times.
+ */
 export function formatDateTime(date: Date, timeZone: string): string {
   const p = localParts(date, timeZone);
-  return `${pad(p.hour)}:${pad(p.minute)} ${pad(p.day)}/${pad(p.month)}/${p.year}`;
+  return `${pad(p.hour)}:${pad(p.minute)} ${formatParts(p)}`;
 }
 
-/** "01/12" in the given time zone. */
+/** "01/12/2026": a day without its time, in the given time zone. */
+export function formatDate(date: Date, timeZone: string): string {
+  return formatParts(localParts(date, timeZone));
+}
+
+/** "01/12": only where the year is written next to it (a chart's axis, a trend under a dated title). */
 export function formatDayMonth(date: Date, timeZone: string): string {
   const p = localParts(date, timeZone);
   return `${pad(p.day)}/${pad(p.month)}`;
 }
 
-/** "15/03/2024 08:00" in the given time zone: the day-first form directive listings use. */
-export function formatDateDayFirst(date: Date, timeZone: string): string {
-  const p = localParts(date, timeZone);
-  return `${pad(p.day)}/${pad(p.month)}/${p.year} ${pad(p.hour)}:${pad(p.minute)}`;
-}
+const formatParts = (p: LocalParts) => `${pad(p.day)}/${pad(p.month)}/${p.year}`;
 
 const DURATION = /^(\d{1,6})\s*(s|m|min|h|d)$/i;
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, min: 60_000, h: HOUR_MS, d: 24 * HOUR_MS };

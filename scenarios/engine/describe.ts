@@ -1,7 +1,7 @@
 import type { DirectiveValues } from '../../bot/features/directives';
 import { describeReportScheduleChange } from '../../bot/features/reports';
 import { describeRequestScheduleChange } from '../../bot/features/situation-reports';
-import { formatDateDayFirst } from '../../bot/kernel/time';
+import { formatDateTime } from '../../bot/kernel/time';
 import type { KeptUnit, ScenarioChange } from './changes';
 import { DEFAULT_TIMEZONE } from './plan';
 
@@ -81,9 +81,9 @@ export function describeKept(unit: KeptUnit): string {
   return `= kept unit ${unit.code} "${unit.name}" (not in file)`;
 }
 
-/** "at 15/03/2027 08:00 Asia/Ho_Chi_Minh", "cron "0 8 1 * *" from 01/04/2027 00:00 until 31/12/2027 23:59 …". */
+/** "at 08:00 15/03/2027 Asia/Ho_Chi_Minh", "cron "0 8 1 * *" from 00:00 01/04/2027 until 23:59 31/12/2027 …". */
 function describeSchedule(values: DirectiveValues, timezone: string): string {
-  const local = (date: Date) => formatDateDayFirst(date, timezone);
+  const local = (date: Date) => formatDateTime(date, timezone);
   if (values.scheduleKind === 'at') return values.at ? `at ${local(values.at)} ${timezone}` : 'at …';
   const bounds = [
     values.startsAt && `from ${local(values.startsAt)}`,

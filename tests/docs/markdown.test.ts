@@ -23,6 +23,8 @@ function problems(text: string): string[] {
   const lines = text.split('\n');
   let fence: number | undefined;
   let table: { start: number; columns: number; rows: Set<string> } | undefined;
+  // Body rows of every table of the file: a table pasted twice, with a blank line between, is two tables.
+  const seen = new Map<string, number>();
   lines.forEach((line, i) => {
     if (/^\s*```/.test(line)) {
       fence = fence === undefined ? i + 1 : undefined;
@@ -40,10 +42,13 @@ function problems(text: string): string[] {
           `line ${i + 1}: ${cells(line)} cells, the table at line ${table.start} has ${table.columns}`,
         );
       const key = line.replace(/\s+/g, ' ').trim();
-      if (!/^\|[\s|:-]+\|$/.test(key)) {
+      const header = /^\s*\|[\s|:-]+\|\s*$/.test(lines[i + 1] ?? '');
+      if (!/^\|[\s|:-]+\|$/.test(key) && !header) {
         if (table.rows.has(key))
           found.push(`line ${i + 1}: the same row twice in the table at line ${table.start}`);
+        else if (seen.has(key)) found.push(`line ${i + 1}: the same row as line ${seen.get(key)}`);
         table.rows.add(key);
+        if (!seen.has(key)) seen.set(key, i + 1);
       }
     } else table = undefined;
   });
@@ -62,6 +67,7 @@ describe('the Markdown documentation renders as written', () => {
     expect(problems('| a | b |\n| - | - |\n| `x | y` | z |\n')).toHaveLength(1);
     expect(problems('```\n/report\n## Hot spots\n')).toHaveLength(2);
     expect(problems('| a |\n| - |\n| x |\n| x |\n')).toHaveLength(1);
+    expect(problems('| a |\n| - |\n| x |\n\n| a |\n| - |\n| x |\n')).toHaveLength(1);
     expect(problems('| a | b |\n| - | - |\n| `x \\| y` | z |\n```\ncode\n```\n')).toEqual([]);
   });
 });

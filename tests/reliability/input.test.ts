@@ -95,6 +95,23 @@ describe('issue 13 item 11: autocorrected, repeated, unknown and non-decimal fla
     expect(row).toMatchObject({ result: 'usage' });
   });
 
+  it('every command that takes flags names a bad one (--foo), not just its usage', async () => {
+    const lines = [
+      '/pulse Ca ba thế nào? --foo 3',
+      '/poll Q | A | B --foo',
+      '/report --foo',
+      '/report CB1 --foo week',
+      '/yeucau CB1 --until 2030-01-01 --foo x',
+      '/khaosat start quy-4 --foo',
+      '/doithoai CB1 --until 2030-01-01T17:00 --foo',
+    ];
+    for (const line of lines) {
+      await harness.handle(command(dm(1), admin, line));
+      expect(lastText(), line).toMatch(/^Không có cờ --foo\. Các cờ dùng được: --/);
+    }
+    expect(await database.db.select().from(polls)).toEqual([]);
+  });
+
   it('validates report periods with a specific message', () => {
     expect(problemOf(() => parseReportArgs('--period 2025-03-01..2025-01-01'))).toMatchObject({
       key: 'report.periodReversed',

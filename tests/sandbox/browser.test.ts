@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PulseApp } from '../../bot/app';
-import { formatDateDayFirst } from '../../bot/kernel/time';
+import { formatDateTime } from '../../bot/kernel/time';
 import { translate } from '../../bot/messages';
 import type { SandboxPlatform } from '../../bot/sandbox';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -151,9 +151,9 @@ describe.skipIf(!hasChromium && !inCi)('sandbox page in a real browser', () => {
     await expect(mine.textContent()).resolves.toBe(typed);
     await expect(page.locator('#messages .from-me :is(strong, a, b, img)').count()).resolves.toBe(0);
 
-    // Every time on the page: "02/12/2026 02:03", in the bot's time zone, in both languages.
+    // Every time on the page: "02:03 02/12/2026" (the bot's one form), in the bot's time zone, in both languages.
     const sent = (await api.messages('hung', 'grp:grp-cb-kt')).body.messages.at(-1)!;
-    const expected = formatDateDayFirst(new Date(sent.createdAt), app.deps.config.timezone);
+    const expected = formatDateTime(new Date(sent.createdAt), app.deps.config.timezone);
     await expect(page.locator('#messages .msg.from-me .msg-meta').last().textContent()).resolves.toBe(
       expected,
     );
@@ -162,7 +162,7 @@ describe.skipIf(!hasChromium && !inCi)('sandbox page in a real browser', () => {
       expected,
     );
     for (const meta of await page.locator('#messages .msg-meta').allTextContents()) {
-      expect(meta).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}( · |$)/);
+      expect(meta).toMatch(/^\d{2}:\d{2} \d{2}\/\d{2}\/\d{4}( · |$)/);
     }
     expect(errors).toEqual([]);
     await context.close();

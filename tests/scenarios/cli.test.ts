@@ -93,9 +93,9 @@ directives:
     expect(plan.stderr).toBe('');
     const lines = plan.stdout.split('\n').filter((line) => line.startsWith('+ directive'));
     expect(lines).toEqual([
-      '+ directive A "Một lần" (at 15/03/2027 08:00 Asia/Ho_Chi_Minh)',
+      '+ directive A "Một lần" (at 08:00 15/03/2027 Asia/Ho_Chi_Minh)',
       '+ directive B "Hằng tuần" (cron "0 8 * * 1" Asia/Ho_Chi_Minh)',
-      '+ directive C "Hằng tháng" (cron "0 8 1 * *" from 01/04/2027 00:00 until 31/12/2027 23:59 Asia/Ho_Chi_Minh)',
+      '+ directive C "Hằng tháng" (cron "0 8 1 * *" from 00:00 01/04/2027 until 23:59 31/12/2027 Asia/Ho_Chi_Minh)',
     ]);
     expect(plan.stdout).not.toMatch(/…|\d{2}:\d{2}:\d{2}\.\d{3}Z/);
     const applied = await run(['apply', file]);

@@ -63,7 +63,7 @@ describe('npm run scenario on PGlite while Pulse runs', () => {
     const plan = await cli(['plan', file]);
     expect(plan).toMatchObject({ code: 0, stderr: '' });
     expect(plan.stdout).toContain('sent to the running Pulse');
-    expect(plan.stdout).toContain('+ directive NV1 "Nhiệm vụ một" (at 24/12/2026 08:00 Asia/Ho_Chi_Minh)');
+    expect(plan.stdout).toContain('+ directive NV1 "Nhiệm vụ một" (at 08:00 24/12/2026 Asia/Ho_Chi_Minh)');
     expect(await database.db.select().from(directives)).toEqual([]);
 
     const applied = await cli(['apply', file]);

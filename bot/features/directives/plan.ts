@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../db/client';
 import { directives } from '../../../db/schema';
-import { toInstant } from '../../kernel/time';
+import { formatDateTime, toInstant } from '../../kernel/time';
 import { cancelDirective } from './directives';
 import type { ScenarioDirective } from './scenario-schema';
 import { nextOccurrence, type Schedule } from './schedule';
@@ -120,7 +120,7 @@ export async function planDirectives(
     if (rescheduled && values.scheduleKind === 'at' && values.at && values.at < options.now) {
       problems.push({
         path: ['directives', i, 'schedule', 'at'],
-        message: `is in the past (${values.at.toISOString()}): a one-off would never be sent; give a later time`,
+        message: `is in the past (${formatDateTime(values.at, options.timezone)} ${options.timezone}): a one-off would never be sent; give a later time`,
       });
     }
     if (rescheduled && values.scheduleKind === 'cron') {

@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../../db/client';
 import { chats, hotspotHits, incidentAlerts, incidents, people } from '../../../db/schema';
 import type { Locale } from '../../kernel/i18n';
 import { localeOr } from '../../kernel/i18n';
+import { formatDateTime } from '../../kernel/time';
 import type { Button, OutgoingMessage, SentRef } from '../../kernel/types';
 import { type Translate, translator } from '../../messages';
 import type { Deps } from '../../runtime/deps';
@@ -15,16 +16,6 @@ import { verdictCounts } from './verdicts';
 
 type IncidentRow = typeof incidents.$inferSelect;
 type AlertRow = typeof incidentAlerts.$inferSelect;
-
-export function formatTime(at: Date, timezone: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', {
-    timeZone: timezone,
-    hour: '2-digit',
-    minute: '2-digit',
-    day: '2-digit',
-    month: '2-digit',
-  }).format(at);
-}
 
 export function severityLabel(t: Translate, severity: Severity): string {
   return t(`hotspot.severity.${severity}`);
@@ -106,7 +97,7 @@ export async function renderAlert(deps: Deps, view: AlertView, locale: Locale): 
     t('hotspot.alert.count', {
       count: incident.hitCount,
       rule: ruleLabel(t, incident.severity, surge),
-      opened: formatTime(incident.openedAt, config.timezone, locale),
+      opened: formatDateTime(incident.openedAt, config.timezone),
     }),
   );
   if (view.stepIndex > 0) {
@@ -129,7 +120,7 @@ export async function renderAlert(deps: Deps, view: AlertView, locale: Locale): 
     lines.push(
       t('hotspot.alert.acknowledged', {
         person: await personName(db, incident.acknowledgedBy, t),
-        at: formatTime(incident.acknowledgedAt, config.timezone, locale),
+        at: formatDateTime(incident.acknowledgedAt, config.timezone),
       }),
     );
   }
@@ -137,7 +128,7 @@ export async function renderAlert(deps: Deps, view: AlertView, locale: Locale): 
     lines.push(
       t('hotspot.alert.resolved', {
         person: await personName(db, incident.resolvedBy, t),
-        at: formatTime(incident.resolvedAt, config.timezone, locale),
+        at: formatDateTime(incident.resolvedAt, config.timezone),
         note: incident.resolutionNote ?? '',
       }),
     );

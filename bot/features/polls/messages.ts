@@ -64,7 +64,7 @@ export const vi = {
   'polls.close.done': 'Đã đóng khảo sát #{id}. Kết quả đang được gửi tới các nhóm.',
   'polls.close.already': 'Khảo sát #{id} đã đóng rồi. Không có gì thay đổi.',
   'polls.comment.prompt':
-    'Khảo sát #{id}: {question}\nHãy gõ ý kiến của bạn vào đây (một tin nhắn). Ý kiến được lưu ẩn danh, chỉ kèm đơn vị và giờ gửi.',
+    'Khảo sát #{id}: {question}\nHãy gõ ý kiến của bạn vào đây (một tin nhắn, trong {minutes} phút; hoặc /comment {id} NỘI_DUNG). Ý kiến được lưu ẩn danh, chỉ kèm đơn vị và giờ gửi.',
   'polls.comment.saved':
     '✅ Đã nhận ý kiến ẩn danh của bạn cho khảo sát #{id}. Cảm ơn bạn! Ý kiến được giữ trong bộ nhớ máy chủ và ghi vào đầu giờ tới, cùng các ý kiến khác của giờ này theo thứ tự ngẫu nhiên, để không ai biết ai đã gửi. Nếu máy chủ bị tắt đột ngột (sự cố, không phải khởi động lại bình thường) trước đó, hoặc khảo sát đóng sớm, ý kiến có thể mất.',
   'polls.comment.already':
@@ -73,8 +73,6 @@ export const vi = {
     'Khảo sát #{id} không còn mở, hoặc không gửi tới nhóm nào của bạn trên nền tảng này. Không có gì thay đổi.',
   'polls.comment.notInvited':
     'Bạn chỉ gửi được một ý kiến cho khảo sát #{id}, sau khi đã trả lời và trước khi khảo sát đóng. Không có gì thay đổi.',
-  'polls.comment.which':
-    'Bạn có thể góp ý cho nhiều khảo sát ({ids}). Hãy gửi lại bằng lệnh /comment SỐ_KHẢO_SÁT NỘI_DUNG. Chưa lưu gì.',
   'polls.comment.tooLong': 'Ý kiến dài quá {max} ký tự. Chưa lưu gì.',
   'polls.list.title': 'Khảo sát đang mở và gần đây:',
   'polls.list.line': '#{id} {question} — {when} — {answered}/{asked} đã trả lời',
@@ -172,7 +170,7 @@ export const en: Record<keyof typeof vi, string> = {
   'polls.close.done': 'Closed poll #{id}. The results are being sent to the groups.',
   'polls.close.already': 'Poll #{id} is already closed. Nothing was changed.',
   'polls.comment.prompt':
-    'Poll #{id}: {question}\nType your comment here (one message). It is stored anonymously, with only the unit and the hour.',
+    'Poll #{id}: {question}\nType your comment here (one message, within {minutes} minutes; or /comment {id} TEXT). It is stored anonymously, with only the unit and the hour.',
   'polls.comment.saved':
     '✅ Your anonymous comment on poll #{id} is received. Thank you! It is held in the server’s memory and written at the top of the next hour, with this hour’s other comments in random order, so nobody can tell who sent it. If the server is killed abruptly (a crash, not a normal restart) before then, or the poll is closed early, it may be lost.',
   'polls.comment.already':
@@ -181,8 +179,6 @@ export const en: Record<keyof typeof vi, string> = {
     'Poll #{id} is no longer open, or was not sent to any of your groups on this platform. Nothing was changed.',
   'polls.comment.notInvited':
     'You can send one comment on poll #{id}, after answering it and before it closes. Nothing was changed.',
-  'polls.comment.which':
-    'You may comment on several polls ({ids}). Please send it again as /comment POLL_NUMBER TEXT. Nothing was saved.',
   'polls.comment.tooLong': 'The comment is longer than {max} characters. Nothing was saved.',
   'polls.list.title': 'Open and recent polls:',
   'polls.list.line': '#{id} {question} — {when} — {answered}/{asked} answered',

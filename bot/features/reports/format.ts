@@ -1,5 +1,5 @@
 import type { Locale } from '../../kernel/i18n';
-import { localParts } from '../../kernel/time';
+import { formatDate, formatDateTime, localParts } from '../../kernel/time';
 import { type Translate, translator } from '../../messages';
 import { change } from './derive';
 import type { Figure, Period, ReportUnit, Severity, SituationReport } from './model';
@@ -39,21 +39,9 @@ export function reportFormat(report: Pick<SituationReport, 'timezone'>, locale: 
   const ints = new Intl.NumberFormat(tag, { maximumFractionDigits: 0 });
   const decimals = new Intl.NumberFormat(tag, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const percents = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 0 });
-  const dates = new Intl.DateTimeFormat('en-GB', {
-    timeZone: report.timezone,
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-  });
-  const times = new Intl.DateTimeFormat('en-GB', {
-    timeZone: report.timezone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
   const monthNames = new Intl.DateTimeFormat('en-GB', { timeZone: report.timezone, month: 'long' });
   const parts = (at: Date) => localParts(at, report.timezone);
-  const date = (at: Date) => dates.format(at);
+  const date = (at: Date) => formatDate(at, report.timezone);
   const lastDay = (to: Date) => new Date(to.getTime() - 1);
   const wholePeriod = (period: Period): string => {
     const first = parts(period.from);
@@ -103,7 +91,7 @@ export function reportFormat(report: Pick<SituationReport, 'timezone'>, locale: 
       return `${rounded > 0 ? '+' : MINUS}${decimals.format(Math.abs(rounded))}`;
     },
     date,
-    dateTime: (at) => `${times.format(at)} ${date(at)}`,
+    dateTime: (at) => formatDateTime(at, report.timezone),
     period(period) {
       const whole = wholePeriod(period);
       return period.soFar ? `${whole} ${t('report.period.soFar')}` : whole;

@@ -3,6 +3,7 @@ import { reportRequests } from '../../../db/schema';
 import { can } from '../../kernel/roles';
 import { formatDateTime, localParts, parseDuration, zonedTimeToUtc } from '../../kernel/time';
 import { TYPED_UNIT_CODE_PATTERN } from '../../kernel/units';
+import { UsageProblem } from '../../runtime/flags';
 import type { MessageListener } from '../../runtime/handle-event';
 import type { ButtonHandler, CommandContext, Scope } from '../../runtime/types';
 import { defineCommand } from '../../runtime/types';
@@ -30,7 +31,7 @@ interface AskArgs {
   title: string;
 }
 
-/** `UNIT… --until WHEN [--template NAME] [TITLE…]`; null (usage) when the shape is wrong. */
+/** `UNIT… --until WHEN [--template NAME] [TITLE…]`; null (usage) when the shape is wrong; a bad flag is named. */
 function parseAsk(args: string): AskArgs | null {
   const tokens = args.split(/\s+/).filter(Boolean);
   const units: string[] = [];
@@ -46,10 +47,12 @@ function parseAsk(args: string): AskArgs | null {
     const token = tokens.shift()!;
     if (token === '--until' || token === '--template') {
       const value = tokens.shift();
-      if (value === undefined || value.startsWith('--')) return null;
+      if (value === undefined || value.startsWith('--'))
+        throw new UsageProblem('flags.missingValue', { flag: token });
       if (token === '--until') until = value;
       else template = value.toLowerCase();
-    } else if (token.startsWith('--')) return null;
+    } else if (token.startsWith('--'))
+      throw new UsageProblem('flags.unknown', { flag: token, known: '--until --template' });
     else title.push(token);
   }
   if (units.length === 0 || until === undefined) return null;

@@ -195,7 +195,7 @@
     }
   }
 
-  /** "02/12/2026 02:03" — day first, 24 hours, in the bot's time zone, whatever the language. */
+  /** "02:03 02/12/2026" — the bot's one form (kernel formatDateTime): its time zone, whatever the language. */
   function formatTime(iso) {
     const parts = {};
     const format = new Intl.DateTimeFormat('en-GB', {
@@ -208,7 +208,7 @@
       hourCycle: 'h23',
     });
     for (const part of format.formatToParts(new Date(iso))) parts[part.type] = part.value;
-    return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}`;
+    return `${parts.hour}:${parts.minute} ${parts.day}/${parts.month}/${parts.year}`;
   }
 
   /** The bot's markup lines as elements: text stays text, a link opens only http(s) addresses. */

@@ -13,7 +13,7 @@ const ADMIN = user(1, 'Quản trị');
 const CELL_ADMIN = user(2, 'Bí thư CB1');
 const CB1 = group('-1001', 'Nhóm Chi bộ 1');
 const CB2 = group('-1002', 'Nhóm Chi bộ 2');
-/** 15/03/2024 08:00 in Hà Nội (UTC+7). */
+/** 08:00 15/03/2024 in Hà Nội (UTC+7). */
 const NV1_AT = new Date('2024-03-15T01:00:00Z');
 const HOUR = 3_600_000;
 
@@ -102,8 +102,8 @@ describe('schedules in Asia/Ho_Chi_Minh, with a fake clock', () => {
 
     const list = await run(ADMIN, '/directives');
     expect(list).toContain('• NV-THANG — Nắm bắt dư luận hằng tháng');
-    expect(list).toContain('Lần gửi tới: 01/05/2024 08:00');
-    expect(list).toContain('Lần gửi gần nhất: 01/04/2024 08:00 — 1/1 nhóm đã nhận');
+    expect(list).toContain('Lần gửi tới: 08:00 01/05/2024');
+    expect(list).toContain('Lần gửi gần nhất: 08:00 01/04/2024 — 1/1 nhóm đã nhận');
   });
 
   it('catches up an occurrence missed inside the grace window, and skips (and shows) those beyond it', async () => {
@@ -114,9 +114,9 @@ describe('schedules in Asia/Ho_Chi_Minh, with a fake clock', () => {
     await at('2024-06-01T08:00:00Z'); // May missed by a month, June by 7 h
     expect(groupSends().filter((s) => s.message.text.includes('hằng tháng'))).toEqual([]);
     const list = await run(ADMIN, '/directives');
-    expect(list).toContain('Bỏ lỡ (bot ngừng quá lâu): 2 lần, gần nhất 01/06/2024 08:00');
-    expect(list).toContain('Lần gửi gần nhất: 01/04/2024 08:00');
-    expect(list).toContain('Lần gửi tới: 01/07/2024 08:00');
+    expect(list).toContain('Bỏ lỡ (bot ngừng quá lâu): 2 lần, gần nhất 08:00 01/06/2024');
+    expect(list).toContain('Lần gửi gần nhất: 08:00 01/04/2024');
+    expect(list).toContain('Lần gửi tới: 08:00 01/07/2024');
   });
 
   it('stops after until', async () => {

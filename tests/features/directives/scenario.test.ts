@@ -236,6 +236,8 @@ describe('bad directive entries', () => {
     const line = lineOf(CAMPAIGN, 'until: 2024-12-31');
     const column = CAMPAIGN.split('\n')[line - 1]!.indexOf('2024-12-31') + 1;
     expect(stderr).toContain(`${path}:${line}:${column} directives[1].schedule.until: is in the past`);
+    // A past one-off names its time as written in the file's time zone, not in UTC.
+    expect(stderr).toContain('schedule.at: is in the past (08:00 15/03/2024 Asia/Ho_Chi_Minh)');
     expect(stderr).toContain('nothing was applied');
     expect(await database.db.select().from(directives)).toEqual([]);
   });

@@ -94,6 +94,14 @@ describe('/hotspots, /incident and the alert buttons', () => {
     expect(lastText(setup)).toBe('Không có điểm nóng nào đang mở ở các đơn vị bạn phụ trách.');
     await setup.harness.handle(command(dm(20), cb2User, `/incident ${incident.id}`));
     expect(lastText(setup)).toContain('không có quyền');
+    // A leader, but of another cell: told which unit he may act on, and nothing changes.
+    await setup.harness.handle(command(dm(20), cb2User, `/ack ${incident.id}`));
+    expect(lastText(setup)).toContain('bạn chỉ dùng được lệnh này cho Chi bộ 2 (CB2)');
+    expect(lastText(setup)).not.toContain('cần vai trò');
+    await button(setup, cb2User, `inc:a:${incident.id}`);
+    expect(setup.harness.messenger.answers.at(-1)!.text).toContain('bạn là lãnh đạo của Chi bộ 2 (CB2)');
+    const [row] = await database.db.select().from(incidents).where(eq(incidents.id, incident.id));
+    expect(row!.status).toBe('open');
 
     await setup.harness.handle(command(dm(11), LEADER_T1, `/ack ${incident.id}`));
     await setup.harness.handle(command(dm(11), LEADER_T1, `/ack ${incident.id}`));

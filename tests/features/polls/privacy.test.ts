@@ -58,6 +58,8 @@ beforeAll(async () => {
     await harness.handle(tap(groupOf(i), person, `pa:1:${i % 5}`));
   }
   for (const [i, text] of COMMENTS.entries()) {
+    // "Thêm ý kiến" opens the DM with /start cmt-1; the next message there is the comment.
+    await harness.handle(command(dm(workers[i]!.externalId), workers[i]!, '/start cmt-1'));
     await harness.handle(message(dm(workers[i]!.externalId), workers[i]!, text));
   }
   // Poll 2, by DM to CB2: the rest are seen in CB2's group first, then everyone there answers privately.

@@ -142,6 +142,28 @@ describe('results of a --dm poll', () => {
 });
 
 describe('comments', () => {
+  it('takes no plain DM as a comment unless the person pressed Thêm ý kiến: the DM gets the menu', async () => {
+    await harness.handle(command(dm(1), world.admin, '/pulse Ý kiến về bữa ca? --units CB2 --comments'));
+    await harness.handle(tap(world.groups.CB2, worker(1), 'pa:1:3'));
+    expect(harness.messenger.answers.at(-1)!.text).toContain('Thêm ý kiến');
+    await harness.handle(message(dm(101), worker(1), 'alo, bao giờ có lương tháng 12?'));
+    expect(texts(101).at(-1)).toContain('Pulse không đọc tin nhắn thường');
+    harness.clock.advance(HOUR);
+    await flushComments(harness.deps, harness.clock.now());
+    expect(await database.db.select().from(pollComments)).toEqual([]);
+    // After the button, the next DM is the comment.
+    await harness.handle(command(dm(101), worker(1), '/start cmt-1'));
+    await harness.handle(message(dm(101), worker(1), 'Cơm nguội'));
+    expect(texts(101).at(-1)).toContain('Đã nhận ý kiến ẩn danh');
+    // The window: worker 2 pressed the button but wrote only 31 minutes later.
+    await harness.handle(tap(world.groups.CB2, worker(2), 'pa:1:4'));
+    await harness.handle(command(dm(102), worker(2), '/start cmt-1'));
+    expect(texts(102).at(-1)).toContain('trong 30 phút');
+    harness.clock.advance(31 * 60_000);
+    await harness.handle(message(dm(102), worker(2), 'Muộn'));
+    expect(texts(102).at(-1)).toContain('Pulse không đọc tin nhắn thường');
+  });
+
   it('takes one comment per person after answering, shows them only past the free-text threshold', async () => {
     const seen: TextSignal[] = [];
     harness.deps.signals.subscribe(async (signal) => void seen.push(signal));
@@ -203,18 +225,21 @@ describe('comments', () => {
     expect(texts('-cb2').at(-1)).not.toContain('cơm nguội');
   });
 
-  it('asks which poll when several invite a comment, and refuses after closing', async () => {
+  it('with several polls inviting a comment, the button pressed says which; refuses after closing', async () => {
     await harness.handle(command(dm(1), world.admin, '/pulse Một? --units CB2 --comments --closes 2h'));
     await harness.handle(command(dm(1), world.admin, '/pulse Hai? --units CB2 --comments --closes 5h'));
     await harness.handle(tap(world.groups.CB2, worker(1), 'pa:1:0'));
     await harness.handle(tap(world.groups.CB2, worker(1), 'pa:2:0'));
     await harness.handle(message(dm(101), worker(1), 'cho khảo sát nào?'));
-    expect(texts(101).at(-1)).toContain('#1, #2');
+    expect(texts(101).at(-1)).toContain('Pulse không đọc tin nhắn thường');
     expect(await database.db.select().from(pollComments)).toEqual([]);
     harness.clock.advance(3 * HOUR);
     await closeDuePolls(harness.deps, harness.clock.now());
     await harness.handle(command(dm(101), worker(1), '/comment 1 muộn'));
     expect(texts(101).at(-1)).toContain('đã đóng');
+    await harness.handle(command(dm(101), worker(1), '/start cmt-1'));
+    expect(texts(101).at(-1)).toContain('Bạn chỉ gửi được một ý kiến cho khảo sát #1');
+    await harness.handle(command(dm(101), worker(1), '/start cmt-2'));
     await harness.handle(message(dm(101), worker(1), 'giờ chỉ còn khảo sát hai'));
     expect(texts(101).at(-1)).toContain('Đã nhận ý kiến ẩn danh của bạn cho khảo sát #2');
   });

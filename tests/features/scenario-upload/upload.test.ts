@@ -94,7 +94,7 @@ describe('a scenario file sent to the bot in chat', () => {
     });
     expect(cli.kind).toBe('planned');
     for (const line of (cli as { lines: string[] }).lines) expect(plan.text).toContain(line);
-    expect(plan.text).toContain('+ directive NV1 "An toàn lò" (at 10/03/2026 08:00 Asia/Ho_Chi_Minh)');
+    expect(plan.text).toContain('+ directive NV1 "An toàn lò" (at 08:00 10/03/2026 Asia/Ho_Chi_Minh)');
     expect(plan.text).toContain('= kept unit CB1');
     const [apply, cancel] = buttonsOf(plan);
     expect(apply).toMatch(/^scnup:a:\d+$/);

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { directiveDeliveries } from '../../../../db/schema';
-import { formatDateDayFirst } from '../../../kernel/time';
+import { formatDateTime } from '../../../kernel/time';
 import { TYPED_UNIT_CODE_PATTERN } from '../../../kernel/units';
 import type { MessageKey } from '../../../messages';
 import { type CommandContext, defineCommand, type Scope } from '../../../runtime/types';
@@ -45,7 +45,7 @@ export const directivesCommand = defineCommand<Record<string, never>>({
       await ctx.reply(ctx.t('directives.none'));
       return;
     }
-    const when = (date: Date) => formatDateDayFirst(date, config.timezone);
+    const when = (date: Date) => formatDateTime(date, config.timezone);
     const summaries = await directiveSummaries(
       db,
       rows.map((row) => row.id),

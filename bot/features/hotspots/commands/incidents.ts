@@ -1,4 +1,5 @@
 import { can, unitsWithRole } from '../../../kernel/roles';
+import { formatDateTime } from '../../../kernel/time';
 import type { Translate } from '../../../messages';
 import {
   type ButtonHandler,
@@ -8,7 +9,7 @@ import {
   type Scope,
 } from '../../../runtime/types';
 import { findUnitById, unitLabel } from '../../org';
-import { formatTime, personName, refreshSentAlerts, severityLabel } from '../alerts';
+import { personName, refreshSentAlerts, severityLabel } from '../alerts';
 import { incidentButton, verdictButton } from '../buttons';
 import {
   acknowledgeIncident,
@@ -33,8 +34,7 @@ async function incidentScope(ctx: CommandContext, id: number): Promise<Scope> {
   return unit ? { ok: true, unit } : { ok: false, message: ctx.t('incident.unknown', { id }) };
 }
 
-const when = (ctx: InteractionContext, at: Date) =>
-  formatTime(at, ctx.deps.config.timezone, ctx.actor.locale);
+const when = (ctx: InteractionContext, at: Date) => formatDateTime(at, ctx.deps.config.timezone);
 
 /** /hotspots: incidents not yet resolved in the units the caller leads (or administers). */
 export const hotspotsCommand = defineCommand<Record<string, never>>({

@@ -44,19 +44,37 @@ export const commentCommand = defineCommand<{ id: number; text: string }>({
   run: (ctx, { id, text }) => saveComment(ctx, id, text),
 });
 
+/** How long after "Thêm ý kiến" the next plain DM is taken as the comment. */
+export const COMMENT_WINDOW_MINUTES = 30;
+
 /**
- * A plain DM from someone invited to comment becomes their comment; with several open invitations
- * Pulse asks which poll it is for instead of guessing.
+ * Who pressed "Thêm ý kiến", for which poll, until when: in this process's memory only (a row would
+ * tell when someone was about to comment), per running Pulse (keyed by its signal bus, as the
+ * comment box). A DM reaching another process, or after the window, gets the menu; /comment works.
+ */
+const waiting = new WeakMap<object, Map<number, { pollId: number; until: number }>>();
+function waitingOf(deps: { signals: object }): Map<number, { pollId: number; until: number }> {
+  let map = waiting.get(deps.signals);
+  if (!map) {
+    map = new Map();
+    waiting.set(deps.signals, map);
+  }
+  return map;
+}
+
+/**
+ * The plain DM right after "Thêm ý kiến" (within its window) is the comment. Any other plain DM is
+ * not: "alo" or a question about pay day is never stored as an anonymous comment.
  */
 export const commentListener: MessageListener = async (ctx, event) => {
   if (event.chat.kind !== 'dm') return false;
-  const invites = await openInvites(ctx.deps, ctx.actor.person.id);
-  if (invites.length === 0) return false;
-  if (invites.length > 1) {
-    await ctx.reply(ctx.t('polls.comment.which', { ids: invites.map((i) => `#${i.pollId}`).join(', ') }));
-    return true;
-  }
-  await saveComment(ctx, invites[0]!.pollId, event.text.trim());
+  const map = waitingOf(ctx.deps);
+  const personId = ctx.actor.person.id;
+  const wait = map.get(personId);
+  if (!wait) return false;
+  map.delete(personId);
+  if (wait.until < ctx.deps.clock.now().getTime()) return false;
+  await saveComment(ctx, wait.pollId, event.text.trim());
   return true;
 };
 
@@ -67,9 +85,17 @@ export const commentStartPayload: StartPayloadHandler = {
     const pollId = Number(payload.slice(COMMENT_START_PREFIX.length));
     const invites = await openInvites(ctx.deps, ctx.actor.person.id);
     const invite = invites.find((i) => i.pollId === pollId);
+    if (invite) {
+      const until = ctx.deps.clock.now().getTime() + COMMENT_WINDOW_MINUTES * 60_000;
+      waitingOf(ctx.deps).set(ctx.actor.person.id, { pollId, until });
+    }
     await ctx.reply(
       invite
-        ? ctx.t('polls.comment.prompt', { id: pollId, question: invite.question })
+        ? ctx.t('polls.comment.prompt', {
+            id: pollId,
+            question: invite.question,
+            minutes: COMMENT_WINDOW_MINUTES,
+          })
         : ctx.t('polls.comment.notInvited', { id: pollId }),
     );
   },
