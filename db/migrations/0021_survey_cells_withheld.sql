@@ -1,0 +1,1 @@
+ALTER TABLE "survey_cells" ADD COLUMN "withheld" integer DEFAULT 0 NOT NULL;
