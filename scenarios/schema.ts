@@ -215,6 +215,9 @@ function checkReferences(scenario: Scenario, ctx: z.RefinementCtx): void {
   });
   scenario.surveys.forEach((survey, i) => {
     claim(`survey:${survey.key}`, ['surveys', i, 'key'], `survey key "${survey.key}"`);
+    survey.audience?.forEach((code, j) => {
+      checkUnit(code, ['surveys', i, 'audience', j]);
+    });
   });
   scenario.reports.forEach((report, i) => {
     claim(`report:${report.id}`, ['reports', i, 'id'], `report id "${report.id}"`);

@@ -1,10 +1,10 @@
 /**
  * Text that Pulse should listen to for hot spots: group messages of bound chats, anonymous
- * feedback, poll comments and situation reports. Never carries the author: the publisher drops it before publishing.
+ * feedback, poll comments, surveys' open-text answers and situation reports. Never carries the author: the publisher drops it before publishing.
  */
 export interface TextSignal {
   text: string;
-  source: 'group' | 'feedback' | 'poll_comment' | 'situation_report';
+  source: 'group' | 'feedback' | 'poll_comment' | 'survey_text' | 'situation_report';
   unitId: number | null;
   chatId: number | null;
   at: Date;

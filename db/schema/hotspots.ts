@@ -72,7 +72,9 @@ export const hotspotHits = pgTable(
       .references(() => units.id, { onDelete: 'cascade' }),
     chatId: integer('chat_id'),
     topicId: text('topic_id').notNull(),
-    source: text('source', { enum: ['group', 'feedback', 'poll_comment', 'situation_report'] }).notNull(),
+    source: text('source', {
+      enum: ['group', 'feedback', 'poll_comment', 'survey_text', 'situation_report'],
+    }).notNull(),
     bucket: at('bucket').notNull(),
     count: integer('count').notNull(),
   },

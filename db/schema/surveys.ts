@@ -8,6 +8,7 @@ import {
   smallint,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { people, units } from './org';
@@ -15,8 +16,8 @@ import { people, units } from './org';
 /**
  * Multi-question surveys (phiếu khảo sát). The anonymity rules shape these tables as they shape polls':
  * - an answer is never a row beside a person: choices are counters in `survey_cells` (one row per
- *   survey, question and unit, all options in one array), written only as aggregated batches of
- *   whole ballots of at least k people of one (survey, unit);
+ *   survey, question and unit, all options in one array), written only as aggregated increments of
+ *   at least k answers of the cell (all but k of 2k held), a cell below k at closing withheld;
  * - a person's progress (`survey_progress`) is the question index and nothing else: the answers of
  *   an unfinished survey live in the memory of the process that holds the conversation;
  * - open-text answers (`survey_texts`) have a random id, a unit and the hour, never a person.
@@ -45,36 +46,56 @@ export const surveyTemplates = pgTable('survey_templates', {
   minAnswers: smallint('min_answers').notNull(),
   minTexts: smallint('min_texts').notNull(),
   active: boolean('active').notNull().default(true),
+  /** A pulse drawn from the question bank: this many questions each run, the next in its rotation. */
+  bankSize: smallint('bank_size'),
+  /** A recurring template: each time `cron` fires, a run opens for `audience` (unit codes). */
+  cron: text('cron'),
+  audience: jsonb('audience').$type<string[]>(),
+  closesAfterMinutes: integer('closes_after_minutes'),
+  /** The next occurrence; claimed by the scheduler with FOR UPDATE SKIP LOCKED. */
+  nextRunAt: timestamp('next_run_at', { withTimezone: true }),
 });
 
 export const SURVEY_STATUSES = ['open', 'closing', 'closed'] as const;
 
 /** One run of a survey: its questions are frozen when it opens. */
-export const surveys = pgTable('surveys', {
-  id: serial('id').primaryKey(),
-  /** The template it came from; null for a pulse drawn from the question bank. */
-  templateKey: text('template_key'),
-  /** For a bank pulse: which run of the rotation (0, 1, …). */
-  bankRun: integer('bank_run'),
-  title: text('title').notNull(),
-  questions: jsonb('questions').$type<SurveyQuestion[]>().notNull(),
-  /** Unit ids; their subtrees are asked. */
-  audience: jsonb('audience').$type<number[]>().notNull(),
-  /** The highest role id when it opened: roles granted later do not make their holder its audience. */
-  roleWatermark: integer('role_watermark'),
-  status: text('status', { enum: SURVEY_STATUSES }).notNull().default('open'),
-  minAnswers: smallint('min_answers').notNull(),
-  minTexts: smallint('min_texts').notNull(),
-  closesAt: timestamp('closes_at', { withTimezone: true }).notNull(),
-  closedAt: timestamp('closed_at', { withTimezone: true }),
-  /** Contributions held by processes that died before writing them (kill -9). */
-  lostBallots: integer('lost_ballots').notNull().default(0),
-  createdBy: integer('created_by').references(() => people.id, { onDelete: 'set null' }),
-});
+export const surveys = pgTable(
+  'surveys',
+  {
+    id: serial('id').primaryKey(),
+    /** The template it came from; null for a pulse drawn from the question bank. */
+    templateKey: text('template_key'),
+    /** For a bank pulse: which run of the rotation (0, 1, …). */
+    bankRun: integer('bank_run'),
+    title: text('title').notNull(),
+    questions: jsonb('questions').$type<SurveyQuestion[]>().notNull(),
+    /** Unit ids; their subtrees are asked. */
+    audience: jsonb('audience').$type<number[]>().notNull(),
+    /** The highest role id when it opened: roles granted later do not make their holder its audience. */
+    roleWatermark: integer('role_watermark'),
+    status: text('status', { enum: SURVEY_STATUSES }).notNull().default('open'),
+    minAnswers: smallint('min_answers').notNull(),
+    minTexts: smallint('min_texts').notNull(),
+    closesAt: timestamp('closes_at', { withTimezone: true }).notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** Contributions held by processes that died before writing them (kill -9). */
+    lostBallots: integer('lost_ballots').notNull().default(0),
+    createdBy: integer('created_by').references(() => people.id, { onDelete: 'set null' }),
+    /** When the one reminder goes out (groups, and each unfinished person by DM); null once sent. */
+    remindAt: timestamp('remind_at', { withTimezone: true }),
+    /** The occurrence of a recurring template this run belongs to: a template runs once per occurrence. */
+    occurrence: timestamp('occurrence', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('surveys_template_occurrence_uq').on(t.templateKey, t.occurrence),
+    uniqueIndex('surveys_template_bank_run_uq').on(t.templateKey, t.bankRun),
+  ],
+);
 
 /**
  * The result cells: per (survey, question, unit) how many answered (`n`) and per option how many
- * (`counts`; none for open text). Increments come only in batches of whole ballots.
+ * (`counts`; none for open text). Increments come only in batches of at least k answers of the cell
+ * (all but k of 2k held, runtime/process-lease).
  */
 export const surveyCells = pgTable(
   'survey_cells',
@@ -88,6 +109,8 @@ export const surveyCells = pgTable(
       .references(() => units.id, { onDelete: 'cascade' }),
     n: integer('n').notNull().default(0),
     counts: integer('counts').array().notNull(),
+    /** Answers of a cell that stayed below k at closing: only how many, never what (nor their texts). */
+    withheld: integer('withheld').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.surveyId, t.question, t.unitId] })],
 );
@@ -119,6 +142,8 @@ export const surveyTexts = pgTable('survey_texts', {
     .references(() => units.id, { onDelete: 'cascade' }),
   hour: timestamp('hour', { withTimezone: true }).notNull(),
   text: text('text').notNull(),
+  /** Given to the hot-spot matcher (once its hour has ended and its cell holds at least k). */
+  signalled: boolean('signalled').notNull().default(false),
 });
 
 /**

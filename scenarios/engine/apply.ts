@@ -154,7 +154,7 @@ class ChangeWriter {
       case 'create_survey_template':
       case 'update_survey_template':
       case 'stop_survey_template':
-        return applySurveyTemplateChange(tx, change);
+        return applySurveyTemplateChange(tx, change, { now: this.now, timezone: this.timezone });
       case 'replace_lexicon':
         await replaceLexicon(tx, change.lexicon);
         return;

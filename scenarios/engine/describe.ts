@@ -67,7 +67,11 @@ export function describeChangeIn(change: ScenarioChange, timezone: string): stri
     case 'stop_request_schedule':
       return describeRequestScheduleChange(change);
     case 'create_survey_template':
-      return `+ survey template ${change.key} "${change.values.title}" (${change.values.questions.length} questions)`;
+      return `+ survey template ${change.key} "${change.values.title}" (${
+        change.values.bankSize
+          ? `${change.values.bankSize} bank questions a run`
+          : `${change.values.questions.length} questions`
+      }${change.values.cron ? `, cron "${change.values.cron}"` : ''})`;
     case 'update_survey_template':
       return `~ survey template ${change.key}: ${change.fields.join(', ')}`;
     case 'stop_survey_template':

@@ -64,7 +64,9 @@ async function sourcesOf(db: DbOrTx, incident: IncidentRow, t: Translate): Promi
     .map((r) => {
       const label =
         r.chatId === null
-          ? t(`hotspot.source.${r.source as 'feedback' | 'poll_comment' | 'situation_report'}`)
+          ? t(
+              `hotspot.source.${r.source as 'feedback' | 'poll_comment' | 'survey_text' | 'situation_report'}`,
+            )
           : `“${titles.get(r.chatId) ?? `#${r.chatId}`}”`;
       return `${label} (${Number(r.count)})`;
     })

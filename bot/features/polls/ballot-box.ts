@@ -1,14 +1,26 @@
-import { randomUUID } from 'node:crypto';
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../db/client';
-import { pollBallotHolders, polls, pollTallies, pulseProcesses } from '../../../db/schema';
+import { pollBallotHolders, polls, pollTallies } from '../../../db/schema';
 import { shuffle } from '../../kernel/shuffle';
 import type { Deps } from '../../runtime/deps';
+import {
+  type HolderTable,
+  heldByOthers,
+  LEASE_MS,
+  ProcessLease,
+  takeAllButK,
+} from '../../runtime/process-lease';
 import { flushComments } from './comments';
 
-/** How long a process's lease lasts; its scheduler renews it every few seconds. */
-export const LEASE_MS = 60_000;
-const RENEW_AFTER_MS = 20_000;
+export { LEASE_MS };
+
+/** How many ballots each process holds per poll (runtime/process-lease). */
+export const POLL_HOLDERS: HolderTable = {
+  table: pollBallotHolders,
+  subject: pollBallotHolders.pollId,
+  process: pollBallotHolders.processId,
+  held: pollBallotHolders.held,
+};
 
 interface Cell {
   /** The poll's k: every batch this process writes for the cell holds at least k ballots. */
@@ -33,13 +45,14 @@ interface Cell {
  */
 export class BallotBox {
   readonly processId: string;
+  private readonly lease: ProcessLease;
   private readonly polls = new Map<number, Map<number, Cell>>();
-  private leaseRenewedAt = 0;
   /** Flushes run one at a time, so two never take the same ballots. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(processId: string = randomUUID()) {
-    this.processId = processId;
+  constructor(processId?: string) {
+    this.lease = new ProcessLease(processId);
+    this.processId = this.lease.processId;
   }
 
   /** Ballots held for a poll (all cells), for tests and the shutdown log. */
@@ -52,24 +65,18 @@ export class BallotBox {
     return total;
   }
 
-  /** Renews this process's lease when it is getting old (cheap: one write per 20 s at most). */
-  async ensureLease(db: DbOrTx, now: Date): Promise<void> {
-    if (now.getTime() - this.leaseRenewedAt < RENEW_AFTER_MS && this.leaseRenewedAt <= now.getTime()) return;
-    await this.renewLease(db, now);
+  /** Renews this process's lease when it is getting old (runtime/process-lease). */
+  ensureLease(db: DbOrTx, now: Date): Promise<void> {
+    return this.lease.ensure(db, now);
   }
 
-  async renewLease(db: DbOrTx, now: Date): Promise<void> {
-    const leaseUntil = new Date(now.getTime() + LEASE_MS);
-    await db
-      .insert(pulseProcesses)
-      .values({ id: this.processId, leaseUntil })
-      .onConflictDoUpdate({ target: pulseProcesses.id, set: { leaseUntil } });
-    this.leaseRenewedAt = now.getTime();
+  renewLease(db: DbOrTx, now: Date): Promise<void> {
+    return this.lease.renew(db, now);
   }
 
   /** Gives the lease up at a graceful stop, once everything is flushed. */
-  async release(db: DbOrTx): Promise<void> {
-    await db.delete(pulseProcesses).where(eq(pulseProcesses.id, this.processId));
+  release(db: DbOrTx): Promise<void> {
+    return this.lease.release(db);
   }
 
   /**
@@ -130,8 +137,7 @@ export class BallotBox {
           cells.delete(unitId);
         } else if (cell.ballots.length >= 2 * cell.k) {
           // Taken out before writing and put back if the write fails: a ballot is written at most once.
-          shuffle(cell.ballots);
-          batch.push({ unitId, cell, taken: cell.ballots.splice(cell.k) });
+          batch.push({ unitId, cell, taken: takeAllButK(cell.ballots, cell.k) });
         }
       }
       if (batch.length === 0) continue;
@@ -184,7 +190,9 @@ async function writeBatch(
     // A graceful stop while the poll is still open writes everything: its later answers may yet
     // lift the cell to k, and a ballot left out would be lost.
     const final =
-      closing && (await isClosing(tx, pollId)) && (await otherHolders(tx, pollId, processId)) === 0;
+      closing &&
+      (await isClosing(tx, pollId)) &&
+      (await heldByOthers(tx, POLL_HOLDERS, pollId, processId)) === 0;
     const tallies = final ? await talliesOf(tx, pollId) : undefined;
     for (const { unitId, cell, taken } of batch) {
       if (tallies && (tallies.get(unitId) ?? 0) + taken.length < cell.k) {
@@ -216,14 +224,6 @@ async function writeBatch(
 async function isClosing(tx: Tx, pollId: number): Promise<boolean> {
   const [row] = await tx.select({ status: polls.status }).from(polls).where(eq(polls.id, pollId));
   return row?.status === 'closing';
-}
-
-async function otherHolders(tx: Tx, pollId: number, processId: string): Promise<number> {
-  const [row] = await tx
-    .select({ held: sql<number>`coalesce(sum(${pollBallotHolders.held}), 0)::int` })
-    .from(pollBallotHolders)
-    .where(and(eq(pollBallotHolders.pollId, pollId), ne(pollBallotHolders.processId, processId)));
-  return Number(row?.held ?? 0);
 }
 
 /** Ballots already written per unit of a poll. */

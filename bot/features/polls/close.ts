@@ -1,7 +1,6 @@
-import { and, eq, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
+import { and, eq, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
 import {
-  pollBallotHolders,
   pollCommentInvites,
   pollCommentMarks,
   pollComments,
@@ -10,15 +9,15 @@ import {
   polls,
   pollTallies,
   pollUnits,
-  pulseProcesses,
 } from '../../../db/schema';
 import { localeOr } from '../../kernel/i18n';
 import { budgetOf } from '../../runtime/delivery/budget';
 import type { Deps } from '../../runtime/deps';
+import { settleHolders } from '../../runtime/process-lease';
 import { dmAccounts } from '../org';
 import { announcementTargets } from './announce';
 import { groupMembers } from './audience';
-import { ballotsOf } from './ballot-box';
+import { ballotsOf, POLL_HOLDERS } from './ballot-box';
 import { flushComments } from './comments';
 import { deliverPending } from './deliver';
 import { shownAnsweredCount } from './participation';
@@ -108,15 +107,10 @@ async function finishClosing(deps: Deps, now: Date): Promise<PollRow[]> {
       .for('no key update', { skipLocked: true });
     const closed: PollRow[] = [];
     for (const candidate of candidates) {
-      const holders = await tx
-        .select({ held: pollBallotHolders.held, leaseUntil: pulseProcesses.leaseUntil })
-        .from(pollBallotHolders)
-        .leftJoin(pulseProcesses, eq(pulseProcesses.id, pollBallotHolders.processId))
-        .where(and(eq(pollBallotHolders.pollId, candidate.id), gt(pollBallotHolders.held, 0)));
-      if (holders.some((h) => h.leaseUntil !== null && h.leaseUntil > now)) continue;
-      const lost = holders.reduce((total, h) => total + h.held, 0);
+      const holders = await settleHolders(tx, POLL_HOLDERS, candidate.id, now);
+      if (holders.waiting) continue;
+      const lost = holders.lost;
       if (lost > 0) deps.logger.warn({ poll: candidate.id, lost }, 'ballots lost with a process that died');
-      await tx.delete(pollBallotHolders).where(eq(pollBallotHolders.pollId, candidate.id));
       const [poll] = await tx
         .update(polls)
         .set({ status: 'closed', lostBallots: sql`${polls.lostBallots} + ${lost}::int` })

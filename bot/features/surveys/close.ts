@@ -1,8 +1,12 @@
-import { and, eq, inArray, lte, sql } from 'drizzle-orm';
-import { surveyHolders, surveyProgress, surveys } from '../../../db/schema';
+import { and, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import type { Tx } from '../../../db/client';
+import { surveyCells, surveyProgress, surveys, surveyTexts } from '../../../db/schema';
 import type { Deps } from '../../runtime/deps';
-import { surveyBoxOf } from './box';
-import { rowsOf, sealInfo } from './store';
+import { settleHolders } from '../../runtime/process-lease';
+import { SURVEY_HOLDERS, surveyBoxOf } from './box';
+import { thresholdOf } from './results';
+import { sealInfo } from './store';
+import type { SurveyRow } from './types';
 
 /**
  * The closing step, run by every process's scheduler: surveys past their time go to `closing`; this
@@ -24,29 +28,71 @@ export async function closeDueSurveys(deps: Deps, now: Date): Promise<number[]> 
   const closed: number[] = [];
   for (const survey of closing) {
     const done = await db.transaction(async (tx) => {
-      const [live] = rowsOf<{ live: number | string }>(
-        await tx.execute(sql`
-          select count(*) as live from survey_holders h join pulse_processes pp on pp.id = h.process_id
-          where h.survey_id = ${survey.id} and h.held > 0 and pp.lease_until > ${now.toISOString()}::timestamptz`),
-      );
-      if (Number(live?.live ?? 0) > 0) return false;
-      const [lost] = await tx
-        .select({ lost: sql<number>`coalesce(sum(${surveyHolders.held}), 0)`.mapWith(Number) })
-        .from(surveyHolders)
-        .where(eq(surveyHolders.surveyId, survey.id));
-      const updated = await tx
-        .update(surveys)
-        .set({ status: 'closed', closedAt: now, lostBallots: lost?.lost ?? 0 })
+      const [locked] = await tx
+        .select({ id: surveys.id })
+        .from(surveys)
         .where(and(eq(surveys.id, survey.id), eq(surveys.status, 'closing')))
-        .returning({ id: surveys.id });
-      await tx.delete(surveyHolders).where(eq(surveyHolders.surveyId, survey.id));
+        // NO KEY UPDATE: a first step's holder row takes KEY SHARE on the survey (its foreign key).
+        .for('no key update', { skipLocked: true });
+      if (!locked) return false;
+      const holders = await settleHolders(tx, SURVEY_HOLDERS, survey.id, now);
+      if (holders.waiting) return false;
+      if (holders.lost > 0)
+        deps.logger.warn(
+          { survey: survey.id, lost: holders.lost },
+          'survey answers lost with a process that died',
+        );
+      await tx
+        .update(surveys)
+        .set({ status: 'closed', closedAt: now, lostBallots: holders.lost })
+        .where(eq(surveys.id, survey.id));
+      await withholdCellsBelowK(tx, survey);
       await tx.update(surveyProgress).set({ holder: null }).where(eq(surveyProgress.surveyId, survey.id));
-      return updated.length > 0;
+      return true;
     });
     if (done) closed.push(survey.id);
   }
   if (closed.length > 0) deps.logger.info({ surveys: closed }, 'surveys closed');
   return closed;
+}
+
+/**
+ * A cell below its k is never published. With several processes, each wrote its part at closing
+ * while another still held answers, so a small cell's options (or texts) may have been written:
+ * they are erased here, leaving only how many answered (`withheld`).
+ */
+async function withholdCellsBelowK(tx: Tx, survey: SurveyRow): Promise<void> {
+  const cells = await tx
+    .select()
+    .from(surveyCells)
+    .where(and(eq(surveyCells.surveyId, survey.id), gt(surveyCells.n, 0)));
+  for (const cell of cells) {
+    const question = survey.questions[cell.question];
+    if (!question || cell.n + cell.withheld >= thresholdOf(survey, question)) continue;
+    await tx
+      .update(surveyCells)
+      .set({
+        n: 0,
+        counts: cell.counts.map(() => 0),
+        withheld: sql`${surveyCells.withheld} + ${cell.n}::int`,
+      })
+      .where(
+        and(
+          eq(surveyCells.surveyId, survey.id),
+          eq(surveyCells.question, cell.question),
+          eq(surveyCells.unitId, cell.unitId),
+        ),
+      );
+    await tx
+      .delete(surveyTexts)
+      .where(
+        and(
+          eq(surveyTexts.surveyId, survey.id),
+          eq(surveyTexts.question, cell.question),
+          eq(surveyTexts.unitId, cell.unitId),
+        ),
+      );
+  }
 }
 
 /** `/khaosat close ID`: the survey closes now (it waits in `closing` for other live processes). */

@@ -40,6 +40,11 @@ export const vi = {
   'surveys.toast.sentToDm': '📩 Câu hỏi đã được gửi vào tin nhắn riêng của bạn với bot.',
   'surveys.toast.openDm':
     'Bot chưa nhắn riêng được cho bạn. Hãy mở tin nhắn riêng với bot, bấm Bắt đầu rồi gửi /lamkhaosat {id}.',
+  'surveys.reminder':
+    '⏰ Còn {hours} giờ để làm phiếu khảo sát #{id} — {title} ({total} câu, ẩn danh). Ai đã làm xong thì không cần làm lại.',
+  'surveys.reminder.unfinished':
+    '⏰ Bạn đang làm dở phiếu khảo sát #{id} — {title} (đến câu {n}/{total}). Còn {hours} giờ: bấm nút để làm tiếp, hoặc gửi /lamkhaosat {id}. Tin này chỉ gửi cho bạn; không ai khác biết bạn đã làm tới đâu.',
+  'surveys.continue': '↩️ Làm tiếp',
   'surveys.announce':
     '📝 Phiếu khảo sát #{id} — {title}\n{total} câu, ẩn danh, trả lời trong tin nhắn riêng với bot. Kết quả chỉ công bố theo nhóm từ {k} người trở lên.\n⏳ Hạn: {time}',
   'surveys.create.done':
@@ -126,6 +131,11 @@ export const en: Record<keyof typeof vi, string> = {
   'surveys.toast.sentToDm': '📩 The questions were sent to your DM with the bot.',
   'surveys.toast.openDm':
     'The bot cannot message you yet. Open a DM with the bot, tap Start, then send /lamkhaosat {id}.',
+  'surveys.reminder':
+    '⏰ {hours} hours left to take survey #{id} — {title} ({total} questions, anonymous). If you have finished it, there is nothing more to do.',
+  'surveys.reminder.unfinished':
+    '⏰ You have not finished survey #{id} — {title} (you are at question {n}/{total}). {hours} hours left: tap to carry on, or send /lamkhaosat {id}. Only you get this message; nobody else knows how far you got.',
+  'surveys.continue': '↩️ Carry on',
   'surveys.announce':
     '📝 Survey #{id} — {title}\n{total} questions, anonymous, answered in a DM with the bot. Results are only published for groups of {k} people or more.\n⏳ Closes: {time}',
   'surveys.create.done':

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { MAX_THRESHOLD, MIN_ANSWERS, MIN_COMMENTS, MIN_THRESHOLD } from '../../kernel/anonymity';
-import { pattern, text } from '../../kernel/fields';
+import { isSimpleCron } from '../../kernel/cron';
+import { got, pattern, text, unitCode } from '../../kernel/fields';
+import { parseDuration } from '../../kernel/time';
+import { QUESTION_BANK } from './bank';
 import {
   MAX_OPTION_LENGTH,
   MAX_OPTIONS,
@@ -61,17 +64,76 @@ const questionSchema = z
     }
   });
 
-export const surveyTemplateSchema = z.strictObject({
-  key: pattern(SURVEY_KEY_PATTERN),
-  title: text.pipe(
-    z.string().max(MAX_TITLE_LENGTH, { error: `must be at most ${MAX_TITLE_LENGTH} characters` }),
-  ),
-  questions: z
-    .array(questionSchema)
-    .min(1, { error: 'must list at least one question' })
-    .max(MAX_QUESTIONS, { error: `must list at most ${MAX_QUESTIONS} questions` }),
-  min_answers: threshold(MIN_ANSWERS),
-  min_texts: threshold(MIN_COMMENTS),
-});
+const MIN_OPEN_MINUTES = 10;
+const MAX_OPEN_MINUTES = 90 * 24 * 60;
+const DEFAULT_OPEN_MINUTES = 72 * 60;
+/** A bank pulse asks at most half the bank, so two runs in a row never repeat a question. */
+const MAX_BANK_SIZE = Math.floor(QUESTION_BANK.length / 2);
+
+export const surveyTemplateSchema = z
+  .strictObject({
+    key: pattern(SURVEY_KEY_PATTERN),
+    title: text.pipe(
+      z.string().max(MAX_TITLE_LENGTH, { error: `must be at most ${MAX_TITLE_LENGTH} characters` }),
+    ),
+    questions: z
+      .array(questionSchema)
+      .min(1, { error: 'must list at least one question' })
+      .max(MAX_QUESTIONS, { error: `must list at most ${MAX_QUESTIONS} questions` })
+      .optional(),
+    /** Instead of questions: a pulse of this many questions of the bank, the next in rotation each run. */
+    bank_size: z
+      .int({ error: 'must be a whole number' })
+      .min(1, { error: 'must be at least 1' })
+      .max(MAX_BANK_SIZE, { error: `must be at most ${MAX_BANK_SIZE} (half the bank)` })
+      .optional(),
+    /** A recurring survey: each time `cron` fires, a run opens for `audience`, closing `closes_after` later. */
+    cron: z
+      .string()
+      .refine(isSimpleCron, {
+        error: (issue) =>
+          `must be a cron pattern such as "0 8 * * 1" (minute hour day month weekday; no L or #) ${got(issue.input)}`,
+      })
+      .optional(),
+    audience: z.array(unitCode).min(1, { error: 'must list at least one unit code' }).optional(),
+    closes_after: z
+      .string()
+      .transform((value, ctx) => {
+        const ms = parseDuration(value);
+        const minutes = ms === undefined ? undefined : ms / 60_000;
+        if (minutes === undefined || minutes < MIN_OPEN_MINUTES || minutes > MAX_OPEN_MINUTES) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be a duration from 10m to 90d, such as 90m, 48h or 3d ${got(value)}`,
+          });
+          return z.NEVER;
+        }
+        return minutes;
+      })
+      .optional(),
+    min_answers: threshold(MIN_ANSWERS),
+    min_texts: threshold(MIN_COMMENTS),
+  })
+  .superRefine((survey, ctx) => {
+    if ((survey.questions === undefined) === (survey.bank_size === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['questions'],
+        message: 'give either questions or bank_size (a pulse drawn from the question bank), not both',
+      });
+    if (survey.cron !== undefined && survey.audience === undefined)
+      ctx.addIssue({ code: 'custom', path: ['audience'], message: 'a survey with a cron needs an audience' });
+    for (const field of ['audience', 'closes_after'] as const)
+      if (survey.cron === undefined && survey[field] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: 'only a recurring survey (with cron) has this',
+        });
+  })
+  .transform((survey) => ({
+    ...survey,
+    closes_after: survey.closes_after ?? (survey.cron ? DEFAULT_OPEN_MINUTES : undefined),
+  }));
 
 export type ScenarioSurvey = z.output<typeof surveyTemplateSchema>;

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../db/client';
 import { surveyTemplates } from '../../../db/schema';
+import { nextCronRun } from '../../kernel/cron';
 import type { ScenarioSurvey } from './scenario-schema';
 import type { SurveyQuestion } from './types';
 
@@ -12,6 +13,10 @@ export interface SurveyTemplateValues {
   minAnswers: number;
   minTexts: number;
   active: boolean;
+  bankSize: number | null;
+  cron: string | null;
+  audience: string[] | null;
+  closesAfterMinutes: number | null;
 }
 
 export type SurveyTemplateChange =
@@ -20,12 +25,22 @@ export type SurveyTemplateChange =
   /** The file no longer lists it: it can no longer be started; surveys already run keep their results. */
   | { kind: 'stop_survey_template'; key: string };
 
-const FIELDS = ['title', 'questions', 'minAnswers', 'minTexts', 'active'] as const;
+const FIELDS = [
+  'title',
+  'questions',
+  'minAnswers',
+  'minTexts',
+  'active',
+  'bankSize',
+  'cron',
+  'audience',
+  'closesAfterMinutes',
+] as const;
 
 function valuesOf(survey: ScenarioSurvey): SurveyTemplateValues {
   return {
     title: survey.title,
-    questions: survey.questions.map((question) => ({
+    questions: (survey.questions ?? []).map((question) => ({
       kind: question.kind,
       text: question.text_en ? { vi: question.text, en: question.text_en } : { vi: question.text },
       ...(question.options ? { options: question.options } : {}),
@@ -33,6 +48,10 @@ function valuesOf(survey: ScenarioSurvey): SurveyTemplateValues {
     minAnswers: survey.min_answers,
     minTexts: survey.min_texts,
     active: true,
+    bankSize: survey.bank_size ?? null,
+    cron: survey.cron ?? null,
+    audience: survey.audience ?? null,
+    closesAfterMinutes: survey.closes_after ?? null,
   };
 }
 
@@ -71,14 +90,28 @@ export async function planSurveyTemplates(
   return changes;
 }
 
-export async function applySurveyTemplateChange(tx: Tx, change: SurveyTemplateChange): Promise<void> {
+/** Writes one template change in the apply transaction; a new or rescheduled recurring one runs from `now`. */
+export async function applySurveyTemplateChange(
+  tx: Tx,
+  change: SurveyTemplateChange,
+  options: { now: Date; timezone: string },
+): Promise<void> {
   if (change.kind === 'stop_survey_template') {
-    await tx.update(surveyTemplates).set({ active: false }).where(eq(surveyTemplates.key, change.key));
+    await tx
+      .update(surveyTemplates)
+      .set({ active: false, nextRunAt: null })
+      .where(eq(surveyTemplates.key, change.key));
     return;
   }
+  const { cron } = change.values;
+  const nextRunAt = cron ? nextCronRun(cron, options.now, options.timezone) : null;
   if (change.kind === 'create_survey_template') {
-    await tx.insert(surveyTemplates).values({ key: change.key, ...change.values });
+    await tx.insert(surveyTemplates).values({ key: change.key, ...change.values, nextRunAt });
     return;
   }
-  await tx.update(surveyTemplates).set(change.values).where(eq(surveyTemplates.key, change.key));
+  const reschedule = change.fields.includes('cron') || change.fields.includes('active');
+  await tx
+    .update(surveyTemplates)
+    .set({ ...change.values, ...(reschedule ? { nextRunAt } : {}) })
+    .where(eq(surveyTemplates.key, change.key));
 }

@@ -1,8 +1,11 @@
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { roles, surveyProgress, surveys, surveyTemplates } from '../../../db/schema';
+import { MIN_THRESHOLD } from '../../kernel/anonymity';
 import type { Deps } from '../../runtime/deps';
-import type { SurveyBox } from './box';
+import type { SealInfo, SurveyBox } from './box';
+import { reminderAt } from './reminders';
+import { thresholdOf } from './results';
 import {
   type Answer,
   MAX_TEXT_ANSWER_LENGTH,
@@ -21,10 +24,21 @@ export interface SurveyDraft {
   templateKey: string | null;
   bankRun: number | null;
   createdBy: number | null;
+  /** The occurrence of a recurring template (a run opens once per occurrence). */
+  occurrence?: Date | null;
+  /** When it opens (the clock's now): its one reminder is set from it. */
+  openedAt?: Date;
 }
 
 /** Opens a survey: its questions and audience are frozen now, with the role watermark. */
 export async function insertSurvey(db: DbOrTx, draft: SurveyDraft): Promise<SurveyRow> {
+  const row = await insertSurveyOnce(db, draft);
+  if (!row) throw new Error('survey run already exists');
+  return row;
+}
+
+/** As insertSurvey, but undefined when the template's run of that occurrence (or bank run) exists. */
+export async function insertSurveyOnce(db: DbOrTx, draft: SurveyDraft): Promise<SurveyRow | undefined> {
   const [watermark] = await db.select({ max: sql<number | null>`max(${roles.id})` }).from(roles);
   const [row] = await db
     .insert(surveys)
@@ -39,9 +53,21 @@ export async function insertSurvey(db: DbOrTx, draft: SurveyDraft): Promise<Surv
       templateKey: draft.templateKey,
       bankRun: draft.bankRun,
       createdBy: draft.createdBy,
+      occurrence: draft.occurrence ?? null,
+      remindAt: draft.openedAt ? reminderAt(draft.openedAt, draft.closesAt) : null,
     })
+    .onConflictDoNothing()
     .returning();
-  return row!;
+  return row;
+}
+
+/** The next run of a recurring bank template's own rotation (0 for its first). */
+export async function nextTemplateBankRun(db: DbOrTx, templateKey: string): Promise<number> {
+  const [row] = await db
+    .select({ max: sql<number | null>`max(${surveys.bankRun})` })
+    .from(surveys)
+    .where(eq(surveys.templateKey, templateKey));
+  return row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
 }
 
 export async function findSurvey(db: DbOrTx, id: number): Promise<SurveyRow | undefined> {
@@ -278,9 +304,14 @@ export async function backSurvey(
   return { kind: 'back', survey, question: target };
 }
 
-/** What the box needs of a survey to seal its ballots. */
-export function sealInfo(survey: Pick<SurveyRow, 'id' | 'minAnswers' | 'questions'>) {
-  return { id: survey.id, k: survey.minAnswers, optionCounts: survey.questions.map(optionCount) };
+/** What the box needs of a survey to hold and write its answers: per question, options and k. */
+export function sealInfo(survey: Pick<SurveyRow, 'id' | 'minAnswers' | 'minTexts' | 'questions'>): SealInfo {
+  return {
+    id: survey.id,
+    k: Math.max(survey.minAnswers, MIN_THRESHOLD),
+    optionCounts: survey.questions.map(optionCount),
+    thresholds: survey.questions.map((question) => thresholdOf(survey, question)),
+  };
 }
 
 /** Surveys a person is in the middle of whose current question takes typed text. */

@@ -76,18 +76,33 @@ describe('surveys against a database reader, a log reader and a curious admin', 
     dump = await dumpDatabase(database);
     expect(dump).not.toContain(marker);
     expect(await database.db.select().from(surveyTexts)).toEqual([]);
-    // Four more finish: the batch of five is written, with no person and only the hour.
+    // Four more finish: five answers per cell are still held (a cell is written once it holds 2k,
+    // all but k of it), so nothing is written yet.
     for (let n = 2; n <= 5; n++) {
       await harness.handle(command(dm(worker(n).externalId), worker(n), '/lamkhaosat 1'));
       await answer(harness, worker(n), `ý kiến ${n}`);
       await answer(harness, worker(n), n % 5);
     }
     await surveyBoxOf(harness.deps).idle();
+    expect(await database.db.select().from(surveyTexts)).toEqual([]);
+    expect(await database.db.select().from(surveyCells)).toEqual([]);
+    // Closing writes them, as one increment per cell, with no person and only the hour.
+    await harness.handle(
+      command(dm(1), { platform: 'telegram', externalId: '1', displayName: 'Quản trị' }, '/khaosat close 1'),
+    );
     const texts = await database.db.select().from(surveyTexts);
     expect(texts.map((t) => t.text).sort()).toEqual(
       [marker, 'ý kiến 2', 'ý kiến 3', 'ý kiến 4', 'ý kiến 5'].sort(),
     );
-    expect(Object.keys(texts[0]!).sort()).toEqual(['hour', 'id', 'question', 'surveyId', 'text', 'unitId']);
+    expect(Object.keys(texts[0]!).sort()).toEqual([
+      'hour',
+      'id',
+      'question',
+      'signalled',
+      'surveyId',
+      'text',
+      'unitId',
+    ]);
     for (const row of texts) expect(row.hour.getUTCMinutes() + row.hour.getUTCSeconds()).toBe(0);
     const [cell] = await database.db.select().from(surveyCells).where(sql`${surveyCells.question} = 1`);
     expect(cell).toMatchObject({ n: 5 });

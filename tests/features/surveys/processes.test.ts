@@ -52,13 +52,14 @@ describe('surveys across two processes', () => {
     const [row] = await database.db.select().from(surveys).where(eq(surveys.id, 1));
     expect(row).toMatchObject({ status: 'closed', lostBallots: 0 });
     const cells = await database.db.select().from(surveyCells).orderBy(surveyCells.question);
-    // Every question answered by all five exactly once (worker 1: q1–q2 on A, q3–q5 on B, q3 changed once).
-    expect(cells.map((c) => [c.question, c.n])).toEqual([
-      [0, 5],
-      [1, 5],
-      [2, 5],
-      [3, 5],
-      [4, 1],
+    // Every question answered by all five exactly once (worker 1: q1–q2 on A, q3–q5 on B, q3 changed
+    // once); the one text answer is a cell below k: withheld, only its count kept.
+    expect(cells.map((c) => [c.question, c.n, c.withheld])).toEqual([
+      [0, 5, 0],
+      [1, 5, 0],
+      [2, 5, 0],
+      [3, 5, 0],
+      [4, 0, 1],
     ]);
     expect(cells[0]!.counts).toEqual([0, 0, 0, 0, 5]);
     expect(cells[2]!.counts).toEqual([0, 5, 0]);

@@ -1,5 +1,5 @@
-import { desc, eq, like, or } from 'drizzle-orm';
-import { chats, surveys, surveyTemplates, units } from '../../../../db/schema';
+import { desc, eq } from 'drizzle-orm';
+import { surveys, surveyTemplates } from '../../../../db/schema';
 import { MIN_ANSWERS, MIN_COMMENTS } from '../../../kernel/anonymity';
 import { can } from '../../../kernel/roles';
 import { formatDateTime, parseDuration, parseLocalDateTime } from '../../../kernel/time';
@@ -8,13 +8,22 @@ import { decimalInteger, readFlags, UsageProblem } from '../../../runtime/flags'
 import type { CommandContext } from '../../../runtime/types';
 import { defineCommand } from '../../../runtime/types';
 import { findUnitByCode, findUnitById, type UnitRow } from '../../org';
+import { announceSurvey } from '../announce';
 import { bankSubset, QUESTION_BANK } from '../bank';
 import { closeSurveyNow } from '../close';
 import { beginReply } from '../conversation';
 import { buildHeatMap, heatMapCsv, heatMapMarkdown, heatMapPng } from '../heatmap';
 import { renderResults, surveyResults } from '../results';
-import { beginSurvey, findSurvey, findTemplate, insertSurvey, nextBankRun, openSurveysFor } from '../store';
-import { DEFAULT_OPEN_MS, MAX_OPEN_MS, MIN_OPEN_MS, START_PREFIX, type SurveyRow } from '../types';
+import {
+  beginSurvey,
+  findSurvey,
+  findTemplate,
+  insertSurvey,
+  nextBankRun,
+  nextTemplateBankRun,
+  openSurveysFor,
+} from '../store';
+import { DEFAULT_OPEN_MS, MAX_OPEN_MS, MIN_OPEN_MS, START_PREFIX } from '../types';
 
 type Args =
   | { action: 'start'; key: string; units?: string[]; closes?: string }
@@ -114,41 +123,6 @@ async function resolveTarget(
   return { ok: true, units: found, closesAt };
 }
 
-/** Posts the "take the survey" button in every bound group of the audience; returns how many got it. */
-async function announce(ctx: CommandContext, survey: SurveyRow, audience: UnitRow[]): Promise<number> {
-  const { db, messenger, config } = ctx.deps;
-  const groups = await db
-    .select({ platform: chats.platform, externalId: chats.externalId })
-    .from(chats)
-    .innerJoin(units, eq(units.id, chats.unitId))
-    .where(or(...audience.map((unit) => like(units.path, `${unit.path}%`))))
-    .orderBy(chats.id);
-  let sent = 0;
-  const text = ctx.t('surveys.announce', {
-    id: survey.id,
-    title: survey.title,
-    total: survey.questions.length,
-    time: formatDateTime(survey.closesAt, config.timezone),
-    k: survey.minAnswers,
-  });
-  for (const group of groups) {
-    if (!messenger.has(group.platform) || !messenger.capabilities(group.platform).groups) continue;
-    try {
-      await messenger.send(
-        { platform: group.platform, externalId: group.externalId, kind: 'group' },
-        { text, buttons: [[{ label: ctx.t('surveys.take'), data: `${START_PREFIX}:${survey.id}` }]] },
-      );
-      sent++;
-    } catch (error) {
-      ctx.logger.warn(
-        { err: error, platform: group.platform, survey: survey.id },
-        'survey announcement not sent',
-      );
-    }
-  }
-  return sent;
-}
-
 async function scopeOf(ctx: CommandContext, args: Args) {
   if (args.action === 'start' || args.action === 'pulse') {
     const resolved = await resolveTarget(ctx, args);
@@ -193,7 +167,9 @@ export const surveyCommand = defineCommand<Args>({
         lines.push(
           templates.length === 0
             ? `  ${t('surveys.list.none')}`
-            : templates.map((tp) => `  • ${tp.key} — ${tp.title} (${tp.questions.length})`).join('\n'),
+            : templates
+                .map((tp) => `  • ${tp.key} — ${tp.title} (${tp.bankSize ?? tp.questions.length})`)
+                .join('\n'),
         );
         lines.push(t('surveys.list.bank', { n: QUESTION_BANK.length }));
         lines.push(t('surveys.list.recent'));
@@ -227,15 +203,17 @@ export const surveyCommand = defineCommand<Args>({
         if (args.action === 'start') {
           const template = await findTemplate(deps.db, args.key);
           if (!template?.active) return ctx.reply(t('surveys.unknownKey', { key: args.key }));
+          // A bank template opens the next run of its own rotation.
+          const bankRun = template.bankSize ? await nextTemplateBankRun(deps.db, template.key) : null;
           draft = {
             title: template.title,
-            questions: template.questions,
+            questions: bankRun === null ? template.questions : bankSubset(bankRun, template.bankSize!),
             audience: resolved.units,
             closesAt: resolved.closesAt,
             minAnswers: template.minAnswers,
             minTexts: template.minTexts,
             templateKey: template.key,
-            bankRun: null,
+            bankRun,
             createdBy: ctx.actor.person.id,
           };
         } else {
@@ -252,8 +230,8 @@ export const surveyCommand = defineCommand<Args>({
             createdBy: ctx.actor.person.id,
           };
         }
-        const survey = await insertSurvey(deps.db, draft);
-        const groups = await announce(ctx, survey, resolved.units);
+        const survey = await insertSurvey(deps.db, { ...draft, openedAt: now });
+        const groups = await announceSurvey(deps, ctx.t, survey, resolved.units);
         return ctx.reply(
           t('surveys.create.done', {
             id: survey.id,
