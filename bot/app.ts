@@ -4,7 +4,7 @@ import type { Database } from '../db/client';
 import { ping } from '../db/client';
 import { publishAdminEndpoint, scenarioAdminRoute } from '../scenarios/remote';
 import type { Config } from './config';
-import { createFeatures, eventHandlerOptions } from './features';
+import { createFeatures, createPersonalHome, eventHandlerOptions } from './features';
 import { ensureBootstrapAdmins } from './features/org/bootstrap';
 import { TextSignals } from './kernel/text-signals';
 import type { Clock } from './kernel/types';
@@ -114,7 +114,15 @@ export async function startPulse(options: {
   if (config.slack) {
     // Loaded only when Slack is configured: @slack/bolt alone costs about 0.2 s of every start.
     const { createSlackPlatform } = await import('./platforms/slack');
-    platforms.push(createSlackPlatform({ config: config.slack, handle, logger, clock }));
+    platforms.push(
+      createSlackPlatform({
+        config: config.slack,
+        handle,
+        logger,
+        clock,
+        home: createPersonalHome(deps, features),
+      }),
+    );
   }
   if (config.zalo) platforms.push(createZaloPlatform({ config: config.zalo, handle, logger, health }));
   if (config.zaloOa) {

@@ -4,6 +4,7 @@ import type { Deps } from '../runtime/deps';
 import { CommandRegistry } from '../runtime/dispatch';
 import type { Feature } from '../runtime/feature';
 import { createEventHandler, type EventHandler, type EventHandlerOptions } from '../runtime/handle-event';
+import { createHomeSource, type HomeSource } from '../runtime/home';
 import { withStartPayloads } from '../runtime/start-payloads';
 import type { ButtonHandler, CommandDefinition } from '../runtime/types';
 import * as accountLinks from './account-links';
@@ -74,4 +75,13 @@ export function createPulseEventHandler(
   features: readonly Feature[] = createFeatures(),
 ): EventHandler {
   return createEventHandler(deps, { ...eventHandlerOptions(deps.db, features), ...overrides });
+}
+
+/** A person's own page (Slack's Home tab), each feature's section in /help order. */
+export function createPersonalHome(deps: Deps, features: readonly Feature[] = createFeatures()): HomeSource {
+  return createHomeSource(
+    deps,
+    org.createActorDirectory(deps.db),
+    features.flatMap((f) => (f.home ? [f.home] : [])),
+  );
 }

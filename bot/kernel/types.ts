@@ -89,6 +89,11 @@ export interface Capabilities {
   edit: boolean;
   /** Private replies inside a group (Slack ephemeral); otherwise they go by DM or button answer. */
   ephemeral: boolean;
+  /**
+   * The longest answer to a button press the platform shows (Telegram's answerCallbackQuery: 200
+   * characters). A longer answer is shown cut, and sent in full privately (by DM).
+   */
+  answerLength?: number;
   maxTextLength: number;
   /** Takes documents (`sendFile`); absent means no, and the core sends text instead. */
   files?: boolean;

@@ -34,7 +34,7 @@ export async function dispatchCommand(registry: CommandRegistry, ctx: CommandCon
   const { event, t } = ctx;
   const command = registry.find(event.name);
   if (!command) {
-    await ctx.reply(t('error.unknownCommand', { command: event.name }));
+    await ctx.replyPersonally(t('error.unknownCommand', { command: event.name }));
     return;
   }
   const audit = (result: AuditResult, detail?: string) =>
@@ -51,7 +51,9 @@ export async function dispatchCommand(registry: CommandRegistry, ctx: CommandCon
       : Promise.resolve();
   const refuse = async (role: string) => {
     await audit('refused');
-    await ctx.reply(t('error.forbidden', { command: command.name, role: t(`role.${role}` as never) }));
+    await ctx.replyPersonally(
+      t('error.forbidden', { command: command.name, role: t(`role.${role}` as never) }),
+    );
   };
 
   if (command.minRole && !can(ctx.actor.roles, command.minRole)) return refuse(command.minRole);
@@ -67,7 +69,7 @@ export async function dispatchCommand(registry: CommandRegistry, ctx: CommandCon
   }
   if (command.where === 'dm' && event.chat.kind !== 'dm') {
     await audit('usage', 'dm only');
-    return ctx.reply(t('error.dmOnly', { command: command.name }));
+    return ctx.replyPersonally(t('error.dmOnly', { command: command.name }));
   }
   let args: unknown;
   try {
@@ -76,24 +78,26 @@ export async function dispatchCommand(registry: CommandRegistry, ctx: CommandCon
     if (!(error instanceof UsageProblem)) throw error;
     const message = t(error.key, error.params);
     await audit('usage', message);
-    return ctx.reply(`${message}\n\n${t(command.usageKey)}`);
+    return ctx.replyPersonally(`${message}\n\n${t(command.usageKey)}`);
   }
   if (args === null) {
     await audit('usage');
-    return ctx.reply(t(command.usageKey));
+    return ctx.replyPersonally(t(command.usageKey));
   }
   if (command.scope && command.minRole) {
     const scope = await command.scope(ctx, args);
     if (!scope.ok) {
       await audit('usage', scope.message);
-      return ctx.reply(scope.message);
+      return ctx.replyPersonally(scope.message);
     }
     if (!can(ctx.actor.roles, command.minRole, scope.unit)) {
       // He has the role, not for that unit: say which units he may act on.
       const units = unitsWithRole(ctx.actor.roles, command.minRole);
       if (units.length === 0) return refuse(command.minRole);
       await audit('refused');
-      return ctx.reply(t('error.forbiddenUnit', { command: command.name, units: units.join(', ') }));
+      return ctx.replyPersonally(
+        t('error.forbiddenUnit', { command: command.name, units: units.join(', ') }),
+      );
     }
   }
   try {
@@ -108,6 +112,6 @@ export async function dispatchCommand(registry: CommandRegistry, ctx: CommandCon
       ctx.deps.logger.error('an anonymous command failed (details at debug level)');
     } else ctx.logger.error({ err: error, command: command.name }, 'command failed');
     await audit('error', error instanceof Error ? error.message : String(error));
-    await ctx.reply(t('error.internal'));
+    await ctx.replyPersonally(t('error.internal'));
   }
 }

@@ -1,6 +1,7 @@
 import type { Catalogue } from '../kernel/i18n';
 import type { Deps } from './deps';
 import type { FileListener, MessageListener, ReactionHandler } from './handle-event';
+import type { HomeContributor } from './home';
 import type { Job } from './scheduler';
 import type { StartPayloadHandler } from './start-payloads';
 import type { ButtonHandler, CommandDefinition } from './types';
@@ -24,6 +25,8 @@ export interface Feature {
   files?: readonly FileListener[];
   /** /start deep-link payloads this feature made (e.g. "cmt-12"). */
   startPayloads?: readonly StartPayloadHandler[];
+  /** Its section of a person's own page (Slack's Home tab): what they have open in this feature. */
+  home?: HomeContributor;
   /** Its messages (also composed statically in bot/messages.ts, which gives the key type). */
   messages: Catalogue;
   /** Scheduler jobs; `stopping` aborts long fan-outs on shutdown. */

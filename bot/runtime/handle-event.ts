@@ -1,7 +1,7 @@
 import { DeliveryError } from '../kernel/errors';
 import { localeOr } from '../kernel/i18n';
 import { sanitizeEvent } from '../kernel/sanitize';
-import type { InboundEvent, OutgoingMessage } from '../kernel/types';
+import type { Capabilities, InboundEvent, OutgoingMessage } from '../kernel/types';
 import { translator } from '../messages';
 import { claimUpdate, RecentKeys, releaseUpdate } from './dedup';
 import { budgetOf } from './delivery/budget';
@@ -135,24 +135,24 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
       sendReply(() => deps.messenger.sendPrivately(event.chat, event.from, paced(message)), logger, {
         budget: { limiter, chatKey: `${event.chat.platform}:dm:${event.from.externalId}`, isGroup: false },
       });
+    const replyInChat = (message: OutgoingMessage | string) =>
+      sendReply(() => deps.messenger.send(event.chat, paced(message)), logger, {
+        budget: {
+          limiter,
+          chatKey: `${event.chat.platform}:${event.chat.externalId}`,
+          isGroup: event.chat.kind === 'group',
+        },
+      });
+    const reply = event.kind === 'command' && capabilities?.privateCommands ? replyPrivately : replyInChat;
     const base: InteractionContext = {
       deps,
       logger,
       actor,
       chat,
       t: translator(actor.locale),
-      reply:
-        event.kind === 'command' && capabilities?.privateCommands
-          ? replyPrivately
-          : (message) =>
-              sendReply(() => deps.messenger.send(event.chat, paced(message)), logger, {
-                budget: {
-                  limiter,
-                  chatKey: `${event.chat.platform}:${event.chat.externalId}`,
-                  isGroup: event.chat.kind === 'group',
-                },
-              }),
+      reply,
       replyPrivately,
+      replyPersonally: personalReply(event, capabilities, { reply, replyPrivately, logger }),
     };
 
     if (
@@ -172,7 +172,7 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
     } else if (event.kind === 'command') {
       await dispatchCommand(options.commands, { ...base, event, commands: options.commands.commands });
     } else if (event.kind === 'button') {
-      const { answer, ensureAnswered } = answerFor(deps, event);
+      const { answer, ensureAnswered } = answerFor(deps, event, capabilities, replyPrivately);
       await dispatchButton(options.buttons, { ...base, event, answer }, ensureAnswered);
     } else if (event.kind === 'file') {
       for (const listener of options.files ?? []) {
@@ -199,14 +199,66 @@ export function createEventHandler(deps: Deps, options: EventHandlerOptions): Ev
   }
 }
 
-/** Every press is answered exactly once, even when a handler forgot to. */
-function answerFor(deps: Deps, event: Extract<InboundEvent, { kind: 'button' }>) {
+/**
+ * Replies about what the person did themself (a refusal, a usage error): in a DM, or where the
+ * platform has private replies in groups (Slack's ephemeral), as a reply; in a group elsewhere by
+ * DM, so the group does not read it — unless the DM cannot be sent (Telegram refuses a first
+ * message to someone who never opened the bot's DM) or would cost quota (Zalo OA): then in the group.
+ */
+function personalReply(
+  event: InboundEvent,
+  capabilities: Capabilities | undefined,
+  replies: {
+    reply: InteractionContext['reply'];
+    replyPrivately: InteractionContext['replyPrivately'];
+    logger: Deps['logger'];
+  },
+): InteractionContext['reply'] {
+  if (event.chat.kind !== 'group' || !capabilities || capabilities.privateCommands) return replies.reply;
+  if (capabilities.ephemeral) return replies.replyPrivately;
+  if (capabilities.quotaCounted) return replies.reply;
+  return async (message) => {
+    try {
+      await replies.replyPrivately(message);
+    } catch (error) {
+      if (!(error instanceof DeliveryError && error.permanent)) throw error;
+      replies.logger.debug({ err: error }, 'personal reply not sent by DM: answered in the group');
+      await replies.reply(message);
+    }
+  };
+}
+
+/** A text cut to `limit` characters, with an ellipsis when it was longer. */
+function cut(text: string, limit: number): string {
+  return text.length <= limit ? text : `${text.slice(0, limit - 1).trimEnd()}…`;
+}
+
+/**
+ * Every press is answered exactly once, even when a handler forgot to. An answer longer than the
+ * platform shows (`answerLength`, Telegram: 200) is shown cut as an alert and sent in full privately.
+ */
+function answerFor(
+  deps: Deps,
+  event: Extract<InboundEvent, { kind: 'button' }>,
+  capabilities: Capabilities | undefined,
+  replyPrivately: InteractionContext['replyPrivately'],
+) {
   let answered = false;
-  const answer: ButtonContext['answer'] = async (text, options) => {
+  const answer: ButtonContext['answer'] = async (full, options) => {
     if (answered) return;
     answered = true;
+    const limit = capabilities?.answerLength;
+    const overflow = limit !== undefined && full.length > limit;
+    const text = overflow ? cut(full, limit) : full;
     try {
-      await deps.messenger.answerButton(event.chat.platform, event.pressId, text, options);
+      await deps.messenger.answerButton(event.chat.platform, event.pressId, text, {
+        ...options,
+        ...(overflow && { alert: true }),
+      });
+      if (overflow)
+        await replyPrivately(full).catch((error) =>
+          deps.logger.warn({ err: error }, 'long answer not sent in full'),
+        );
     } catch (error) {
       // A press too old to answer (or a forged id) was still handled: a retry would fail the same way.
       if (!(error instanceof DeliveryError && error.permanent)) throw error;

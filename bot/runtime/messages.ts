@@ -22,6 +22,12 @@ export const vi = {
     '• bấm nút trên khảo sát trong nhóm để trả lời (ẩn danh)\n' +
     '• /whoami — xem bạn thuộc đơn vị nào\n' +
     '• /help — xem mọi lệnh bạn dùng được',
+  'home.greeting': 'Chào {name} 👋 Đây là trang Pulse của riêng bạn.',
+  'home.empty':
+    'Hiện bạn không có việc gì đang mở: không có khảo sát chờ trả lời, không có chỉ đạo chờ xác nhận. Khi có, chúng sẽ hiện ở đây.',
+  'home.footer':
+    'Chỉ mình bạn thấy trang này. Câu trả lời khảo sát vẫn ẩn danh: trang không bao giờ hiện bạn đã chọn gì.',
+  'home.more': '… và {count} mục khác.',
   'role.admin': 'quản trị',
   'role.leader': 'lãnh đạo đơn vị',
   'role.collaborator': 'cộng tác viên',
@@ -50,6 +56,11 @@ export const en: Record<keyof typeof vi, string> = {
     '• tap the buttons of a poll in your group to answer (anonymously)\n' +
     '• /whoami — see which unit you belong to\n' +
     '• /help — see every command you may use',
+  'home.greeting': 'Hello {name} 👋 This is your own Pulse page.',
+  'home.empty':
+    'You have nothing open right now: no poll waiting for your answer, no directive to acknowledge. When there is, it shows here.',
+  'home.footer': 'Only you see this page. Poll answers stay anonymous: the page never shows what you chose.',
+  'home.more': '… and {count} more.',
   'role.admin': 'admin',
   'role.leader': 'unit leader',
   'role.collaborator': 'collaborator',

@@ -69,6 +69,11 @@ export interface InteractionContext {
   reply(message: OutgoingMessage | string): Promise<void>;
   /** Replies so only the actor sees it (ephemeral in a group where possible, else DM). */
   replyPrivately(message: OutgoingMessage | string): Promise<void>;
+  /**
+   * Replies about the actor's own doing (a refusal, a usage error): not for the group's eyes where
+   * the platform allows — ephemeral, else by DM, else (no DM possible, or a DM costs quota) in the chat.
+   */
+  replyPersonally(message: OutgoingMessage | string): Promise<void>;
 }
 
 export interface CommandContext extends InteractionContext {

@@ -62,12 +62,23 @@ describe('Telegram, long polling', () => {
       .inline_keyboard[0]![0]!;
     expect(button.url).toBe(`https://t.me/pulse_test_bot?start=${row!.inviteToken}`);
 
+    // A refusal concerns the worker alone: it goes to their DM, and the group reads nothing of it.
     since = fake.calls.length;
     fake.message({ chatId: GROUP, chatType: 'supergroup', from: WORKER, text: '/unlink@pulse_test_bot' });
-    const refused = await fake.waitFor(repliesTo(GROUP), { since });
+    const refused = await fake.waitFor(repliesTo(WORKER.id), { since });
     expect(refused.body.text).toContain('không có quyền');
+    expect(fake.calls.slice(since).filter(repliesTo(GROUP))).toEqual([]);
     const [still] = await database.db.select().from(chats);
     expect(still!.unitId).not.toBeNull();
+
+    // Someone who never opened the bot's DM cannot be written to first (403): then, in the group.
+    const stranger = { id: 99, first_name: 'Hùng', username: 'hung' };
+    fake.neverStarted.add(stranger.id);
+    since = fake.calls.length;
+    fake.message({ chatId: GROUP, chatType: 'supergroup', from: stranger, text: '/unlink' });
+    const inGroup = await fake.waitFor(repliesTo(GROUP), { since });
+    expect(inGroup.body.text).toContain('không có quyền');
+    expect(fake.calls.slice(since).filter((c) => repliesTo(stranger.id)(c) && c.status === 200)).toEqual([]);
   });
 
   it('ignores commands addressed to another bot and answers a stale button', async () => {

@@ -2,7 +2,8 @@
  * A fake Slack for end-to-end tests, both sides of it over real HTTP:
  *
  * - the Web API the bot calls (`clientOptions.slackApiUrl: fake.apiUrl`): auth.test,
- *   chat.postMessage / update / postEphemeral, conversations.open, users.info, with Slack's
+ *   chat.postMessage / update / postEphemeral, conversations.open, users.info, views.publish (the
+ *   Home tab of each user, kept in `homes`), with Slack's
  *   argument checks (text and Block Kit limits), token check, and injectable failures (429 with
  *   Retry-After, platform errors);
  * - Slack calling the app: signed Events API callbacks, slash commands and block_actions posted
@@ -79,6 +80,8 @@ export class FakeSlack {
   /** Answers of the app to the requests Slack posted to it. */
   readonly appResponses: { kind: string; status: number; body: string }[] = [];
   rejected429 = 0;
+  /** The Home tab each user would see: the last view published for them, and how many were. */
+  readonly homes = new Map<string, { view: Body; published: number }>();
 
   private readonly server = createServer((req, res) => void this.onRequest(req, res));
   private readonly events = new EventEmitter().setMaxListeners(0);
@@ -279,6 +282,51 @@ export class FakeSlack {
     );
   }
 
+  /** The user opens the app's Home tab (Slack sends app_home_opened each time). */
+  openHome(user: string, options: SignOptions & { eventId?: string } = {}): Promise<number> {
+    return this.sendEvent({ type: 'app_home_opened', user, channel: this.dmOf(user), tab: 'home' }, options);
+  }
+
+  /** The user clicks the button labelled `label` on their Home tab (no channel, no response_url). */
+  pressHome(o: { user: string; label: string; nth?: number }): Promise<number> {
+    const home = this.homes.get(o.user);
+    if (!home) throw new Error(`FakeSlack: ${o.user} has no Home tab yet`);
+    const buttons = buttonsOf(home.view.blocks).filter((b) => b.label === o.label);
+    const button = buttons[o.nth ?? 0];
+    if (!button) throw new Error(`FakeSlack: the Home tab of ${o.user} has no button "${o.label}"`);
+    const user = this.users.get(o.user);
+    return this.post('interactivity', {
+      type: 'block_actions',
+      user: { id: o.user, username: user?.name, name: user?.name, team_id: TEAM.id },
+      api_app_id: BOT.app_id,
+      token: 'verification-token-unused',
+      container: { type: 'view', view_id: `V${o.user}` },
+      trigger_id: `${++this.seq}.trigger`,
+      team: TEAM,
+      view: { id: `V${o.user}`, type: 'home', blocks: home.view.blocks },
+      actions: [
+        {
+          type: 'button',
+          action_id: button.action_id,
+          block_id: button.block_id,
+          text: { type: 'plain_text', text: button.label },
+          value: button.value,
+          action_ts: this.nextTs(),
+        },
+      ],
+    });
+  }
+
+  /** Every text of the user's Home tab, one block a line (what the user reads there). */
+  homeText(user: string): string {
+    const view = this.homes.get(user)?.view;
+    if (!view) return '';
+    return (view.blocks as Body[])
+      .flatMap((b) => [b.text?.text, ...(b.elements ?? []).map((e: Body) => e.text?.text ?? e.text)])
+      .filter((text): text is string => typeof text === 'string')
+      .join('\n');
+  }
+
   // ---- What users see ----
 
   /** Messages in channels the user is in (every channel, in this fake), in their DM, and ephemerals to them. */
@@ -416,6 +464,15 @@ export class FakeSlack {
         if (!user || !this.users.has(user)) throw new Error('user_not_found');
         return { channel: { id: this.dmOf(user) } };
       }
+      case 'views.publish': {
+        const view = parseJson(body.view) as Body | undefined;
+        if (!body.user_id || !this.users.has(body.user_id)) throw new Error('user_not_found');
+        checkView(view);
+        const published = (this.homes.get(body.user_id)?.published ?? 0) + 1;
+        this.homes.set(body.user_id, { view: view!, published });
+        this.events.emit('change');
+        return { view: { id: `V${body.user_id}`, type: 'home', ...view } };
+      }
       case 'users.info': {
         const user = this.users.get(body.user);
         if (!user) throw new Error('user_not_found');
@@ -531,6 +588,35 @@ function checkContent(body: Body): void {
       if (element.text?.text?.length > 75 || String(element.value ?? '').length > 2000)
         throw new Error('invalid_blocks');
       if (actionIds.has(element.action_id)) throw new Error('invalid_blocks');
+      actionIds.add(element.action_id);
+    }
+  }
+}
+
+/** Slack's limits on a Home tab view (views.publish answers invalid_arguments otherwise). */
+function checkView(view: Body | undefined): void {
+  if (view?.type !== 'home' || !Array.isArray(view.blocks)) throw new Error('invalid_arguments');
+  if (view.blocks.length > 100) throw new Error('invalid_arguments');
+  const actionIds = new Set<string>();
+  const blockIds = new Set<string>();
+  for (const block of view.blocks as Body[]) {
+    if (block.block_id !== undefined) {
+      if (String(block.block_id).length > 255 || blockIds.has(block.block_id))
+        throw new Error('invalid_arguments');
+      blockIds.add(block.block_id);
+    }
+    if (block.type === 'header' && (!block.text?.text || block.text.text.length > 150))
+      throw new Error('invalid_arguments');
+    if (block.type === 'section' && (!block.text?.text || block.text.text.length > 3000))
+      throw new Error('invalid_arguments');
+    if (block.type !== 'actions') continue;
+    if (!Array.isArray(block.elements) || block.elements.length === 0 || block.elements.length > 25)
+      throw new Error('invalid_arguments');
+    for (const element of block.elements) {
+      if (element.text?.text?.length > 75 || String(element.value ?? '').length > 2000)
+        throw new Error('invalid_arguments');
+      if (String(element.action_id).length > 255 || actionIds.has(element.action_id))
+        throw new Error('invalid_arguments');
       actionIds.add(element.action_id);
     }
   }

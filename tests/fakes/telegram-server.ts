@@ -165,6 +165,8 @@ export class FakeTelegram {
   readonly webhookDeliveries: WebhookDelivery[] = [];
   readonly uploads: Array<UploadedFile & { method: string; chatId: number }> = [];
   readonly leftChats = new Set<number>();
+  /** Users who never opened the DM with the bot: Telegram refuses to message them first (403). */
+  readonly neverStarted = new Set<number>();
   /** Number of 429 answers given (rate limiter and injected failures). */
   rejected429 = 0;
 
@@ -600,6 +602,8 @@ export class FakeTelegram {
       if (!this.callbackIds.delete(String(b.callback_query_id))) {
         throw bad('query is too old and response timeout expired or query ID is invalid');
       }
+      // The Bot API takes 0-200 characters of notification or alert text.
+      if (String(b.text ?? '').length > 200) throw bad('MESSAGE_TOO_LONG');
       this.callbackAnswers.push(b as FakeTelegram['callbackAnswers'][number]);
       return true;
     },
@@ -784,6 +788,8 @@ export class FakeTelegram {
     const chatId = this.chatId(b);
     if (this.leftChats.has(chatId))
       throw new ApiError(403, 'Forbidden: bot is not a member of the supergroup chat');
+    if (this.neverStarted.has(chatId))
+      throw new ApiError(403, "Forbidden: bot can't initiate conversation with a user");
     this.checkMarkup(b.reply_markup);
     const replyTo = b.reply_parameters?.message_id ?? b.reply_to_message_id;
     return this.store(this.chatOf(chatId), {

@@ -11,6 +11,7 @@ import {
   pushCommand,
   reachCommand,
 } from './commands/directives';
+import { directivesHome } from './home';
 import { directiveJobs } from './jobs';
 import * as messages from './messages';
 
@@ -45,6 +46,7 @@ export function createFeature(): Feature {
     commands: [directivesCommand, pushCommand, previewCommand, cancelCommand, reachCommand],
     buttons: [directiveAckButton],
     reactions: [directiveReaction],
+    home: directivesHome,
     messages,
     jobs: (deps, stopping) => directiveJobs(deps, stopping),
   };

@@ -17,6 +17,8 @@ export const vi = {
   'directive.source': '_Nguồn: {source}_',
   'directive.ackCount': '✅ Đã nắm: {count} người trong nhóm',
   'directive.ackButton': '✅ Đã nắm',
+  'directive.home.title': '📢 Chỉ đạo chờ bạn xác nhận đã nắm',
+  'directive.home.detail': 'Gửi lúc {time}',
   'directive.previewNote': 'Xem trước nhiệm vụ {id} — tin nhắn các nhóm sẽ nhận:',
   'directive.cost':
     'Chi phí trên {platform} (có hạn mức tin nhắn) mỗi lần gửi: {total} tin — {groups} tin vào nhóm và {dms} tin nhắn riêng. Mỗi lượt trả lời “Đã nắm” trong nhóm thêm 1 tin. Pulse gửi một tin vào nhóm thay cho nhiều tin riêng; tin riêng tới người chưa nhắn cho OA gần đây bị tính vào hạn mức.',
@@ -81,6 +83,8 @@ export const en: Record<keyof typeof vi, string> = {
   'directive.source': '_Source: {source}_',
   'directive.ackCount': '✅ Got it: {count} people in this group',
   'directive.ackButton': '✅ Got it',
+  'directive.home.title': '📢 Directives waiting for your acknowledgement',
+  'directive.home.detail': 'Sent at {time}',
   'directive.previewNote': 'Preview of directive {id} — the message the groups will get:',
   'directive.cost':
     'Cost on {platform} (a messaging allowance) per send: {total} message(s) — {groups} to groups and {dms} private. Each “acknowledged” reply in a group adds 1. Pulse sends one group message instead of many private ones; private messages to people who have not written to the OA recently count against the allowance.',

@@ -8,6 +8,7 @@ import {
   verdictButtons,
 } from './commands/incidents';
 import { keywordsCommand } from './commands/keywords';
+import { incidentsHome } from './home';
 import { hotspotJobs, listenForHotspots } from './jobs';
 import { lexiconOf } from './live';
 import * as messages from './messages';
@@ -32,6 +33,7 @@ export function createFeature(): Feature {
     name: 'hotspots',
     commands: [hotspotsCommand, incidentCommand, ackCommand, resolveCommand, keywordsCommand],
     buttons: [incidentButtons, verdictButtons],
+    home: incidentsHome,
     messages,
     jobs: (deps) => hotspotJobs(deps),
     async start(deps) {

@@ -8,6 +8,7 @@ import { commentCommand, commentListener, commentStartPayload } from './commands
 import { pollCommandDefinition, pulseCommand } from './commands/poll-create';
 import { privatelyStartPayload } from './commands/poll-privately';
 import { closeCommand, pollsCommand, resultsCommand } from './commands/poll-results';
+import { pollsHome } from './home';
 import { pollJobs } from './jobs';
 import * as messages from './messages';
 
@@ -30,6 +31,7 @@ export function createFeature(): Feature {
     buttons: [pollAnswerButton],
     listeners: [commentListener],
     startPayloads: [commentStartPayload, privatelyStartPayload],
+    home: pollsHome,
     messages,
     jobs: (deps) => pollJobs(deps),
     stop: flushBallotsAtStop,

@@ -22,6 +22,8 @@ export const vi = {
   'polls.anonymousNote':
     'Câu trả lời được ghi nhận ẩn danh: không ai, kể cả quản trị viên, biết bạn đã chọn gì. Kết quả chỉ công bố khi khảo sát đóng và đủ số người trả lời.',
   'polls.closesAt': '⏳ Hạn trả lời: {time}',
+  'polls.home.title': '🗳️ Khảo sát chờ bạn trả lời',
+  'polls.home.detail': 'Khảo sát #{id} · hạn trả lời {time} · ẩn danh',
   'polls.closedAt': '🔒 Đã đóng lúc {time}',
   'polls.answered': '👥 {count} người đã trả lời',
   'polls.answeredWithheld':
@@ -126,6 +128,8 @@ export const en: Record<keyof typeof vi, string> = {
   'polls.anonymousNote':
     'Answers are recorded anonymously: nobody, admins included, knows what you chose. Results are published only when the poll closes and enough people have answered.',
   'polls.closesAt': '⏳ Answer by: {time}',
+  'polls.home.title': '🗳️ Polls waiting for your answer',
+  'polls.home.detail': 'Poll #{id} · answer by {time} · anonymous',
   'polls.closedAt': '🔒 Closed at {time}',
   'polls.answered': '👥 {count} people have answered',
   'polls.answeredWithheld':

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { SlackConfig } from '../../config';
 import type { Clock, InboundEvent } from '../../kernel/types';
 import type { EventHandler } from '../../runtime/handle-event';
+import type { HomeSource } from '../../runtime/home';
 import type { PlatformAdapter } from '../../runtime/platform';
 import { boltLogger } from './bolt-logger';
 import {
@@ -12,6 +13,7 @@ import {
   slackChat,
   slackToPlain,
 } from './events';
+import { homeTarget, homeView } from './home-view';
 import { SlackMessenger } from './messenger';
 import { PulseSlackReceiver } from './receiver';
 import { ResponseUrls } from './response-urls';
@@ -25,6 +27,7 @@ export interface SlackPlatform extends PlatformAdapter {
 
 interface ActionBody {
   trigger_id?: string;
+  view?: { type?: string };
   user: { id: string; username?: string; name?: string };
   channel?: { id: string; name?: string };
   container?: { channel_id?: string; message_ts?: string; is_ephemeral?: boolean };
@@ -42,8 +45,10 @@ export function createSlackPlatform(options: {
   handle: EventHandler;
   logger: Logger;
   clock: Clock;
+  /** A person's page for the Home tab; without it, no Home tab is published. */
+  home?: HomeSource;
 }): SlackPlatform {
-  const { config, handle, logger, clock } = options;
+  const { config, handle, logger, clock, home } = options;
   const now = () => clock.now().getTime();
   const log = boltLogger(logger);
   const receiver = config.appToken
@@ -82,6 +87,55 @@ export function createSlackPlatform(options: {
     });
   });
 
+  /** People who opened their Home tab lately: their page is republished after each of their presses. */
+  const homeViewers = new Set<string>();
+  const publishHome = async (userId: string, dm?: string, notice?: string) => {
+    if (!home) return;
+    try {
+      const from = await users.get(userId);
+      const dmChannel = dm ?? (await messenger.dmChannel(userId));
+      const page = await home(from, slackChat(dmChannel, undefined, 'im'));
+      // Block Kit as plain JSON: the fake Slack and Slack itself check its shape.
+      const view = homeView(page, notice) as unknown as webApi.ViewsPublishArguments['view'];
+      await app.client.views.publish({ user_id: userId, view });
+      homeViewers.delete(userId);
+      homeViewers.add(userId);
+      if (homeViewers.size > 10_000) homeViewers.delete(homeViewers.values().next().value as string);
+    } catch (error) {
+      logger.warn({ err: error, platform: 'slack' }, 'home tab not published');
+    }
+  };
+
+  app.event('app_home_opened', async ({ event }) => {
+    const opened = event as { user: string; tab?: string; channel?: string };
+    if (opened.tab !== undefined && opened.tab !== 'home') return;
+    await publishHome(opened.user, opened.channel);
+  });
+
+  // A press on the Home tab counts as a press in the chat the item was delivered to (its unit's
+  // tally or ledger); its answer is shown at the top of the republished page.
+  app.action(/^pulse\.home\./, async ({ ack, body, action }) => {
+    await ack();
+    const press = body as unknown as ActionBody;
+    const { block_id: blockId, value } = action as { block_id?: string; value?: string };
+    const target = blockId ? homeTarget(blockId) : undefined;
+    if (!target || value === undefined) return;
+    const from = await users.get(press.user.id, press.user.username ?? press.user.name);
+    const pressId = messenger.homePressId(press.user.id, press.trigger_id ?? `${Date.now()}`);
+    try {
+      await deliver({
+        kind: 'button',
+        updateId: press.trigger_id ? `act:${press.trigger_id}` : undefined,
+        chat: target,
+        from,
+        data: value,
+        pressId,
+      });
+    } finally {
+      await publishHome(press.user.id, undefined, messenger.takeHomeAnswer(pressId));
+    }
+  });
+
   app.action(/^pulse\.(btn|dm)\./, async ({ ack, body, action }) => {
     await ack();
     const press = body as unknown as ActionBody;
@@ -115,6 +169,8 @@ export function createSlackPlatform(options: {
       pressId: `${channelId}|${press.user.id}`,
       message: ts && !press.container?.is_ephemeral ? { chat, messageId: ts } : undefined,
     });
+    // What was pressed may have closed an item of the person's page.
+    if (homeViewers.has(press.user.id)) await publishHome(press.user.id);
   });
 
   app.event('message', async ({ event, body }) => {

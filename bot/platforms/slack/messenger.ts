@@ -46,6 +46,8 @@ export class SlackMessenger implements Messenger {
     privateCommands: true,
   };
   private readonly dmChannels = new Map<string, string>();
+  /** Answers to presses made on a Home tab, shown on the republished page instead of a message. */
+  private readonly homeAnswers = new Map<string, string>();
 
   constructor(
     private readonly client: WebClient,
@@ -88,8 +90,15 @@ export class SlackMessenger implements Messenger {
     return this.send({ platform: 'slack', externalId: channel, kind: 'dm' }, message);
   }
 
-  /** `pressId` is "<channel>|<user>": the answer is an ephemeral message to the presser there. */
+  /**
+   * `pressId` is "<channel>|<user>": the answer is an ephemeral message to the presser there; for a
+   * press on the Home tab ("home|<user>|<trigger>") it is kept for the page (`takeHomeAnswer`).
+   */
   async answerButton(pressId: string, text: string): Promise<void> {
+    if (pressId.startsWith('home|')) {
+      if (text) this.homeAnswers.set(pressId, text);
+      return;
+    }
     if (!text) return;
     const [channel = '', user = ''] = pressId.split('|');
     await this.sendEphemeral(
@@ -117,6 +126,16 @@ export class SlackMessenger implements Messenger {
     await this.call(() =>
       this.client.chat.postEphemeral({ channel: chat.externalId, user: user.externalId, ...content }),
     );
+  }
+
+  homePressId(user: string, trigger: string): string {
+    return `home|${user}|${trigger}`;
+  }
+
+  takeHomeAnswer(pressId: string): string | undefined {
+    const text = this.homeAnswers.get(pressId);
+    this.homeAnswers.delete(pressId);
+    return text;
   }
 
   /** The DM channel (D…) between the bot and a user, opened once and remembered. */

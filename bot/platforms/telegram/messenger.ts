@@ -18,6 +18,9 @@ import { markupToHtml } from './markup';
 
 const MAX_TEXT = 4096;
 const MAX_CAPTION = 1024;
+/** answerCallbackQuery takes 0-200 characters; past about two lines a toast is cut, so an alert shows it. */
+const MAX_ANSWER = 200;
+const MAX_TOAST = 100;
 
 /**
  * The Messenger port on the Bot API. Plain text is sent without a parse mode, so user text cannot
@@ -30,6 +33,7 @@ export class TelegramMessenger implements Messenger {
     groups: true,
     edit: true,
     ephemeral: false,
+    answerLength: MAX_ANSWER,
     maxTextLength: MAX_TEXT,
     files: true,
     images: true,
@@ -105,9 +109,15 @@ export class TelegramMessenger implements Messenger {
     return this.send({ platform: 'telegram', externalId: user.externalId, kind: 'dm' }, message);
   }
 
+  /**
+   * The answer only the presser sees, even in a group: a toast, or an alert (a box to close) when
+   * asked for or longer than a toast shows. The core keeps it within `answerLength`.
+   */
   async answerButton(pressId: string, text: string, options?: { alert?: boolean }): Promise<void> {
+    const shown = text.slice(0, MAX_ANSWER);
+    const alert = (options?.alert ?? false) || shown.length > MAX_TOAST;
     await this.call(() =>
-      this.api.answerCallbackQuery(pressId, { text: text || undefined, show_alert: options?.alert ?? false }),
+      this.api.answerCallbackQuery(pressId, { text: shown || undefined, show_alert: alert }),
     );
   }
 

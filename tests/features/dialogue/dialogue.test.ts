@@ -241,9 +241,17 @@ describe('a dialogue on Telegram', () => {
     expect(await say(fake, WORKERS[0]!, '/hoi Có ai không?')).toContain(
       'không có phiên đối thoại nào đang mở',
     );
-    expect(await say(fake, LEADER, '/doithoai answer 1 Trả lời', CB1_GROUP)).toContain(
-      'không có phiên đối thoại',
-    );
+    // Typed in the group, the refusal concerns the leader alone: it goes to their DM, not the group.
+    const since = fake.calls.length;
+    fake.message({
+      chatId: CB1_GROUP,
+      chatType: 'supergroup',
+      from: LEADER,
+      text: '/doithoai answer 1 Trả lời',
+    });
+    const refusal = await fake.waitFor(sendsTo(LEADER.id), { since });
+    expect(String(refusal.body.text)).toContain('không có phiên đối thoại');
+    expect(fake.calls.slice(since).some(sendsTo(CB1_GROUP))).toBe(false);
     expect(await count(dialogues)).toBe(0);
     expect(await say(fake, LEADER, '/doithoai CB1 --until 17:00')).toContain('Đã mở');
     expect(await say(fake, LEADER, '/doithoai CB1 --until 18:00')).toContain('đang có phiên đối thoại #1');

@@ -1,6 +1,7 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PulseApp } from '../../../bot/app';
-import { directiveAcks } from '../../../db/schema';
+import { directiveAcks, directives } from '../../../db/schema';
 import { type FakeTelegram, startFakeTelegram } from '../../fakes/telegram-server';
 import { FakeClock } from '../../helpers/clock';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
@@ -91,6 +92,36 @@ describe('directives on Telegram', () => {
     fake.message({ chatId: CB1, chatType: 'supergroup', from: ADMIN, text: '/whoami' });
     await fake.waitFor((c) => c.method === 'sendMessage', { since });
     expect(await acks()).toBe(1);
+  });
+
+  it('answers a press in the group to the presser only: a toast, an alert when long, the rest by DM', async () => {
+    clock.set(NV1_AT);
+    await app.scheduler.runAll(NV1_AT);
+    const post = fake.sent(CB1)[0]!;
+    const id = await directiveId(database, 'NV1');
+    // A title long enough that "Đã ghi nhận: bạn đã nắm nhiệm vụ «…»" passes the Bot API's 200 characters.
+    const title = `Quán triệt ${'và triển khai nghị quyết '.repeat(9)}tới toàn thể đảng viên`;
+    await database.db.update(directives).set({ title }).where(eq(directives.id, id));
+
+    const since = fake.calls.length;
+    const queryId = fake.callback({ chatId: CB1, messageId: post.message_id, from: LAN, data: `ack:${id}` });
+    await fake.waitFor(toChat(LAN.id), { since });
+    const answer = fake.callbackAnswers.find((a) => a.callback_query_id === queryId)!;
+    expect(answer.text!.length).toBeLessThanOrEqual(200);
+    expect(answer.text).toMatch(/^Đã ghi nhận: bạn đã nắm nhiệm vụ «Quán triệt.*…$/);
+    expect(answer.show_alert).toBe(true);
+    const full = fake.calls.slice(since).find(toChat(LAN.id))!;
+    expect(full.body.text).toContain(`«${title}»`);
+    // The group reads nothing about it (its count is edited, no message is posted).
+    expect(fake.calls.slice(since).filter(toChat(CB1))).toEqual([]);
+
+    // A short answer stays a toast.
+    const again = fake.callback({ chatId: CB1, messageId: post.message_id, from: LAN, data: `ack:${id}` });
+    await fake.waitUntil(() => fake.callbackAnswers.find((a) => a.callback_query_id === again));
+    const short = fake.callbackAnswers.find((a) => a.callback_query_id === again)!;
+    expect(short.text).toContain('trước đó');
+    expect(short.show_alert).toBe(false);
+    expect(fake.calls.slice(since).filter(toChat(CB1))).toEqual([]);
   });
 
   it('waits out a 429 with retry_after inside the fan-out, pausing all sends, and loses nothing', async () => {

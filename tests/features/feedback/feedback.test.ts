@@ -103,8 +103,11 @@ describe('anonymous feedback', () => {
   });
 
   it('refuses feedback in a group, empty or too long, and is never audited', async () => {
+    const inGroup = harness.messenger.texts('-t1').length;
     await harness.handle(command(world.groups.T1, worker(1), '/gopy ở nhóm'));
-    expect(harness.messenger.texts('-t1').at(-1)).toContain('chỉ dùng trong tin nhắn riêng');
+    // Told in their DM: the group does not read about it.
+    expect(dmTexts(101).at(-1)).toContain('chỉ dùng trong tin nhắn riêng');
+    expect(harness.messenger.texts('-t1')).toHaveLength(inGroup);
     await harness.handle(command(dm(101), worker(1), '/gopy'));
     expect(dmTexts(101).at(-1)).toContain('Cách dùng: /feedback');
     await harness.handle(command(dm(101), worker(1), `/gopy ${'x'.repeat(3001)}`));

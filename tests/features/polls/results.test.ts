@@ -195,8 +195,11 @@ describe('comments', () => {
     expect(texts(101).at(-1)).toContain('đã gửi ý kiến cho khảo sát #1 rồi');
     // A plain DM is no longer taken as a comment once the one comment is used.
     expect(await openInvites(harness.deps, (await personOf(101))!)).toEqual([]);
+    const inGroup = texts('-cb2').length;
     await harness.handle(command(world.groups.CB2, worker(1), '/comment 1 ở nhóm'));
-    expect(texts('-cb2').at(-1)).toContain('chỉ dùng trong tin nhắn riêng');
+    // Told in their DM: the group does not read about it.
+    expect(texts(101).at(-1)).toContain('chỉ dùng trong tin nhắn riêng');
+    expect(texts('-cb2')).toHaveLength(inGroup);
     expect(await database.db.select().from(pollComments)).toHaveLength(21);
     expect(seen.map((s) => [s.source, s.chatId, s.at.getTime() % HOUR])).toEqual(
       Array(21).fill(['poll_comment', null, 0]),
