@@ -46,6 +46,7 @@ export interface Analysis {
 }
 
 const EMPTY: readonly number[] = Object.freeze([]);
+const UNKNOWN = -2;
 const NOTHING: Analysis = Object.freeze({ verdicts: [], cancelled: [], vocabulary: false }) as Analysis;
 const SOME_VOCABULARY: Analysis = Object.freeze({
   verdicts: [],
@@ -100,6 +101,27 @@ export class Matcher {
   private conceptList = new Int32Array(32);
   private readonly chosen = new Int32Array(8);
   private wordsReady = false;
+  /** `match`'s unverified outputs: pattern, end, and start once verified (UNKNOWN before, -1: does not stand). */
+  private outId = new Int32Array(64);
+  private outEnd = new Int32Array(64);
+  private outAt = new Int32Array(64);
+  /** Chains through the outputs (`outNext`, -1 ends): per topic its terms, per global rule its concepts, the exclusions, the shared phrases. */
+  private outNext = new Int32Array(64);
+  private readonly termHead: Int32Array;
+  private readonly ruleHead: Int32Array;
+  private exclusionHead = -1;
+  /** The global rules some output of the current text touched (their `ruleBits` to clear), and each rule's topic. */
+  private readonly touched: Int32Array;
+  private touchedCount = 0;
+  private readonly ruleTopic: Int32Array;
+  private sharedHead = -1;
+  private keptList = new Int32Array(32);
+  /** Per pattern, flat: kind, topic, verification group, concept slot. Per topic: its first global rule. */
+  private readonly patternKind: Uint8Array;
+  private readonly patternTopic: Int32Array;
+  private readonly patternGroup: Int32Array;
+  private readonly patternSlot: Int32Array;
+  private readonly ruleBase: Int32Array;
 
   private growLists(spans: number): void {
     const size = Math.max(spans, this.termList.length * 2);
@@ -134,24 +156,263 @@ export class Matcher {
       p.kind === CONCEPT ? ruleBase[p.topic]! + p.rule : -1,
     );
     this.topicLive = new Uint8Array(topics.length);
+    this.ruleBase = Int32Array.from(ruleBase);
+    this.termHead = new Int32Array(topics.length);
+    this.ruleHead = new Int32Array(rules);
+    this.touched = new Int32Array(rules);
+    this.ruleTopic = new Int32Array(rules);
+    topics.forEach((t, i) => {
+      this.ruleTopic.fill(i, ruleBase[i]!, ruleBase[i]! + (t.rules?.rules.length ?? 0));
+    });
+    this.patternKind = Uint8Array.from(this.patterns, (p) => p.kind);
+    this.patternTopic = Int32Array.from(this.patterns, (p) => p.topic);
+    this.patternGroup = Int32Array.from(this.patterns, (p) => p.group);
+    this.patternSlot = Int32Array.from(this.patterns, (p) => Math.max(p.slot, 0));
     const groups = this.patterns.reduce((most, p) => Math.max(most, p.group + 1), 0);
     this.groupEnd = new Int32Array(groups);
     this.groupStart = new Int32Array(groups);
     this.groupStamp = new Int32Array(groups);
   }
 
-  /** Indices of the topics the rules raise (not lowered, not cancelled), ascending; one shared empty array when none. */
+  /**
+   * Indices of the topics the rules raise (not lowered, not cancelled), ascending; one shared empty
+   * array when none. The same answer as `analyse` (its `hit` verdicts), reached lazily: only the
+   * candidates that can still decide a topic are verified — a topic's terms until one stands, its
+   * exclusions and negating phrases only next to a standing hit, the concepts of a rule only when
+   * every concept of the rule has a candidate — and a topic with a cancelling or lowering phrase is
+   * given up first.
+   */
   match(text: string): readonly number[] {
     const found = this.scan(text);
-    if (found === 0 || !this.mayBeLive(found)) return EMPTY;
-    const spans = this.verify(text, found);
-    if (spans === 0 || !this.markLive(spans)) return EMPTY;
-    const topics: number[] = [];
-    if (spans > this.termList.length) this.growLists(spans);
-    for (const verdict of this.resolve(text, spans, false).verdicts) {
-      if (verdict.strength === 'hit') topics.push(verdict.topic);
+    if (found === 0) return EMPTY;
+    const outputs = this.collect(found);
+    if (outputs < 0) return EMPTY;
+    this.wordsReady = false;
+    this.stamp++;
+    let topics: number[] | undefined;
+    for (let topic = 0; topic < this.topicLive.length; topic++) {
+      if (this.topicLive[topic] && this.raises(text, topic)) {
+        topics ??= [];
+        topics.push(topic);
+      }
     }
-    return topics.length === 0 ? EMPTY : topics;
+    this.clearRules();
+    return topics ?? EMPTY;
+  }
+
+  /**
+   * Lists every (pattern, end) the candidates stand for, unverified, chained by what `raises` asks
+   * about (a topic's terms, a rule's concepts, the exclusions, the shared phrases), and marks the
+   * topics that may be raised (a term, or a candidate for every concept of a rule: `ruleBits` stays
+   * set for `raises`). Returns how many, or -1 (bits cleared) when no topic may be raised.
+   */
+  private collect(found: number): number {
+    const { shift, outStart, outList } = this.automaton;
+    let n = 0;
+    let live = false;
+    this.topicLive.fill(0);
+    this.termHead.fill(-1);
+    let exclusions = -1;
+    let shared = -1;
+    let touched = 0;
+    for (let c = 0; c < found; c += 2) {
+      const state = this.candidates[c]! >> shift;
+      const end = this.candidates[c + 1]!;
+      const last = outStart[state + 1]!;
+      if (n + last - outStart[state]! > this.outId.length) {
+        this.outId = grow(this.outId);
+        this.outEnd = grow(this.outEnd);
+        this.outAt = grow(this.outAt);
+        this.outNext = grow(this.outNext);
+      }
+      for (let o = outStart[state]!; o < last; o++) {
+        const id = outList[o]!;
+        this.outId[n] = id;
+        this.outEnd[n] = end;
+        this.outAt[n] = UNKNOWN;
+        const kind = this.patternKind[id]!;
+        if (kind === CONCEPT) {
+          const rule = this.patternRule[id]!;
+          const bits = this.ruleBits[rule]!;
+          if (bits === 0) {
+            this.touched[touched++] = rule;
+            this.outNext[n] = -1;
+          } else this.outNext[n] = this.ruleHead[rule]!;
+          this.ruleHead[rule] = n;
+          this.ruleBits[rule] = bits | (1 << this.patternSlot[id]!);
+        } else if (kind === TERM) {
+          const topic = this.patternTopic[id]!;
+          this.outNext[n] = this.termHead[topic]!;
+          this.termHead[topic] = n;
+          this.topicLive[topic] = 1;
+          live = true;
+        } else if (kind === EXCLUSION) {
+          this.outNext[n] = exclusions;
+          exclusions = n;
+        } else {
+          this.outNext[n] = shared;
+          shared = n;
+        }
+        n++;
+      }
+    }
+    this.exclusionHead = exclusions;
+    this.sharedHead = shared;
+    this.touchedCount = touched;
+    for (let t = 0; t < touched; t++) {
+      const rule = this.touched[t]!;
+      if (this.ruleBits[rule] === this.ruleFull[rule]) {
+        this.topicLive[this.ruleTopic[rule]!] = 1;
+        live = true;
+      }
+    }
+    if (live) return n;
+    this.clearRules();
+    return -1;
+  }
+
+  private clearRules(): void {
+    for (let t = 0; t < this.touchedCount; t++) this.ruleBits[this.touched[t]!] = 0;
+    this.touchedCount = 0;
+  }
+
+  /** Where output k's words start, verifying it on first use (-1: it does not stand). */
+  private at(text: string, k: number): number {
+    const known = this.outAt[k]!;
+    if (known !== UNKNOWN) return known;
+    const id = this.outId[k]!;
+    const end = this.outEnd[k]!;
+    const group = this.patternGroup[id]!;
+    let start: number;
+    if (this.groupStamp[group] === this.stamp && this.groupEnd[group] === end)
+      start = this.groupStart[group]!;
+    else {
+      start = verifyAt(text, end, this.patterns[id]!);
+      this.groupStamp[group] = this.stamp;
+      this.groupEnd[group] = end;
+      this.groupStart[group] = start;
+    }
+    this.outAt[k] = start;
+    return start;
+  }
+
+  /** The rules raise `topic` (what `resolve` calls a `hit`), verifying only what decides it. */
+  private raises(text: string, topic: number): boolean {
+    // A cancelling or lowering phrase: whatever else, not a plain hit.
+    for (let k = this.sharedHead; k >= 0; k = this.outNext[k]!) {
+      const id = this.outId[k]!;
+      if (this.patternKind[id] !== NEGATION && this.patterns[id]!.shared![topic] && this.at(text, k) >= 0)
+        return false;
+    }
+    const scope = this.rules[topic]?.negationScope ?? 2;
+    for (let k = this.termHead[topic]!; k >= 0; k = this.outNext[k]!) {
+      const start = this.at(text, k);
+      if (start < 0 || this.overlapsOutput(text, k, topic, this.exclusionHead)) continue;
+      if (!this.negatedBy(text, start, topic, scope)) return true;
+    }
+    const rules = this.rules[topic]?.rules;
+    if (!rules) return false;
+    const base = this.ruleBase[topic]!;
+    for (let r = 0; r < rules.length; r++) {
+      const global = base + r;
+      if (this.ruleBits[global] !== this.ruleFull[global]) continue;
+      // The rule's concept candidates that stand, outside exclusions and negating phrases.
+      let kept = 0;
+      let bits = 0;
+      for (let k = this.ruleHead[global]!; k >= 0; k = this.outNext[k]!) {
+        if (this.at(text, k) < 0) continue;
+        if (
+          this.overlapsOutput(text, k, topic, this.exclusionHead) ||
+          this.overlapsOutput(text, k, topic, this.sharedHead)
+        )
+          continue;
+        if (kept === this.keptList.length) this.keptList = grow(this.keptList);
+        this.keptList[kept++] = k;
+        bits |= 1 << this.patternSlot[this.outId[k]!]!;
+      }
+      if (bits !== this.ruleFull[global]) continue;
+      const rule = rules[r]!;
+      if (this.fitsOutputs(text, rule.concepts.length, rule.window, kept, 0, topic, scope)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Output k (standing) overlaps a standing output of the chain from `head` that applies to
+   * `topic`: an exclusion of the topic, or (the shared chain) one of its negating phrases.
+   */
+  private overlapsOutput(text: string, k: number, topic: number, head: number): boolean {
+    const start = this.outAt[k]!;
+    const end = this.outEnd[k]!;
+    for (let x = head; x >= 0; x = this.outNext[x]!) {
+      if (this.outEnd[x]! <= start) continue;
+      const id = this.outId[x]!;
+      const kind = this.patternKind[id]!;
+      if (
+        kind === EXCLUSION
+          ? this.patternTopic[id] !== topic
+          : kind !== NEGATION || !this.patterns[id]!.shared![topic]
+      )
+        continue;
+      const other = this.at(text, x);
+      if (other >= 0 && other < end) return true;
+    }
+    return false;
+  }
+
+  /** A standing negating phrase of `topic` ends at most `scope` words before `start`. */
+  private negatedBy(text: string, start: number, topic: number, scope: number): boolean {
+    for (let x = this.sharedHead; x >= 0; x = this.outNext[x]!) {
+      const id = this.outId[x]!;
+      if (this.patternKind[id] !== NEGATION || !this.patterns[id]!.shared![topic]) continue;
+      const end = this.outEnd[x]!;
+      if (end > start || this.wordAt(text, start) - this.wordAt(text, end) > scope) continue;
+      if (this.at(text, x) >= 0) return true;
+    }
+    return false;
+  }
+
+  /** `fits` over outputs: a span for concept `slot` onwards from `keptList`, within the window, not negated. */
+  private fitsOutputs(
+    text: string,
+    slots: number,
+    window: number,
+    kept: number,
+    slot: number,
+    topic: number,
+    scope: number,
+  ): boolean {
+    if (slot === slots) {
+      let first = Number.POSITIVE_INFINITY;
+      let last = 0;
+      let covered = 0;
+      let firstStart = 0;
+      for (let c = 0; c < slots; c++) {
+        const k = this.chosen[c]!;
+        const a = this.wordAt(text, this.outAt[k]!);
+        const b = this.wordAt(text, this.outEnd[k]!);
+        covered += b - a;
+        if (a < first) {
+          first = a;
+          firstStart = this.outAt[k]!;
+        }
+        if (b > last) last = b;
+      }
+      return last - first - covered <= window && !this.negatedBy(text, firstStart, topic, scope);
+    }
+    for (let c = 0; c < kept; c++) {
+      const k = this.keptList[c]!;
+      if (this.patternSlot[this.outId[k]!] !== slot) continue;
+      let clash = false;
+      for (let o = 0; o < slot && !clash; o++) {
+        const other = this.chosen[o]!;
+        clash = this.outAt[k]! < this.outEnd[other]! && this.outAt[other]! < this.outEnd[k]!;
+      }
+      if (clash) continue;
+      this.chosen[slot] = k;
+      if (this.fitsOutputs(text, slots, window, kept, slot + 1, topic, scope)) return true;
+    }
+    return false;
   }
 
   /** Every topic the rules raise or lower, with the terms and concepts that matched. */
@@ -214,11 +475,11 @@ export class Matcher {
    * start, end) into the span buffers; returns how many. Patterns spelled alike share one check.
    */
   private verify(text: string, found: number): number {
-    const { size, outStart, outList } = this.automaton;
+    const { shift, outStart, outList } = this.automaton;
     let spans = 0;
     const stamp = ++this.stamp;
     for (let c = 0; c < found; c += 2) {
-      const state = (this.candidates[c]! / size) | 0;
+      const state = this.candidates[c]! >> shift;
       const end = this.candidates[c + 1]!;
       for (let o = outStart[state]!; o < outStart[state + 1]!; o++) {
         const id = outList[o]!;
@@ -253,11 +514,11 @@ export class Matcher {
    * "chưa"), nothing needs verifying at all.
    */
   private mayBeLive(found: number): boolean {
-    const { size, outStart, outList } = this.automaton;
+    const { shift, outStart, outList } = this.automaton;
     let live = false;
     let touched = false;
     for (let c = 0; c < found && !live; c += 2) {
-      const state = (this.candidates[c]! / size) | 0;
+      const state = this.candidates[c]! >> shift;
       for (let o = outStart[state]!; o < outStart[state + 1]!; o++) {
         const id = outList[o]!;
         const pattern = this.patterns[id]!;
@@ -281,9 +542,9 @@ export class Matcher {
 
   /** Some candidate stands verification (the model's gate), stopping at the first. */
   private anyVerified(text: string, found: number): boolean {
-    const { size, outStart, outList } = this.automaton;
+    const { shift, outStart, outList } = this.automaton;
     for (let c = 0; c < found; c += 2) {
-      const state = (this.candidates[c]! / size) | 0;
+      const state = this.candidates[c]! >> shift;
       const end = this.candidates[c + 1]!;
       for (let o = outStart[state]!; o < outStart[state + 1]!; o++) {
         if (verifyAt(text, end, this.patterns[outList[o]!]!) >= 0) return true;
