@@ -12,6 +12,7 @@ import {
   TERM,
   verifyAt,
   wordsBefore,
+  wordsBetween,
 } from './patterns';
 
 export type { MatcherTopic } from './patterns';
@@ -47,6 +48,7 @@ export interface Analysis {
 
 const EMPTY: readonly number[] = Object.freeze([]);
 const UNKNOWN = -2;
+const INFINITE = 0x7fffffff;
 const NOTHING: Analysis = Object.freeze({ verdicts: [], cancelled: [], vocabulary: false }) as Analysis;
 const SOME_VOCABULARY: Analysis = Object.freeze({
   verdicts: [],
@@ -114,6 +116,15 @@ export class Matcher {
   private readonly touched: Int32Array;
   private touchedCount = 0;
   private readonly ruleTopic: Int32Array;
+  /** Per entry of the automaton's output list: the pattern's kind, global rule, concept bit, topic. */
+  private readonly outKind: Uint8Array;
+  private readonly outRule: Int32Array;
+  private readonly outBit: Int32Array;
+  private readonly outTopic: Int32Array;
+  /** Per pattern × topic: the shared phrase (negation, cancel, lower) applies to the topic. Per topic: its negation scope. */
+  private readonly sharedWith: Uint8Array;
+  private readonly topicCount: number;
+  private readonly scopeOf: Int32Array;
   private sharedHead = -1;
   private keptList = new Int32Array(32);
   /** Per pattern, flat: kind, topic, verification group, concept slot. Per topic: its first global rule. */
@@ -164,6 +175,17 @@ export class Matcher {
     topics.forEach((t, i) => {
       this.ruleTopic.fill(i, ruleBase[i]!, ruleBase[i]! + (t.rules?.rules.length ?? 0));
     });
+    this.topicCount = topics.length;
+    const { outList } = this.automaton;
+    this.outKind = Uint8Array.from(outList, (id) => this.patterns[id]!.kind);
+    this.outRule = Int32Array.from(outList, (id) => this.patternRule[id]!);
+    this.outBit = Int32Array.from(outList, (id) => 1 << Math.max(this.patterns[id]!.slot, 0));
+    this.outTopic = Int32Array.from(outList, (id) => this.patterns[id]!.topic);
+    this.scopeOf = Int32Array.from(topics, (t) => t.rules?.negationScope ?? 2);
+    this.sharedWith = new Uint8Array(this.patterns.length * topics.length);
+    this.patterns.forEach((p, id) => {
+      if (p.shared) this.sharedWith.set(p.shared, id * topics.length);
+    });
     this.patternKind = Uint8Array.from(this.patterns, (p) => p.kind);
     this.patternTopic = Int32Array.from(this.patterns, (p) => p.topic);
     this.patternGroup = Int32Array.from(this.patterns, (p) => p.group);
@@ -187,7 +209,6 @@ export class Matcher {
     if (found === 0) return EMPTY;
     const outputs = this.collect(found);
     if (outputs < 0) return EMPTY;
-    this.wordsReady = false;
     this.stamp++;
     let topics: number[] | undefined;
     for (let topic = 0; topic < this.topicLive.length; topic++) {
@@ -210,47 +231,51 @@ export class Matcher {
     const { shift, outStart, outList } = this.automaton;
     let n = 0;
     let live = false;
-    this.topicLive.fill(0);
-    this.termHead.fill(-1);
+    for (let t = 0; t < this.termHead.length; t++) {
+      this.topicLive[t] = 0;
+      this.termHead[t] = -1;
+    }
     let exclusions = -1;
     let shared = -1;
     let touched = 0;
+    const { candidates, ruleBits, ruleHead, termHead, outKind, outRule, outBit, outTopic } = this;
     for (let c = 0; c < found; c += 2) {
-      const state = this.candidates[c]! >> shift;
-      const end = this.candidates[c + 1]!;
+      const state = candidates[c]! >> shift;
+      const end = candidates[c + 1]!;
+      const first = outStart[state]!;
       const last = outStart[state + 1]!;
-      if (n + last - outStart[state]! > this.outId.length) {
+      if (n + last - first > this.outId.length) {
         this.outId = grow(this.outId);
         this.outEnd = grow(this.outEnd);
         this.outAt = grow(this.outAt);
         this.outNext = grow(this.outNext);
       }
-      for (let o = outStart[state]!; o < last; o++) {
-        const id = outList[o]!;
-        this.outId[n] = id;
-        this.outEnd[n] = end;
-        this.outAt[n] = UNKNOWN;
-        const kind = this.patternKind[id]!;
+      const { outId, outEnd, outAt, outNext } = this;
+      for (let o = first; o < last; o++) {
+        outId[n] = outList[o]!;
+        outEnd[n] = end;
+        outAt[n] = UNKNOWN;
+        const kind = outKind[o]!;
         if (kind === CONCEPT) {
-          const rule = this.patternRule[id]!;
-          const bits = this.ruleBits[rule]!;
+          const rule = outRule[o]!;
+          const bits = ruleBits[rule]!;
           if (bits === 0) {
             this.touched[touched++] = rule;
-            this.outNext[n] = -1;
-          } else this.outNext[n] = this.ruleHead[rule]!;
-          this.ruleHead[rule] = n;
-          this.ruleBits[rule] = bits | (1 << this.patternSlot[id]!);
+            outNext[n] = -1;
+          } else outNext[n] = ruleHead[rule]!;
+          ruleHead[rule] = n;
+          ruleBits[rule] = bits | outBit[o]!;
         } else if (kind === TERM) {
-          const topic = this.patternTopic[id]!;
-          this.outNext[n] = this.termHead[topic]!;
-          this.termHead[topic] = n;
+          const topic = outTopic[o]!;
+          outNext[n] = termHead[topic]!;
+          termHead[topic] = n;
           this.topicLive[topic] = 1;
           live = true;
         } else if (kind === EXCLUSION) {
-          this.outNext[n] = exclusions;
+          outNext[n] = exclusions;
           exclusions = n;
         } else {
-          this.outNext[n] = shared;
+          outNext[n] = shared;
           shared = n;
         }
         n++;
@@ -301,19 +326,23 @@ export class Matcher {
     // A cancelling or lowering phrase: whatever else, not a plain hit.
     for (let k = this.sharedHead; k >= 0; k = this.outNext[k]!) {
       const id = this.outId[k]!;
-      if (this.patternKind[id] !== NEGATION && this.patterns[id]!.shared![topic] && this.at(text, k) >= 0)
+      if (
+        this.patternKind[id] !== NEGATION &&
+        this.sharedWith[id * this.topicCount + topic] &&
+        this.at(text, k) >= 0
+      )
         return false;
     }
-    const scope = this.rules[topic]?.negationScope ?? 2;
+    const scope = this.scopeOf[topic]!;
     for (let k = this.termHead[topic]!; k >= 0; k = this.outNext[k]!) {
       const start = this.at(text, k);
       if (start < 0 || this.overlapsOutput(text, k, topic, this.exclusionHead)) continue;
       if (!this.negatedBy(text, start, topic, scope)) return true;
     }
     const rules = this.rules[topic]?.rules;
-    if (!rules) return false;
     const base = this.ruleBase[topic]!;
-    for (let r = 0; r < rules.length; r++) {
+    const count = rules?.length ?? 0;
+    for (let r = 0; r < count; r++) {
       const global = base + r;
       if (this.ruleBits[global] !== this.ruleFull[global]) continue;
       // The rule's concept candidates that stand, outside exclusions and negating phrases.
@@ -331,7 +360,7 @@ export class Matcher {
         bits |= 1 << this.patternSlot[this.outId[k]!]!;
       }
       if (bits !== this.ruleFull[global]) continue;
-      const rule = rules[r]!;
+      const rule = rules![r]!;
       if (this.fitsOutputs(text, rule.concepts.length, rule.window, kept, 0, topic, scope)) return true;
     }
     return false;
@@ -351,7 +380,7 @@ export class Matcher {
       if (
         kind === EXCLUSION
           ? this.patternTopic[id] !== topic
-          : kind !== NEGATION || !this.patterns[id]!.shared![topic]
+          : kind !== NEGATION || !this.sharedWith[id * this.topicCount + topic]
       )
         continue;
       const other = this.at(text, x);
@@ -364,9 +393,9 @@ export class Matcher {
   private negatedBy(text: string, start: number, topic: number, scope: number): boolean {
     for (let x = this.sharedHead; x >= 0; x = this.outNext[x]!) {
       const id = this.outId[x]!;
-      if (this.patternKind[id] !== NEGATION || !this.patterns[id]!.shared![topic]) continue;
+      if (this.patternKind[id] !== NEGATION || !this.sharedWith[id * this.topicCount + topic]) continue;
       const end = this.outEnd[x]!;
-      if (end > start || this.wordAt(text, start) - this.wordAt(text, end) > scope) continue;
+      if (end > start || wordsBetween(text, end, start, scope + 1) > scope) continue;
       if (this.at(text, x) >= 0) return true;
     }
     return false;
@@ -383,22 +412,22 @@ export class Matcher {
     scope: number,
   ): boolean {
     if (slot === slots) {
-      let first = Number.POSITIVE_INFINITY;
-      let last = 0;
+      // Word counts over the chosen spans only, not the whole text: spans start and end at words.
+      let firstStart = Number.POSITIVE_INFINITY;
+      let lastEnd = 0;
       let covered = 0;
-      let firstStart = 0;
       for (let c = 0; c < slots; c++) {
         const k = this.chosen[c]!;
-        const a = this.wordAt(text, this.outAt[k]!);
-        const b = this.wordAt(text, this.outEnd[k]!);
-        covered += b - a;
-        if (a < first) {
-          first = a;
-          firstStart = this.outAt[k]!;
-        }
-        if (b > last) last = b;
+        const start = this.outAt[k]!;
+        const end = this.outEnd[k]!;
+        covered += wordsBetween(text, start, end, INFINITE);
+        if (start < firstStart) firstStart = start;
+        if (end > lastEnd) lastEnd = end;
       }
-      return last - first - covered <= window && !this.negatedBy(text, firstStart, topic, scope);
+      return (
+        wordsBetween(text, firstStart, lastEnd, covered + window + 1) - covered <= window &&
+        !this.negatedBy(text, firstStart, topic, scope)
+      );
     }
     for (let c = 0; c < kept; c++) {
       const k = this.keptList[c]!;
