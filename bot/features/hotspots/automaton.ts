@@ -17,8 +17,10 @@ export interface Automaton {
   /** UTF-16 code unit → class; it folds as it classifies (ệ, E, e + U+0302 + U+0323 → the class of e). */
   classOf: Uint16Array;
   delta: Int32Array;
-  /** The alphabet size: `delta` holds `stateCount × size` entries. */
+  /** The alphabet size, a power of two (unused classes padded): `delta` holds `stateCount × size` entries. */
   size: number;
+  /** log2(size): a premultiplied state shifted right by it is the state's number. */
+  shift: number;
   /** The state after the separator that precedes every text. */
   start: number;
   stateCount: number;
@@ -36,7 +38,9 @@ export function compileAutomaton(folded: readonly string[]): Automaton {
       if (code !== 32 && !alphabet.has(code)) alphabet.set(code, OTHER + 1 + alphabet.size);
     }
   }
-  const size = OTHER + 1 + alphabet.size;
+  let shift = 0;
+  while (1 << shift < OTHER + 1 + alphabet.size) shift++;
+  const size = 1 << shift;
   const classOf = new Uint16Array(0x10000);
   for (let code = 0; code < 0x10000; code++) {
     const f = FOLD.folded[code]!;
@@ -45,7 +49,7 @@ export function compileAutomaton(folded: readonly string[]): Automaton {
   const trie = buildTrie(folded, alphabet, size);
   const { delta, outStart, outList } = buildAutomaton(trie, size);
   const start = Math.abs(delta[SEP]!);
-  return { classOf, delta, size, start, stateCount: trie.count, outStart, outList };
+  return { classOf, delta, size, shift, start, stateCount: trie.count, outStart, outList };
 }
 
 interface Trie {

@@ -12,6 +12,7 @@ import {
   TERM,
   verifyAt,
   wordsBefore,
+  wordsBetween,
 } from './patterns';
 
 export type { MatcherTopic } from './patterns';
@@ -46,6 +47,8 @@ export interface Analysis {
 }
 
 const EMPTY: readonly number[] = Object.freeze([]);
+const UNKNOWN = -2;
+const INFINITE = 0x7fffffff;
 const NOTHING: Analysis = Object.freeze({ verdicts: [], cancelled: [], vocabulary: false }) as Analysis;
 const SOME_VOCABULARY: Analysis = Object.freeze({
   verdicts: [],
@@ -100,6 +103,36 @@ export class Matcher {
   private conceptList = new Int32Array(32);
   private readonly chosen = new Int32Array(8);
   private wordsReady = false;
+  /** `match`'s unverified outputs: pattern, end, and start once verified (UNKNOWN before, -1: does not stand). */
+  private outId = new Int32Array(64);
+  private outEnd = new Int32Array(64);
+  private outAt = new Int32Array(64);
+  /** Chains through the outputs (`outNext`, -1 ends): per topic its terms, per global rule its concepts, the exclusions, the shared phrases. */
+  private outNext = new Int32Array(64);
+  private readonly termHead: Int32Array;
+  private readonly ruleHead: Int32Array;
+  private exclusionHead = -1;
+  /** The global rules some output of the current text touched (their `ruleBits` to clear), and each rule's topic. */
+  private readonly touched: Int32Array;
+  private touchedCount = 0;
+  private readonly ruleTopic: Int32Array;
+  /** Per entry of the automaton's output list: the pattern's kind, global rule, concept bit, topic. */
+  private readonly outKind: Uint8Array;
+  private readonly outRule: Int32Array;
+  private readonly outBit: Int32Array;
+  private readonly outTopic: Int32Array;
+  /** Per pattern × topic: the shared phrase (negation, cancel, lower) applies to the topic. Per topic: its negation scope. */
+  private readonly sharedWith: Uint8Array;
+  private readonly topicCount: number;
+  private readonly scopeOf: Int32Array;
+  private sharedHead = -1;
+  private keptList = new Int32Array(32);
+  /** Per pattern, flat: kind, topic, verification group, concept slot. Per topic: its first global rule. */
+  private readonly patternKind: Uint8Array;
+  private readonly patternTopic: Int32Array;
+  private readonly patternGroup: Int32Array;
+  private readonly patternSlot: Int32Array;
+  private readonly ruleBase: Int32Array;
 
   private growLists(spans: number): void {
     const size = Math.max(spans, this.termList.length * 2);
@@ -134,24 +167,281 @@ export class Matcher {
       p.kind === CONCEPT ? ruleBase[p.topic]! + p.rule : -1,
     );
     this.topicLive = new Uint8Array(topics.length);
+    this.ruleBase = Int32Array.from(ruleBase);
+    this.termHead = new Int32Array(topics.length);
+    this.ruleHead = new Int32Array(rules);
+    this.touched = new Int32Array(rules);
+    this.ruleTopic = new Int32Array(rules);
+    topics.forEach((t, i) => {
+      this.ruleTopic.fill(i, ruleBase[i]!, ruleBase[i]! + (t.rules?.rules.length ?? 0));
+    });
+    this.topicCount = topics.length;
+    const { outList } = this.automaton;
+    this.outKind = Uint8Array.from(outList, (id) => this.patterns[id]!.kind);
+    this.outRule = Int32Array.from(outList, (id) => this.patternRule[id]!);
+    this.outBit = Int32Array.from(outList, (id) => 1 << Math.max(this.patterns[id]!.slot, 0));
+    this.outTopic = Int32Array.from(outList, (id) => this.patterns[id]!.topic);
+    this.scopeOf = Int32Array.from(topics, (t) => t.rules?.negationScope ?? 2);
+    this.sharedWith = new Uint8Array(this.patterns.length * topics.length);
+    this.patterns.forEach((p, id) => {
+      if (p.shared) this.sharedWith.set(p.shared, id * topics.length);
+    });
+    this.patternKind = Uint8Array.from(this.patterns, (p) => p.kind);
+    this.patternTopic = Int32Array.from(this.patterns, (p) => p.topic);
+    this.patternGroup = Int32Array.from(this.patterns, (p) => p.group);
+    this.patternSlot = Int32Array.from(this.patterns, (p) => Math.max(p.slot, 0));
     const groups = this.patterns.reduce((most, p) => Math.max(most, p.group + 1), 0);
     this.groupEnd = new Int32Array(groups);
     this.groupStart = new Int32Array(groups);
     this.groupStamp = new Int32Array(groups);
   }
 
-  /** Indices of the topics the rules raise (not lowered, not cancelled), ascending; one shared empty array when none. */
+  /**
+   * Indices of the topics the rules raise (not lowered, not cancelled), ascending; one shared empty
+   * array when none. The same answer as `analyse` (its `hit` verdicts), reached lazily: only the
+   * candidates that can still decide a topic are verified — a topic's terms until one stands, its
+   * exclusions and negating phrases only next to a standing hit, the concepts of a rule only when
+   * every concept of the rule has a candidate — and a topic with a cancelling or lowering phrase is
+   * given up first.
+   */
   match(text: string): readonly number[] {
     const found = this.scan(text);
-    if (found === 0 || !this.mayBeLive(found)) return EMPTY;
-    const spans = this.verify(text, found);
-    if (spans === 0 || !this.markLive(spans)) return EMPTY;
-    const topics: number[] = [];
-    if (spans > this.termList.length) this.growLists(spans);
-    for (const verdict of this.resolve(text, spans, false).verdicts) {
-      if (verdict.strength === 'hit') topics.push(verdict.topic);
+    if (found === 0) return EMPTY;
+    const outputs = this.collect(found);
+    if (outputs < 0) return EMPTY;
+    this.stamp++;
+    let topics: number[] | undefined;
+    for (let topic = 0; topic < this.topicLive.length; topic++) {
+      if (this.topicLive[topic] && this.raises(text, topic)) {
+        topics ??= [];
+        topics.push(topic);
+      }
     }
-    return topics.length === 0 ? EMPTY : topics;
+    this.clearRules();
+    return topics ?? EMPTY;
+  }
+
+  /**
+   * Lists every (pattern, end) the candidates stand for, unverified, chained by what `raises` asks
+   * about (a topic's terms, a rule's concepts, the exclusions, the shared phrases), and marks the
+   * topics that may be raised (a term, or a candidate for every concept of a rule: `ruleBits` stays
+   * set for `raises`). Returns how many, or -1 (bits cleared) when no topic may be raised.
+   */
+  private collect(found: number): number {
+    const { shift, outStart, outList } = this.automaton;
+    let n = 0;
+    let live = false;
+    for (let t = 0; t < this.termHead.length; t++) {
+      this.topicLive[t] = 0;
+      this.termHead[t] = -1;
+    }
+    let exclusions = -1;
+    let shared = -1;
+    let touched = 0;
+    const { candidates, ruleBits, ruleHead, termHead, outKind, outRule, outBit, outTopic } = this;
+    for (let c = 0; c < found; c += 2) {
+      const state = candidates[c]! >> shift;
+      const end = candidates[c + 1]!;
+      const first = outStart[state]!;
+      const last = outStart[state + 1]!;
+      if (n + last - first > this.outId.length) {
+        this.outId = grow(this.outId);
+        this.outEnd = grow(this.outEnd);
+        this.outAt = grow(this.outAt);
+        this.outNext = grow(this.outNext);
+      }
+      const { outId, outEnd, outAt, outNext } = this;
+      for (let o = first; o < last; o++) {
+        outId[n] = outList[o]!;
+        outEnd[n] = end;
+        outAt[n] = UNKNOWN;
+        const kind = outKind[o]!;
+        if (kind === CONCEPT) {
+          const rule = outRule[o]!;
+          const bits = ruleBits[rule]!;
+          if (bits === 0) {
+            this.touched[touched++] = rule;
+            outNext[n] = -1;
+          } else outNext[n] = ruleHead[rule]!;
+          ruleHead[rule] = n;
+          ruleBits[rule] = bits | outBit[o]!;
+        } else if (kind === TERM) {
+          const topic = outTopic[o]!;
+          outNext[n] = termHead[topic]!;
+          termHead[topic] = n;
+          this.topicLive[topic] = 1;
+          live = true;
+        } else if (kind === EXCLUSION) {
+          outNext[n] = exclusions;
+          exclusions = n;
+        } else {
+          outNext[n] = shared;
+          shared = n;
+        }
+        n++;
+      }
+    }
+    this.exclusionHead = exclusions;
+    this.sharedHead = shared;
+    this.touchedCount = touched;
+    for (let t = 0; t < touched; t++) {
+      const rule = this.touched[t]!;
+      if (this.ruleBits[rule] === this.ruleFull[rule]) {
+        this.topicLive[this.ruleTopic[rule]!] = 1;
+        live = true;
+      }
+    }
+    if (live) return n;
+    this.clearRules();
+    return -1;
+  }
+
+  private clearRules(): void {
+    for (let t = 0; t < this.touchedCount; t++) this.ruleBits[this.touched[t]!] = 0;
+    this.touchedCount = 0;
+  }
+
+  /** Where output k's words start, verifying it on first use (-1: it does not stand). */
+  private at(text: string, k: number): number {
+    const known = this.outAt[k]!;
+    if (known !== UNKNOWN) return known;
+    const id = this.outId[k]!;
+    const end = this.outEnd[k]!;
+    const group = this.patternGroup[id]!;
+    let start: number;
+    if (this.groupStamp[group] === this.stamp && this.groupEnd[group] === end)
+      start = this.groupStart[group]!;
+    else {
+      start = verifyAt(text, end, this.patterns[id]!);
+      this.groupStamp[group] = this.stamp;
+      this.groupEnd[group] = end;
+      this.groupStart[group] = start;
+    }
+    this.outAt[k] = start;
+    return start;
+  }
+
+  /** The rules raise `topic` (what `resolve` calls a `hit`), verifying only what decides it. */
+  private raises(text: string, topic: number): boolean {
+    // A cancelling or lowering phrase: whatever else, not a plain hit.
+    for (let k = this.sharedHead; k >= 0; k = this.outNext[k]!) {
+      const id = this.outId[k]!;
+      if (
+        this.patternKind[id] !== NEGATION &&
+        this.sharedWith[id * this.topicCount + topic] &&
+        this.at(text, k) >= 0
+      )
+        return false;
+    }
+    const scope = this.scopeOf[topic]!;
+    for (let k = this.termHead[topic]!; k >= 0; k = this.outNext[k]!) {
+      const start = this.at(text, k);
+      if (start < 0 || this.overlapsOutput(text, k, topic, this.exclusionHead)) continue;
+      if (!this.negatedBy(text, start, topic, scope)) return true;
+    }
+    const rules = this.rules[topic]?.rules;
+    const base = this.ruleBase[topic]!;
+    const count = rules?.length ?? 0;
+    for (let r = 0; r < count; r++) {
+      const global = base + r;
+      if (this.ruleBits[global] !== this.ruleFull[global]) continue;
+      // The rule's concept candidates that stand, outside exclusions and negating phrases.
+      let kept = 0;
+      let bits = 0;
+      for (let k = this.ruleHead[global]!; k >= 0; k = this.outNext[k]!) {
+        if (this.at(text, k) < 0) continue;
+        if (
+          this.overlapsOutput(text, k, topic, this.exclusionHead) ||
+          this.overlapsOutput(text, k, topic, this.sharedHead)
+        )
+          continue;
+        if (kept === this.keptList.length) this.keptList = grow(this.keptList);
+        this.keptList[kept++] = k;
+        bits |= 1 << this.patternSlot[this.outId[k]!]!;
+      }
+      if (bits !== this.ruleFull[global]) continue;
+      const rule = rules![r]!;
+      if (this.fitsOutputs(text, rule.concepts.length, rule.window, kept, 0, topic, scope)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Output k (standing) overlaps a standing output of the chain from `head` that applies to
+   * `topic`: an exclusion of the topic, or (the shared chain) one of its negating phrases.
+   */
+  private overlapsOutput(text: string, k: number, topic: number, head: number): boolean {
+    const start = this.outAt[k]!;
+    const end = this.outEnd[k]!;
+    for (let x = head; x >= 0; x = this.outNext[x]!) {
+      if (this.outEnd[x]! <= start) continue;
+      const id = this.outId[x]!;
+      const kind = this.patternKind[id]!;
+      if (
+        kind === EXCLUSION
+          ? this.patternTopic[id] !== topic
+          : kind !== NEGATION || !this.sharedWith[id * this.topicCount + topic]
+      )
+        continue;
+      const other = this.at(text, x);
+      if (other >= 0 && other < end) return true;
+    }
+    return false;
+  }
+
+  /** A standing negating phrase of `topic` ends at most `scope` words before `start`. */
+  private negatedBy(text: string, start: number, topic: number, scope: number): boolean {
+    for (let x = this.sharedHead; x >= 0; x = this.outNext[x]!) {
+      const id = this.outId[x]!;
+      if (this.patternKind[id] !== NEGATION || !this.sharedWith[id * this.topicCount + topic]) continue;
+      const end = this.outEnd[x]!;
+      if (end > start || wordsBetween(text, end, start, scope + 1) > scope) continue;
+      if (this.at(text, x) >= 0) return true;
+    }
+    return false;
+  }
+
+  /** `fits` over outputs: a span for concept `slot` onwards from `keptList`, within the window, not negated. */
+  private fitsOutputs(
+    text: string,
+    slots: number,
+    window: number,
+    kept: number,
+    slot: number,
+    topic: number,
+    scope: number,
+  ): boolean {
+    if (slot === slots) {
+      // Word counts over the chosen spans only, not the whole text: spans start and end at words.
+      let firstStart = Number.POSITIVE_INFINITY;
+      let lastEnd = 0;
+      let covered = 0;
+      for (let c = 0; c < slots; c++) {
+        const k = this.chosen[c]!;
+        const start = this.outAt[k]!;
+        const end = this.outEnd[k]!;
+        covered += wordsBetween(text, start, end, INFINITE);
+        if (start < firstStart) firstStart = start;
+        if (end > lastEnd) lastEnd = end;
+      }
+      return (
+        wordsBetween(text, firstStart, lastEnd, covered + window + 1) - covered <= window &&
+        !this.negatedBy(text, firstStart, topic, scope)
+      );
+    }
+    for (let c = 0; c < kept; c++) {
+      const k = this.keptList[c]!;
+      if (this.patternSlot[this.outId[k]!] !== slot) continue;
+      let clash = false;
+      for (let o = 0; o < slot && !clash; o++) {
+        const other = this.chosen[o]!;
+        clash = this.outAt[k]! < this.outEnd[other]! && this.outAt[other]! < this.outEnd[k]!;
+      }
+      if (clash) continue;
+      this.chosen[slot] = k;
+      if (this.fitsOutputs(text, slots, window, kept, slot + 1, topic, scope)) return true;
+    }
+    return false;
   }
 
   /** Every topic the rules raise or lower, with the terms and concepts that matched. */
@@ -214,11 +504,11 @@ export class Matcher {
    * start, end) into the span buffers; returns how many. Patterns spelled alike share one check.
    */
   private verify(text: string, found: number): number {
-    const { size, outStart, outList } = this.automaton;
+    const { shift, outStart, outList } = this.automaton;
     let spans = 0;
     const stamp = ++this.stamp;
     for (let c = 0; c < found; c += 2) {
-      const state = (this.candidates[c]! / size) | 0;
+      const state = this.candidates[c]! >> shift;
       const end = this.candidates[c + 1]!;
       for (let o = outStart[state]!; o < outStart[state + 1]!; o++) {
         const id = outList[o]!;
@@ -253,11 +543,11 @@ export class Matcher {
    * "chưa"), nothing needs verifying at all.
    */
   private mayBeLive(found: number): boolean {
-    const { size, outStart, outList } = this.automaton;
+    const { shift, outStart, outList } = this.automaton;
     let live = false;
     let touched = false;
     for (let c = 0; c < found && !live; c += 2) {
-      const state = (this.candidates[c]! / size) | 0;
+      const state = this.candidates[c]! >> shift;
       for (let o = outStart[state]!; o < outStart[state + 1]!; o++) {
         const id = outList[o]!;
         const pattern = this.patterns[id]!;
@@ -281,9 +571,9 @@ export class Matcher {
 
   /** Some candidate stands verification (the model's gate), stopping at the first. */
   private anyVerified(text: string, found: number): boolean {
-    const { size, outStart, outList } = this.automaton;
+    const { shift, outStart, outList } = this.automaton;
     for (let c = 0; c < found; c += 2) {
-      const state = (this.candidates[c]! / size) | 0;
+      const state = this.candidates[c]! >> shift;
       const end = this.candidates[c + 1]!;
       for (let o = outStart[state]!; o < outStart[state + 1]!; o++) {
         if (verifyAt(text, end, this.patterns[outList[o]!]!) >= 0) return true;

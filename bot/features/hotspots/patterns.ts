@@ -232,3 +232,18 @@ export function wordsBefore(text: string, into: Int32Array<ArrayBuffer>): Int32A
   out[n] = count;
   return out;
 }
+
+/**
+ * The number of words that start in code units [from, to) — `wordsBefore(to) - wordsBefore(from)`
+ * without a pass over the whole text — counting at most to `atMost`.
+ */
+export function wordsBetween(text: string, from: number, to: number, atMost: number): number {
+  let count = 0;
+  let inWord = from > 0 && KIND[text.charCodeAt(from - 1)] !== KIND_SEPARATOR;
+  for (let i = from; i < to && count < atMost; i++) {
+    const separator = KIND[text.charCodeAt(i)] === KIND_SEPARATOR;
+    if (!separator && !inWord) count++;
+    inWord = !separator;
+  }
+  return count;
+}
