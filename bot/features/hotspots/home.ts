@@ -1,7 +1,7 @@
+import { formatDateTime } from '../../kernel/time';
 import { translator } from '../../messages';
 import { capped, type HomeContributor, type HomeItem } from '../../runtime/home';
 import { unitLabel } from '../org';
-import { formatTime } from './alerts';
 import { incidentButton } from './buttons';
 import { openIncidentsFor } from './incidents';
 
@@ -20,7 +20,7 @@ export const incidentsHome: HomeContributor = async (deps, viewer) => {
     detail: t('hotspots.home.detail', {
       count: incident.hitCount,
       status: t(`incident.status.${incident.status}`),
-      opened: formatTime(incident.openedAt, deps.config.timezone, actor.locale),
+      opened: formatDateTime(incident.openedAt, deps.config.timezone),
     }),
     // The incident's buttons check the role on its unit, wherever they are pressed.
     answerIn: viewer.dm,
