@@ -3,7 +3,8 @@ import type { Db } from '../../db/client';
 /**
  * Database faults for the fault-injection suite, on the real database (PGlite or Postgres):
  * while `down`, every statement fails as a connection to a stopped server would; `failSelects`
- * fails that many of the next selects (an error inside a handler, after the update was claimed).
+ * fails that many of the next reads — selects and raw statements (the update's first lookup is one) —
+ * an error inside a handler, after the update was claimed.
  * `injected` counts the statements refused.
  */
 export interface Faults {
@@ -32,7 +33,7 @@ export function withFaults(db: Db): { db: Db; faults: Faults } {
       if (typeof property !== 'string' || !STATEMENTS.has(property) || typeof value !== 'function')
         return value;
       return (...args: unknown[]) => {
-        const select = property === 'select' && faults.failSelects > 0;
+        const select = (property === 'select' || property === 'execute') && faults.failSelects > 0;
         if (faults.down || select) {
           if (select) faults.failSelects--;
           faults.injected++;
