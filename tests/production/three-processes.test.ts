@@ -29,8 +29,9 @@ import {
 const POSTGRES = process.env.TEST_DATABASE_URL;
 if (!POSTGRES) console.warn('production/three-processes: skipped — set TEST_DATABASE_URL to run it');
 
-// Scaled for a shared 2-core machine (see docs/deployment.md): the whole scenario is CPU-bound
-// there, 3 processes + PostgreSQL + the fakes; on an idle machine run it with 2000 groups at 100/s.
+// Scaled for a shared 2-core machine (see docs/deployment.md): at load 17–20 the whole scenario,
+// 3 processes + PostgreSQL + the fakes, is CPU-bound near 30/s. 2000 groups at 100/s pass in
+// 37 s at load 5: THREE_PROCESSES_GROUPS=2000 THREE_PROCESSES_LIMIT=100.
 const LIMIT = Number(process.env.THREE_PROCESSES_LIMIT ?? 50);
 const GROUPS = Number(process.env.THREE_PROCESSES_GROUPS ?? 1000);
 const REMINDED = Math.round(GROUPS * 0.2);
