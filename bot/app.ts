@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import type { Database } from '../db/client';
@@ -18,7 +19,14 @@ import { DeliveryOutcomes } from './runtime/delivery/outcomes';
 import type { Deps } from './runtime/deps';
 import { createEventHandler } from './runtime/handle-event';
 import type { HttpRoute } from './runtime/http/router';
-import { close, createHttpServer, listen, withTimeout } from './runtime/http/server';
+import {
+  close,
+  createHttpServer,
+  type EarlyServer,
+  type HttpServerOptions,
+  listen,
+  withTimeout,
+} from './runtime/http/server';
 import { MessengerRouter } from './runtime/messenger-router';
 import { createMetrics, instrument, type Metrics } from './runtime/metrics';
 import { numberedPromptsJob, withCapabilityFallbacks } from './runtime/numbered-replies';
@@ -59,6 +67,8 @@ export async function startPulse(options: {
   metrics?: Metrics;
   /** How long a platform may take to start (getMe, setWebhook) before start-up fails. */
   platformStartTimeoutMs?: number;
+  /** A server main already listens on (answering /healthz while the rest loaded); else one is made. */
+  http?: EarlyServer;
 }): Promise<PulseApp> {
   const { config, database, clock, logger } = options;
   const messenger = new MessengerRouter();
@@ -175,7 +185,7 @@ export async function startPulse(options: {
   }
 
   const adminRoutes: HttpRoute[] = [];
-  const server = createHttpServer({
+  const httpOptions: HttpServerOptions = {
     routes: () => [...adminRoutes, ...platforms.flatMap((p) => p.routes)],
     ready: async () => {
       await ping(database);
@@ -190,8 +200,16 @@ export async function startPulse(options: {
     metrics: metrics.registry,
     logger,
     onError: (status) => metrics.httpErrors.inc({ status: String(status) }),
-  });
-  const port = await listen(server, config.http.port, config.http.host);
+  };
+  let server: Server;
+  let port: number;
+  if (options.http) {
+    options.http.attach(httpOptions);
+    ({ server, port } = options.http);
+  } else {
+    server = createHttpServer(httpOptions);
+    port = await listen(server, config.http.port, config.http.host);
+  }
   // PGlite is one process: the scenario CLI reaches this one over HTTP instead (scenarios/remote.ts).
   const { databaseUrl, pgliteDir } = config.database;
   const admin =

@@ -1,11 +1,11 @@
 import 'dotenv/config';
 import type { Logger } from 'pino';
-import { type Database, openDatabase } from '../db/client';
-import { type PulseApp, startPulse } from './app';
+import type { Database } from '../db/client';
+import type { PulseApp } from './app';
 import { type Config, loadConfig } from './config';
 import { systemClock } from './kernel/types';
-import { createLogger } from './runtime/logger';
-import { createMetrics, type Metrics } from './runtime/metrics';
+import { startEarlyServer } from './runtime/http/server';
+import type { Metrics } from './runtime/metrics';
 import { describeStartupError } from './runtime/startup-errors';
 import { isLoopback, sandboxUrl } from './sandbox/address';
 
@@ -25,22 +25,38 @@ function guardProcess(logger: Logger, metrics: Metrics): void {
   });
 }
 
-/** The composition root: config → logger → database → Pulse; stops in order on SIGTERM/SIGINT. */
+/**
+ * The composition root: config → HTTP listening (/healthz up, /readyz "starting") → logger,
+ * database and the rest of Pulse, loaded meanwhile → Pulse; stops in order on SIGTERM/SIGINT.
+ * Only the config and the bare HTTP server are imported up front: the database driver (PGlite's
+ * WebAssembly is compiled off the main thread) opens while the application's modules load.
+ */
 async function main(): Promise<void> {
   let config: Config | undefined;
   let database: Database | undefined;
   let app: PulseApp | undefined;
   try {
     config = loadConfig(process.env);
+    const http = await startEarlyServer(config.http.port, config.http.host);
+    const databaseConfig = config.database;
+    const opened = import('../db/client').then(async ({ openDatabase }) => {
+      database = await openDatabase(databaseConfig);
+      await database.migrate();
+      return database;
+    });
+    const [{ startPulse }, { createLogger }, { createMetrics }] = await Promise.all([
+      import('./app'),
+      import('./runtime/logger'),
+      import('./runtime/metrics'),
+    ]);
     const logger = createLogger(config.logLevel);
-    database = await openDatabase(config.database);
-    await database.migrate();
-    logger.info({ driver: database.driver }, 'database migrated');
+    const ready = await opened;
+    logger.info({ driver: ready.driver }, 'database migrated');
     const metrics = createMetrics();
-    app = await startPulse({ config, database, clock: systemClock, logger, metrics });
+    app = await startPulse({ config, database: ready, clock: systemClock, logger, metrics, http });
     guardProcess(logger, metrics);
     announce(config, app, logger);
-    handleSignals(app, database, logger);
+    handleSignals(app, ready, logger);
   } catch (error) {
     console.error(describeStartupError(error, config?.http ?? { host: '?', port: 0 }));
     await database?.close().catch(() => {});

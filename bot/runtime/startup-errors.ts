@@ -1,4 +1,4 @@
-import { DatabaseLockedError, UnusableDirectoryError } from '../../db/client';
+import { DatabaseLockedError, UnusableDirectoryError } from '../../db/lock';
 import { ConfigError } from '../config';
 
 /** A start-up failure whose message is already the one line to print. */

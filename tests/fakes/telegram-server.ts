@@ -56,6 +56,11 @@ export interface FakeTelegramOptions {
   /** Delivery attempts per update before it is dropped (default 3). */
   webhookAttempts?: number;
   webhookRetryDelayMs?: number;
+  /**
+   * Webhook requests in flight at once (Telegram's `max_connections`, up to 100); default 1, one
+   * update after another in order.
+   */
+  webhookConnections?: number;
 }
 type MemberStatus = 'creator' | 'administrator' | 'member' | 'restricted' | 'left' | 'kicked';
 
@@ -189,7 +194,13 @@ export class FakeTelegram {
   private readonly polls = new Map<string, Poll>();
   private readonly callbackIds = new Set<string>();
   private readonly failures = new Map<string, FailSpec[]>();
-  private limiter?: { perSecond: number; retryAfter: number; times: number[] };
+  private limiter?: {
+    perSecond: number;
+    perChatPerSecond?: number;
+    retryAfter: number;
+    times: number[];
+    byChat: Map<string, number[]>;
+  };
   private sendLatencyMs = 0;
   private stopped = false;
 
@@ -245,9 +256,19 @@ export class FakeTelegram {
   failNext(method: string, spec: FailSpec, times = 1): void {
     this.failures.set(method, [...(this.failures.get(method) ?? []), ...Array(times).fill(spec)]);
   }
-  /** Answers send* calls beyond `perSecond` in any 1 s window with 429; `undefined` turns it off. */
-  rateLimit(limit?: { perSecond: number; retryAfter?: number }): void {
-    this.limiter = limit && { perSecond: limit.perSecond, retryAfter: limit.retryAfter ?? 1, times: [] };
+  /**
+   * Answers send* calls beyond `perSecond` in any 1 s window (and, with `perChatPerSecond`, beyond
+   * that many to one chat in any 1 s window) with 429; `undefined` turns it off. Only accepted
+   * calls count, as Telegram counts them.
+   */
+  rateLimit(limit?: { perSecond: number; perChatPerSecond?: number; retryAfter?: number }): void {
+    this.limiter = limit && {
+      perSecond: limit.perSecond,
+      perChatPerSecond: limit.perChatPerSecond,
+      retryAfter: limit.retryAfter ?? 1,
+      times: [],
+      byChat: new Map(),
+    };
   }
 
   /** Holds every send* request this long before answering it (a slow network or server). */
@@ -517,7 +538,8 @@ export class FakeTelegram {
   private dispatch(call: RecordedCall, res: ServerResponse): unknown {
     const { method, body } = call;
     const failure = this.failures.get(method)?.shift();
-    const limited = !failure && this.limiter && method.startsWith('send') && this.overLimit(this.limiter);
+    const limited =
+      !failure && this.limiter && method.startsWith('send') && this.overLimit(this.limiter, body.chat_id);
     if (failure?.status === 429 || limited) {
       this.rejected429++;
       const retryAfter = failure
@@ -534,10 +556,16 @@ export class FakeTelegram {
     return handler(body, call, res);
   }
 
-  private overLimit(limiter: { perSecond: number; times: number[] }) {
+  private overLimit(limiter: NonNullable<FakeTelegram['limiter']>, chatId: unknown) {
     const t = Date.now();
     limiter.times = limiter.times.filter((x) => t - x < 1000);
     if (limiter.times.length >= limiter.perSecond) return true;
+    if (limiter.perChatPerSecond !== undefined) {
+      const key = String(chatId);
+      const recent = (limiter.byChat.get(key) ?? []).filter((x) => t - x < 1000);
+      if (recent.length >= limiter.perChatPerSecond) return true;
+      limiter.byChat.set(key, [...recent, t]);
+    }
     limiter.times.push(t);
     return false;
   }
@@ -701,6 +729,11 @@ export class FakeTelegram {
   }
 
   private async deliver() {
+    const connections = this.options.webhookConnections ?? 1;
+    if (connections > 1) {
+      while (this.connectionsOpen < connections && this.take(1)[0]) void this.deliverConcurrently();
+      return;
+    }
     if (this.delivering) return;
     this.delivering = true;
     try {
@@ -710,6 +743,20 @@ export class FakeTelegram {
       }
     } finally {
       this.delivering = false;
+    }
+  }
+
+  private connectionsOpen = 0;
+  /** One of `webhookConnections` delivery loops: takes the next update off the queue and posts it. */
+  private async deliverConcurrently() {
+    this.connectionsOpen++;
+    try {
+      for (let update = this.take(1)[0]; update && this.webhook && !this.stopped; update = this.take(1)[0]) {
+        this.pending.shift();
+        await this.post(update, this.webhook);
+      }
+    } finally {
+      this.connectionsOpen--;
     }
   }
 

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import { chats, directiveDeliveries, directives } from '../../../db/schema';
 import { DeliveryError } from '../../kernel/errors';
-import type { ChatRef, OutgoingMessage, Platform } from '../../kernel/types';
+import type { ChatRef, Platform } from '../../kernel/types';
 import { budgetOf, type SendBudget } from '../../runtime/delivery/budget';
 import {
   type DeliveryOutcomes,
@@ -10,7 +10,7 @@ import {
   outcomesOf,
   runAdaptive,
 } from '../../runtime/delivery/outcomes';
-import { sharedRateOf } from '../../runtime/delivery/shared-rate';
+import { sendPaced } from '../../runtime/delivery/paced';
 import type { Deps } from '../../runtime/deps';
 import { directiveMessage } from './message';
 
@@ -207,9 +207,10 @@ async function sendOne(
   try {
     if (!deps.messenger.has(chat.platform))
       throw new DeliveryError(`no messenger for ${chat.platform}`, true);
-    const started = performance.now();
-    const sent = await sendPaced(deps, options.budget, chat, message);
-    options.latency.observe(performance.now() - started);
+    const sent = await sendPaced(deps, chat, () => deps.messenger.send(chat, { ...message, bulk: true }), {
+      budget: options.budget,
+      latency: options.latency,
+    });
     stats.sent++;
     // From here the message is out: a failing mark is retried, then kept, never a reason to resend.
     await record(deps, options, row.id, {
@@ -243,32 +244,6 @@ async function sendOne(
       lastError: description,
       nextAttemptAt: new Date(deps.clock.now().getTime() + wait),
     });
-  }
-}
-
-/** `claimed_by` stays on the row: who made the last attempt. */
-/** Short rate limits are waited out here, pausing every send of this process, then retried in line. */
-const INLINE_RETRY_MAX_SECONDS = 30;
-const INLINE_RETRIES = 3;
-
-async function sendPaced(deps: Deps, budget: SendBudget, chat: ChatRef, message: OutgoingMessage) {
-  // With several processes on one PostgreSQL, the rates also hold across them (shared buckets).
-  const shared = sharedRateOf(deps);
-  for (let retry = 0; ; retry++) {
-    const done = await budget.acquire(chat, 'bulk');
-    try {
-      await shared?.reserve(chat);
-      return await deps.messenger.send(chat, { ...message, bulk: true });
-    } catch (error) {
-      const seconds =
-        error instanceof DeliveryError && !error.permanent ? error.retryAfterSeconds : undefined;
-      if (seconds === undefined || seconds > INLINE_RETRY_MAX_SECONDS || retry >= INLINE_RETRIES) throw error;
-      budget.pause(chat.platform, seconds * 1000);
-      // Told to every process; if the database is away, this process's own pause still holds.
-      await shared?.pause(chat.platform, seconds * 1000).catch(() => {});
-    } finally {
-      done();
-    }
   }
 }
 

@@ -6,6 +6,7 @@ import { localeOr } from '../../kernel/i18n';
 import { formatDateTime } from '../../kernel/time';
 import type { Button, OutgoingMessage, SentRef } from '../../kernel/types';
 import { type Translate, translator } from '../../messages';
+import { sendPaced } from '../../runtime/delivery/paced';
 import type { Deps } from '../../runtime/deps';
 import { dmAccounts, findUnitById, unitLabel } from '../org';
 import { incidentButton, verdictButton } from './buttons';
@@ -180,7 +181,12 @@ export async function sendAlert(
   const to = await recipientOf(deps, alert.personId);
   if (!to) return null;
   const message = await renderAlert(deps, { incident, stepIndex: alert.stepIndex, excerpt }, to.locale);
-  return deps.messenger.sendDm({ platform: to.platform, externalId: to.externalId }, message);
+  // Paced like every send of Pulse's own (shared rates across processes), so an alert in a busy
+  // minute neither breaks the platform's limit nor is refused with a 429.
+  const user = { platform: to.platform, externalId: to.externalId };
+  return sendPaced(deps, { ...user, kind: 'dm' }, () =>
+    deps.messenger.sendDm(user, { ...message, bulk: true }),
+  );
 }
 
 /** After an acknowledgement or resolution, every alert already sent shows the new state (and loses its stale buttons). */

@@ -22,7 +22,14 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 
 type Rates = { global: SendRate; chat: SendRate; group: SendRate };
 
-const intervalOf = (rate: SendRate) => (rate.perMs + JITTER_MS) / rate.count;
+/**
+ * A chat's or a group's own rate never limits a fan-out's throughput (each chat gets one or two
+ * messages), so its slots get a wider margin: two messages to one chat, 1.25 s apart, still
+ * arrive a second apart when the first was held up by a busy event loop and the second was not.
+ */
+export const CHAT_JITTER_MS = 250;
+
+const intervalOf = (rate: SendRate, jitterMs = JITTER_MS) => (rate.perMs + jitterMs) / rate.count;
 /** The database's clock in ms: every process reads the same one, whatever its own clock says. */
 const DB_NOW = sql`(extract(epoch from clock_timestamp()) * 1000)::double precision`;
 
@@ -60,12 +67,15 @@ export class SharedSendRate {
   async reserve(chat: ChatRef): Promise<number> {
     const buckets = [
       { key: `${chat.platform}:global`, interval: intervalOf(this.rates.global) },
-      { key: `${chat.platform}:chat:${chat.externalId}`, interval: intervalOf(this.rates.chat) },
+      {
+        key: `${chat.platform}:chat:${chat.externalId}`,
+        interval: intervalOf(this.rates.chat, CHAT_JITTER_MS),
+      },
     ];
     if (chat.kind === 'group')
       buckets.push({
         key: `${chat.platform}:group:${chat.externalId}`,
-        interval: intervalOf(this.rates.group),
+        interval: intervalOf(this.rates.group, CHAT_JITTER_MS),
       });
     buckets.sort((a, b) => (a.key < b.key ? -1 : 1));
     for (;;) {
@@ -85,35 +95,34 @@ export class SharedSendRate {
 
   /**
    * One slot free in every bucket, taken; returns when it is on this process's clock (`time.now()`),
-   * or undefined when a bucket row is missing. The database's "now" is read by the update, after
-   * the locks are held (a lock wait does not age it), and the slot is placed on the local clock
-   * when the update answers, so neither the wait for the lock nor the commit moves it.
+   * or undefined when a bucket row is missing. One statement, so one round trip: the rows are locked
+   * (in key order) only while PostgreSQL runs it, not across a client's round trips — the global
+   * row is every send's, and on a busy machine a lock held over BEGIN … COMMIT capped the rate of
+   * all processes together. The database's "now" is read after the locks are held (a lock wait
+   * does not age it), and the slot is placed on the local clock when the answer arrives.
    */
   private async take(buckets: { key: string; interval: number }[]): Promise<number | undefined> {
     const keys = sql.join(
       buckets.map((bucket) => sql`${bucket.key}`),
       sql`, `,
     );
-    return this.db.transaction(async (tx) => {
-      const rows = rowsOf<{ next_at_ms: number }>(
-        await tx.execute(sql`
-          select key, next_at_ms from send_buckets where key in (${keys}) order by key for update`),
-      );
-      if (rows.length < buckets.length) return undefined;
-      const latest = Math.max(...rows.map((row) => Number(row.next_at_ms)));
-      const cases: SQL[] = buckets.map(
-        (bucket) => sql`when ${bucket.key} then ${bucket.interval}::double precision`,
-      );
-      const updated = rowsOf<{ slot_ms: number; now_ms: number }>(
-        await tx.execute(sql`
-          with slot as (select greatest(${latest}::double precision, ${DB_NOW}) as at, ${DB_NOW} as now)
-          update send_buckets set next_at_ms = slot.at + case key ${sql.join(cases, sql` `)} end
-          from slot where key in (${keys})
-          returning slot.at as slot_ms, slot.now as now_ms`),
-      );
-      const first = updated[0]!;
-      return Number(first.slot_ms) + this.offsetFrom(Number(first.now_ms));
-    });
+    const cases: SQL[] = buckets.map(
+      (bucket) => sql`when ${bucket.key} then ${bucket.interval}::double precision`,
+    );
+    const updated = rowsOf<{ slot_ms: number; now_ms: number }>(
+      await this.db.execute(sql`
+        with locked as (
+          select key, next_at_ms from send_buckets where key in (${keys}) order by key for update
+        ), slot as (
+          select greatest(max(next_at_ms), ${DB_NOW}) as at, ${DB_NOW} as now, count(*) as n from locked
+        )
+        update send_buckets set next_at_ms = slot.at + case key ${sql.join(cases, sql` `)} end
+        from slot where key in (${keys}) and slot.n = ${buckets.length}
+        returning slot.at as slot_ms, slot.now as now_ms`),
+    );
+    const first = updated[0];
+    if (!first) return undefined;
+    return Number(first.slot_ms) + this.offsetFrom(Number(first.now_ms));
   }
 
   /**

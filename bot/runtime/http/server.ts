@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { HttpError, type HttpRoute, matchRoute, sendJson } from './router';
@@ -20,6 +20,45 @@ export interface HttpServerOptions {
 
 /** One HTTP server for everything: health, readiness, metrics, webhooks and the sandbox. */
 export function createHttpServer(options: HttpServerOptions): Server {
+  const server = createServer(createRequestHandler(options));
+  answerClientErrors(server, options.onError);
+  return server;
+}
+
+/**
+ * A server listening before the rest of Pulse is loaded: `/healthz` answers 200 at once (the
+ * process is up), `/readyz` 503 "starting", anything else 503 with `Retry-After` (a webhook is
+ * retried by its platform, or failed over by the balancer). `attach` hands every request from then
+ * on to Pulse's own handler.
+ */
+export interface EarlyServer {
+  server: Server;
+  port: number;
+  attach(options: HttpServerOptions): void;
+}
+
+export async function startEarlyServer(port: number, host: string): Promise<EarlyServer> {
+  let handle: RequestListener = (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    res.setHeader('retry-after', '1');
+    sendJson(res, 503, { status: 'starting' });
+  };
+  const server = createServer((req, res) => handle(req, res));
+  let onError: ((status: number) => void) | undefined;
+  answerClientErrors(server, (status) => onError?.(status));
+  const bound = await listen(server, port, host);
+  return {
+    server,
+    port: bound,
+    attach(options) {
+      onError = options.onError;
+      handle = createRequestHandler(options);
+    },
+  };
+}
+
+function createRequestHandler(options: HttpServerOptions): RequestListener {
   const builtIn: HttpRoute[] = [
     { method: 'GET', path: '/healthz', handle: (_req, res) => sendJson(res, 200, { status: 'ok' }) },
     {
@@ -50,7 +89,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       },
     },
   ];
-  const server = createServer(async (req, res) => {
+  return async (req, res) => {
     // The one error boundary: whatever a request carries, it gets a status, never a crash.
     let pathname = '?';
     try {
@@ -71,17 +110,19 @@ export function createHttpServer(options: HttpServerOptions): Server {
       if (status === 413) res.setHeader('connection', 'close');
       sendJson(res, status, { error: status >= 500 ? 'internal error' : (error as Error).message });
     }
-  });
-  // A request line or headers Node cannot parse never reach the handler: answer 400 and close.
+  };
+}
+
+/** A request line or headers Node cannot parse never reach the handler: answer 400 and close. */
+function answerClientErrors(server: Server, onError?: (status: number) => void): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    options.onError?.(400);
+    onError?.(400);
     if (!socket.writable || (error.code === 'ECONNRESET' && !socket.readable)) return socket.destroy();
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
     socket.end(
       `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
     );
   });
-  return server;
 }
 
 /** The path of a request target; a target that is not a valid URL is a 400, not a crash. */
