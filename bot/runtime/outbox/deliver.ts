@@ -24,6 +24,8 @@ export interface OutboxOptions {
   budget?: SendBudget;
   /** Stops after the sends in flight; rows claimed but not sent go back to pending. */
   signal?: AbortSignal;
+  /** Sends in flight at once (1: one after the other, so a cancellation stops the rest); by latency otherwise. */
+  concurrency?: number;
 }
 
 export interface OutboxStats {
@@ -107,7 +109,7 @@ export async function deliverOutbox(deps: Deps, options: OutboxOptions = {}): Pr
       const left = await runAdaptive(
         batch,
         (row) => sendOne(run, row),
-        () => run.latency.inFlight(perSecond),
+        () => options.concurrency ?? run.latency.inFlight(perSecond),
         () => options.signal?.aborted === true,
       );
       if (left.length > 0) await release(deps, left);
@@ -172,6 +174,9 @@ async function sendOne(run: Run, row: OutboxRow): Promise<void> {
   const { deps } = run;
   // Sent before, its mark kept in memory while the database was away: written now, not resent.
   if (await run.outcomes.settle(OUTBOX_LEDGER, row.id)) return run.leases.release(row.id);
+  // Cancelled since it was claimed (an incident acknowledged meanwhile): not sent.
+  const [current] = await deps.db.select({ status: outbox.status }).from(outbox).where(eq(outbox.id, row.id));
+  if (current?.status === 'cancelled') return run.leases.release(row.id);
   try {
     if (!deps.messenger.has(row.platform)) throw new DeliveryError(`no messenger for ${row.platform}`, true);
     const message = takeVolatile(deps, row.key, false) ?? row.payload;

@@ -48,21 +48,29 @@ export async function enqueue(db: DbOrTx, inputs: readonly OutboxInput[]): Promi
     const { bulk: _bulk, ...payload } = input.message;
     return { key: input.key, kind: input.kind, payload, notBefore: input.notBefore, ...columnsOf(input.to) };
   });
-  const inserted = await db
-    .insert(outbox)
-    .values(rows)
-    .onConflictDoNothing({ target: outbox.key })
-    .returning({ id: outbox.id });
-  return inserted.length;
+  let added = 0;
+  // Chunks keep one statement under PostgreSQL's 65,535 parameters (a --dm poll's thousands of copies).
+  for (let i = 0; i < rows.length; i += 1000) {
+    const inserted = await db
+      .insert(outbox)
+      .values(rows.slice(i, i + 1000))
+      .onConflictDoNothing({ target: outbox.key })
+      .returning({ id: outbox.id });
+    added += inserted.length;
+  }
+  return added;
 }
 
-/** Stops what is still waiting under a key prefix (`hotspot_alert:12:`): pending rows become cancelled. */
+/**
+ * Stops what is still waiting under a key prefix (`hotspot_alert:12:`): pending rows, and claimed
+ * rows not yet sent (the sender looks again just before each send), become cancelled.
+ */
 export async function cancelQueued(db: DbOrTx, keyPrefix: string): Promise<number> {
   const escaped = keyPrefix.replace(/[\\%_]/g, (c) => `\\${c}`);
   const rows = await db
     .update(outbox)
     .set({ status: 'cancelled' })
-    .where(and(like(outbox.key, `${escaped}%`), eq(outbox.status, 'pending')))
+    .where(and(like(outbox.key, `${escaped}%`), inArray(outbox.status, ['pending', 'sending'])))
     .returning({ id: outbox.id });
   return rows.length;
 }
