@@ -11,6 +11,7 @@ import { closeCommand, pollsCommand, resultsCommand } from './commands/poll-resu
 import { pollJobs } from './jobs';
 import * as messages from './messages';
 
+export { pollQueue } from './deliver';
 export { openScalePulse } from './open-pulse';
 export { applyPollSeriesChange, type PollSeriesChange, planPollSeries } from './scenario';
 export { pollSeriesSchema } from './scenario-schema';

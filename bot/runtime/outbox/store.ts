@@ -102,25 +102,42 @@ export interface QueueFailure {
   error: string;
 }
 
+/** What a delivery ledger (the outbox, or a feature's own) has not sent yet, for /outbox. */
+export interface LedgerQueue {
+  counts: QueueCount[];
+  failures: QueueFailure[];
+}
+
+/**
+ * Counts of one ledger table by kind and status, and its latest failure reasons: `kind` and
+ * `error` are SQL expressions over the table's columns (`'directive'`, `last_error`).
+ */
+export async function ledgerQueue(
+  db: DbOrTx,
+  ledger: { table: string; kind: string; error: string },
+  failures = 5,
+): Promise<LedgerQueue> {
+  const table = sql.raw(ledger.table);
+  const kind = sql.raw(ledger.kind);
+  const error = sql.raw(ledger.error);
+  const counts = rowsOf<{ kind: string; status: QueueCount['status']; n: number }>(
+    await db.execute(sql`
+      select ${kind} as kind, status, count(*)::int as n from ${table}
+      where status in ('pending', 'sending', 'failed') group by 1, 2 order by 1, 2`),
+  ).map((row) => ({ kind: row.kind, status: row.status, count: Number(row.n) }));
+  const failed = rowsOf<{ kind: string; error: string | null }>(
+    await db.execute(sql`
+      select ${kind} as kind, ${error} as error from ${table}
+      where status = 'failed' order by id desc limit ${failures}`),
+  ).map((row) => ({ kind: row.kind, error: row.error ?? '?' }));
+  return { counts, failures: failed };
+}
+
 function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
-/** Rows not sent (pending, sending, failed) by kind, and the latest failure reasons (newest first). */
-export async function outboxQueue(
-  db: DbOrTx,
-  options: { failures?: number } = {},
-): Promise<{ counts: QueueCount[]; failures: QueueFailure[] }> {
-  const counts = rowsOf<{ kind: string; status: QueueCount['status']; n: number }>(
-    await db.execute(sql`
-      select kind, status, count(*)::int as n from outbox
-      where status in ('pending', 'sending', 'failed') group by kind, status order by kind, status`),
-  ).map((row) => ({ kind: row.kind, status: row.status, count: Number(row.n) }));
-  const failures = await db
-    .select({ kind: outbox.kind, error: outbox.lastError })
-    .from(outbox)
-    .where(eq(outbox.status, 'failed'))
-    .orderBy(sql`${outbox.id} desc`)
-    .limit(options.failures ?? 5);
-  return { counts, failures: failures.map((f) => ({ kind: f.kind, error: f.error ?? '?' })) };
+/** Rows of the outbox not sent (pending, sending, failed) by kind, and the latest failure reasons. */
+export function outboxQueue(db: DbOrTx, options: { failures?: number } = {}): Promise<LedgerQueue> {
+  return ledgerQueue(db, { table: 'outbox', kind: 'kind', error: 'last_error' }, options.failures);
 }
