@@ -10,7 +10,7 @@ import { DeliveryOutcomes } from '../../bot/runtime/delivery/outcomes';
 import type { Deps } from '../../bot/runtime/deps';
 import { MessengerRouter } from '../../bot/runtime/messenger-router';
 import { deliverOutbox } from '../../bot/runtime/outbox/deliver';
-import { enqueue, type OutboxInput, outboxQueue } from '../../bot/runtime/outbox/store';
+import { enqueue, type OutboxInput, outboxQueue, pruneOutbox } from '../../bot/runtime/outbox/store';
 import { type Db, openDatabase } from '../../db/client';
 import { outbox } from '../../db/schema';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram-server';
@@ -203,5 +203,15 @@ describe('outbox', () => {
     expect(await deliverOutbox(deps)).toMatchObject({ sent: 1 });
     expect(await deliverOutbox(deps)).toMatchObject({ sent: 0 });
     expect(fake.sent()).toHaveLength(1);
+  });
+
+  it('prunes sent rows a week old and keeps the failed ones for /outbox', async () => {
+    await enqueue(database.db, rows(2));
+    fake.failNext('sendMessage', { status: 403, description: 'Forbidden: bot was blocked by the user' });
+    await deliverOutbox(depsOn(database.db));
+    expect(await pruneOutbox(database.db, NOW)).toBe(0);
+    expect(await pruneOutbox(database.db, new Date(NOW.getTime() + 1))).toBe(1);
+    const left = await database.db.select().from(outbox);
+    expect(left.map((row) => row.status)).toEqual(['failed']);
   });
 });

@@ -1,4 +1,4 @@
-import { and, eq, inArray, like, sql } from 'drizzle-orm';
+import { and, eq, inArray, like, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { outbox } from '../../../db/schema';
 import type { ChatRef, OutgoingMessage, Platform, SentRef } from '../../kernel/types';
@@ -71,6 +71,15 @@ export async function cancelQueued(db: DbOrTx, keyPrefix: string): Promise<numbe
     .update(outbox)
     .set({ status: 'cancelled' })
     .where(and(like(outbox.key, `${escaped}%`), inArray(outbox.status, ['pending', 'sending'])))
+    .returning({ id: outbox.id });
+  return rows.length;
+}
+
+/** Sent and cancelled rows due before `before` are deleted (failed ones stay, for /outbox, until sent or pruned by hand). */
+export async function pruneOutbox(db: DbOrTx, before: Date): Promise<number> {
+  const rows = await db
+    .delete(outbox)
+    .where(and(inArray(outbox.status, ['sent', 'cancelled']), lt(outbox.notBefore, before)))
     .returning({ id: outbox.id });
   return rows.length;
 }
