@@ -1,4 +1,4 @@
-import { and, eq, inArray, like, lt, sql } from 'drizzle-orm';
+import { and, inArray, like, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { outbox } from '../../../db/schema';
 import type { ChatRef, OutgoingMessage, Platform, SentRef } from '../../kernel/types';
