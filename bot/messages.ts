@@ -5,6 +5,7 @@ import * as directives from './features/directives/messages';
 import * as feedback from './features/feedback/messages';
 import * as hotspots from './features/hotspots/messages';
 import * as org from './features/org/messages';
+import * as outbox from './features/outbox/messages';
 import * as polls from './features/polls/messages';
 import * as reportCommand from './features/reports/commands/messages';
 import * as reports from './features/reports/messages';
@@ -36,6 +37,7 @@ export const CATALOGUES = {
   dialogue,
   actions,
   scenarioUpload,
+  outbox,
 } satisfies Record<string, Catalogue>;
 
 type Parts = typeof CATALOGUES;

@@ -14,6 +14,7 @@ import * as directives from './directives';
 import * as feedback from './feedback';
 import * as hotspots from './hotspots';
 import * as org from './org';
+import * as outbox from './outbox';
 import * as polls from './polls';
 import * as reports from './reports';
 import * as scenarioUpload from './scenario-upload';
@@ -37,6 +38,7 @@ export function createFeatures(): Feature[] {
     hotspots.createFeature(),
     dialogue.createFeature(),
     actions.createFeature(),
+    outbox.createFeature(),
   ];
 }
 

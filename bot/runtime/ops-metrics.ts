@@ -11,7 +11,8 @@ function rowsOf<T>(result: unknown): T[] {
 /**
  * The queue of what Pulse sends on its own initiative, read from each ledger when /metrics is
  * scraped (one round of counts per scrape, cached for a second): the delivery rows of directives,
- * polls (by purpose), hot-spot alerts and scheduled reports, by status; open incidents by severity
+ * polls (by purpose), hot-spot alerts not yet queued, scheduled reports, and the one outbox
+ * (bot/runtime/outbox) by kind, by status; open incidents by severity
  * and status; open polls. Counts only: no chat, person or content. A database that does not answer
  * leaves the gauges at their last values and counts a failed scrape.
  */
@@ -78,7 +79,11 @@ export function registerOperationsMetrics(registry: Registry, db: Db): void {
         from incident_alerts where status in ('pending', 'sending', 'failed') group by status
         union all
         select 'report', status, count(*)::int, extract(epoch from now() - min(claimed_at))::float8
-        from report_runs where status in ('pending', 'sending', 'failed') group by status`),
+        from report_runs where status in ('pending', 'sending', 'failed') group by status
+        union all
+        select kind, status, count(*)::int, extract(epoch from now() - min(case when status = 'pending'
+            and not_before <= now() then not_before when status = 'sending' then claimed_at end))::float8
+        from outbox where status in ('pending', 'sending', 'failed') group by kind, status`),
     );
     const open = rowsOf<{ severity: string; status: string; n: number }>(
       await db.execute(sql`

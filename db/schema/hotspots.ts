@@ -165,7 +165,10 @@ export const incidentAlerts = pgTable(
     personId: integer('person_id')
       .notNull()
       .references(() => people.id, { onDelete: 'cascade' }),
-    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed', 'cancelled'] }).notNull(),
+    /** `queued`: handed to the outbox (key `hotspot_alert:<incident>:<id>`), its outcome copied back. */
+    status: text('status', {
+      enum: ['pending', 'sending', 'queued', 'sent', 'failed', 'cancelled'],
+    }).notNull(),
     claimedAt: at('claimed_at'),
     sentAt: at('sent_at'),
     /** Where the DM went, so acknowledging can update every alert of the incident. */

@@ -6,6 +6,7 @@ export * from './directives';
 export * from './feedback';
 export * from './hotspots';
 export * from './org';
+export * from './outbox';
 export * from './platforms';
 export * from './polls';
 export * from './reports';

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../../db/client';
 import { chats, directiveDeliveries, directives } from '../../../db/schema';
 import { DeliveryError } from '../../kernel/errors';
 import type { ChatRef, Platform } from '../../kernel/types';
@@ -12,6 +13,7 @@ import {
 } from '../../runtime/delivery/outcomes';
 import { sendPaced } from '../../runtime/delivery/paced';
 import type { Deps } from '../../runtime/deps';
+import { type LedgerQueue, ledgerQueue } from '../../runtime/outbox/store';
 import { directiveMessage } from './message';
 
 export interface DeliveryOptions {
@@ -258,4 +260,13 @@ async function record(
     deps.db.update(directiveDeliveries).set(values).where(eq(directiveDeliveries.id, id)),
   );
   if (written) options.leases.release(id);
+}
+
+/** What the directive ledger has not sent yet (for /outbox): its own ledger, sharing outcomes, leases and the limiter. */
+export function directiveQueue(db: DbOrTx): Promise<LedgerQueue> {
+  return ledgerQueue(db, {
+    table: 'directive_deliveries',
+    kind: "'directive_' || kind",
+    error: 'last_error',
+  });
 }

@@ -17,7 +17,7 @@ import * as messages from './messages';
 
 export { ACK_EDIT_THROTTLE_MS, deliveredTo, recordAck, refreshAckCount } from './acks';
 export { audienceScope } from './audience';
-export { deliverDue } from './delivery';
+export { deliverDue, directiveQueue } from './delivery';
 export {
   cancelDirective,
   type DirectiveRow,

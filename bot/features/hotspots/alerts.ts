@@ -4,10 +4,10 @@ import { chats, hotspotHits, incidentAlerts, incidents, people } from '../../../
 import type { Locale } from '../../kernel/i18n';
 import { localeOr } from '../../kernel/i18n';
 import { formatDateTime } from '../../kernel/time';
-import type { Button, OutgoingMessage, SentRef } from '../../kernel/types';
+import type { Button, OutgoingMessage } from '../../kernel/types';
 import { type Translate, translator } from '../../messages';
-import { sendPaced } from '../../runtime/delivery/paced';
 import type { Deps } from '../../runtime/deps';
+import type { OutboxInput } from '../../runtime/outbox/store';
 import { dmAccounts, findUnitById, unitLabel } from '../org';
 import { incidentButton, verdictButton } from './buttons';
 import type { EscalationPolicy, Severity, SurgeRule } from './lexicon';
@@ -171,22 +171,36 @@ async function recipientOf(deps: Deps, personId: number) {
   return account ? { platform: account.platform, externalId: account.externalId, locale } : null;
 }
 
-/** DMs one alert; null when the person has no account on a running platform. */
-export async function sendAlert(
+/** The outbox key of an alert: `hotspot_alert:<incident>:<alert>` (cancelled by incident prefix). */
+export const alertKey = (incidentId: number, alertId: number) => `hotspot_alert:${incidentId}:${alertId}`;
+
+/**
+ * One alert as an outbox row (a DM to the person's account), and, with an excerpt, the richer
+ * version that exists only in this process's memory (the excerpt is never stored); null when the
+ * person has no account on a running platform.
+ */
+export async function alertForOutbox(
   deps: Deps,
   incident: IncidentRow,
   alert: AlertRow,
   excerpt: string | undefined,
-): Promise<SentRef | null> {
+): Promise<{ input: OutboxInput; withExcerpt?: OutgoingMessage } | null> {
   const to = await recipientOf(deps, alert.personId);
   if (!to) return null;
-  const message = await renderAlert(deps, { incident, stepIndex: alert.stepIndex, excerpt }, to.locale);
-  // Paced like every send of Pulse's own (shared rates across processes), so an alert in a busy
-  // minute neither breaks the platform's limit nor is refused with a 429.
-  const user = { platform: to.platform, externalId: to.externalId };
-  return sendPaced(deps, { ...user, kind: 'dm' }, () =>
-    deps.messenger.sendDm(user, { ...message, bulk: true }),
-  );
+  const message = await renderAlert(deps, { incident, stepIndex: alert.stepIndex }, to.locale);
+  const withExcerpt = excerpt
+    ? await renderAlert(deps, { incident, stepIndex: alert.stepIndex, excerpt }, to.locale)
+    : undefined;
+  return {
+    input: {
+      key: alertKey(incident.id, alert.id),
+      kind: 'hotspot_alert',
+      to: { user: { platform: to.platform, externalId: to.externalId } },
+      message,
+      notBefore: deps.clock.now(),
+    },
+    withExcerpt,
+  };
 }
 
 /** After an acknowledgement or resolution, every alert already sent shows the new state (and loses its stale buttons). */

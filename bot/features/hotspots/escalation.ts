@@ -2,8 +2,10 @@ import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../db/client';
 import { incidentAlerts, incidentEvents, incidents, roles } from '../../../db/schema';
 import type { Deps } from '../../runtime/deps';
+import { deliverOutbox, holdVolatile } from '../../runtime/outbox/deliver';
+import { cancelQueued, enqueue, outboxRows, sentRefOf } from '../../runtime/outbox/store';
 import { findUnitById, type UnitRow, unitChain } from '../org';
-import { sendAlert } from './alerts';
+import { alertForOutbox, alertKey } from './alerts';
 import { type EscalationPolicy, type NotifyTarget, stepCount } from './lexicon';
 
 const MINUTE = 60_000;
@@ -135,7 +137,11 @@ export async function recipientsFor(
   return recipientsFor(db, unit, 'admins');
 }
 
-/** Sends claimed alerts; an alert whose incident is no longer open is cancelled instead. */
+/**
+ * Queues claimed alerts in the outbox (an alert whose incident is no longer open is cancelled
+ * instead), sends them one after the other (an acknowledgement meanwhile cancels the rest), and
+ * copies what the outbox did back onto the alert rows (where each went, for later edits).
+ */
 async function sendPendingAlerts(
   deps: Deps,
   now: Date,
@@ -166,37 +172,70 @@ async function sendPendingAlerts(
         ),
       )
       .returning();
-    for (const alert of claimed) {
-      const [incident] = await deps.db.select().from(incidents).where(eq(incidents.id, alert.incidentId));
-      if (incident?.status !== 'open') {
-        await deps.db
-          .update(incidentAlerts)
-          .set({ status: 'cancelled' })
-          .where(eq(incidentAlerts.id, alert.id));
-        continue;
-      }
-      try {
-        const sent = await sendAlert(deps, incident, alert, excerpts.get(incident.id));
-        await deps.db
-          .update(incidentAlerts)
-          .set(
-            sent
-              ? {
-                  status: 'sent',
-                  sentAt: deps.clock.now(),
-                  platform: sent.chat.platform,
-                  chatExternalId: sent.chat.externalId,
-                  messageId: sent.messageId,
-                }
-              : { status: 'failed' },
-          )
-          .where(eq(incidentAlerts.id, alert.id));
-      } catch (error) {
-        deps.logger.warn({ err: error, alert: alert.id }, 'hot-spot alert not delivered');
-        await deps.db.update(incidentAlerts).set({ status: 'failed' }).where(eq(incidentAlerts.id, alert.id));
-      }
+    for (const alert of claimed) await queueAlert(deps, alert, excerpts);
+    if (claimed.length < BATCH) break;
+  }
+  await deliverOutbox(deps, { kinds: ['hotspot_alert'], concurrency: 1 });
+  await settleQueuedAlerts(deps);
+}
+
+async function queueAlert(
+  deps: Deps,
+  alert: typeof incidentAlerts.$inferSelect,
+  excerpts: ReadonlyMap<number, string>,
+): Promise<void> {
+  const [incident] = await deps.db.select().from(incidents).where(eq(incidents.id, alert.incidentId));
+  if (incident?.status !== 'open') {
+    await deps.db.update(incidentAlerts).set({ status: 'cancelled' }).where(eq(incidentAlerts.id, alert.id));
+    return;
+  }
+  try {
+    const queued = await alertForOutbox(deps, incident, alert, excerpts.get(incident.id));
+    if (!queued) {
+      await deps.db.update(incidentAlerts).set({ status: 'failed' }).where(eq(incidentAlerts.id, alert.id));
+      return;
     }
-    if (claimed.length < BATCH) return;
+    if (queued.withExcerpt) holdVolatile(deps, queued.input.key, queued.withExcerpt);
+    await deps.db.transaction(async (tx) => {
+      await enqueue(tx, [queued.input]);
+      await tx.update(incidentAlerts).set({ status: 'queued' }).where(eq(incidentAlerts.id, alert.id));
+    });
+  } catch (error) {
+    // Left `sending`: claimed again after its lease (the outbox key keeps it to one message).
+    deps.logger.warn({ err: error, alert: alert.id }, 'hot-spot alert not queued');
+  }
+}
+
+/** Alerts handed to the outbox take its outcome once it has one: sent (and where), failed, cancelled. */
+async function settleQueuedAlerts(deps: Deps): Promise<void> {
+  const queued = await deps.db.select().from(incidentAlerts).where(eq(incidentAlerts.status, 'queued'));
+  if (queued.length === 0) return;
+  const rows = new Map(
+    (
+      await outboxRows(
+        deps.db,
+        queued.map((a) => alertKey(a.incidentId, a.id)),
+      )
+    ).map((row) => [row.key, row]),
+  );
+  for (const alert of queued) {
+    const row = rows.get(alertKey(alert.incidentId, alert.id));
+    if (!row || row.status === 'pending' || row.status === 'sending') continue;
+    const ref = sentRefOf(row);
+    await deps.db
+      .update(incidentAlerts)
+      .set(
+        ref
+          ? {
+              status: 'sent',
+              sentAt: deps.clock.now(),
+              platform: ref.chat.platform,
+              chatExternalId: ref.chat.externalId,
+              messageId: ref.messageId,
+            }
+          : { status: row.status },
+      )
+      .where(and(eq(incidentAlerts.id, alert.id), eq(incidentAlerts.status, 'queued')));
   }
 }
 
@@ -206,4 +245,5 @@ export async function cancelPendingAlerts(db: DbOrTx, incidentId: number): Promi
     .update(incidentAlerts)
     .set({ status: 'cancelled' })
     .where(and(eq(incidentAlerts.incidentId, incidentId), eq(incidentAlerts.status, 'pending')));
+  await cancelQueued(db, `hotspot_alert:${incidentId}:`);
 }

@@ -11,9 +11,10 @@ import {
   pollUnits,
 } from '../../../db/schema';
 import { localeOr } from '../../kernel/i18n';
-import { budgetOf } from '../../runtime/delivery/budget';
 import type { Deps } from '../../runtime/deps';
 import { settleHolders } from '../../runtime/process-lease';
+import { deliverOutbox } from '../../runtime/outbox/deliver';
+import { enqueue } from '../../runtime/outbox/store';
 import { dmAccounts } from '../org';
 import { announcementTargets } from './announce';
 import { groupMembers } from './audience';
@@ -247,22 +248,28 @@ async function announceClosing(deps: Deps, closed: readonly PollRow[]): Promise<
         ),
       );
     // Every copy of the poll, in groups and in each person's DM, says it is closed and loses its
-    // buttons; the DM copies can be thousands, so they are paced by the process's send budget.
-    const budget = budgetOf(deps);
-    for (const row of posted) {
-      if (!row.messageId) continue;
-      const message = closedPollMessage(poll, {
-        locale: localeOr(row.locale, deps.config.locale),
-        timeZone: deps.config.timezone,
-        answered,
-      });
-      const chat = deliveryChat(row);
-      const done = row.chatKind === 'dm' ? await budget.acquire(chat, 'bulk') : undefined;
-      await deps.messenger
-        .edit({ chat, messageId: row.messageId }, message)
-        .catch((error) => deps.logger.warn({ err: error, poll: poll.id }, 'closing edit failed'))
-        .finally(() => done?.());
-    }
+    // buttons: one outbox row each (thousands for a --dm poll), paced like every fan-out.
+    await enqueue(
+      deps.db,
+      posted.flatMap((row) =>
+        row.messageId
+          ? [
+              {
+                key: `poll_closing:${row.id}`,
+                kind: 'poll_closing',
+                to: { edit: { chat: deliveryChat(row), messageId: row.messageId } },
+                message: closedPollMessage(poll, {
+                  locale: localeOr(row.locale, deps.config.locale),
+                  timeZone: deps.config.timezone,
+                  answered,
+                }),
+                notBefore: deps.clock.now(),
+              },
+            ]
+          : [],
+      ),
+    );
+    await deliverOutbox(deps, { kinds: ['poll_closing'] });
     await deliverPending(deps, { pollIds: [poll.id] });
   }
 }

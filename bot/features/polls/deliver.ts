@@ -1,10 +1,12 @@
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../../db/client';
 import { pollDeliveries, polls } from '../../../db/schema';
 import { DeliveryError } from '../../kernel/errors';
 import { localeOr } from '../../kernel/i18n';
 import type { OutgoingMessage } from '../../kernel/types';
 import { Leases, outcomesOf } from '../../runtime/delivery/outcomes';
 import type { Deps } from '../../runtime/deps';
+import { type LedgerQueue, ledgerQueue } from '../../runtime/outbox/store';
 import { findUnitById } from '../org';
 import { shownAnsweredCount } from './participation';
 import { pollMessage, reminderMessage } from './render';
@@ -170,4 +172,13 @@ class MessageContext {
     }
     return results;
   }
+}
+
+/** What the poll ledger has not sent yet (for /outbox); it keeps no failure reason (logged only). */
+export function pollQueue(db: DbOrTx): Promise<LedgerQueue> {
+  return ledgerQueue(db, {
+    table: 'poll_deliveries',
+    kind: "'poll_' || purpose",
+    error: "'see the log'",
+  });
 }

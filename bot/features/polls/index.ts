@@ -12,6 +12,7 @@ import { pollsHome } from './home';
 import { pollJobs } from './jobs';
 import * as messages from './messages';
 
+export { pollQueue } from './deliver';
 export { openScalePulse } from './open-pulse';
 export { applyPollSeriesChange, type PollSeriesChange, planPollSeries } from './scenario';
 export { pollSeriesSchema } from './scenario-schema';

@@ -24,6 +24,7 @@ export { renderDocx } from './render-docx';
 export { renderMarkdown } from './render-markdown';
 export { CHAT_TEXT_LIMIT, renderChatText } from './render-text';
 export { reportScheduleSchema } from './scenario-schema';
+export { reportQueue } from './schedule/runs';
 export {
   applyReportScheduleChange,
   describeReportScheduleChange,

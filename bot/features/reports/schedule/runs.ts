@@ -5,6 +5,7 @@ import { nextCronRun } from '../../../kernel/cron';
 import { localeOr } from '../../../kernel/i18n';
 import { Leases, outcomesOf } from '../../../runtime/delivery/outcomes';
 import type { Deps } from '../../../runtime/deps';
+import { type LedgerQueue, ledgerQueue } from '../../../runtime/outbox/store';
 import type { Job } from '../../../runtime/scheduler';
 import { dmAccounts } from '../../org';
 import { collectReport } from '../collect/collect';
@@ -222,4 +223,9 @@ export function reportJobs(deps: Deps): Job[] {
       },
     },
   ];
+}
+
+/** What the scheduled-report ledger has not sent yet (for /outbox); it keeps no failure reason (logged only). */
+export function reportQueue(db: DbOrTx): Promise<LedgerQueue> {
+  return ledgerQueue(db, { table: 'report_runs', kind: "'report'", error: "'see the log'" });
 }
