@@ -12,9 +12,9 @@ import {
 } from '../../../db/schema';
 import { localeOr } from '../../kernel/i18n';
 import type { Deps } from '../../runtime/deps';
-import { settleHolders } from '../../runtime/process-lease';
 import { deliverOutbox } from '../../runtime/outbox/deliver';
 import { enqueue } from '../../runtime/outbox/store';
+import { settleHolders } from '../../runtime/process-lease';
 import { dmAccounts } from '../org';
 import { announcementTargets } from './announce';
 import { groupMembers } from './audience';
