@@ -44,34 +44,11 @@ export async function findKnownActor(
   chat?: ChatRef,
   options: { recordMember?: boolean } = {},
 ): Promise<KnownActor | undefined> {
-  const group = chat ? sql`c.platform = ${chat.platform} and c.external_id = ${chat.externalId}` : sql`false`;
-  // Membership of a bound group is written only when it is not already active: chatter reads, never writes.
+  // Membership of a bound group is written only when it is not already active: chatter reads, never
+  // writes. The statement is the function pulse_known_actor (migration 0024): its plan is kept.
   const result = await db.execute(sql`
-    with a as (
-      select p.*, i.username as account_username
-      from identities i join people p on p.id = i.person_id
-      where i.platform = ${user.platform} and i.external_id = ${user.externalId}
-      limit 1
-    ), g as (
-      select to_jsonb(c) as chat, to_jsonb(cu) as unit, c.id, c.unit_id
-      from chats c left join units cu on cu.id = c.unit_id
-      where ${group}
-      limit 1
-    ), m as (
-      insert into chat_members (chat_id, person_id, active)
-      select g.id, a.id, true from a, g
-      where ${options.recordMember === true} and g.unit_id is not null
-        and not exists (select 1 from chat_members cm where cm.chat_id = g.id and cm.person_id = a.id and cm.active)
-      on conflict (chat_id, person_id) do update set active = true
-      returning 1
-    )
-    select to_jsonb(a) as person, a.account_username as username,
-      (select coalesce(jsonb_agg(jsonb_build_object(
-                'role', r.role, 'unitId', r.unit_id, 'unitCode', u.code, 'unitName', u.name,
-                'unitPath', u.path, 'source', r.source)), '[]'::jsonb)
-         from roles r left join units u on u.id = r.unit_id where r.person_id = a.id) as roles,
-      g.chat, g.unit, (select count(*) from m) as recorded
-    from a left join g on true`);
+    select * from pulse_known_actor(${user.platform}, ${user.externalId}, ${chat?.platform ?? null},
+      ${chat?.externalId ?? null}, ${options.recordMember === true})`);
   const rows = (
     Array.isArray(result) ? result : (result as unknown as { rows: ActorRow[] }).rows
   ) as ActorRow[];
