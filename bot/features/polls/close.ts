@@ -118,8 +118,10 @@ async function finishClosing(deps: Deps, now: Date): Promise<PollRow[]> {
         .where(eq(polls.id, candidate.id))
         .returning();
       await sealBallotBox(tx, poll!.id);
-      closed.push(poll!.dm ? poll! : await recountGroupAudience(tx, poll!));
+      const final = poll!.dm ? poll! : await recountGroupAudience(tx, poll!);
+      closed.push(final);
       await queueResults(deps, tx, poll!);
+      await queueClosedCopies(deps, tx, final);
     }
     return closed;
   });
@@ -232,43 +234,49 @@ async function queueResults(deps: Deps, tx: Tx, poll: PollRow): Promise<void> {
   if (rows.length > 0) await tx.insert(pollDeliveries).values(rows).onConflictDoNothing();
 }
 
-/** After the commit: takes the buttons off the poll messages and sends the results. */
+/**
+ * Every copy of the poll, in groups and in each person's DM, is to say it is closed and lose its
+ * buttons: one outbox row each (thousands for a --dm poll), written with the closing itself so a
+ * crash after the commit cannot lose them, and paced like every fan-out.
+ */
+async function queueClosedCopies(deps: Deps, tx: Tx, poll: PollRow): Promise<void> {
+  const answered = await shownAnsweredCount(tx, poll.id);
+  const posted = await tx
+    .select()
+    .from(pollDeliveries)
+    .where(
+      and(
+        eq(pollDeliveries.pollId, poll.id),
+        eq(pollDeliveries.purpose, 'poll'),
+        eq(pollDeliveries.status, 'sent'),
+      ),
+    );
+  await enqueue(
+    tx,
+    posted.flatMap((row) =>
+      row.messageId
+        ? [
+            {
+              key: `poll_closing:${row.id}`,
+              kind: 'poll_closing',
+              to: { edit: { chat: deliveryChat(row), messageId: row.messageId } },
+              message: closedPollMessage(poll, {
+                locale: localeOr(row.locale, deps.config.locale),
+                timeZone: deps.config.timezone,
+                answered,
+              }),
+              notBefore: deps.clock.now(),
+            },
+          ]
+        : [],
+    ),
+  );
+}
+
+/** After the commit: edits the poll messages to closed and sends the results. */
 async function announceClosing(deps: Deps, closed: readonly PollRow[]): Promise<void> {
   for (const poll of closed) {
     deps.logger.info({ poll: poll.id }, 'poll closed');
-    const answered = await shownAnsweredCount(deps.db, poll.id);
-    const posted = await deps.db
-      .select()
-      .from(pollDeliveries)
-      .where(
-        and(
-          eq(pollDeliveries.pollId, poll.id),
-          eq(pollDeliveries.purpose, 'poll'),
-          eq(pollDeliveries.status, 'sent'),
-        ),
-      );
-    // Every copy of the poll, in groups and in each person's DM, says it is closed and loses its
-    // buttons: one outbox row each (thousands for a --dm poll), paced like every fan-out.
-    await enqueue(
-      deps.db,
-      posted.flatMap((row) =>
-        row.messageId
-          ? [
-              {
-                key: `poll_closing:${row.id}`,
-                kind: 'poll_closing',
-                to: { edit: { chat: deliveryChat(row), messageId: row.messageId } },
-                message: closedPollMessage(poll, {
-                  locale: localeOr(row.locale, deps.config.locale),
-                  timeZone: deps.config.timezone,
-                  answered,
-                }),
-                notBefore: deps.clock.now(),
-              },
-            ]
-          : [],
-      ),
-    );
     await deliverOutbox(deps, { kinds: ['poll_closing'] });
     await deliverPending(deps, { pollIds: [poll.id] });
   }
