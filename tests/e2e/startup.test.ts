@@ -25,7 +25,8 @@ function run(env: Record<string, string>, timeoutMs = 40_000) {
   const started = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env },
+    // Pulse listens before it opens the database: cases run side by side, each on a port of its own.
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

@@ -32,7 +32,7 @@ function install(): string {
 }
 
 describe('issue 15 item 4: the install script and the systemd unit', () => {
-  it('installs into a prefix, keeps the settings on upgrade, and the installed build answers /healthz', async () => {
+  it('installs into a prefix, keeps the settings on upgrade, and the installed build answers /readyz', async () => {
     const out = install();
     expect(out).toMatch(/Pulse \d+\.\d+\.\d+ is .*\/current/);
     const current = join(prefix, 'current');
@@ -69,7 +69,8 @@ describe('issue 15 item 4: the install script and the systemd unit', () => {
     try {
       let ok = false;
       for (let i = 0; i < 600 && !ok; i++) {
-        ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        // /readyz: the database is open and migrated (/healthz answers before it is).
+        ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
           (r) => r.ok,
           () => false,
         );
