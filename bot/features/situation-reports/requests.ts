@@ -11,10 +11,11 @@ import { formatDateTime, localParts, zonedTimeToUtc } from '../../kernel/time';
 import type { OutgoingMessage } from '../../kernel/types';
 import { translator } from '../../messages';
 import type { Deps } from '../../runtime/deps';
-import { dmAccounts, findUnitById, type UnitRow } from '../org';
+import { findUnitById, type UnitRow } from '../org';
 import { reportButton } from './buttons';
 import { sendCompiled } from './compile';
-import { localeOf, sectionTitle } from './drafts';
+import { queueSrDms, type SrKind } from './dms';
+import { sectionTitle } from './drafts';
 import {
   commonScope,
   leadersOf,
@@ -91,23 +92,6 @@ function requestMessage(
   };
 }
 
-async function dmPerson(
-  deps: Deps,
-  personId: number,
-  build: (locale: 'vi' | 'en') => OutgoingMessage,
-  what: object,
-) {
-  const [account] = await dmAccounts(deps.db, deps.messenger, personId);
-  if (!account) return false;
-  try {
-    await deps.messenger.sendDm(account, build(await localeOf(deps, personId)));
-    return true;
-  } catch (error) {
-    deps.logger.warn({ err: error, ...what }, 'situation report message not delivered');
-    return false;
-  }
-}
-
 async function notifyReporters(
   deps: Deps,
   request: RequestRow,
@@ -118,12 +102,17 @@ async function notifyReporters(
     deps.db,
     targets.map((u) => u.id),
   );
-  for (const unit of targets)
-    for (const r of reporters.filter((x) => x.unitId === unit.id))
-      await dmPerson(deps, r.personId, (locale) => requestMessage(deps, locale, request, unit, key), {
-        request: request.id,
-        unit: unit.id,
-      });
+  const kind: SrKind = key === 'sr.request' ? 'sr_request' : 'sr_reminder';
+  const dms = targets.flatMap((unit) =>
+    reporters
+      .filter((x) => x.unitId === unit.id)
+      .map((r) => ({
+        personId: r.personId,
+        key: `${kind}:${request.id}:${unit.id}:${r.personId}`,
+        build: (locale: 'vi' | 'en') => requestMessage(deps, locale, request, unit, key),
+      })),
+  );
+  await queueSrDms(deps, kind, dms);
 }
 
 /** The deadline of a scheduled occurrence: that long after it, or 00:00 of day N (this month, or next when past). */
@@ -246,11 +235,13 @@ export async function followUp(deps: Deps, now: Date): Promise<number> {
       }
       const above = step === 3 && unit.parentId !== null ? await findUnitById(deps.db, unit.parentId) : unit;
       const leaders = above ? await leadersOf(deps.db, above) : [];
-      for (const personId of leaders)
-        await dmPerson(
-          deps,
+      await queueSrDms(
+        deps,
+        'sr_escalation',
+        leaders.map((personId) => ({
           personId,
-          (locale) =>
+          key: `sr_escalation:${request.id}:${unit.id}:${step}:${personId}`,
+          build: (locale: 'vi' | 'en') =>
             step === 2
               ? requestMessage(deps, locale, request, unit, 'sr.escalate.unit')
               : {
@@ -261,8 +252,8 @@ export async function followUp(deps: Deps, now: Date): Promise<number> {
                     deadline: formatDateTime(request.deadline, deps.config.timezone),
                   }),
                 },
-          { request: request.id, unit: unit.id, step },
-        );
+        })),
+      );
       deps.logger.info(
         { request: request.id, unit: unit.id, step, leaders: leaders.length },
         'situation report followed up',
