@@ -3,6 +3,7 @@ import { Api } from 'grammy';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../bot/config';
+import { markActionDone, recordAction } from '../../bot/features/actions/actions';
 import { findUnitById, type UnitRow } from '../../bot/features/org';
 import { askForReports, followUp } from '../../bot/features/situation-reports';
 import { TextSignals } from '../../bot/kernel/text-signals';
@@ -14,7 +15,7 @@ import { deliverOutbox } from '../../bot/runtime/outbox/deliver';
 import { type Db, openDatabase } from '../../db/client';
 import { identities, outbox, reportRequestUnits, units } from '../../db/schema';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram-server';
-import { applyWorld, LEADER } from '../features/dialogue/world';
+import { applyWorld, CB1_GROUP, CB2_GROUP, LEADER } from '../features/dialogue/world';
 import { FakeClock } from '../helpers/clock';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { TELEGRAM_TEST_TOKEN } from '../helpers/telegram-app';
@@ -133,5 +134,30 @@ describe('situation reports through the outbox', () => {
     expect(await rowsOf('sr_escalation:')).toHaveLength(1);
     expect(texts(LEADER.id)).toHaveLength(3);
     expect((await rowsOf('sr_')).every((r) => r.status === 'sent')).toBe(true);
+  }, 30_000);
+});
+
+describe('“you said, we did” through the outbox', () => {
+  it('pressed by two processes at once, each group is told once; a 429 is sent by the next tick', async () => {
+    const [a, b] = twoProcesses();
+    const cty = await unit('CTY');
+    const personId = await leaderId();
+    const action = await recordAction(database.db, {
+      unit: cty,
+      topic: 'nhà ăn',
+      text: 'Thay bếp ăn ca 3',
+      personId,
+      now: NOW,
+    });
+    await rateLimitedThenDelivered(a, 'action_done', async () => {
+      const outcomes = await Promise.all([
+        markActionDone(a, { action, unit: cty, personId, now: NOW }),
+        markActionDone(b, { action, unit: cty, personId, now: NOW }),
+      ]);
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+    });
+    for (const chat of [CB1_GROUP, CB2_GROUP])
+      expect(texts(chat).filter((t) => t.includes('Thay bếp ăn ca 3'))).toHaveLength(1);
+    expect(await rowsOf('action_done:')).toHaveLength(2);
   }, 30_000);
 });
