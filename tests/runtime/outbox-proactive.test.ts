@@ -6,7 +6,10 @@ import { loadConfig } from '../../bot/config';
 import { markActionDone, recordAction } from '../../bot/features/actions/actions';
 import { findUnitById, type UnitRow } from '../../bot/features/org';
 import { askForReports, followUp } from '../../bot/features/situation-reports';
+import { announceSurvey } from '../../bot/features/surveys/announce';
+import { insertSurvey } from '../../bot/features/surveys/store';
 import { TextSignals } from '../../bot/kernel/text-signals';
+import { translator } from '../../bot/messages';
 import { TelegramMessenger } from '../../bot/platforms/telegram/messenger';
 import { DeliveryOutcomes } from '../../bot/runtime/delivery/outcomes';
 import type { Deps } from '../../bot/runtime/deps';
@@ -159,5 +162,37 @@ describe('“you said, we did” through the outbox', () => {
     for (const chat of [CB1_GROUP, CB2_GROUP])
       expect(texts(chat).filter((t) => t.includes('Thay bếp ăn ca 3'))).toHaveLength(1);
     expect(await rowsOf('action_done:')).toHaveLength(2);
+  }, 30_000);
+});
+
+describe('survey group posts through the outbox', () => {
+  it('an announcement and a reminder run twice post once per group; a 429 is sent by the next tick', async () => {
+    const [a, b] = twoProcesses();
+    const cb1 = await unit('CB1');
+    const survey = await insertSurvey(database.db, {
+      title: 'Khảo sát quý',
+      questions: [{ kind: 'scale', text: 'Bạn thấy thế nào?' }] as never,
+      audience: [{ id: cb1.id }],
+      closesAt: new Date(NOW.getTime() + 72 * HOUR),
+      minAnswers: 10,
+      minTexts: 10,
+      templateKey: null,
+      bankRun: null,
+      createdBy: null,
+      openedAt: NOW,
+    });
+    const t = translator('vi');
+    await rateLimitedThenDelivered(a, 'survey_announce', async () => {
+      await Promise.all([announceSurvey(a, t, survey, [cb1]), announceSurvey(b, t, survey, [cb1])]);
+    });
+    await Promise.all([
+      announceSurvey(a, t, survey, [cb1], 'Nhắc: còn 24 giờ'),
+      announceSurvey(b, t, survey, [cb1], 'Nhắc: còn 24 giờ'),
+    ]);
+    expect(texts(CB1_GROUP).filter((x) => x.includes('Khảo sát quý'))).toHaveLength(1);
+    expect(texts(CB1_GROUP).filter((x) => x === 'Nhắc: còn 24 giờ')).toHaveLength(1);
+    expect(texts(CB2_GROUP)).toEqual([]);
+    // Group rows only: no person is named by a survey's outbox rows.
+    expect((await rowsOf('survey_')).map((r) => r.target)).toEqual(['group', 'group']);
   }, 30_000);
 });

@@ -19,9 +19,11 @@ export function reminderAt(openedAt: Date, closesAt: Date): Date | null {
 /**
  * The one reminder before closing (a scheduler job, every minute; claimed once across processes).
  * Every bound group of the audience gets it, with the button — the same for all, so it says nothing
- * of who answered. Someone who started and has not finished gets, in their own DM only, where they
- * are; nobody else learns it, and nothing is written about whom it went to. The DMs are paced by
- * the process's send budget, as bulk sends.
+ * of who answered — through the outbox (`survey_reminder`, one row per group). Someone who started
+ * and has not finished gets, in their own DM only, where they are; nobody else learns it, and
+ * nothing is written about whom it went to: those DMs stay out of the outbox (a row would name
+ * its recipient, i.e. a person who started and has not finished). They are paced by the
+ * process's send budget, as bulk sends.
  */
 export async function sendSurveyReminders(deps: Deps, now: Date): Promise<number> {
   const due = await deps.db.transaction(async (tx) => {
