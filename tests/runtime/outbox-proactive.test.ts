@@ -4,6 +4,7 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../bot/config';
 import { markActionDone, recordAction } from '../../bot/features/actions/actions';
+import { closeDueDialogues, openDialogue } from '../../bot/features/dialogue/dialogue';
 import { findUnitById, type UnitRow } from '../../bot/features/org';
 import { askForReports, followUp } from '../../bot/features/situation-reports';
 import { announceSurvey } from '../../bot/features/surveys/announce';
@@ -194,5 +195,24 @@ describe('survey group posts through the outbox', () => {
     expect(texts(CB2_GROUP)).toEqual([]);
     // Group rows only: no person is named by a survey's outbox rows.
     expect((await rowsOf('survey_')).map((r) => r.target)).toEqual(['group', 'group']);
+  }, 30_000);
+});
+
+describe('a dialogue’s own posts through the outbox', () => {
+  it('the opening waits out a 429; the summary, closed by two processes, is posted once', async () => {
+    const [a, b] = twoProcesses();
+    const cb1 = await unit('CB1');
+    const closesAt = new Date(NOW.getTime() + 2 * HOUR);
+    await rateLimitedThenDelivered(a, 'dialogue_open', async () => {
+      const opened = await openDialogue(a, { unit: cb1, closesAt, openedBy: await leaderId(), now: NOW });
+      expect(opened).toMatchObject({ ok: true, groups: 1 });
+    });
+    expect(fake.sent(CB1_GROUP)).toHaveLength(1);
+    expect(JSON.stringify(fake.sent(CB1_GROUP)[0]!.reply_markup)).toContain('dlg-');
+    clock.set(new Date(closesAt.getTime() + 1000));
+    await Promise.all([closeDueDialogues(a, clock.now()), closeDueDialogues(b, clock.now())]);
+    await deliverOutbox(a);
+    expect(fake.sent(CB1_GROUP)).toHaveLength(2);
+    expect(await rowsOf('dialogue_summary:')).toMatchObject([{ status: 'sent', target: 'group' }]);
   }, 30_000);
 });
