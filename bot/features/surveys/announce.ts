@@ -9,8 +9,9 @@ import { enqueue, type OutboxInput } from '../../runtime/outbox/store';
 import type { UnitRow } from '../org';
 import { START_PREFIX, type SurveyRow } from './types';
 
-/** The outbox kind of a survey's opening post in the groups (`survey_reminder` for the reminder). */
+/** The outbox kinds of a survey's posts in the groups: its opening, and its one reminder. */
 export const SURVEY_ANNOUNCE = 'survey_announce';
+export const SURVEY_REMINDER = 'survey_reminder';
 
 /**
  * Posts the "take the survey" button in every bound group of the audience, through the outbox
@@ -47,7 +48,7 @@ export async function announceSurvey(
       time: formatDateTime(survey.closesAt, config.timezone),
       k: survey.minAnswers,
     });
-  const kind = override === undefined ? SURVEY_ANNOUNCE : 'survey_reminder';
+  const kind = override === undefined ? SURVEY_ANNOUNCE : SURVEY_REMINDER;
   const inputs: OutboxInput[] = groups
     .filter((group) => messenger.has(group.platform) && messenger.capabilities(group.platform).groups)
     .map((group) => ({
