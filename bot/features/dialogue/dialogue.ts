@@ -43,8 +43,12 @@ export interface GroupChat {
 }
 
 /** The bound group chats of the unit's subtree, on platforms this process runs that have groups. */
-export async function unitGroups(deps: Deps, unit: Pick<UnitRow, 'path'>): Promise<GroupChat[]> {
-  const rows = await deps.db
+export async function unitGroups(
+  deps: Deps,
+  unit: Pick<UnitRow, 'path'>,
+  db: DbOrTx = deps.db,
+): Promise<GroupChat[]> {
+  const rows = await db
     .select({ platform: chats.platform, externalId: chats.externalId })
     .from(chats)
     .innerJoin(units, eq(units.id, chats.unitId))
@@ -591,24 +595,25 @@ export async function closeDueDialogues(deps: Deps, now: Date): Promise<number> 
       await tx.delete(dialogueVotes).where(inArray(dialogueVotes.dialogueId, ids));
       await tx.delete(dialogueSalts).where(inArray(dialogueSalts.dialogueId, ids));
     }
+    // The summaries are queued with the close (the counts are the questions' own, not the ledger's).
+    for (const dialogue of rows) {
+      const unit = await findUnitById(tx, dialogue.unitId);
+      if (!unit) continue;
+      const summary = await summarise(tx, dialogue, unit);
+      await enqueue(
+        tx,
+        groupRows(
+          'dialogue_summary',
+          dialogue.id,
+          await unitGroups(deps, unit, tx),
+          { text: summaryText(dialogue.locale, summary) },
+          now,
+        ),
+      );
+    }
     return rows;
   });
-  for (const dialogue of closed) {
-    const unit = await findUnitById(deps.db, dialogue.unitId);
-    if (!unit) continue;
-    const summary = await summarise(deps.db, dialogue, unit);
-    await enqueue(
-      deps.db,
-      groupRows(
-        'dialogue_summary',
-        dialogue.id,
-        await unitGroups(deps, unit),
-        { text: summaryText(dialogue.locale, summary) },
-        now,
-      ),
-    );
-    deps.logger.info({ dialogue: dialogue.id }, 'dialogue closed');
-  }
+  for (const dialogue of closed) deps.logger.info({ dialogue: dialogue.id }, 'dialogue closed');
   if (closed.length > 0) await deliverOutbox(deps, { kinds: ['dialogue_summary'] });
   return closed.length;
 }
