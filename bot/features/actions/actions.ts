@@ -9,6 +9,8 @@ import { formatDateTime } from '../../kernel/time';
 import type { ChatRef } from '../../kernel/types';
 import { translate } from '../../messages';
 import type { Deps } from '../../runtime/deps';
+import { deliverOutbox } from '../../runtime/outbox/deliver';
+import { enqueue } from '../../runtime/outbox/store';
 import { findUnitById, type UnitRow } from '../org';
 import { openScalePulse } from '../polls';
 
@@ -69,31 +71,41 @@ export async function markActionDone(
   deps: Deps,
   input: { action: ActionRow; unit: UnitRow; personId: number; now: Date },
 ): Promise<DoneOutcome> {
-  const [done] = await deps.db
-    .update(unitActions)
-    .set({
-      status: 'done',
-      doneAt: input.now,
-      doneBy: input.personId,
-      followUpAt: new Date(input.now.getTime() + FOLLOW_UP_AFTER_MS),
-    })
-    .where(and(eq(unitActions.id, input.action.id), eq(unitActions.status, 'open')))
-    .returning();
-  if (!done) return { ok: false, reason: 'already', action: (await findAction(deps.db, input.action.id))! };
-  const text = translate(deps.config.locale, 'actions.announce', {
-    unit: input.unit.name,
-    topic: done.topic,
-    text: done.text,
+  // The groups' posts are queued in the outbox in the same transaction as the mark: a crash after
+  // the commit cannot lose them, and a second press (or process) queues nothing more.
+  const targets = await groupsOf(deps, input.unit);
+  const done = await deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(unitActions)
+      .set({
+        status: 'done',
+        doneAt: input.now,
+        doneBy: input.personId,
+        followUpAt: new Date(input.now.getTime() + FOLLOW_UP_AFTER_MS),
+      })
+      .where(and(eq(unitActions.id, input.action.id), eq(unitActions.status, 'open')))
+      .returning();
+    if (!row) return undefined;
+    const text = translate(deps.config.locale, 'actions.announce', {
+      unit: input.unit.name,
+      topic: row.topic,
+      text: row.text,
+    });
+    await enqueue(
+      tx,
+      targets.map((chat) => ({
+        key: `action_done:${row.id}:${chat.platform}:${chat.externalId}`,
+        kind: 'action_done',
+        to: { chat },
+        message: { text },
+        notBefore: input.now,
+      })),
+    );
+    return row;
   });
-  let groups = 0;
-  for (const chat of await groupsOf(deps, input.unit)) {
-    try {
-      await deps.messenger.send(chat, { text });
-      groups++;
-    } catch (error) {
-      deps.logger.warn({ err: error, action: done.id }, 'action announcement failed');
-    }
-  }
+  if (!done) return { ok: false, reason: 'already', action: (await findAction(deps.db, input.action.id))! };
+  await deliverOutbox(deps, { kinds: ['action_done'] });
+  const groups = targets.length;
   deps.logger.info({ action: done.id, groups }, 'action done');
   return { ok: true, action: done, unit: input.unit, groups };
 }

@@ -18,6 +18,8 @@ import { formatDateTime } from '../../kernel/time';
 import type { ChatRef, OutgoingMessage, Platform } from '../../kernel/types';
 import { translate } from '../../messages';
 import type { Deps } from '../../runtime/deps';
+import { deliverOutbox } from '../../runtime/outbox/deliver';
+import { enqueue, type OutboxInput } from '../../runtime/outbox/store';
 import { findUnitById, type UnitRow } from '../org';
 import { type HeldQuestion, questionOutboxOf } from './outbox';
 import { voteToken } from './vote-token';
@@ -41,8 +43,12 @@ export interface GroupChat {
 }
 
 /** The bound group chats of the unit's subtree, on platforms this process runs that have groups. */
-export async function unitGroups(deps: Deps, unit: Pick<UnitRow, 'path'>): Promise<GroupChat[]> {
-  const rows = await deps.db
+export async function unitGroups(
+  deps: Deps,
+  unit: Pick<UnitRow, 'path'>,
+  db: DbOrTx = deps.db,
+): Promise<GroupChat[]> {
+  const rows = await db
     .select({ platform: chats.platform, externalId: chats.externalId })
     .from(chats)
     .innerJoin(units, eq(units.id, chats.unitId))
@@ -59,7 +65,33 @@ const groupRef = (g: GroupChat): ChatRef => ({
   kind: 'group',
 });
 
-/** Sends one message to each group; a failing group is logged and skipped. Returns what was sent. */
+/** The outbox kinds of a dialogue's own posts: its opening, and its closing summary. */
+export const DIALOGUE_KINDS = ['dialogue_open', 'dialogue_summary'] as const;
+
+/**
+ * One outbox row per group for a dialogue's opening or summary, keyed by dialogue and chat (a job
+ * run twice, two processes: one post); the caller enqueues them, in its transaction where it has one.
+ */
+function groupRows(
+  kind: (typeof DIALOGUE_KINDS)[number],
+  dialogueId: number,
+  groups: readonly GroupChat[],
+  message: OutgoingMessage,
+  now: Date,
+): OutboxInput[] {
+  return groups.map((group) => ({
+    key: `${kind}:${dialogueId}:${group.platform}:${group.externalId}`,
+    kind,
+    to: { chat: groupRef(group) },
+    message,
+    notBefore: now,
+  }));
+}
+
+/**
+ * Sends one message to each group (the hourly questions, which keep their own relay); a failing
+ * group is logged and skipped. Returns what was sent.
+ */
 async function postToGroups(
   deps: Deps,
   groups: readonly GroupChat[],
@@ -114,19 +146,30 @@ export async function openDialogue(
     await tx
       .insert(dialogueSalts)
       .values({ dialogueId: row!.id, salt: randomBytes(24).toString('base64url') });
+    const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) =>
+      translate(row!.locale, key, params);
+    // The announcement is queued with the dialogue itself: once it commits, it is posted.
+    await enqueue(
+      tx,
+      groupRows(
+        'dialogue_open',
+        row!.id,
+        groups,
+        {
+          text: t('dialogue.announce', {
+            unit: input.unit.name,
+            time: formatDateTime(input.closesAt, deps.config.timezone),
+          }),
+          buttons: [[{ label: t('dialogue.openDm'), startPayload: `${START_PREFIX}${row!.id}` }]],
+        },
+        input.now,
+      ),
+    );
     return row!;
   });
-  const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) =>
-    translate(dialogue.locale, key, params);
-  const sent = await postToGroups(deps, groups, {
-    text: t('dialogue.announce', {
-      unit: input.unit.name,
-      time: formatDateTime(input.closesAt, deps.config.timezone),
-    }),
-    buttons: [[{ label: t('dialogue.openDm'), startPayload: `${START_PREFIX}${dialogue.id}` }]],
-  });
-  deps.logger.info({ dialogue: dialogue.id, groups: sent.length }, 'dialogue opened');
-  return { ok: true, dialogue, groups: sent.length };
+  await deliverOutbox(deps, { kinds: ['dialogue_open'] });
+  deps.logger.info({ dialogue: dialogue.id, groups: groups.length }, 'dialogue opened');
+  return { ok: true, dialogue, groups: groups.length };
 }
 
 /**
@@ -552,14 +595,25 @@ export async function closeDueDialogues(deps: Deps, now: Date): Promise<number> 
       await tx.delete(dialogueVotes).where(inArray(dialogueVotes.dialogueId, ids));
       await tx.delete(dialogueSalts).where(inArray(dialogueSalts.dialogueId, ids));
     }
+    // The summaries are queued with the close (the counts are the questions' own, not the ledger's).
+    for (const dialogue of rows) {
+      const unit = await findUnitById(tx, dialogue.unitId);
+      if (!unit) continue;
+      const summary = await summarise(tx, dialogue, unit);
+      await enqueue(
+        tx,
+        groupRows(
+          'dialogue_summary',
+          dialogue.id,
+          await unitGroups(deps, unit, tx),
+          { text: summaryText(dialogue.locale, summary) },
+          now,
+        ),
+      );
+    }
     return rows;
   });
-  for (const dialogue of closed) {
-    const unit = await findUnitById(deps.db, dialogue.unitId);
-    if (!unit) continue;
-    const summary = await summarise(deps.db, dialogue, unit);
-    await postToGroups(deps, await unitGroups(deps, unit), { text: summaryText(dialogue.locale, summary) });
-    deps.logger.info({ dialogue: dialogue.id }, 'dialogue closed');
-  }
+  for (const dialogue of closed) deps.logger.info({ dialogue: dialogue.id }, 'dialogue closed');
+  if (closed.length > 0) await deliverOutbox(deps, { kinds: ['dialogue_summary'] });
   return closed.length;
 }

@@ -9,8 +9,9 @@ import type { Button, OutgoingMessage } from '../../kernel/types';
 import { translator } from '../../messages';
 import type { Deps } from '../../runtime/deps';
 import type { InteractionContext } from '../../runtime/types';
-import { dmAccounts, findUnitById, type UnitRow } from '../org';
+import { findUnitById, type UnitRow } from '../org';
 import { reportButton } from './buttons';
+import { queueSrDms } from './dms';
 import { findRequest, isTarget, leadersOf, type RequestRow, type SubmissionRow, submissionOf } from './store';
 import { MAX_REPORT_LENGTH, MAX_SECTION_LENGTH, type Section } from './templates';
 
@@ -330,8 +331,7 @@ export async function sendDraft(ctx: InteractionContext, submissionId: number): 
       .returning();
     if (!updated) return;
     const leaders = await leadersOf(deps.db, unit);
-    for (const personId of leaders)
-      await dmDraft(deps, personId, request, unit, updated, ctx.actor.person.displayName);
+    await dmDrafts(deps, leaders, request, unit, updated, ctx.actor.person.displayName);
     deps.logger.info(
       { request: request.id, unit: unit.id, leaders: leaders.length },
       'situation report awaits its leader',
@@ -361,28 +361,32 @@ export async function sendDraft(ctx: InteractionContext, submissionId: number): 
   await ctx.reply(t(late ? 'sr.sent.late' : 'sr.sent', { unit: unit.name, title: request.title }));
 }
 
-/** A collaborator's finished draft, to a leader, with the confirm and edit buttons. */
-async function dmDraft(
+/**
+ * A collaborator's finished draft, to the unit's leaders, with the confirm and edit buttons: sent
+ * to other people than the one who pressed, so through the outbox (`sr_draft`), once per time
+ * the draft is passed on.
+ */
+async function dmDrafts(
   deps: Deps,
-  personId: number,
+  leaders: readonly number[],
   request: RequestRow,
   unit: UnitRow,
   sub: SubmissionRow,
   author: string,
 ): Promise<void> {
-  const [account] = await dmAccounts(deps.db, deps.messenger, personId);
-  if (!account) return;
-  const locale = await localeOf(deps, personId);
-  const summary = draftSummary(deps, locale, request, unit, sub, true);
-  const text = `${translator(locale)('sr.confirmAsk', { author, unit: unit.name })}\n\n${summary.text}`;
-  try {
-    await deps.messenger.sendDm(account, { ...summary, text });
-  } catch (error) {
-    deps.logger.warn(
-      { err: error, request: request.id, unit: unit.id },
-      'situation report draft not delivered to a leader',
-    );
-  }
+  await queueSrDms(
+    deps,
+    'sr_draft',
+    leaders.map((personId) => ({
+      personId,
+      key: `sr_draft:${sub.id}:${sub.updatedAt.getTime()}:${personId}`,
+      build: (locale: Locale) => {
+        const summary = draftSummary(deps, locale, request, unit, sub, true);
+        const text = `${translator(locale)('sr.confirmAsk', { author, unit: unit.name })}\n\n${summary.text}`;
+        return { ...summary, text };
+      },
+    })),
+  );
 }
 
 export async function localeOf(deps: Deps, personId: number): Promise<Locale> {

@@ -1,4 +1,5 @@
-import { and, eq, inArray, lte, notExists, sql } from 'drizzle-orm';
+import { and, eq, inArray, lte, notExists, type SQL, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../../db/client';
 import {
   reportRequestSchedules,
   reportRequests,
@@ -11,10 +12,12 @@ import { formatDateTime, localParts, zonedTimeToUtc } from '../../kernel/time';
 import type { OutgoingMessage } from '../../kernel/types';
 import { translator } from '../../messages';
 import type { Deps } from '../../runtime/deps';
-import { dmAccounts, findUnitById, type UnitRow } from '../org';
+import { deliverOutbox } from '../../runtime/outbox/deliver';
+import { findUnitById, type UnitRow } from '../org';
 import { reportButton } from './buttons';
 import { sendCompiled } from './compile';
-import { localeOf, sectionTitle } from './drafts';
+import { queueSrDms, type SrKind } from './dms';
+import { sectionTitle } from './drafts';
 import {
   commonScope,
   leadersOf,
@@ -49,16 +52,21 @@ export async function askForReports(
   if (!sections || values.roots.length === 0) return undefined;
   const targets = await targetUnits(deps.db, values.roots);
   const scope = await commonScope(deps.db, [...values.roots]);
-  const request = await openRequest(deps.db, {
-    ...values,
-    scope,
-    targets,
-    template,
-    sections,
-    now: deps.clock.now(),
+  // The request, its units and its DMs' outbox rows commit together: once it is open, its DMs go.
+  const request = await deps.db.transaction(async (tx) => {
+    const row = await openRequest(tx, {
+      ...values,
+      scope,
+      targets,
+      template,
+      sections,
+      now: deps.clock.now(),
+    });
+    if (row) await notifyReporters(deps, tx, row, targets);
+    return row;
   });
   if (!request) return undefined;
-  await notifyReporters(deps, request, targets);
+  await deliverOutbox(deps, { kinds: ['sr_request'] });
   deps.logger.info({ request: request.id, units: targets.length }, 'situation report requested');
   return { request, targets };
 }
@@ -91,39 +99,29 @@ function requestMessage(
   };
 }
 
-async function dmPerson(
-  deps: Deps,
-  personId: number,
-  build: (locale: 'vi' | 'en') => OutgoingMessage,
-  what: object,
-) {
-  const [account] = await dmAccounts(deps.db, deps.messenger, personId);
-  if (!account) return false;
-  try {
-    await deps.messenger.sendDm(account, build(await localeOf(deps, personId)));
-    return true;
-  } catch (error) {
-    deps.logger.warn({ err: error, ...what }, 'situation report message not delivered');
-    return false;
-  }
-}
-
+/** Queues, in `tx`, the request (or its reminder) to each target unit's leaders and collaborators. */
 async function notifyReporters(
   deps: Deps,
+  tx: DbOrTx,
   request: RequestRow,
   targets: readonly UnitRow[],
   key: 'sr.request' | 'sr.remind' = 'sr.request',
 ) {
   const reporters = await reportersOf(
-    deps.db,
+    tx,
     targets.map((u) => u.id),
   );
-  for (const unit of targets)
-    for (const r of reporters.filter((x) => x.unitId === unit.id))
-      await dmPerson(deps, r.personId, (locale) => requestMessage(deps, locale, request, unit, key), {
-        request: request.id,
-        unit: unit.id,
-      });
+  const kind: SrKind = key === 'sr.request' ? 'sr_request' : 'sr_reminder';
+  const dms = targets.flatMap((unit) =>
+    reporters
+      .filter((x) => x.unitId === unit.id)
+      .map((r) => ({
+        personId: r.personId,
+        key: `${kind}:${request.id}:${unit.id}:${r.personId}`,
+        build: (locale: 'vi' | 'en') => requestMessage(deps, locale, request, unit, key),
+      })),
+  );
+  await queueSrDms(deps, kind, dms, tx);
 }
 
 /** The deadline of a scheduled occurrence: that long after it, or 00:00 of day N (this month, or next when past). */
@@ -202,72 +200,78 @@ export async function followUp(deps: Deps, now: Date): Promise<number> {
   ];
   let sent = 0;
   for (const { step, due } of steps) {
-    const claimed = await deps.db
-      .update(reportRequestUnits)
-      .set({ followUpStep: step })
-      .where(
-        and(
-          sql`${reportRequestUnits.followUpStep} < ${step}`,
-          inArray(
-            reportRequestUnits.requestId,
-            deps.db
-              .select({ id: reportRequests.id })
-              .from(reportRequests)
-              .where(
-                and(due, sql`${reportRequests.createdAt} > ${ts(new Date(now.getTime() - 62 * DAY_MS))}`),
-              ),
-          ),
-          notExists(
-            deps.db
-              .select({ one: reportSubmissions.id })
-              .from(reportSubmissions)
-              .where(
-                and(
-                  eq(reportSubmissions.requestId, reportRequestUnits.requestId),
-                  eq(reportSubmissions.unitId, reportRequestUnits.unitId),
-                  eq(reportSubmissions.status, 'submitted'),
-                ),
-              ),
-          ),
+    // The step's claim and its DMs' outbox rows commit together: a claimed step is never lost.
+    sent += await deps.db.transaction((tx) => followUpStep(deps, tx, now, step, due));
+  }
+  if (sent > 0) await deliverOutbox(deps, { kinds: ['sr_reminder', 'sr_escalation'] });
+  return sent;
+}
+
+async function followUpStep(deps: Deps, tx: DbOrTx, now: Date, step: number, due: SQL): Promise<number> {
+  let sent = 0;
+  const claimed = await tx
+    .update(reportRequestUnits)
+    .set({ followUpStep: step })
+    .where(
+      and(
+        sql`${reportRequestUnits.followUpStep} < ${step}`,
+        inArray(
+          reportRequestUnits.requestId,
+          tx
+            .select({ id: reportRequests.id })
+            .from(reportRequests)
+            .where(and(due, sql`${reportRequests.createdAt} > ${ts(new Date(now.getTime() - 62 * DAY_MS))}`)),
         ),
-      )
-      .returning();
-    for (const row of claimed) {
-      const [request] = await deps.db
-        .select()
-        .from(reportRequests)
-        .where(eq(reportRequests.id, row.requestId));
-      const unit = await findUnitById(deps.db, row.unitId);
-      if (!request || !unit) continue;
-      sent++;
-      if (step === 1) {
-        await notifyReporters(deps, request, [unit], 'sr.remind');
-        continue;
-      }
-      const above = step === 3 && unit.parentId !== null ? await findUnitById(deps.db, unit.parentId) : unit;
-      const leaders = above ? await leadersOf(deps.db, above) : [];
-      for (const personId of leaders)
-        await dmPerson(
-          deps,
-          personId,
-          (locale) =>
-            step === 2
-              ? requestMessage(deps, locale, request, unit, 'sr.escalate.unit')
-              : {
-                  text: translator(locale)('sr.escalate.parent', {
-                    id: request.id,
-                    title: request.title,
-                    unit: unit.name,
-                    deadline: formatDateTime(request.deadline, deps.config.timezone),
-                  }),
-                },
-          { request: request.id, unit: unit.id, step },
-        );
-      deps.logger.info(
-        { request: request.id, unit: unit.id, step, leaders: leaders.length },
-        'situation report followed up',
-      );
+        notExists(
+          tx
+            .select({ one: reportSubmissions.id })
+            .from(reportSubmissions)
+            .where(
+              and(
+                eq(reportSubmissions.requestId, reportRequestUnits.requestId),
+                eq(reportSubmissions.unitId, reportRequestUnits.unitId),
+                eq(reportSubmissions.status, 'submitted'),
+              ),
+            ),
+        ),
+      ),
+    )
+    .returning();
+  for (const row of claimed) {
+    const [request] = await tx.select().from(reportRequests).where(eq(reportRequests.id, row.requestId));
+    const unit = await findUnitById(tx, row.unitId);
+    if (!request || !unit) continue;
+    sent++;
+    if (step === 1) {
+      await notifyReporters(deps, tx, request, [unit], 'sr.remind');
+      continue;
     }
+    const above = step === 3 && unit.parentId !== null ? await findUnitById(tx, unit.parentId) : unit;
+    const leaders = above ? await leadersOf(tx, above) : [];
+    await queueSrDms(
+      deps,
+      'sr_escalation',
+      leaders.map((personId) => ({
+        personId,
+        key: `sr_escalation:${request.id}:${unit.id}:${step}:${personId}`,
+        build: (locale: 'vi' | 'en') =>
+          step === 2
+            ? requestMessage(deps, locale, request, unit, 'sr.escalate.unit')
+            : {
+                text: translator(locale)('sr.escalate.parent', {
+                  id: request.id,
+                  title: request.title,
+                  unit: unit.name,
+                  deadline: formatDateTime(request.deadline, deps.config.timezone),
+                }),
+              },
+      })),
+      tx,
+    );
+    deps.logger.info(
+      { request: request.id, unit: unit.id, step, leaders: leaders.length },
+      'situation report followed up',
+    );
   }
   return sent;
 }

@@ -3,7 +3,8 @@ import { surveyTemplates, units } from '../../../db/schema';
 import { nextCronRun } from '../../kernel/cron';
 import { translator } from '../../messages';
 import type { Deps } from '../../runtime/deps';
-import { announceSurvey } from './announce';
+import { deliverOutbox } from '../../runtime/outbox/deliver';
+import { announceSurvey, SURVEY_ANNOUNCE } from './announce';
 import { bankSubset } from './bank';
 import { insertSurveyOnce, nextTemplateBankRun } from './store';
 import type { SurveyRow } from './types';
@@ -66,12 +67,15 @@ export async function runDueSurveySchedules(deps: Deps, now: Date): Promise<numb
         occurrence,
         openedAt: now,
       });
-      if (survey) runs.push({ survey, audience });
+      if (survey) {
+        // Queued with the survey itself: once it commits, a crash cannot lose the groups' posts.
+        await announceSurvey(deps, translator(deps.config.locale), survey, audience, undefined, tx);
+        runs.push({ survey, audience });
+      }
     }
     return runs;
   });
-  const t = translator(deps.config.locale);
-  for (const { survey, audience } of opened) await announceSurvey(deps, t, survey, audience);
+  if (opened.length > 0) await deliverOutbox(deps, { kinds: [SURVEY_ANNOUNCE] });
   if (opened.length > 0)
     deps.logger.info({ surveys: opened.map((r) => r.survey.id) }, 'recurring surveys opened');
   return opened.map((run) => run.survey.id);

@@ -1,9 +1,10 @@
+import { ne } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { surveyBoxOf } from '../../../bot/features/surveys/box';
 import { sendSurveyReminders } from '../../../bot/features/surveys/reminders';
 import { signalSurveyTexts } from '../../../bot/features/surveys/signals';
 import type { TextSignal } from '../../../bot/kernel/text-signals';
-import { surveys, surveyTemplates } from '../../../db/schema';
+import { outbox, surveys, surveyTemplates } from '../../../db/schema';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { command, createHarness, dm, type Harness } from '../../helpers/harness';
 import { answer, dumpDatabase, surveysWorld, worker } from './helpers';
@@ -57,9 +58,16 @@ describe('the reminder before closing', () => {
     expect(mine[0]).toContain('đến câu 3/5');
     expect(sentTo(harness, w2.externalId)).toEqual([]);
     expect(sentTo(harness, worker(3).externalId)).toEqual([]);
-    // Nothing was written about whom it went to (only the survey's reminder time, now null).
-    const after = await dumpDatabase(database);
-    expect(after).toBe(before.replace(/"remind_at":"[^"]*"/, '"remind_at":null'));
+    // Nothing was written about whom it went to: the survey's reminder time, now null, and the
+    // groups' posts in the outbox — group rows only, no DM, no person.
+    const queued = await database.db.select().from(outbox).where(ne(outbox.kind, 'survey_announce'));
+    expect(queued.map((row) => [row.kind, row.target, row.externalId, row.status])).toEqual([
+      ['survey_reminder', 'group', '-cb1', 'sent'],
+    ]);
+    const withoutOutbox = (dump: string) => dump.replace(/^outbox: .*$/m, 'outbox: …');
+    expect(withoutOutbox(await dumpDatabase(database))).toBe(
+      withoutOutbox(before).replace(/"remind_at":"[^"]*"/, '"remind_at":null'),
+    );
   });
 });
 
