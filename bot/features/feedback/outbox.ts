@@ -36,8 +36,9 @@ export interface WrittenBatch {
 /**
  * What one process holds of the hour's feedback and reply handles, in memory only. Nothing of a
  * sender's request writes to the database: the hour's feedback and handles are written at the hourly
- * step as one shuffled batch, so neither a statement log, a trigger, `xmin` nor row order ties a
- * row to the request (and the account) that sent it. A `kill -9` loses what this process holds.
+ * step as one shuffled batch (with the relays' outbox rows, through `inBatch`), so neither a
+ * statement log, a trigger, `xmin` nor row order ties a row to the request (and the account) that
+ * sent it. A `kill -9` loses what this process holds.
  */
 export class FeedbackOutbox {
   private readonly items = new Map<string, HeldFeedback>();
