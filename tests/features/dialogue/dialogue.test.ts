@@ -91,6 +91,36 @@ async function openAndAsk(): Promise<Map<number, { messageId: number; text: stri
 }
 
 describe('a dialogue on Telegram', () => {
+  it('posts the hour’s questions through the outbox: keyed by number and group, at the hour, naming no one', async () => {
+    const posted = await openAndAsk();
+    expect(posted.size).toBe(8);
+    const rows = await database.query<Record<string, unknown>>(
+      sql`select * from outbox where kind = 'dialogue_question' order by id`,
+    );
+    expect(rows).toHaveLength(8);
+    const hour = Date.parse('2026-03-05T02:00:00Z');
+    const step = clock.now().getTime();
+    rows.forEach((row, i) => {
+      expect(row.status).toBe('sent');
+      // Written in number order (the shuffled order), keyed by (dialogue, number, group).
+      expect(row.key).toBe(`dialogue_question:1:${i + 1}:telegram:${CB1_GROUP}`);
+      expect(new Date(String(row.not_before)).getTime()).toBe(hour);
+      for (const [name, value] of Object.entries(row)) {
+        const flat = typeof value === 'string' ? value : JSON.stringify(value);
+        for (const w of WORKERS) {
+          expect(flat, name).not.toContain(String(w.id));
+          expect(flat, name).not.toContain(w.first_name);
+        }
+        if (/_at$/.test(name) && value !== null) {
+          expect(new Date(value as string).getTime(), name).toBeGreaterThanOrEqual(step);
+        }
+      }
+    });
+    // Where each went is copied for replies-as-answers.
+    const posts = await database.query<{ n: number }>(sql`select count(*)::int as n from dialogue_posts`);
+    expect(Number(posts[0]!.n)).toBe(8);
+  });
+
   it('opens with a post in the unit’s group, takes 8 anonymous questions and posts them at the hour', async () => {
     const since = fake.calls.length;
     expect(await say(fake, LEADER, '/doithoai CB1 --until 17:00')).toContain('tới 17:00 05/03/2026');
