@@ -8,6 +8,7 @@ import {
   dialogueSalts,
   dialogues,
   dialogueVotes,
+  outbox,
   units,
 } from '../../../db/schema';
 import { MIN_ANSWERS } from '../../kernel/anonymity';
@@ -36,6 +37,8 @@ export const VOTE_PREFIX = 'dv';
 export const SEND_NOW_PREFIX = 'dn';
 export const START_PREFIX = 'dlg-';
 const SUMMARY_LINES = 10;
+/** The outbox kind of a question's post in a group. */
+export const DIALOGUE_QUESTION = 'dialogue_question';
 
 export interface GroupChat {
   platform: Platform;
@@ -44,7 +47,7 @@ export interface GroupChat {
 
 /** The bound group chats of the unit's subtree, on platforms this process runs that have groups. */
 export async function unitGroups(
-  deps: Deps,
+  deps: Pick<Deps, 'messenger'> & { db: DbOrTx },
   unit: Pick<UnitRow, 'path'>,
   db: DbOrTx = deps.db,
 ): Promise<GroupChat[]> {
@@ -86,27 +89,6 @@ function groupRows(
     message,
     notBefore: now,
   }));
-}
-
-/**
- * Sends one message to each group (the hourly questions, which keep their own relay); a failing
- * group is logged and skipped. Returns what was sent.
- */
-async function postToGroups(
-  deps: Deps,
-  groups: readonly GroupChat[],
-  message: OutgoingMessage,
-): Promise<{ group: GroupChat; messageId: string }[]> {
-  const sent: { group: GroupChat; messageId: string }[] = [];
-  for (const group of groups) {
-    try {
-      const ref = await deps.messenger.send(groupRef(group), message);
-      sent.push({ group, messageId: ref.messageId });
-    } catch (error) {
-      deps.logger.warn({ err: error, platform: group.platform }, 'dialogue post failed');
-    }
-  }
-  return sent;
 }
 
 export async function openDialogueOf(db: DbOrTx, unitId: number): Promise<DialogueRow | undefined> {
@@ -206,26 +188,27 @@ export function submitQuestion(
 }
 
 /**
- * Writes held questions as one shuffled batch per dialogue (numbered in that order), posts them in
- * the dialogue's groups with the vote button, and publishes their hot-spot signals. Questions of a
- * dialogue that has closed meanwhile are dropped. Returns how many were written.
+ * Writes held questions as one shuffled batch per dialogue (numbered in that order) and, in that
+ * same transaction, their posts in the dialogue's groups (with the vote button) as outbox rows in
+ * number order, keyed by (dialogue, number, group) and due at the questions' hour (`sentNow`: now);
+ * then the outbox sends them and their hot-spot signals are published. Questions of a dialogue
+ * that has closed meanwhile are dropped. Returns how many were written.
  */
 async function writeAndPost(deps: Deps, items: HeldQuestion[], sentNow: boolean): Promise<number> {
   const byDialogue = new Map<number, HeldQuestion[]>();
   for (const item of items)
     byDialogue.set(item.dialogueId, [...(byDialogue.get(item.dialogueId) ?? []), item]);
-  let written = 0;
+  const written: { dialogueId: number; unitId: number; rows: QuestionRow[] }[] = [];
   for (const [dialogueId, batch] of byDialogue) {
-    let rows: QuestionRow[];
     try {
-      rows = await deps.db.transaction(async (tx) => {
+      const done = await deps.db.transaction(async (tx) => {
         const [dialogue] = await tx
-          .select({ id: dialogues.id, status: dialogues.status })
+          .select()
           .from(dialogues)
           .where(eq(dialogues.id, dialogueId))
           .for('update');
         // A dialogue closed meanwhile (by another process) takes no more questions: they are dropped.
-        if (dialogue?.status !== 'open') return [];
+        if (dialogue?.status !== 'open') return undefined;
         const [{ max } = { max: 0 }] = await tx
           .select({ max: sql<number>`coalesce(max(${dialogueQuestions.number}), 0)::int` })
           .from(dialogueQuestions)
@@ -237,55 +220,85 @@ async function writeAndPost(deps: Deps, items: HeldQuestion[], sentNow: boolean)
           text: item.text,
           hour: item.hour,
         }));
-        return tx.insert(dialogueQuestions).values(values).returning();
+        const rows = await tx.insert(dialogueQuestions).values(values).returning();
+        await queuePosts(deps, tx, dialogue, rows, sentNow ? deps.clock.now() : undefined);
+        return { dialogueId, unitId: dialogue.unitId, rows };
       });
+      if (done) written.push(done);
     } catch (error) {
       questionOutboxOf(deps).restore(batch);
       throw error;
     }
-    written += rows.length;
-    await postQuestions(deps, rows, sentNow);
   }
-  return written;
+  if (written.length === 0) return 0;
+  await deliverOutbox(deps, { kinds: [DIALOGUE_QUESTION] });
+  await recordPosts(deps.db);
+  for (const { unitId, rows } of written) {
+    for (const row of rows.sort((a, b) => a.number - b.number)) {
+      // Questions are an anonymous source: hot spots learn the hour, as for feedback.
+      await deps.signals.publish({
+        text: row.text,
+        source: 'feedback',
+        unitId,
+        chatId: null,
+        at: sentNow ? deps.clock.now() : row.hour,
+        ...(sentNow ? { sentNow: true } : {}),
+      });
+    }
+  }
+  return written.reduce((n, w) => n + w.rows.length, 0);
 }
 
-async function postQuestions(deps: Deps, rows: QuestionRow[], sentNow: boolean): Promise<void> {
-  if (rows.length === 0) return;
-  const [dialogue] = await deps.db.select().from(dialogues).where(eq(dialogues.id, rows[0]!.dialogueId));
-  const unit = dialogue ? await findUnitById(deps.db, dialogue.unitId) : undefined;
-  if (!dialogue || !unit) return;
-  const groups = await unitGroups(deps, unit);
+/** The outbox key of a question's post: (dialogue, number, group), nothing of its asker. */
+function postKey(dialogueId: number, number: number, group: GroupChat): string {
+  return `${DIALOGUE_QUESTION}:${dialogueId}:${number}:${group.platform}:${group.externalId}`;
+}
+
+/** Queues the posts of a batch's questions in number order (their `id` order is the shuffled one). */
+async function queuePosts(
+  deps: Deps,
+  tx: DbOrTx,
+  dialogue: DialogueRow,
+  rows: QuestionRow[],
+  sentAt: Date | undefined,
+): Promise<void> {
+  const unit = await findUnitById(tx, dialogue.unitId);
+  if (!unit || rows.length === 0) return;
+  const groups = await unitGroups({ db: tx, messenger: deps.messenger }, unit);
   const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) =>
     translate(dialogue.locale, key, params);
-  rows.sort((a, b) => a.number - b.number);
-  for (const row of rows) {
-    const sent = await postToGroups(deps, groups, {
-      text: t('dialogue.question', { number: row.number, unit: unit.name, text: row.text }),
-      buttons: [[{ label: t('dialogue.vote'), data: `${VOTE_PREFIX}:${row.id.replace(/-/g, '')}` }]],
-    });
-    if (sent.length > 0) {
-      await deps.db
-        .insert(dialoguePosts)
-        .values(
-          sent.map((s) => ({
-            questionId: row.id,
-            platform: s.group.platform,
-            chatExternalId: s.group.externalId,
-            messageId: s.messageId,
-          })),
-        )
-        .onConflictDoNothing();
+  const posts: OutboxInput[] = [];
+  for (const row of [...rows].sort((a, b) => a.number - b.number)) {
+    for (const group of groups) {
+      posts.push({
+        key: postKey(dialogue.id, row.number, group),
+        kind: DIALOGUE_QUESTION,
+        to: { chat: groupRef(group) },
+        message: {
+          text: t('dialogue.question', { number: row.number, unit: unit.name, text: row.text }),
+          buttons: [[{ label: t('dialogue.vote'), data: `${VOTE_PREFIX}:${row.id.replace(/-/g, '')}` }]],
+        },
+        notBefore: sentAt ?? row.hour,
+      });
     }
-    // Questions are an anonymous source: hot spots learn the hour, as for feedback.
-    await deps.signals.publish({
-      text: row.text,
-      source: 'feedback',
-      unitId: dialogue.unitId,
-      chatId: null,
-      at: sentNow ? deps.clock.now() : row.hour,
-      ...(sentNow ? { sentNow: true } : {}),
-    });
   }
+  await enqueue(tx, posts);
+}
+
+/**
+ * Copies where the outbox sent each question's post into `dialogue_posts` (replies to it are
+ * answers), whichever process sent it; run after each send and at every hourly step.
+ */
+export async function recordPosts(db: DbOrTx): Promise<void> {
+  await db.execute(sql`
+    insert into dialogue_posts (question_id, platform, chat_external_id, message_id)
+    select q.id, o.platform, o.sent_chat_id, o.sent_message_id
+    from outbox o
+    join dialogue_questions q
+      on q.dialogue_id = split_part(o.key, ':', 2)::int and q.number = split_part(o.key, ':', 3)::int
+    where o.kind = ${DIALOGUE_QUESTION} and o.status = 'sent'
+      and o.sent_chat_id is not null and o.sent_message_id is not null
+    on conflict do nothing`);
 }
 
 /** The hourly step: questions of ended hours (`all`: every held one), written and posted. */
@@ -295,6 +308,8 @@ export async function flushQuestions(
   options: { all?: boolean; dialogueId?: number } = {},
 ): Promise<number> {
   const due = questionOutboxOf(deps).takeDue(now, options);
+  // Posts another process (or the outbox job, after a retry) sent since: their ids are kept.
+  await recordPosts(deps.db);
   if (due.length === 0) return 0;
   return writeAndPost(deps, due, false);
 }
@@ -468,7 +483,32 @@ export async function questionOfPost(
         eq(dialoguePosts.messageId, messageId),
       ),
     );
-  return found;
+  if (found) return found;
+  // Sent by the outbox but not yet copied into dialogue_posts: the outbox row says which question.
+  const [sent] = await db
+    .select({ key: outbox.key })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.kind, DIALOGUE_QUESTION),
+        eq(outbox.status, 'sent'),
+        eq(outbox.platform, chat.platform),
+        eq(outbox.sentChatId, chat.externalId),
+        eq(outbox.sentMessageId, messageId),
+      ),
+    )
+    .limit(1);
+  const [, dialogueId, number] = sent?.key.split(':') ?? [];
+  if (!dialogueId || !number) return undefined;
+  const [viaOutbox] = await db
+    .select({ question: dialogueQuestions, dialogue: dialogues, unit: units })
+    .from(dialogueQuestions)
+    .innerJoin(dialogues, eq(dialogues.id, dialogueQuestions.dialogueId))
+    .innerJoin(units, eq(units.id, dialogues.unitId))
+    .where(
+      and(eq(dialogueQuestions.dialogueId, Number(dialogueId)), eq(dialogueQuestions.number, Number(number))),
+    );
+  return viaOutbox;
 }
 
 export interface DialogueSummary {

@@ -1,15 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { feedback, feedbackReplyHandles, people, roles } from '../../../db/schema';
-import { DeliveryError } from '../../kernel/errors';
 import type { Locale } from '../../kernel/i18n';
 import { isLocale } from '../../kernel/i18n';
 import type { HeldRole } from '../../kernel/roles';
+import { shuffle } from '../../kernel/shuffle';
 import { floorToHour, formatDateTime } from '../../kernel/time';
 import { translate } from '../../messages';
 import type { Deps } from '../../runtime/deps';
+import { deliverOutbox } from '../../runtime/outbox/deliver';
+import { enqueue, type OutboxInput } from '../../runtime/outbox/store';
 import { dmAccounts, findUnitById, unitChain } from '../org';
-import { type HeldFeedback, outboxOf, REPLY_HANDLE_DAYS } from './outbox';
+import { type HeldFeedback, type InBatch, outboxOf, REPLY_HANDLE_DAYS } from './outbox';
 import { openAddress, type ReplyAddress, sealAddress } from './seal';
 
 export type FeedbackRow = typeof feedback.$inferSelect;
@@ -18,7 +21,18 @@ export const FEEDBACK_PER_HOUR = 5;
 export const MAX_FEEDBACK_LENGTH = 3000;
 export { REPLY_HANDLE_DAYS };
 
-const RELAY_BATCH = 100;
+const RELAY_BATCH = 1000;
+
+/** The outbox kinds of feedback: a relay to a reader, and "you can now reply to #id". */
+export const FEEDBACK_RELAY = 'feedback_relay';
+export const FEEDBACK_NOTICE = 'feedback_notice';
+const FEEDBACK_KINDS = [FEEDBACK_RELAY, FEEDBACK_NOTICE] as const;
+
+/**
+ * An outbox key for an anonymous row: random, so it says nothing of the feedback, its sender or its
+ * arrival (the relayed flag, set in the same transaction, is what makes a relay happen once).
+ */
+const anonymousKey = (kind: string) => `${kind}:${randomUUID()}`;
 
 /** What people type to refer to a feedback: the first 8 characters of its random id. */
 export function shortId(id: string): string {
@@ -52,40 +66,54 @@ export function submitFeedback(
 
 /**
  * The hourly step: writes the feedback of ended hours (`all`: everything this process holds, at a
- * graceful stop) and the held reply handles, as one shuffled batch. Readers of feedback already
- * relayed learn that they can now reply.
+ * graceful stop) and the held reply handles, as one shuffled batch; in that same transaction, the
+ * relays of every stored feedback whose hour has ended become outbox rows (shuffled, random keys,
+ * `not_before` its hour), and readers of feedback already relayed are queued a notice that they can
+ * now reply. Returns the feedback written and the feedback claimed for relay (signals to publish).
  */
+async function hourlyBatch(deps: Deps, now: Date, options = { all: false }) {
+  const claimed: Claimed[] = [];
+  const inBatch: InBatch = async (tx, handlesOfRelayed) => {
+    claimed.push(...(await queueRelays(deps, tx, now)));
+    await queueNotices(deps, tx, handlesOfRelayed, now);
+  };
+  const written = await outboxOf(deps).flush(deps.db, now, options, inBatch);
+  return { written: written.feedback.length, claimed };
+}
+
 export async function flushFeedback(deps: Deps, now: Date, options = { all: false }): Promise<number> {
-  const written = await outboxOf(deps).flush(deps.db, now, options);
-  for (const id of written.handlesOfRelayed) {
-    const [item] = await deps.db.select().from(feedback).where(eq(feedback.id, id));
-    if (item) await notifyRepliesAllowed(deps, item);
-  }
-  return written.feedback.length;
+  const { written, claimed } = await hourlyBatch(deps, now, options);
+  for (const { item } of claimed) await publishFeedbackSignal(deps, item);
+  return written;
 }
 
 export type SendNowOutcome = 'sent' | 'gone';
 
 /**
  * A critical feedback its sender chose to send at once (they were told the exact time then narrows
- * who sent it): written alone and relayed now, its hot-spot signal published now.
+ * who sent it): written alone with its relays queued (`not_before` now) in one transaction, sent
+ * now, its hot-spot signal published now.
  */
 export async function sendFeedbackNow(deps: Deps, feedbackId: string, now: Date): Promise<SendNowOutcome> {
   const outbox = outboxOf(deps);
   const held = outbox.take(feedbackId);
   if (!held) return 'gone';
+  let item: FeedbackRow | undefined;
   try {
-    await outbox.writeAlone(deps.db, held, now);
+    await outbox.writeAlone(deps.db, held, now, async (tx) => {
+      [item] = await tx
+        .update(feedback)
+        .set({ relayed: true })
+        .where(eq(feedback.id, feedbackId))
+        .returning();
+      if (item) await enqueue(tx, shuffle(await relayRows(deps, tx, item, now)));
+    });
   } catch (error) {
     outbox.restore(held);
     throw error;
   }
-  const [item] = await deps.db
-    .update(feedback)
-    .set({ relayed: true })
-    .where(eq(feedback.id, feedbackId))
-    .returning();
-  if (item) await relayOne(deps, item, now);
+  await deliverOutbox(deps, { kinds: FEEDBACK_KINDS });
+  if (item) await publishFeedbackSignal(deps, item, now);
   return 'sent';
 }
 
@@ -115,7 +143,10 @@ export interface Recipient {
  * Who reads feedback about a unit: its leaders, or those of the nearest ancestor that has leaders;
  * with no leader anywhere above, the admins of the unit's chain and the organisation.
  */
-export async function feedbackRecipients(deps: Deps, unitId: number): Promise<Recipient[]> {
+export async function feedbackRecipients(
+  deps: Pick<Deps, 'messenger'> & { db: DbOrTx },
+  unitId: number,
+): Promise<Recipient[]> {
   const { db } = deps;
   const unit = await findUnitById(db, unitId);
   if (!unit) return [];
@@ -165,53 +196,78 @@ export async function feedbackRecipients(deps: Deps, unitId: number): Promise<Re
 }
 
 /**
- * Relays feedback of past hours to its readers (a scheduler job). Feedback waits for its hour to
- * end, and an hour's feedback goes out together in random order, so the moment a leader receives it
- * says no more than the hour that is stored.
+ * Relays feedback of past hours to its readers (a scheduler job): the hourly batch (above) queues
+ * the relays in the outbox, then the outbox sends them. Feedback waits for its hour to end, and an
+ * hour's relays are queued together in random order, so neither the moment a leader receives one
+ * nor any column of its outbox row says more than the hour that is stored. Returns how many
+ * feedback were queued for at least one reader.
  */
 export async function relayDueFeedback(deps: Deps, now: Date): Promise<number> {
-  const { db } = deps;
-  await flushFeedback(deps, now).catch((error) =>
-    deps.logger.error({ err: error }, 'held feedback could not be written; kept for the next step'),
-  );
-  const due = db
+  let claimed: Claimed[] = [];
+  try {
+    claimed = (await hourlyBatch(deps, now)).claimed;
+  } catch (error) {
+    deps.logger.error({ err: error }, 'held feedback could not be written; kept for the next step');
+    // What is stored is still relayed, in a batch of its own.
+    claimed = await deps.db.transaction((tx) => queueRelays(deps, tx, now));
+  }
+  // More than one batch's worth (a backlog): the rest in batches of their own.
+  for (let more = claimed.length; more >= RELAY_BATCH; ) {
+    const next = await deps.db.transaction((tx) => queueRelays(deps, tx, now));
+    claimed.push(...next);
+    more = next.length;
+  }
+  await deliverOutbox(deps, { kinds: FEEDBACK_KINDS });
+  for (const { item } of claimed) await publishFeedbackSignal(deps, item);
+  return claimed.filter((c) => c.reached).length;
+}
+
+/** A feedback claimed for relay, and whether it had anyone to read it. */
+interface Claimed {
+  item: FeedbackRow;
+  reached: boolean;
+}
+
+/**
+ * Claims stored feedback of ended hours not yet relayed and queues one outbox row per reader, in
+ * the caller's transaction, shuffled (the `id` order of the rows is random), with random keys and
+ * `not_before` the feedback's hour: no column holds a sender, an arrival time or an order.
+ */
+async function queueRelays(deps: Deps, tx: DbOrTx, now: Date): Promise<Claimed[]> {
+  const due = tx
     .select({ id: feedback.id })
     .from(feedback)
     .where(and(eq(feedback.relayed, false), lt(feedback.hour, floorToHour(now))))
-    .orderBy(feedback.id)
     .limit(RELAY_BATCH)
     .for('update', { skipLocked: true });
-  const claimed = await db
+  const claimed = await tx
     .update(feedback)
     .set({ relayed: true })
     .where(inArray(feedback.id, due))
     .returning();
-  claimed.sort((a, b) => (a.id < b.id ? -1 : 1));
-  let relayed = 0;
-  for (const item of claimed) if (await relayOne(deps, item)) relayed++;
-  return relayed;
+  const rows: OutboxInput[] = [];
+  const result: Claimed[] = [];
+  for (const item of claimed) {
+    const relays = await relayRows(deps, tx, item);
+    if (relays.length === 0)
+      deps.logger.warn({ feedback: shortId(item.id) }, 'feedback has nobody to read it');
+    result.push({ item, reached: relays.length > 0 });
+    rows.push(...relays);
+  }
+  await enqueue(tx, shuffle(rows));
+  return result;
 }
 
-/**
- * Relays one claimed feedback to its readers and publishes its signal (at its hour, or at `sentAt`
- * when its sender chose to send it at once). False when nobody received it.
- */
-async function relayOne(deps: Deps, item: FeedbackRow, sentAt?: Date): Promise<boolean> {
-  const { db } = deps;
-  const recipients = await feedbackRecipients(deps, item.unitId);
-  if (recipients.length === 0) {
-    deps.logger.warn({ feedback: shortId(item.id) }, 'feedback has nobody to read it');
-    await publishFeedbackSignal(deps, item, sentAt);
-    return false;
-  }
-  const unit = await findUnitById(db, item.unitId);
-  const [handle] = await db
+/** The relay of one feedback to each of its readers, as outbox rows (at its hour, or `sentAt`). */
+async function relayRows(deps: Deps, tx: DbOrTx, item: FeedbackRow, sentAt?: Date): Promise<OutboxInput[]> {
+  const recipients = await feedbackRecipients({ db: tx, messenger: deps.messenger }, item.unitId);
+  if (recipients.length === 0) return [];
+  const unit = await findUnitById(tx, item.unitId);
+  const [handle] = await tx
     .select({ id: feedbackReplyHandles.feedbackId })
     .from(feedbackReplyHandles)
     .where(eq(feedbackReplyHandles.feedbackId, item.id));
-  let delivered = 0;
-  let retry = false;
-  for (const recipient of recipients) {
+  return recipients.map((recipient) => {
     const locale = recipient.locale ?? deps.config.locale;
     const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) =>
       translate(locale, key, params);
@@ -226,20 +282,14 @@ async function relayOne(deps: Deps, item: FeedbackRow, sentAt?: Date): Promise<b
       '',
       handle ? t('feedback.relay.canReply', { id: shortId(item.id) }) : t('feedback.relay.noReply'),
     ].join('\n');
-    try {
-      await deps.messenger.sendDm(recipient.address, { text });
-      delivered++;
-    } catch (error) {
-      retry ||= error instanceof DeliveryError && !error.permanent;
-      deps.logger.warn({ err: error, feedback: shortId(item.id) }, 'feedback relay failed');
-    }
-  }
-  if (delivered === 0 && retry) {
-    await db.update(feedback).set({ relayed: false }).where(eq(feedback.id, item.id));
-    return false;
-  }
-  await publishFeedbackSignal(deps, item, sentAt);
-  return delivered > 0;
+    return {
+      key: anonymousKey(FEEDBACK_RELAY),
+      kind: FEEDBACK_RELAY,
+      to: { user: recipient.address },
+      message: { text },
+      notBefore: sentAt ?? item.hour,
+    };
+  });
 }
 
 /** Published once, when the hour has ended: hot spots learn no finer time than the relay. */
@@ -274,20 +324,38 @@ export function allowReplies(
   return held ? 'allowed' : 'already';
 }
 
-async function notifyRepliesAllowed(deps: Deps, item: FeedbackRow): Promise<void> {
-  for (const recipient of await feedbackRecipients(deps, item.unitId)) {
-    const text = translate(recipient.locale ?? deps.config.locale, 'feedback.relay.nowCanReply', {
-      id: shortId(item.id),
-    });
-    await deps.messenger
-      .sendDm(recipient.address, { text })
-      .catch((error) => deps.logger.warn({ err: error }, 'feedback notice failed'));
+/**
+ * Readers of feedback already relayed learn it now allows replies: queued in the hourly batch's
+ * transaction, shuffled, random keys, `not_before` the hour of the step.
+ */
+async function queueNotices(deps: Deps, tx: DbOrTx, feedbackIds: string[], now: Date): Promise<void> {
+  if (feedbackIds.length === 0) return;
+  const items = await tx.select().from(feedback).where(inArray(feedback.id, feedbackIds));
+  const rows: OutboxInput[] = [];
+  for (const item of items) {
+    for (const recipient of await feedbackRecipients({ db: tx, messenger: deps.messenger }, item.unitId)) {
+      const text = translate(recipient.locale ?? deps.config.locale, 'feedback.relay.nowCanReply', {
+        id: shortId(item.id),
+      });
+      rows.push({
+        key: anonymousKey(FEEDBACK_NOTICE),
+        kind: FEEDBACK_NOTICE,
+        to: { user: recipient.address },
+        message: { text },
+        notBefore: floorToHour(now),
+      });
+    }
   }
+  await enqueue(tx, shuffle(rows));
 }
 
 export type ReplyOutcome = 'sent' | 'no_handle' | 'undeliverable' | 'disabled';
 
-/** Sends a leader's reply to the sender through the sealed handle; the leader learns nothing about them. */
+/**
+ * Sends a leader's reply to the sender through the sealed handle; the leader learns nothing about
+ * them. Direct, never through the outbox: it is the answer to the leader's own command, and an
+ * outbox row would store the sender's account in clear beside the feedback's id.
+ */
 export async function replyToFeedback(
   deps: Deps,
   item: FeedbackRow,

@@ -24,6 +24,9 @@ interface HeldHandle {
   since: Date;
 }
 
+/** Runs inside the batch's transaction, once its rows are written (the relays' outbox rows). */
+export type InBatch = (tx: DbOrTx, handlesOfRelayed: string[]) => Promise<void>;
+
 export interface WrittenBatch {
   feedback: HeldFeedback[];
   /** Handles written for feedback already relayed (its readers are told they can now reply). */
@@ -33,8 +36,9 @@ export interface WrittenBatch {
 /**
  * What one process holds of the hour's feedback and reply handles, in memory only. Nothing of a
  * sender's request writes to the database: the hour's feedback and handles are written at the hourly
- * step as one shuffled batch, so neither a statement log, a trigger, `xmin` nor row order ties a
- * row to the request (and the account) that sent it. A `kill -9` loses what this process holds.
+ * step as one shuffled batch (with the relays' outbox rows, through `inBatch`), so neither a
+ * statement log, a trigger, `xmin` nor row order ties a row to the request (and the account) that
+ * sent it. A `kill -9` loses what this process holds.
  */
 export class FeedbackOutbox {
   private readonly items = new Map<string, HeldFeedback>();
@@ -90,20 +94,25 @@ export class FeedbackOutbox {
    * Writes the feedback of hours that have ended (`all`: everything, at a graceful stop) and the
    * held handles whose feedback is stored, in one transaction, shuffled.
    */
-  flush(db: DbOrTx, now: Date, options: { all: boolean } = { all: false }): Promise<WrittenBatch> {
-    const run = this.queue.then(() => this.flushNow(db, now, options.all));
+  flush(
+    db: DbOrTx,
+    now: Date,
+    options: { all: boolean } = { all: false },
+    inBatch?: InBatch,
+  ): Promise<WrittenBatch> {
+    const run = this.queue.then(() => this.flushNow(db, now, options.all, inBatch));
     this.queue = run.catch(() => {});
     return run;
   }
 
   /** Writes one item alone, now (a critical feedback its sender chose to send at once). */
-  writeAlone(db: DbOrTx, item: HeldFeedback, now: Date): Promise<WrittenBatch> {
-    const run = this.queue.then(() => this.write(db, [item], now, item.id));
+  writeAlone(db: DbOrTx, item: HeldFeedback, now: Date, inBatch?: InBatch): Promise<WrittenBatch> {
+    const run = this.queue.then(() => this.write(db, [item], now, inBatch, item.id));
     this.queue = run.catch(() => {});
     return run;
   }
 
-  private async flushNow(db: DbOrTx, now: Date, all: boolean): Promise<WrittenBatch> {
+  private async flushNow(db: DbOrTx, now: Date, all: boolean, inBatch?: InBatch): Promise<WrittenBatch> {
     const hour = floorToHour(now).getTime();
     const due = [...this.items.values()].filter((item) => all || item.hour.getTime() < hour);
     for (const item of due) this.items.delete(item.id);
@@ -112,14 +121,20 @@ export class FeedbackOutbox {
       for (const [token, id] of this.sendNowTokens) if (gone.has(id)) this.sendNowTokens.delete(token);
     }
     try {
-      return await this.write(db, due, now);
+      return await this.write(db, due, now, inBatch);
     } catch (error) {
       for (const item of due) this.items.set(item.id, item);
       throw error;
     }
   }
 
-  private async write(db: DbOrTx, items: HeldFeedback[], now: Date, only?: string): Promise<WrittenBatch> {
+  private async write(
+    db: DbOrTx,
+    items: HeldFeedback[],
+    now: Date,
+    inBatch?: InBatch,
+    only?: string,
+  ): Promise<WrittenBatch> {
     // Sent alone, an item takes only its own handle: the others wait for the hour's batch.
     const handles = only === undefined ? this.handles : this.handles.filter((h) => h.feedbackId === only);
     this.handles = only === undefined ? [] : this.handles.filter((h) => h.feedbackId !== only);
@@ -129,36 +144,9 @@ export class FeedbackOutbox {
         if (items.length > 0) {
           await tx.insert(feedback).values(shuffle(items.map((i) => ({ ...i }))));
         }
-        if (handles.length === 0) return [];
-        const stored = await tx
-          .select({ id: feedback.id, hour: feedback.hour, relayed: feedback.relayed })
-          .from(feedback)
-          .where(
-            inArray(
-              feedback.id,
-              handles.map((h) => h.feedbackId),
-            ),
-          );
-        const byId = new Map(stored.map((row) => [row.id, row]));
-        const rows: { feedbackId: string; sealed: string; expiresAt: Date }[] = [];
-        for (const handle of handles) {
-          const row = byId.get(handle.feedbackId);
-          if (!row) {
-            // Its feedback is held by another process (or was lost): wait for its next batch.
-            if (now.getTime() - handle.since.getTime() < HANDLE_WAIT_MS) waiting.push(handle);
-            continue;
-          }
-          const expiresAt = new Date(row.hour.getTime() + REPLY_HANDLE_DAYS * DAY_MS);
-          if (expiresAt > now) rows.push({ feedbackId: handle.feedbackId, sealed: handle.sealed, expiresAt });
-        }
-        if (rows.length === 0) return [];
-        const inserted = await tx
-          .insert(feedbackReplyHandles)
-          .values(shuffle(rows))
-          .onConflictDoNothing()
-          .returning({ id: feedbackReplyHandles.feedbackId });
-        const ids = new Set(inserted.map((r) => r.id));
-        return stored.filter((row) => row.relayed && ids.has(row.id)).map((row) => row.id);
+        const relayedIds = await this.writeHandles(tx, handles, now, waiting);
+        await inBatch?.(tx, relayedIds);
+        return relayedIds;
       });
       this.handles.push(...waiting);
       return { feedback: items, handlesOfRelayed };
@@ -166,6 +154,40 @@ export class FeedbackOutbox {
       this.handles.push(...handles);
       throw error;
     }
+  }
+
+  /** Writes the handles whose feedback is stored; returns those of feedback already relayed. */
+  private async writeHandles(tx: DbOrTx, handles: HeldHandle[], now: Date, waiting: HeldHandle[]) {
+    if (handles.length === 0) return [];
+    const stored = await tx
+      .select({ id: feedback.id, hour: feedback.hour, relayed: feedback.relayed })
+      .from(feedback)
+      .where(
+        inArray(
+          feedback.id,
+          handles.map((h) => h.feedbackId),
+        ),
+      );
+    const byId = new Map(stored.map((row) => [row.id, row]));
+    const rows: { feedbackId: string; sealed: string; expiresAt: Date }[] = [];
+    for (const handle of handles) {
+      const row = byId.get(handle.feedbackId);
+      if (!row) {
+        // Its feedback is held by another process (or was lost): wait for its next batch.
+        if (now.getTime() - handle.since.getTime() < HANDLE_WAIT_MS) waiting.push(handle);
+        continue;
+      }
+      const expiresAt = new Date(row.hour.getTime() + REPLY_HANDLE_DAYS * DAY_MS);
+      if (expiresAt > now) rows.push({ feedbackId: handle.feedbackId, sealed: handle.sealed, expiresAt });
+    }
+    if (rows.length === 0) return [];
+    const inserted = await tx
+      .insert(feedbackReplyHandles)
+      .values(shuffle(rows))
+      .onConflictDoNothing()
+      .returning({ id: feedbackReplyHandles.feedbackId });
+    const ids = new Set(inserted.map((r) => r.id));
+    return stored.filter((row) => row.relayed && ids.has(row.id)).map((row) => row.id);
   }
 }
 

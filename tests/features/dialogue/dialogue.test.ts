@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { PulseApp } from '../../../bot/app';
 import { closeDueDialogues, dialogueSummaries, flushQuestions } from '../../../bot/features/dialogue';
 import type { TextSignal } from '../../../bot/kernel/text-signals';
+import { deliverOutbox } from '../../../bot/runtime/outbox/deliver';
 import { dialogueQuestions, dialogues, dialogueVotes } from '../../../db/schema';
 import { type FakeTelegram, startFakeTelegram } from '../../fakes/telegram-server';
 import { FakeClock } from '../../helpers/clock';
@@ -91,6 +92,70 @@ async function openAndAsk(): Promise<Map<number, { messageId: number; text: stri
 }
 
 describe('a dialogue on Telegram', () => {
+  it('posts the hour’s questions through the outbox: keyed by number and group, at the hour, naming no one', async () => {
+    const posted = await openAndAsk();
+    expect(posted.size).toBe(8);
+    const rows = await database.query<Record<string, unknown>>(
+      sql`select * from outbox where kind = 'dialogue_question' order by id`,
+    );
+    expect(rows).toHaveLength(8);
+    const hour = Date.parse('2026-03-05T02:00:00Z');
+    const step = clock.now().getTime();
+    rows.forEach((row, i) => {
+      expect(row.status).toBe('sent');
+      // Written in number order (the shuffled order), keyed by (dialogue, number, group).
+      expect(row.key).toBe(`dialogue_question:1:${i + 1}:telegram:${CB1_GROUP}`);
+      expect(new Date(String(row.not_before)).getTime()).toBe(hour);
+      for (const [name, value] of Object.entries(row)) {
+        const flat = typeof value === 'string' ? value : JSON.stringify(value);
+        for (const w of WORKERS) {
+          expect(flat, name).not.toContain(String(w.id));
+          expect(flat, name).not.toContain(w.first_name);
+        }
+        if (/_at$/.test(name) && value !== null) {
+          expect(new Date(value as string).getTime(), name).toBeGreaterThanOrEqual(step);
+        }
+      }
+    });
+    // Where each went is copied for replies-as-answers.
+    const posts = await database.query<{ n: number }>(sql`select count(*)::int as n from dialogue_posts`);
+    expect(Number(posts[0]!.n)).toBe(8);
+  });
+
+  it('a post the outbox could not send yet is sent by the next process after a restart', async () => {
+    expect(await say(fake, LEADER, '/doithoai CB1 --until 17:00')).toContain('Đã mở phiên đối thoại #1');
+    for (let i = 0; i < 3; i++) {
+      clock.set(new Date(OPENED.getTime() + (i + 1) * 5 * 60_000));
+      await say(fake, WORKERS[i]!, `/hoi ${QUESTIONS[i]}`);
+    }
+    clock.set(new Date('2026-03-05T03:05:00Z'));
+    fake.failNext('sendMessage', { status: 500, description: 'Internal Server Error: boom' }, 3);
+    expect(await flushQuestions(app.deps, clock.now())).toBe(3);
+    expect(postedQuestions().size).toBe(0);
+    const pending = await database.query<{ status: string }>(
+      sql`select status from outbox where kind = 'dialogue_question'`,
+    );
+    expect(pending.map((r) => r.status)).toEqual(['pending', 'pending', 'pending']);
+
+    await app.stop();
+    app = await startApp(database, fake, clock, logs, {
+      PULSE_SECRET: 'a-test-secret-of-at-least-32-characters!!',
+    });
+    clock.advance(60_000);
+    await deliverOutbox(app.deps, { kinds: ['dialogue_question'] });
+    const posted = postedQuestions();
+    expect([...posted.keys()].sort()).toEqual([1, 2, 3]);
+    // Not copied into dialogue_posts yet: a leader's reply is matched through the outbox row.
+    const q2 = posted.get(2)!;
+    expect(await say(fake, LEADER, 'Sẽ trả lời trong tuần.', CB1_GROUP, q2.messageId)).toContain(
+      'Đã ghi trả lời cho câu hỏi #2',
+    );
+    // Where they went is copied at the next step.
+    await flushQuestions(app.deps, clock.now());
+    const posts = await database.query<{ n: number }>(sql`select count(*)::int as n from dialogue_posts`);
+    expect(Number(posts[0]!.n)).toBe(3);
+  });
+
   it('opens with a post in the unit’s group, takes 8 anonymous questions and posts them at the hour', async () => {
     const since = fake.calls.length;
     expect(await say(fake, LEADER, '/doithoai CB1 --until 17:00')).toContain('tới 17:00 05/03/2026');
