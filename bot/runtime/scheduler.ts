@@ -17,6 +17,8 @@ export class Scheduler {
   private readonly jobs: Job[] = [];
   private readonly tasks: ScheduledTask[] = [];
   private readonly running = new Set<Promise<void>>();
+  private starting: NodeJS.Immediate | undefined;
+  private stopped = false;
 
   constructor(
     private readonly options: {
@@ -33,23 +35,45 @@ export class Scheduler {
     this.jobs.push(job);
   }
 
+  /**
+   * Starts the ticks, one job per turn of the event loop: node-cron spends a few milliseconds on
+   * each (time-zone formatters), and a burst of them right after start-up would hold back the first
+   * requests.
+   */
   start(): void {
-    for (const job of this.jobs) {
+    this.stopped = false;
+    const scheduleFrom = (index: number) => {
+      this.starting = undefined;
+      const job = this.jobs[index];
+      if (this.stopped || !job) return;
       const task = cron.schedule(job.cron, (context) => this.runTicked(job, context?.date), {
         timezone: this.options.timezone,
         name: job.name,
         noOverlap: true,
       });
       this.tasks.push(task);
-    }
+      this.starting = setImmediate(() => scheduleFrom(index + 1));
+    };
+    scheduleFrom(0);
   }
 
+  /**
+   * Runs every job once, one after the other. Each waits for the event loop's next turn first, so
+   * that HTTP requests (a readiness probe, a webhook) are answered between jobs, not after all of
+   * them: at start-up the catch-up run would otherwise hold the process for a second or more.
+   */
   async runAll(now = this.options.clock.now()): Promise<void> {
-    for (const job of this.jobs) await this.runOne(job, now);
+    for (const job of this.jobs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      await this.runOne(job, now);
+    }
   }
 
   /** Stops the ticks and waits for the jobs in progress. */
   async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.starting) clearImmediate(this.starting);
+    this.starting = undefined;
     for (const task of this.tasks) await task.destroy();
     this.tasks.length = 0;
     await Promise.allSettled([...this.running]);
