@@ -28,8 +28,8 @@ function guardProcess(logger: Logger, metrics: Metrics): void {
 /**
  * The composition root: config → HTTP listening (/healthz up, /readyz "starting") → logger,
  * database and the rest of Pulse, loaded meanwhile → Pulse; stops in order on SIGTERM/SIGINT.
- * Only the config and the bare HTTP server are imported up front: the database driver (PGlite's
- * WebAssembly is compiled off the main thread) opens while the application's modules load.
+ * Only the config and the bare HTTP server are imported up front; then the database driver, whose
+ * open runs while the application's modules load.
  */
 async function main(): Promise<void> {
   let config: Config | undefined;
@@ -38,22 +38,33 @@ async function main(): Promise<void> {
   try {
     config = loadConfig(process.env);
     const http = await startEarlyServer(config.http.port, config.http.host);
-    const databaseConfig = config.database;
-    const opened = import('../db/client').then(async ({ openDatabase }) => {
-      database = await openDatabase(databaseConfig);
-      await database.migrate();
-      return database;
+    // The driver first, alone: its open (PGlite compiles and starts its WebAssembly) then runs
+    // while the application's modules load, instead of after them.
+    const { openDatabase } = await import('../db/client');
+    const phases: Record<string, number> = {};
+    const since = () => Math.round(performance.now());
+    const opened = openDatabase(config.database).then(async (open) => {
+      database = open;
+      phases.databaseOpenMs = since();
+      await open.migrate();
+      phases.migratedMs = since();
+      return open;
     });
+    // Awaited below, after the modules load: until then a refused connection must not count as an
+    // unhandled rejection (which would end the process with a stack trace instead of one line).
+    opened.catch(() => {});
     const [{ startPulse }, { createLogger }, { createMetrics }] = await Promise.all([
       import('./app'),
       import('./runtime/logger'),
       import('./runtime/metrics'),
     ]);
+    phases.modulesLoadedMs = since();
     const logger = createLogger(config.logLevel);
     const ready = await opened;
-    logger.info({ driver: ready.driver }, 'database migrated');
     const metrics = createMetrics();
     app = await startPulse({ config, database: ready, clock: systemClock, logger, metrics, http });
+    // Milliseconds since the process started, so an operator sees where a slow start went.
+    logger.info({ driver: ready.driver, ...phases, readyMs: since() }, 'ready');
     guardProcess(logger, metrics);
     announce(config, app, logger);
     handleSignals(app, ready, logger);

@@ -54,6 +54,29 @@ export interface DatabaseOptions {
   memoryDump?: string;
 }
 
+/** The newest migration's timestamp in the journal (drizzle records it as `created_at`). */
+function newestMigration(folder = MIGRATIONS_FOLDER): number {
+  const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as {
+    entries: { when: number }[];
+  };
+  return Math.max(...journal.entries.map((entry) => entry.when));
+}
+
+/**
+ * One query instead of drizzle's migrator, which reads and hashes every migration file: true when
+ * the database has recorded the newest migration of this build. Any error (no table yet) is false.
+ */
+export async function isMigrated(query: Database['query'], folder = MIGRATIONS_FOLDER): Promise<boolean> {
+  try {
+    const [row] = await query<{ newest: string | number | null }>(
+      sql`select max(created_at) as newest from drizzle.__drizzle_migrations`,
+    );
+    return row?.newest != null && Number(row.newest) >= newestMigration(folder);
+  } catch {
+    return false;
+  }
+}
+
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
@@ -75,14 +98,18 @@ async function openPglite(dir: string, memoryDump?: string): Promise<Database> {
     throw error;
   }
   const db = drizzlePglite({ client, schema }) as unknown as Db;
+  const query = async <T>(statement: SQL) => {
+    const result = (await db.execute(statement)) as unknown as { rows: T[] };
+    return result.rows;
+  };
   return {
     db,
     driver: 'pglite',
-    migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
-    query: async <T>(statement: SQL) => {
-      const result = (await db.execute(statement)) as unknown as { rows: T[] };
-      return result.rows;
+    migrate: async () => {
+      if (await isMigrated(query)) return;
+      await migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
     },
+    query,
     close: async () => {
       await client.close();
       releaseLock();
@@ -123,10 +150,12 @@ function seedFromTemplate(dir: string, template = PGLITE_TEMPLATE): void {
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const client = postgres(url, { max: poolSize, onnotice: () => {} });
   const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  const query = async <T>(statement: SQL) => (await db.execute(statement)) as unknown as T[];
   return {
     db,
     driver: 'postgres',
     migrate: async () => {
+      if (await isMigrated(query)) return;
       const lock = postgres(url, { max: 1, onnotice: () => {} });
       try {
         await lock`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
@@ -136,7 +165,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         await lock.end();
       }
     },
-    query: async <T>(statement: SQL) => (await db.execute(statement)) as unknown as T[],
+    query,
     close: () => client.end({ timeout: 5 }),
   };
 }

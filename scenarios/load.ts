@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { type Document, isMap, isScalar, LineCounter, type Node, parseDocument, visit } from 'yaml';
+import type { Document, Node } from 'yaml';
 import type { z } from 'zod';
+import { lazyPackage } from '../bot/kernel/lazy-package';
 import { hasControlCharacters } from '../bot/kernel/sanitize';
 import { formatPath, type Scenario, scenarioSchema } from './schema';
+
+const yaml = lazyPackage<typeof import('yaml')>('yaml');
 
 export interface ScenarioError {
   file: string;
@@ -26,6 +29,7 @@ export async function loadScenarioFile(path: string): Promise<ScenarioResult> {
 }
 
 export function parseScenario(text: string, fileName: string): ScenarioResult {
+  const { LineCounter, parseDocument, visit } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const at = (offset: number) => {
@@ -174,6 +178,7 @@ function nodeOffset(doc: Document, path: (string | number)[]): number {
 
 function keyOffset(doc: Document, mapPath: (string | number)[], key: string): number {
   const map = doc.getIn(mapPath, true);
+  const { isMap, isScalar } = yaml();
   if (isMap(map)) {
     const pair = map.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
     if (isScalar(pair?.key) && pair.key.range) return pair.key.range[0];

@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
-import { Resvg } from '@resvg/resvg-js';
+import { lazyPackage } from './lazy-package';
 import { FONT_FAMILY } from './svg';
 
 const require = createRequire(import.meta.url);
+const resvg = lazyPackage<typeof import('@resvg/resvg-js')>('@resvg/resvg-js');
 
 /**
  * Noto Sans (SIL OFL) from an npm package: it covers every Vietnamese letter, so a picture renders
@@ -18,9 +19,10 @@ export const PICTURE_WIDTH = 1080;
 
 /** Rasterises an SVG with the shipped fonts only. */
 export function svgToPng(svg: string, width = PICTURE_WIDTH): Uint8Array {
-  const resvg = new Resvg(svg, {
+  const { Resvg } = resvg();
+  const picture = new Resvg(svg, {
     fitTo: { mode: 'width', value: width },
     font: { fontFiles: CHART_FONT_FILES, loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
   });
-  return new Uint8Array(resvg.render().asPng());
+  return new Uint8Array(picture.render().asPng());
 }

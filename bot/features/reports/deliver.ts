@@ -3,11 +3,11 @@ import type { ChatRef, SentRef } from '../../kernel/types';
 import { translate } from '../../messages';
 import type { Deps } from '../../runtime/deps';
 import { renderChartPng } from './chart/png';
+import { renderDocx } from './docx';
 import { reportFileName, reportFormat } from './format';
 import { heatMapPng } from './heat-themes';
 import type { SituationReport } from './model';
 import { renderCsv } from './render-csv';
-import { renderDocx } from './render-docx';
 import { renderMarkdown } from './render-markdown';
 import { renderChatText } from './render-text';
 

@@ -1,4 +1,3 @@
-import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
 import type { Locale } from '../../kernel/i18n';
 import { formatDateTime } from '../../kernel/time';
 import type { ChatRef } from '../../kernel/types';
@@ -110,6 +109,8 @@ export function blocksToMarkdown(blocks: readonly Block[]): string {
 const FONT = 'Times New Roman';
 
 export async function blocksToDocx(blocks: readonly Block[]): Promise<Uint8Array> {
+  // Loaded on first use: docx costs tens of milliseconds of every start (bot/kernel/lazy-package.ts).
+  const { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } = await import('docx');
   const paragraphs = blocks.map((b) => {
     if (b.kind === 'title')
       return new Paragraph({
