@@ -12,6 +12,7 @@ import {
   MODEL_FILE,
   readCorpus,
   readLabelled,
+  readOutsider,
   trainModel,
 } from '../../../scenarios/lexicon-eval';
 import { loadScenarioFile } from '../../../scenarios/load';
@@ -56,6 +57,21 @@ describe('the shipped corpus and model', () => {
     const corpus = new Set(readCorpus().map((l) => l.text.normalize('NFC').toLowerCase()));
     const shared = readLabelled().filter((l) => corpus.has(l.text.normalize('NFC').toLowerCase()));
     expect(shared.map((l) => l.text)).toEqual([]);
+  });
+
+  it('never sees the outsider set either', () => {
+    const corpus = new Set(readCorpus().map((l) => l.text.normalize('NFC').toLowerCase()));
+    const outsider = readOutsider();
+    const shared = outsider.filter((l) => corpus.has(l.text.normalize('NFC').toLowerCase()));
+    // Only lines the issue itself quotes, and one-word chat, are in both (all in the tuned part).
+    expect(shared.map((l) => l.text)).toEqual([
+      'LƯƠNG ĐÂU???',
+      'áp thấp đã tan, sản xuất bình thường',
+      'ok',
+      '👍',
+    ]);
+    expect(shared.filter((l) => l.untuned)).toEqual([]);
+    expect(outsider.filter((l) => l.untuned).length).toBeGreaterThanOrEqual(85);
   });
 
   it('gives NFC and NFD the same features, and folds what was typed without marks', () => {
