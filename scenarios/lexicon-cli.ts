@@ -18,7 +18,8 @@ with --terms, also the terms that matched ("terms":["nợ lương"]); with --rul
 model. Nothing is written anywhere: use it to try a lexicon before applying the file.
 corpus regenerates scenarios/corpus/corpus.tsv from its templates (fixed seed); train fits the
 model to it and writes bot/features/hotspots/model.json; eval prints precision and recall per topic
-(k-fold cross-validation, and the held-out tests/features/hotspots/fixtures/labelled.tsv). The scenario
+(k-fold cross-validation, the held-out tests/features/hotspots/fixtures/labelled.tsv, and per line on
+the outsider set tests/features/hotspots/fixtures/outsider.tsv, tuned and untuned parts). The scenario
 defaults to scenarios/2024-dlxh.yaml.
 
 Exit codes: 0 ok, 1 invalid file, 2 usage error.`;

@@ -13,6 +13,9 @@ export const MODEL_FILE = fileURLToPath(new URL('../bot/features/hotspots/model.
 export const HELD_OUT_FILE = fileURLToPath(
   new URL('../tests/features/hotspots/fixtures/labelled.tsv', import.meta.url),
 );
+export const OUTSIDER_FILE = fileURLToPath(
+  new URL('../tests/features/hotspots/fixtures/outsider.tsv', import.meta.url),
+);
 export const FOLDS = 5;
 
 export interface LabelledLine {
@@ -49,6 +52,78 @@ export function readCorpus(file = CORPUS_FILE): LabelledLine[] {
       const [topics = '', ...rest] = row.split('\t');
       return { line, expected: topics === '-' ? [] : topics.split(','), text: rest.join('\t') };
     });
+}
+
+/** A line of the outsider set: hot or calm, the topics a reader would expect, and which part it is in. */
+export interface OutsiderLine {
+  line: number;
+  hot: boolean;
+  topics: string[];
+  text: string;
+  untuned: boolean;
+}
+
+/**
+ * The outsider set: `hot|calm<TAB>topics or none<TAB>text`, written as miners write before the
+ * lexicon was tuned on it. Lines after `# --- untuned ---` form the untuned part.
+ */
+export function readOutsider(file = OUTSIDER_FILE): OutsiderLine[] {
+  let untuned = false;
+  const lines: OutsiderLine[] = [];
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((row, i) => {
+      if (row.startsWith('# --- untuned')) untuned = true;
+      if (row.trim() === '' || row.startsWith('#')) return;
+      const [label = '', topics = '', ...rest] = row.split('\t');
+      if (label !== 'hot' && label !== 'calm')
+        throw new Error(`outsider.tsv:${i + 1}: label must be hot or calm`);
+      const hot = label === 'hot';
+      lines.push({
+        line: i + 1,
+        hot,
+        topics: topics === 'none' ? [] : topics.split(','),
+        text: rest.join('\t'),
+        untuned,
+      });
+    });
+  return lines;
+}
+
+/** Line-level figures, as a cell leader counts: a worry found (any topic), a false alarm, a miss. */
+export interface OutsiderScore {
+  lines: number;
+  precision: number;
+  recall: number;
+  /** Share of the worries found whose topics include one the line was labelled with. */
+  topicAgreement: number;
+  falseAlarms: string[];
+  misses: string[];
+}
+
+export function scoreOutsider(lines: readonly OutsiderLine[], predict: Predictor): OutsiderScore {
+  let found = 0;
+  let agreeing = 0;
+  const falseAlarms: string[] = [];
+  const misses: string[] = [];
+  for (const { line, hot, topics, text } of lines) {
+    const predicted = predict(text);
+    if (predicted.length > 0 && !hot) falseAlarms.push(`line ${line}: ${predicted.join(',')}: ${text}`);
+    if (predicted.length === 0 && hot) misses.push(`line ${line}: ${topics.join(',')}: ${text}`);
+    if (predicted.length > 0 && hot) {
+      found++;
+      if (predicted.some((t) => topics.includes(t))) agreeing++;
+    }
+  }
+  const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
+  return {
+    lines: lines.length,
+    precision: ratio(found, found + falseAlarms.length),
+    recall: ratio(found, found + misses.length),
+    topicAgreement: ratio(agreeing, found),
+    falseAlarms,
+    misses,
+  };
 }
 
 export interface Score {
@@ -121,6 +196,8 @@ export interface Evaluation {
   /** Cross-validation on the corpus, rules + model, per topic then overall (key ""). */
   folds: Map<string, Score>;
   heldOut: { rules: Map<string, Score>; combined: Map<string, Score> };
+  /** The outsider set, rules + model, tuned and untuned parts apart. */
+  outsider: { tuned: OutsiderScore; untuned: OutsiderScore };
   corpusLines: number;
   heldOutLines: number;
 }
@@ -156,10 +233,21 @@ export function evaluate(matcher: Matcher, corpus: readonly LabelledLine[], mode
   const { rules, combined } = predictors(matcher, model);
   const per = (predict: Predictor) =>
     new Map(keys.map((key) => [key, score(heldOut, predict, key || undefined)]));
+  const outsider = readOutsider();
   return {
     topics,
     folds,
     heldOut: { rules: per(rules), combined: per(combined) },
+    outsider: {
+      tuned: scoreOutsider(
+        outsider.filter((l) => !l.untuned),
+        combined,
+      ),
+      untuned: scoreOutsider(
+        outsider.filter((l) => l.untuned),
+        combined,
+      ),
+    },
     corpusLines: corpus.length,
     heldOutLines: heldOut.length,
   };
@@ -187,5 +275,17 @@ export function formatEvaluation(e: Evaluation): string {
       `| ${key || '**overall**'} | ${f3(cv.precision)} | ${f3(cv.recall)} | ${heldOut(rules).join(' | ')} | ${heldOut(combined).join(' | ')} |`,
     );
   }
+  rows.push(
+    '',
+    'Outsider set (tests/features/hotspots/fixtures/outsider.tsv, rules + model, per line: a worry found under any topic):',
+    '',
+    '| part | lines | precision | recall | topic agreement |',
+    '| ---- | ----: | --------: | -----: | --------------: |',
+  );
+  for (const [part, s] of [
+    ['tuned', e.outsider.tuned],
+    ['untuned', e.outsider.untuned],
+  ] as const)
+    rows.push(`| ${part} | ${s.lines} | ${f3(s.precision)} | ${f3(s.recall)} | ${f3(s.topicAgreement)} |`);
   return rows.join('\n');
 }
