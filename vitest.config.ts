@@ -26,7 +26,7 @@ const workers = Number(process.env.PULSE_TEST_WORKERS ?? 4);
 
 export default defineConfig({
   test: {
-    globalSetup: ['tests/helpers/pglite-dump.ts'],
+    globalSetup: ['tests/helpers/database-templates.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -14,7 +14,9 @@ export interface TestDatabase extends Database {
 
 /**
  * One database per test file: an in-memory PGlite by default, or a fresh database on the
- * server named by TEST_DATABASE_URL (files run in parallel, so they cannot share one).
+ * server named by TEST_DATABASE_URL (files run in parallel, so they cannot share one). Both start
+ * migrated, from the templates of tests/helpers/database-templates.ts; `migrate()` then finds
+ * nothing to do (and still runs, so a file never meets an unmigrated database).
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
@@ -23,7 +25,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   if (serverUrl) {
     const name = `pulse_test_${process.pid}_${randomBytes(4).toString('hex')}`;
     const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
+    await createFromTemplate(admin, name);
     await admin.end();
     const target = new URL(serverUrl);
     target.pathname = `/${name}`;
@@ -57,4 +59,26 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await dropDatabase();
     },
   };
+}
+
+/**
+ * `create database … template` the suite's migrated template (a file copy), or an empty database
+ * when no global setup made one (a file run outside vitest's config). Postgres refuses a template
+ * while another session is connected to it, which only a concurrent copy is, for an instant: retry.
+ */
+async function createFromTemplate(admin: postgres.Sql, name: string): Promise<void> {
+  const template = process.env.PULSE_TEST_PG_TEMPLATE;
+  if (!template) {
+    await admin.unsafe(`create database ${name}`);
+    return;
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.unsafe(`create database ${name} template ${template}`);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '55006' || attempt === 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
 }
