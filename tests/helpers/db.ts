@@ -46,20 +46,35 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     ...database,
     url,
-    reset: async () => {
-      const tables = await database.query<{ tablename: string }>(
-        sql`select tablename from pg_tables where schemaname = 'public'`,
-      );
-      if (tables.length === 0) return;
-      const list = tables.map((t) => `"${t.tablename}"`).join(', ');
-      await database.query(sql.raw(`truncate ${list} restart identity cascade`));
-    },
+    reset: () => database.query(EMPTY_EVERY_TABLE).then(() => {}),
     destroy: async () => {
       await database.close();
       await dropDatabase();
     },
   };
 }
+
+/**
+ * Empties every table of the public schema and restarts its sequences (what `truncate … restart
+ * identity cascade` does) in one statement, one round trip. `delete` rather than `truncate`, which
+ * makes new files for each of the 60 tables and costs hundreds of milliseconds per test on
+ * PostgreSQL; replica mode skips the foreign-key triggers, so the order of the deletes does not
+ * matter, and `set_config(…, true)` keeps that to this statement's transaction. Only used
+ * sequences are set back. Superuser only, which the test role is on both databases.
+ */
+const EMPTY_EVERY_TABLE = sql.raw(`do $$
+declare
+  t record;
+begin
+  perform set_config('session_replication_role', 'replica', true);
+  for t in select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname = 'public' loop
+    execute format('delete from %s', t.name);
+  end loop;
+  for t in select format('%I.%I', schemaname, sequencename) as name, start_value
+    from pg_sequences where schemaname = 'public' and last_value is not null loop
+    perform setval(t.name, t.start_value, false);
+  end loop;
+end $$`);
 
 /**
  * `create database … template` the suite's migrated template (a file copy), or an empty database
