@@ -20,6 +20,7 @@ const ALONE = [
   'tests/e2e/startup.test.ts', // the start command as a process, how long it takes
   'tests/e2e/telegram.test.ts', // a retry_after honoured: < 5 s and ≥ 5.5 s on the wall clock
   'tests/sandbox/browser.test.ts', // Chromium against the sandbox
+  'tests/features/reports/sandbox.test.ts', // Chromium against the sandbox's report
 ];
 
 const workers = Number(process.env.PULSE_TEST_WORKERS ?? 4);
