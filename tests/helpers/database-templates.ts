@@ -19,7 +19,10 @@ export default async function setup(): Promise<void> {
   const hash = migrationsHash();
   process.env.PULSE_TEST_PGLITE_DUMP = await pgliteDump(hash);
   const serverUrl = process.env.TEST_DATABASE_URL;
-  if (serverUrl) process.env.PULSE_TEST_PG_TEMPLATE = await postgresTemplate(serverUrl, hash);
+  if (serverUrl) {
+    process.env.PULSE_TEST_PG_TEMPLATE = await postgresTemplate(serverUrl, hash);
+    process.env.PULSE_TEST_PG_TEMPLATE_SERVER = serverUrl;
+  }
 }
 
 function migrationsHash(): string {

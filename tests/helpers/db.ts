@@ -25,7 +25,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   if (serverUrl) {
     const name = `pulse_test_${process.pid}_${randomBytes(4).toString('hex')}`;
     const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-    await createFromTemplate(admin, name);
+    await createFromTemplate(admin, name, serverUrl);
     await admin.end();
     const target = new URL(serverUrl);
     target.pathname = `/${name}`;
@@ -78,12 +78,14 @@ end $$`);
 
 /**
  * `create database … template` the suite's migrated template (a file copy), or an empty database
- * when no global setup made one (a file run outside vitest's config). Postgres refuses a template
- * while another session is connected to it, which only a concurrent copy is, for an instant: retry.
+ * when there is none on this server: no global setup made one (a file run outside vitest's config),
+ * or a test points TEST_DATABASE_URL at a server of its own (tests/reliability/delivery.test.ts).
+ * Postgres refuses a template while another session is connected to it, which only a concurrent
+ * copy is, for an instant: retry.
  */
-async function createFromTemplate(admin: postgres.Sql, name: string): Promise<void> {
+async function createFromTemplate(admin: postgres.Sql, name: string, serverUrl: string): Promise<void> {
   const template = process.env.PULSE_TEST_PG_TEMPLATE;
-  if (!template) {
+  if (!template || process.env.PULSE_TEST_PG_TEMPLATE_SERVER !== serverUrl) {
     await admin.unsafe(`create database ${name}`);
     return;
   }
