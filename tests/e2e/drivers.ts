@@ -19,6 +19,7 @@ import { type FakeZalo, startFakeZalo } from '../fakes/zalo-server';
 import { FakeClock } from '../helpers/clock';
 import type { TestDatabase } from '../helpers/db';
 import { freePort } from '../helpers/net';
+import { FAST_RATES } from '../helpers/rates';
 import { openEvents } from '../sandbox/helpers';
 
 export type Who = 'admin' | 'worker';
@@ -45,7 +46,7 @@ export interface StoryDriver {
 }
 
 async function startApp(database: TestDatabase, env: Record<string, string>): Promise<PulseApp> {
-  const config = loadConfig({ HOST: '127.0.0.1', PGLITE_DIR: 'memory://', PORT: '0', ...env });
+  const config = loadConfig({ HOST: '127.0.0.1', PGLITE_DIR: 'memory://', PORT: '0', ...FAST_RATES, ...env });
   return startPulse({
     config,
     database,

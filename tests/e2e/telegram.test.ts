@@ -5,6 +5,7 @@ import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram-server';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedOrg } from '../helpers/harness';
 import { freePort } from '../helpers/net';
+import { PLATFORM_RATES } from '../helpers/rates';
 import { startTelegramApp } from '../helpers/telegram-app';
 import { withFaults } from '../reliability/faults';
 
@@ -33,7 +34,7 @@ afterEach(async () => {
 });
 
 async function start(env: Record<string, string> = {}, db = database.db) {
-  app = await startTelegramApp({ ...database, db }, fake, env);
+  app = await startTelegramApp({ ...database, db }, fake, { ...PLATFORM_RATES, ...env });
   return app;
 }
 

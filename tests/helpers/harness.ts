@@ -13,6 +13,7 @@ import { withCapabilityFallbacks } from '../../bot/runtime/numbered-replies';
 import { identities, people, roles, units } from '../../db/schema';
 import { FakeClock } from './clock';
 import type { TestDatabase } from './db';
+import { FAST_RATES } from './rates';
 import { RecordingMessenger } from './recording-messenger';
 
 export interface Harness {
@@ -24,7 +25,7 @@ export interface Harness {
 }
 
 /**
- * The core wired as in production, with a recording messenger and a fake clock. `others` are
+ * The core wired as in production, with a recording messenger, a fake clock and FAST_RATES. `others` are
  * more platforms (e.g. a Zalo-like RecordingMessenger without buttons), wrapped like in app.ts.
  */
 export function createHarness(
@@ -32,7 +33,7 @@ export function createHarness(
   env: Record<string, string> = {},
   others: RecordingMessenger[] = [],
 ): Harness {
-  const config = loadConfig({ PGLITE_DIR: 'memory://', ...env });
+  const config = loadConfig({ PGLITE_DIR: 'memory://', ...FAST_RATES, ...env });
   const clock = new FakeClock();
   const messenger = new RecordingMessenger();
   const router = new MessengerRouter();

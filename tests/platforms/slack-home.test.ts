@@ -22,6 +22,7 @@ import { FakeClock } from '../helpers/clock';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedOrg } from '../helpers/harness';
 import { freePort } from '../helpers/net';
+import { FAST_RATES } from '../helpers/rates';
 
 /**
  * The Slack Home tab, end to end: real bolt on Pulse's server, the fake Slack publishing views.
@@ -65,6 +66,7 @@ async function start() {
     PORT: String(port),
     HOST: '127.0.0.1',
     PGLITE_DIR: 'memory://',
+    ...FAST_RATES,
   });
   app = await startPulse({
     config,

@@ -28,6 +28,7 @@ import { FakeClock } from '../helpers/clock';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedOrg } from '../helpers/harness';
 import { freePort } from '../helpers/net';
+import { FAST_RATES } from '../helpers/rates';
 
 const ADMIN = 'oa-admin';
 const LAN = 'oa-lan';
@@ -64,6 +65,7 @@ async function start(env: Record<string, string> = {}) {
     PORT: String(port),
     HOST: '127.0.0.1',
     PGLITE_DIR: 'memory://',
+    ...FAST_RATES,
     ...env,
   });
   app = await startPulse({

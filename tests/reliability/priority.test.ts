@@ -6,6 +6,7 @@ import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram-server';
 import { applyText, PUBLISHED } from '../features/directives/fixtures';
 import { FakeClock } from '../helpers/clock';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { PLATFORM_RATES } from '../helpers/rates';
 import { startTelegramApp } from '../helpers/telegram-app';
 
 /**
@@ -77,7 +78,7 @@ describe('replies during a fan-out under a 429 storm', () => {
     const groups = await fanOutTo(GROUPS);
     fake.rateLimit({ perSecond: 5, retryAfter: 1 });
     const clock = new FakeClock(DUE);
-    app = await startTelegramApp(database, fake, {}, clock);
+    app = await startTelegramApp(database, fake, PLATFORM_RATES, clock);
     // Business time moves on so that rows told to back off become due again (the tick is real-time cron).
     const ticker = setInterval(() => clock.advance(5_000), 1_000);
     try {

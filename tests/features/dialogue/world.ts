@@ -7,6 +7,7 @@ import { formatErrors, parseScenario } from '../../../scenarios/load';
 import type { FakeTelegram } from '../../fakes/telegram-server';
 import type { FakeClock } from '../../helpers/clock';
 import type { TestDatabase } from '../../helpers/db';
+import { FAST_RATES } from '../../helpers/rates';
 import { TELEGRAM_TEST_TOKEN } from '../../helpers/telegram-app';
 
 /** Telegram ids chosen so that a leak into a log or a row is easy to spot. */
@@ -94,6 +95,7 @@ export function startApp(
     PORT: '0',
     HOST: '127.0.0.1',
     PGLITE_DIR: 'memory://',
+    ...FAST_RATES,
     ...env,
   });
   return startPulse({ config, database, clock, logger: pino({ level: 'info' }, logs.stream) });

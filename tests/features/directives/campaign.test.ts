@@ -7,7 +7,7 @@ import { auditLog, directiveAcks, directiveDeliveries, directives } from '../../
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { command, createHarness, dm, group, type Harness, message, user } from '../../helpers/harness';
 import { RecordingMessenger } from '../../helpers/recording-messenger';
-import { applyText, CAMPAIGN, directiveId, FAST_RATES } from './fixtures';
+import { applyText, CAMPAIGN, directiveId } from './fixtures';
 
 const ADMIN = user(1, 'Quản trị');
 const CELL_ADMIN = user(2, 'Bí thư CB1');
@@ -41,7 +41,7 @@ beforeAll(async () => {
 afterAll(() => database.destroy());
 beforeEach(async () => {
   await database.reset();
-  h = createHarness(database, FAST_RATES);
+  h = createHarness(database);
   messenger = new FlakyMessenger();
   h.deps.messenger.register(messenger);
   tick = createDirectiveTick(h.deps, 'test-worker');

@@ -59,10 +59,3 @@ export async function directiveId(database: TestDatabase, key: string): Promise<
   if (!row) throw new Error(`no directive ${key}`);
   return row.id;
 }
-
-/** Delivery settings that never make a test wait on the wall clock. */
-export const FAST_RATES = {
-  DIRECTIVES_RATE_GLOBAL: '1000/s',
-  DIRECTIVES_RATE_CHAT: '1000/s',
-  DIRECTIVES_RATE_GROUP: '100000/m',
-};

@@ -6,7 +6,7 @@ import { directiveAcks, directiveDeliveries } from '../../../db/schema';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { command, createHarness, dm, type Harness, message, user } from '../../helpers/harness';
 import { RecordingMessenger } from '../../helpers/recording-messenger';
-import { applyText, CAMPAIGN, directiveId, FAST_RATES } from './fixtures';
+import { applyText, CAMPAIGN, directiveId } from './fixtures';
 
 /** CAMPAIGN plus two Zalo-only workers: one of CB1, one of CB2; and a CB1 worker in CB1's Telegram group. */
 const WITH_ZALO = CAMPAIGN.replace(
@@ -46,7 +46,7 @@ beforeEach(async () => {
     ephemeral: false,
     maxTextLength: 2000,
   });
-  h = createHarness(database, FAST_RATES, [zalo]);
+  h = createHarness(database, {}, [zalo]);
   tick = createDirectiveTick(h.deps, 'test-worker');
   await applyText(database, WITH_ZALO);
 });

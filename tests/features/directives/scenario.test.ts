@@ -13,7 +13,7 @@ import { formatErrors, loadScenarioFile, parseScenario, type ScenarioError } fro
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { createHarness } from '../../helpers/harness';
 import { RecordingMessenger } from '../../helpers/recording-messenger';
-import { CAMPAIGN, FAST_RATES, PUBLISHED } from './fixtures';
+import { CAMPAIGN, PUBLISHED } from './fixtures';
 
 const PLAN_2024 = fileURLToPath(new URL('../../../scenarios/2024-dlxh.yaml', import.meta.url));
 const PLAN_2027 = fileURLToPath(new URL('../../../scenarios/2027-dlxh.yaml', import.meta.url));
@@ -77,7 +77,7 @@ describe('scenarios/2024-dlxh.yaml', () => {
     const again = await applyScenario(database.db, result.scenario, { now: PUBLISHED });
     expect(again.changes).toEqual([]);
 
-    const h = createHarness(database, FAST_RATES);
+    const h = createHarness(database);
     const messenger = new RecordingMessenger();
     h.deps.messenger.register(messenger);
     const chat = await ensureChat(database.db, { platform: 'telegram', externalId: '-500', kind: 'group' });

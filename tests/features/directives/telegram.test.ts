@@ -6,7 +6,7 @@ import { type FakeTelegram, startFakeTelegram } from '../../fakes/telegram-serve
 import { FakeClock } from '../../helpers/clock';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { startTelegramApp } from '../../helpers/telegram-app';
-import { applyText, CAMPAIGN, directiveId, FAST_RATES } from './fixtures';
+import { applyText, CAMPAIGN, directiveId } from './fixtures';
 
 const ADMIN = { id: 1, first_name: 'Quản trị' };
 const LAN = { id: 10, first_name: 'Lan' };
@@ -30,7 +30,7 @@ beforeEach(async () => {
     CAMPAIGN.replace('Hoàn thành trước 30/3/2024', 'Hoàn thành trước 30/3 <gấp> & đủ'),
   );
   clock = new FakeClock(new Date('2024-03-12T01:00:00Z'));
-  app = await startTelegramApp(database, fake, FAST_RATES, clock);
+  app = await startTelegramApp(database, fake, {}, clock);
 });
 afterEach(async () => {
   await app.stop();

@@ -6,7 +6,7 @@ import type { ChatRef, InboundEvent, UserRef } from '../../../bot/kernel/types';
 import { directives, polls } from '../../../db/schema';
 import type { TestDatabase } from '../../helpers/db';
 import { command, createHarness, dm, group, type Harness, message, user } from '../../helpers/harness';
-import { applyText, FAST_RATES } from '../directives/fixtures';
+import { applyText } from '../directives/fixtures';
 
 /** CTY → CB1 → T1, CTY → CB2, one bound group each; one person per role; directive NV1 on 15/03/2024. */
 export const WORLD = `version: 1
@@ -82,7 +82,7 @@ export async function buildWeek(
   await database.reset();
   const when = options.when ?? new Date('2024-03-12T02:00:00Z');
   await applyText(database, WORLD + (options.extra ?? ''), new Date('2024-03-01T01:00:00Z'));
-  const h = createHarness(database, FAST_RATES);
+  const h = createHarness(database);
   h.clock.set(when);
   const people: Record<keyof Answers, UserRef[]> = { CB1: [], T1: [], CB2: [] };
   let next = 100;

@@ -9,6 +9,7 @@ import { formatErrors, parseScenario } from '../../../scenarios/load';
 import type { FakeTelegram } from '../../fakes/telegram-server';
 import type { FakeClock } from '../../helpers/clock';
 import type { TestDatabase } from '../../helpers/db';
+import { FAST_RATES } from '../../helpers/rates';
 import { TELEGRAM_TEST_TOKEN } from '../../helpers/telegram-app';
 
 /** A company committee with three cells; each cell has a leader, CB1 also a collaborator and a worker. */
@@ -84,6 +85,7 @@ export function startApp(
     PORT: '0',
     HOST: '127.0.0.1',
     PGLITE_DIR: 'memory://',
+    ...FAST_RATES,
   });
   return startPulse({ config, database, clock, logger });
 }
