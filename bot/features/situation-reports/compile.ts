@@ -109,7 +109,7 @@ export function blocksToMarkdown(blocks: readonly Block[]): string {
 const FONT = 'Times New Roman';
 
 export async function blocksToDocx(blocks: readonly Block[]): Promise<Uint8Array> {
-  // Loaded on first use: docx costs tens of milliseconds of every start (bot/kernel/lazy-package.ts).
+  // Loaded on first use: docx costs tens of milliseconds of every start.
   const { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } = await import('docx');
   const paragraphs = blocks.map((b) => {
     if (b.kind === 'title')
