@@ -157,6 +157,21 @@ describe('issue 15 item 2: send rates shared by every process on the database', 
     expect(busiestWindow(groupTimes, 995)).toBe(1);
   }, 60_000);
 
+  it('a message waiting for its own group does not hold the global queue for other chats', async () => {
+    const [a, b, c] = pools.map((pool) => new SharedSendRate(pool.db, TELEGRAM));
+    // A posts to the group; B has the next message for it, due 3 s later (20 a minute).
+    await a!.reserve(groupChat('just-posted'));
+    const second = b!.reserve(groupChat('just-posted')).then(() => performance.now());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Meanwhile C fans out to 30 people: about a second at 30/s, not 3 s behind B's wait.
+    const started = performance.now();
+    for (let i = 0; i < 30; i++) await c!.reserve(dmTo(`waiting-${i}`));
+    const fanOutMs = performance.now() - started;
+    const secondAt = await second;
+    expect(fanOutMs).toBeLessThan(2000);
+    expect(secondAt - started).toBeGreaterThanOrEqual(2800);
+  }, 20_000);
+
   it("a 429's retry_after told to one instance holds every other one back", async () => {
     const [a, b] = pools.map((pool) => new SharedSendRate(pool.db, TELEGRAM));
     await a!.reserve(dmTo('warm-up'));

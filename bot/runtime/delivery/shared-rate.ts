@@ -78,30 +78,47 @@ export class SharedSendRate {
         interval: intervalOf(this.rates.group, CHAT_JITTER_MS),
       });
     buckets.sort((a, b) => (a.key < b.key ? -1 : 1));
+    const began = this.time.now();
     for (;;) {
       await this.ensure(buckets.map((bucket) => bucket.key));
-      const at = await this.take(buckets);
-      if (at === undefined) {
+      const taken = await this.take(buckets);
+      if (taken === undefined) {
         // A row was pruned by another process since this one saw it: create it again.
         for (const bucket of buckets) this.known.delete(bucket.key);
         continue;
       }
-      const wait = at - this.time.now();
+      if (taken.ownReadyAt !== undefined) {
+        // The chat (or group) had a message from another process moments ago: wait for it
+        // without holding a global slot, which every other chat could use meanwhile.
+        await this.time.sleep(Math.max(1, taken.ownReadyAt - this.time.now()));
+        continue;
+      }
+      const wait = taken.at - this.time.now();
       if (wait > 0) await this.time.sleep(wait);
       void this.pruneNow();
-      return Math.max(0, wait);
+      return Math.max(0, this.time.now() - began);
     }
   }
 
   /**
-   * One slot free in every bucket, taken; returns when it is on this process's clock (`time.now()`),
-   * or undefined when a bucket row is missing. One statement, so one round trip: the rows are locked
-   * (in key order) only while PostgreSQL runs it, not across a client's round trips — the global
-   * row is every send's, and on a busy machine a lock held over BEGIN … COMMIT capped the rate of
-   * all processes together. The database's "now" is read after the locks are held (a lock wait
-   * does not age it), and the slot is placed on the local clock when the answer arrives.
+   * One slot free in every bucket, taken, and when it is on this process's clock (`time.now()`);
+   * or, when the message's own chat or group bucket is further ahead than the global one, nothing
+   * taken and when that bucket frees (`ownReadyAt`); undefined when a bucket row is missing.
+   *
+   * A slot is one moment for all of the message's buckets, so taking one for a chat that may only
+   * send in 3 s would move the global bucket 3 s ahead and stall every process's sends to every
+   * chat for those 3 s (a group's 20/m after another process's post). Its chat buckets must be
+   * free by the time the global queue reaches it; until then it waits outside the queue.
+   *
+   * One statement, so one round trip: the rows are locked (in key order) only while PostgreSQL
+   * runs it, not across a client's round trips — the global row is every send's, and on a busy
+   * machine a lock held over BEGIN … COMMIT capped the rate of all processes together. The
+   * database's "now" is read after the locks are held (a lock wait does not age it), and the slot
+   * is placed on the local clock when the answer arrives.
    */
-  private async take(buckets: { key: string; interval: number }[]): Promise<number | undefined> {
+  private async take(
+    buckets: { key: string; interval: number }[],
+  ): Promise<{ at: number; ownReadyAt?: number } | undefined> {
     const keys = sql.join(
       buckets.map((bucket) => sql`${bucket.key}`),
       sql`, `,
@@ -109,20 +126,29 @@ export class SharedSendRate {
     const cases: SQL[] = buckets.map(
       (bucket) => sql`when ${bucket.key} then ${bucket.interval}::double precision`,
     );
-    const updated = rowsOf<{ slot_ms: number; now_ms: number }>(
+    const global = buckets.find((bucket) => bucket.key.endsWith(':global'))!.key;
+    const [row] = rowsOf<{ slot_ms: number; now_ms: number; own_ms: number | null; n: number; took: number }>(
       await this.db.execute(sql`
         with locked as (
           select key, next_at_ms from send_buckets where key in (${keys}) order by key for update
         ), slot as (
-          select greatest(max(next_at_ms), ${DB_NOW}) as at, ${DB_NOW} as now, count(*) as n from locked
+          select greatest(max(next_at_ms) filter (where key = ${global}), ${DB_NOW}) as at,
+            max(next_at_ms) filter (where key <> ${global}) as own, ${DB_NOW} as now, count(*)::int as n
+          from locked
+        ), updated as (
+          update send_buckets set next_at_ms = slot.at + case key ${sql.join(cases, sql` `)} end
+          from slot where key in (${keys}) and slot.n = ${buckets.length}
+            and coalesce(slot.own, 0) <= slot.at
+          returning 1
         )
-        update send_buckets set next_at_ms = slot.at + case key ${sql.join(cases, sql` `)} end
-        from slot where key in (${keys}) and slot.n = ${buckets.length}
-        returning slot.at as slot_ms, slot.now as now_ms`),
+        select slot.at as slot_ms, slot.now as now_ms, slot.own as own_ms, slot.n,
+          (select count(*)::int from updated) as took
+        from slot`),
     );
-    const first = updated[0];
-    if (!first) return undefined;
-    return Number(first.slot_ms) + this.offsetFrom(Number(first.now_ms));
+    if (!row || Number(row.n) < buckets.length) return undefined;
+    const offset = this.offsetFrom(Number(row.now_ms));
+    if (Number(row.took) === 0) return { at: Number.NaN, ownReadyAt: Number(row.own_ms) + offset };
+    return { at: Number(row.slot_ms) + offset };
   }
 
   /**
