@@ -187,6 +187,16 @@ describe('FakeTelegram', () => {
     }
   });
 
+  it('a message injected after stop() returns while a webhook is set (several connections)', async () => {
+    const many = await startFakeTelegram({ webhookConnections: 8 });
+    await new Api(TOKEN, { apiRoot: many.apiRoot }).setWebhook('http://127.0.0.1:9/hook');
+    await many.stop();
+    // A test's traffic timer still running after its server stopped: this used to start and end a
+    // delivery loop forever, at 100 % CPU, and the whole test run hung.
+    many.message({ chatId: 1, from: alice, text: 'sau khi dừng' });
+    expect(many.webhookDeliveries).toEqual([]);
+  });
+
   it('answers unknown methods with 404', async () => {
     const raw = api().raw as unknown as Record<string, (p: object) => Promise<unknown>>;
     await expect(raw.fooBar!({})).rejects.toMatchObject({

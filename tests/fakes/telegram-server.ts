@@ -731,7 +731,10 @@ export class FakeTelegram {
   private async deliver() {
     const connections = this.options.webhookConnections ?? 1;
     if (connections > 1) {
-      while (this.connectionsOpen < connections && this.take(1)[0]) void this.deliverConcurrently();
+      // A loop that cannot post (no webhook, server stopped) returns at once: without this check
+      // the while would start and end one forever, never yielding (a test stuck at 100 % CPU).
+      while (this.connectionsOpen < connections && this.webhook && !this.stopped && this.take(1)[0])
+        void this.deliverConcurrently();
       return;
     }
     if (this.delivering) return;

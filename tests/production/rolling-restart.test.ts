@@ -25,6 +25,7 @@ const EVERY_MS = 50;
 
 let database: TestDatabase;
 let fake: FakeTelegram;
+let traffic: ReturnType<typeof setInterval> | undefined;
 let balancer: Balancer;
 const processes: PulseProcess[] = [];
 
@@ -36,6 +37,7 @@ beforeAll(async () => {
   balancer = await startBalancer({ checkEveryMs: 200 });
 }, 60_000);
 afterAll(async () => {
+  clearInterval(traffic);
   for (const pulse of processes) pulse.child.kill('SIGKILL');
   await Promise.all(processes.map((pulse) => pulse.exited));
   await balancer?.stop();
@@ -57,7 +59,7 @@ describe.skipIf(!POSTGRES)('a rolling restart of three processes behind a load b
 
     // Steady traffic: a /whoami from a new user every EVERY_MS, for as long as the restart takes.
     let sent = 0;
-    const traffic = setInterval(() => {
+    traffic = setInterval(() => {
       const id = USER_BASE + sent++;
       fake.message({ chatId: id, from: { id, first_name: `Công nhân ${id}` }, text: '/whoami' });
     }, EVERY_MS);
