@@ -6,6 +6,7 @@ import {
   CONCEPT,
   collectPatterns,
   EXCLUSION,
+  isAccentedLine,
   type MatcherTopic,
   NEGATION,
   type Pattern,
@@ -103,6 +104,7 @@ export class Matcher {
   private conceptList = new Int32Array(32);
   private readonly chosen = new Int32Array(8);
   private wordsReady = false;
+  private accented = UNKNOWN;
   /** `match`'s unverified outputs: pattern, end, and start once verified (UNKNOWN before, -1: does not stand). */
   private outId = new Int32Array(64);
   private outEnd = new Int32Array(64);
@@ -312,7 +314,7 @@ export class Matcher {
     if (this.groupStamp[group] === this.stamp && this.groupEnd[group] === end)
       start = this.groupStart[group]!;
     else {
-      start = verifyAt(text, end, this.patterns[id]!);
+      start = verifyAt(text, end, this.patterns[id]!, this.accentedLine(text));
       this.groupStamp[group] = this.stamp;
       this.groupEnd[group] = end;
       this.groupStart[group] = start;
@@ -475,7 +477,14 @@ export class Matcher {
   }
 
   /** The hot loop: returns how many Int32 slots of `candidates` it filled (state, end index pairs). */
+  /** Whether the line being matched is typed with diacritics (`isAccentedLine`), read once per line. */
+  private accentedLine(text: string): boolean {
+    if (this.accented === UNKNOWN) this.accented = isAccentedLine(text) ? 1 : 0;
+    return this.accented === 1;
+  }
+
   private scan(text: string): number {
+    this.accented = UNKNOWN;
     const { classOf, delta, start } = this.automaton;
     const n = text.length;
     let state = start;
@@ -517,7 +526,7 @@ export class Matcher {
         if (this.groupStamp[pattern.group] === stamp && this.groupEnd[pattern.group] === end)
           start = this.groupStart[pattern.group]!;
         else {
-          start = verifyAt(text, end, pattern);
+          start = verifyAt(text, end, pattern, this.accentedLine(text));
           this.groupStamp[pattern.group] = stamp;
           this.groupEnd[pattern.group] = end;
           this.groupStart[pattern.group] = start;
@@ -576,7 +585,7 @@ export class Matcher {
       const state = this.candidates[c]! >> shift;
       const end = this.candidates[c + 1]!;
       for (let o = outStart[state]!; o < outStart[state + 1]!; o++) {
-        if (verifyAt(text, end, this.patterns[outList[o]!]!) >= 0) return true;
+        if (verifyAt(text, end, this.patterns[outList[o]!]!, this.accentedLine(text)) >= 0) return true;
       }
     }
     return false;

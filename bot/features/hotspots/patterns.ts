@@ -141,13 +141,40 @@ const KIND = (() => {
  * many code units as the folded term: that case is checked in one forward pass; anything else
  * (runs of separators, combining marks) walks back word by word.
  */
-export function verifyAt(text: string, end: number, pattern: Pattern): number {
+export function verifyAt(text: string, end: number, pattern: Pattern, accentedLine = false): number {
   const start = end - pattern.joined.length;
   if (pattern.fast && start >= 0 && (start === 0 || KIND[text.charCodeAt(start - 1)] === KIND_SEPARATOR)) {
-    const verdict = verifySpan(text, start, pattern);
+    const verdict = verifySpan(text, start, pattern, accentedLine);
     if (verdict !== RETRY) return verdict === AGREE ? start : -1;
   }
-  return verifyWords(text, end, pattern);
+  return verifyWords(text, end, pattern, accentedLine);
+}
+
+/**
+ * The writer types with diacritics: at least 3 words and half of them carry a mark. In such a
+ * line a word typed without marks is meant without them ("khi vào" is "when entering", not
+ * "khí", gas), so it no longer matches a term's word that has them.
+ */
+export function isAccentedLine(text: string): boolean {
+  let words = 0;
+  let marked = 0;
+  let inWord = false;
+  let wordMarked = false;
+  for (let i = 0; i <= text.length; i++) {
+    const kind = i === text.length ? KIND_SEPARATOR : KIND[text.charCodeAt(i)]!;
+    if (kind === KIND_SEPARATOR) {
+      if (inWord) {
+        words++;
+        if (wordMarked) marked++;
+      }
+      inWord = false;
+      wordMarked = false;
+    } else {
+      inWord = true;
+      if (kind) wordMarked = true;
+    }
+  }
+  return marked >= 3 && marked * 2 >= words;
 }
 
 const AGREE = 0;
@@ -155,16 +182,19 @@ const DISAGREE = 1;
 const RETRY = 2;
 
 /** The words in [start, start + joined.length), when they line up one to one with the term's. */
-function verifySpan(text: string, start: number, pattern: Pattern): number {
+function verifySpan(text: string, start: number, pattern: Pattern, accentedLine: boolean): number {
   const { joined } = pattern;
   let w = 0;
   let accented = false;
   let same = true;
+  // Judged at the end: until every position lines up, the span may not be the words the
+  // automaton matched ("bo đi... het" ends where "đi... het" is as long as "bỏ đi hết").
+  let disagree = false;
   for (let k = 0; k <= joined.length; k++) {
     const expected = k === joined.length ? 32 : joined.charCodeAt(k);
     if (expected === 32) {
       if (k < joined.length && KIND[text.charCodeAt(start + k)] !== KIND_SEPARATOR) return RETRY;
-      if (!same && (pattern.exact || (accented && pattern.marked[w]))) return DISAGREE;
+      if (!same && (pattern.exact || ((accented || accentedLine) && pattern.marked[w]))) disagree = true;
       w++;
       accented = false;
       same = true;
@@ -176,11 +206,11 @@ function verifySpan(text: string, start: number, pattern: Pattern): number {
     if (kind) accented = true;
     if (LOWER[code] !== expected) same = false;
   }
-  return AGREE;
+  return disagree ? DISAGREE : AGREE;
 }
 
 /** The general case: walks back from `end` over the pattern's words. */
-function verifyWords(text: string, end: number, pattern: Pattern): number {
+function verifyWords(text: string, end: number, pattern: Pattern, accentedLine: boolean): number {
   let i = end - 1;
   let start = end;
   for (let w = pattern.words.length - 1; w >= 0; w--) {
@@ -192,7 +222,7 @@ function verifyWords(text: string, end: number, pattern: Pattern): number {
       marks |= kind;
     }
     start = i + 1;
-    if (pattern.exact || (marks !== 0 && pattern.marked[w])) {
+    if (pattern.exact || ((marks !== 0 || accentedLine) && pattern.marked[w])) {
       const word = pattern.words[w]!;
       const same =
         marks & KIND_MARK

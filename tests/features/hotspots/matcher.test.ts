@@ -65,6 +65,26 @@ describe('the matcher, on Vietnamese as people type it', () => {
     expect(topicsOf('bão số 3 sắp vào')).toEqual(['disaster']);
   });
 
+  it.each([
+    // A line typed with marks: its bare words are meant bare.
+    ['Lương tháng này ai cũng bảo no luong roi, chán quá', []],
+    ['Tháng này công ty no luong cả tổ rồi', []],
+    // Typed without marks, or with only a few: folded as before.
+    ['cong ty no luong 3 thang roi', ['wages']],
+    ['Lương cty no luong 3 thang roi', ['wages']],
+    ['Cả tổ bảo công ty nợ lương 3 tháng', ['wages']],
+  ])('in a line typed with diacritics, a bare word is meant bare: %s', (text, expected) => {
+    expect(topicsOf(text)).toEqual(expected);
+  });
+
+  it('judges a candidate on its own words even when separators run on ("bo đi... het")', () => {
+    const leaving = new Matcher([topic('morale', ['bỏ đi hết'])]);
+    expect(leaving.match('CA 3 an, toàn, khum có SỰ cố j anh em bo đi... het ROI')).toEqual([0]);
+    expect(leaving.match('anh em bỏ đi hết rồi')).toEqual([0]);
+    expect(leaving.match('anh em bỏ đi hết rồi'.normalize('NFD'))).toEqual([0]);
+    expect(leaving.match('anh em bỏ đi hát rồi')).toEqual([]);
+  });
+
   it('treats đ/Đ as a diacritic: Đ matches đ, and d without a stroke only through folding', () => {
     expect(topicsOf('ĐÌNH CÔNG!')).toEqual(['collective']);
     expect(topicsOf('DINH CONG')).toEqual(['collective']);

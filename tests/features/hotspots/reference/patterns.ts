@@ -142,45 +142,31 @@ const KIND = (() => {
  * (runs of separators, combining marks) walks back word by word.
  */
 export function verifyAt(text: string, end: number, pattern: Pattern): number {
-  const start = end - pattern.joined.length;
-  if (pattern.fast && start >= 0 && (start === 0 || KIND[text.charCodeAt(start - 1)] === KIND_SEPARATOR)) {
-    const verdict = verifySpan(text, start, pattern);
-    if (verdict !== RETRY) return verdict === AGREE ? start : -1;
-  }
-  return verifyWords(text, end, pattern);
+  return verifyIn(text, end, pattern, accentedLine(text));
 }
 
-const AGREE = 0;
-const DISAGREE = 1;
-const RETRY = 2;
-
-/** The words in [start, start + joined.length), when they line up one to one with the term's. */
-function verifySpan(text: string, start: number, pattern: Pattern): number {
-  const { joined } = pattern;
-  let w = 0;
-  let accented = false;
-  let same = true;
-  for (let k = 0; k <= joined.length; k++) {
-    const expected = k === joined.length ? 32 : joined.charCodeAt(k);
-    if (expected === 32) {
-      if (k < joined.length && KIND[text.charCodeAt(start + k)] !== KIND_SEPARATOR) return RETRY;
-      if (!same && (pattern.exact || (accented && pattern.marked[w]))) return DISAGREE;
-      w++;
-      accented = false;
-      same = true;
-      continue;
-    }
-    const code = text.charCodeAt(start + k);
-    const kind = KIND[code]!;
-    if (kind & (KIND_SEPARATOR | KIND_MARK)) return RETRY;
-    if (kind) accented = true;
-    if (LOWER[code] !== expected) same = false;
+/** The same rule as the shipped matcher's `isAccentedLine`, over NFC words: ≥ 3 marked, ≥ half. */
+function accentedLine(text: string): boolean {
+  const words: boolean[] = [];
+  let current: boolean | undefined;
+  for (let i = 0; i <= text.length; i++) {
+    const kind = i === text.length ? KIND_SEPARATOR : KIND[text.charCodeAt(i)]!;
+    if (kind === KIND_SEPARATOR) {
+      if (current !== undefined) words.push(current);
+      current = undefined;
+    } else current = (current ?? false) || kind !== 0;
   }
-  return AGREE;
+  const marked = words.filter(Boolean).length;
+  return marked >= 3 && marked * 2 >= words.length;
+}
+
+/** The general walk only (the shipped matcher also has a one-pass fast path for plain NFC lines). */
+function verifyIn(text: string, end: number, pattern: Pattern, accented: boolean): number {
+  return verifyWords(text, end, pattern, accented);
 }
 
 /** The general case: walks back from `end` over the pattern's words. */
-function verifyWords(text: string, end: number, pattern: Pattern): number {
+function verifyWords(text: string, end: number, pattern: Pattern, accentedLine: boolean): number {
   let i = end - 1;
   let start = end;
   for (let w = pattern.words.length - 1; w >= 0; w--) {
@@ -192,7 +178,7 @@ function verifyWords(text: string, end: number, pattern: Pattern): number {
       marks |= kind;
     }
     start = i + 1;
-    if (pattern.exact || (marks !== 0 && pattern.marked[w])) {
+    if (pattern.exact || ((marks !== 0 || accentedLine) && pattern.marked[w])) {
       const word = pattern.words[w]!;
       const same =
         marks & KIND_MARK
