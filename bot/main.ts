@@ -93,12 +93,21 @@ function announce(config: Config, app: PulseApp, logger: Logger): void {
   }
 }
 
+/** Under systemd's TimeoutStopSec (30 s in deploy/pulse.service), which would SIGKILL instead. */
+const STOP_DEADLINE_MS = 20_000;
+
 function handleSignals(app: PulseApp, database: Database, logger: Logger): void {
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // A stop that hangs (a send waiting out a long retry_after, a stuck connection) must not keep
+    // a rolling restart waiting: the rows it held go back to the others when their leases end.
+    setTimeout(() => {
+      logger.error({ signal, afterMs: STOP_DEADLINE_MS }, 'stop took too long: exiting without finishing');
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
     await app.stop();
     await database.close();
     logger.info('stopped');

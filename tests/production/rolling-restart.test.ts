@@ -74,7 +74,19 @@ describe.skipIf(!POSTGRES)('a rolling restart of three processes behind a load b
       const began = Date.now();
       // SIGTERM: the process stops taking requests, finishes those in flight, then exits.
       old.child.kill('SIGTERM');
-      const [code, fresh] = await Promise.all([old.exited, startPulseProcess(env)]);
+      const stopped = Promise.race([
+        old.exited,
+        new Promise<never>((_, reject) =>
+          setTimeout(
+            () =>
+              reject(
+                new Error(`process ${i} did not stop within 25 s of SIGTERM: ${old.stderr().slice(-2000)}`),
+              ),
+            25 * SECOND,
+          ).unref(),
+        ),
+      ]);
+      const [code, fresh] = await Promise.all([stopped, startPulseProcess(env)]);
       expect(code).toBe(0);
       balancer.remove(old);
       balancer.add(fresh);
