@@ -150,8 +150,12 @@ describe('the delivery engine', () => {
       expect(woken).toBeGreaterThanOrEqual(2);
       expect(tookMs).toBeGreaterThanOrEqual(leaseMs);
       expect(tookMs).toBeLessThan(leaseMs + 1_500);
-      // The dead process's claim counted an attempt, the takeover another.
-      expect((await all()).map((row) => [row.status, row.attempts])).toEqual(Array(5).fill(['sent', 2]));
+      // The dead process's claim counted an attempt, the takeover another. Each mark is written
+      // just after its send returns: waited for, not raced.
+      const marks = async () => (await all()).map((row) => [row.status, row.attempts]);
+      while ((await marks()).some(([status]) => status !== 'sent') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(await marks()).toEqual(Array(5).fill(['sent', 2]));
     } finally {
       stop.abort();
     }
