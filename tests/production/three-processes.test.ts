@@ -257,7 +257,16 @@ describe.skipIf(!POSTGRES)('three Pulse processes on one PostgreSQL behind a loa
 
     // The rate over the busy window: ≤ the limit in every second (the fake refused nothing), and
     // at least 90 % of it from the first send to the last.
-    const times = sends.map((send) => send.at).sort((a, b) => a - b);
+    const ordered = [...sends].sort((a, b) => a.at - b.at);
+    const times = ordered.map((send) => send.at);
+    // Where the rate fell: every pause of more than a second between two sends, and what came next.
+    const gaps = ordered.flatMap((send, i) =>
+      i > 0 && send.at - times[i - 1]! > SECOND
+        ? [
+            `+${((times[i - 1]! - times[0]!) / SECOND).toFixed(1)} s: ${((send.at - times[i - 1]!) / SECOND).toFixed(1)} s, then ${send.kind}`,
+          ]
+        : [],
+    );
     const perSecond = ((times.length - 1) * SECOND) / (times.at(-1)! - times[0]!);
     let busiest = 0;
     for (let i = 0, j = 0; i < times.length; i++) {
@@ -277,6 +286,7 @@ describe.skipIf(!POSTGRES)('three Pulse processes on one PostgreSQL behind a loa
       `[three-processes] ${sends.length} sends (${byKind.post} posts, ${byKind.reminder} reminders, ${byKind.alert} alerts) in ${((times.at(-1)! - times[0]!) / SECOND).toFixed(1)} s: ` +
         `${perSecond.toFixed(1)}/s = ${((100 * perSecond) / LIMIT).toFixed(1)} % of ${LIMIT}/s, busiest second ${busiest}, 429s ${rejected} (${perChatRefusals} to chats sent two messages); ` +
         `kill -9 with ${orphaned.length} rows claimed: taken over and sent ${takenOverMs} ms after the kill, ${repeats.length} sent twice; ` +
+        `gaps over 1 s: ${gaps.join('; ') || 'none'} (kill at +${((killedAt - times[0]!) / SECOND).toFixed(1)} s); ` +
         `webhook updates served by ${[...balancer.served.values()].join('/')}; load average ${load.toFixed(1)} on ${cpus().length} cores`,
     );
     expect(busiest).toBeLessThanOrEqual(LIMIT);
@@ -286,10 +296,10 @@ describe.skipIf(!POSTGRES)('three Pulse processes on one PostgreSQL behind a loa
     // measured figures printed above), so the test still fails on a real regression.
     const overloaded = load > cpus().length;
     expect(rejected).toBeLessThanOrEqual(overloaded ? 10 : 1);
-    // The issue's target is 0.9 of the limit. Since hot-spot alerts go through the outbox, the window
-    // measured here also holds the killed process's alerts taken over after the lease (one CI run
-    // at load 1.0: 77 %, with 7 s of takeover in a 32 s window), so the floor is 0.75 until the
-    // outbox and the directive ledger share one sender (issue 15, left open).
+    // The issue's target is 0.9 of the limit; the window measured here also holds the killed
+    // process's work taken over after its lease, so where the kill falls moves the figure (with one
+    // delivery engine and the shared rate fixed: 91.4-94.6 % at load 1.1-1.4). The floor stays at
+    // 0.75 so that the test fails on a regression (the 3-second stalls gave 31-59 %), not on timing.
     expect(perSecond).toBeGreaterThanOrEqual((overloaded ? 0.4 : 0.75) * LIMIT);
     // The lease is 3 s and each process looks every 5 s: the killed process's work is finished
     // within seconds, not minutes (a 429 on the way adds its backoff).

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { LatencyGauge } from '../../runtime/delivery/outcomes';
 import type { Deps } from '../../runtime/deps';
 import type { Job } from '../../runtime/scheduler';
 import { refreshStaleAckCounts } from './acks';
@@ -23,6 +24,16 @@ export function createDirectiveTick(
 ): DirectiveTick {
   const { directives: settings, timezone } = deps.config;
   let last: Promise<unknown> = Promise.resolve();
+  const latency = new LatencyGauge();
+  const serial = <T>(run: () => Promise<T>): Promise<T> => {
+    const next = last.then(run);
+    last = next.catch(() => {});
+    return next;
+  };
+  // Between ticks the engine wakes the ledger at its next due moment (a row told to wait, or the
+  // lease end of a process that died), in line with the ticks.
+  const deliver = (): Promise<DeliveryStats> =>
+    deliverDue(deps, { worker, leaseMs: settings.leaseMs, signal, latency, wake: () => serial(deliver) });
 
   async function tick(now: Date): Promise<DeliveryStats> {
     const options = {
@@ -34,16 +45,12 @@ export function createDirectiveTick(
     };
     while ((await materialiseDue(deps.db, options)) === MATERIALISE_BATCH) {}
     while ((await materialiseReminders(deps.db, options)) === MATERIALISE_BATCH) {}
-    const stats = await deliverDue(deps, { worker, leaseMs: settings.leaseMs, signal });
+    const stats = await deliver();
     await refreshStaleAckCounts(deps);
     return stats;
   }
 
-  return (now) => {
-    const next = last.then(() => tick(now));
-    last = next.catch(() => {});
-    return next;
-  };
+  return (now) => serial(() => tick(now));
 }
 
 /** The scheduler jobs of directive campaigns; aborting `signal` ends a fan-out early (graceful stop). */

@@ -1,11 +1,11 @@
-import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { pollDeliveries, polls } from '../../../db/schema';
 import { DeliveryError } from '../../kernel/errors';
 import { localeOr } from '../../kernel/i18n';
-import type { OutgoingMessage } from '../../kernel/types';
-import { Leases, outcomesOf } from '../../runtime/delivery/outcomes';
+import type { OutgoingMessage, SentRef } from '../../kernel/types';
 import type { Deps } from '../../runtime/deps';
+import { deliverLedger, type LedgerAdapter } from '../../runtime/outbox/engine';
 import { type LedgerQueue, ledgerQueue } from '../../runtime/outbox/store';
 import { findUnitById } from '../org';
 import { shownAnsweredCount } from './participation';
@@ -13,112 +13,69 @@ import { pollMessage, reminderMessage } from './render';
 import { loadResults, renderResults } from './results';
 import { type DeliveryRow, deliveryChat, type PollRow } from './types';
 
-const MAX_ATTEMPTS = 5;
 const LEDGER = 'poll_deliveries';
 
+type Row = DeliveryRow & { poll?: PollRow };
+
+/** The poll ledger as the delivery engine sees it: the poll itself, group reminders, closing results. */
+function pollLedger(deps: Deps, options: { pollIds?: number[] }): LedgerAdapter<Row, SentRef> {
+  const context = new MessageContext(deps);
+  return {
+    name: LEDGER,
+    table: { table: LEDGER },
+    where: options.pollIds ? inArray(pollDeliveries.pollId, options.pollIds) : undefined,
+    maxAttempts: 5,
+    batch: () => 200,
+    load: async (ids) => {
+      const rows = await deps.db
+        .select()
+        .from(pollDeliveries)
+        .where(inArray(pollDeliveries.id, ids))
+        .orderBy(pollDeliveries.id);
+      const pollIds = [...new Set(rows.map((row) => row.pollId))];
+      const pollRows = new Map(
+        (await deps.db.select().from(polls).where(inArray(polls.id, pollIds))).map((poll) => [poll.id, poll]),
+      );
+      return rows.map((row) => ({ ...row, poll: pollRows.get(row.pollId) }));
+    },
+    send: async (row, pace) => {
+      const { poll } = row;
+      if (!poll) throw new DeliveryError('poll deleted', true);
+      // A poll that closed before its turn came (a large --dm poll) is not sent with live buttons.
+      if (row.purpose !== 'result' && poll.status !== 'open') throw new DeliveryError('poll closed', true);
+      // Reading counts can fail with the database away: that is worth a retry, not a failed row.
+      const message = await context.messageFor(poll, row).catch((error) => {
+        throw new DeliveryError(`message not built: ${String(error)}`, false);
+      });
+      const chat = deliveryChat(row);
+      return pace(chat, () => deps.messenger.send(chat, { ...message, bulk: true }));
+    },
+    markSent: (row, ref) =>
+      deps.db
+        .update(pollDeliveries)
+        .set({ status: 'sent', messageId: ref.messageId, chatExternalId: ref.chat.externalId })
+        .where(eq(pollDeliveries.id, row.id)),
+  };
+}
+
 /**
- * Sends pending poll messages, reminders and results: claims up to `limit` rows (of one poll, or
- * of any), sends each, and marks it sent (with the message id, so counters can be edited later),
- * failed (permanently undeliverable, or too many attempts) or pending again (retry on the next tick).
+ * Sends pending poll messages, reminders and results (of some polls, or of any) through the
+ * delivery engine, and marks each sent (with the message id, so counters can be edited later),
+ * failed (permanently undeliverable, or too many attempts) or pending again. `limit`: one claim of
+ * that many rows (a command answering with how many went); otherwise until nothing is left.
+ * Returns how many were sent.
  */
 export async function deliverPending(
   deps: Deps,
-  options: { pollIds?: number[]; limit?: number } = {},
+  options: { pollIds?: number[]; limit?: number; wake?: boolean } = {},
 ): Promise<number> {
-  const { db, clock } = deps;
-  const outcomes = outcomesOf(deps);
-  await outcomes.reconcile(LEDGER);
-  const now = clock.now();
-  // A claim older than the lease belongs to a process that died mid-send (a live one renews it).
-  const leaseMs = deps.config.directives.leaseMs;
-  const due = db
-    .select({ id: pollDeliveries.id })
-    .from(pollDeliveries)
-    .where(
-      and(
-        or(
-          eq(pollDeliveries.status, 'pending'),
-          and(
-            eq(pollDeliveries.status, 'sending'),
-            lt(pollDeliveries.claimedAt, new Date(now.getTime() - leaseMs)),
-          ),
-        ),
-        options.pollIds ? inArray(pollDeliveries.pollId, options.pollIds) : undefined,
-      ),
-    )
-    .orderBy(pollDeliveries.id)
-    .limit(options.limit ?? 200)
-    .for('update', { skipLocked: true });
-  const claimed = await db
-    .update(pollDeliveries)
-    .set({ status: 'sending', claimedAt: now, attempts: sql`${pollDeliveries.attempts} + 1` })
-    .where(inArray(pollDeliveries.id, due))
-    .returning();
-  if (claimed.length === 0) return 0;
-
-  const pollIds = [...new Set(claimed.map((row) => row.pollId))];
-  const pollRows = new Map(
-    (await db.select().from(polls).where(inArray(polls.id, pollIds))).map((poll) => [poll.id, poll]),
-  );
-  const context = new MessageContext(deps);
-  const leases = new Leases({
-    ledger: LEDGER,
-    everyMs: leaseMs / 3,
-    outcomes,
-    logger: deps.logger,
-    renew: (ids) =>
-      db
-        .update(pollDeliveries)
-        .set({ claimedAt: clock.now() })
-        .where(and(inArray(pollDeliveries.id, ids), eq(pollDeliveries.status, 'sending'))),
+  const ledger = pollLedger(deps, options);
+  if (options.limit) ledger.batch = () => options.limit!;
+  const stats = await deliverLedger(deps, ledger, {
+    once: options.limit !== undefined,
+    wake: options.wake ? () => deliverPending(deps, options) : undefined,
   });
-  leases.hold(claimed.map((row) => row.id));
-  const record = async (id: number, values: Partial<typeof pollDeliveries.$inferInsert>) => {
-    const write = () => db.update(pollDeliveries).set(values).where(eq(pollDeliveries.id, id));
-    if (await outcomes.record(LEDGER, id, write)) leases.release(id);
-  };
-  let sent = 0;
-  try {
-    for (const row of claimed) {
-      // Sent before, its mark kept in memory while the database was away: written, not resent.
-      if (await outcomes.settle(LEDGER, row.id)) continue;
-      if (await deliverOne(deps, context, pollRows.get(row.pollId), row, record)) sent++;
-    }
-  } finally {
-    leases.stop();
-  }
-  return sent;
-}
-
-async function deliverOne(
-  deps: Deps,
-  context: MessageContext,
-  poll: PollRow | undefined,
-  row: DeliveryRow,
-  record: (id: number, values: Partial<typeof pollDeliveries.$inferInsert>) => Promise<void>,
-): Promise<boolean> {
-  let ref: Awaited<ReturnType<Deps['messenger']['send']>>;
-  try {
-    if (!poll) throw new DeliveryError('poll deleted', true);
-    // A poll that closed before its turn came (a large --dm poll) is not sent with live buttons.
-    if (row.purpose !== 'result' && poll.status !== 'open') throw new DeliveryError('poll closed', true);
-    // Reading counts can fail with the database away: that is worth a retry, not a failed row.
-    const message = await context.messageFor(poll, row).catch((error) => {
-      throw new DeliveryError(`message not built: ${String(error)}`, false);
-    });
-    ref = await deps.messenger.send(deliveryChat(row), message);
-  } catch (error) {
-    // A rate limit (retry_after) is not the message's fault: it does not use up the attempts.
-    const limited = error instanceof DeliveryError && error.retryAfterSeconds !== undefined;
-    const permanent =
-      !(error instanceof DeliveryError) || error.permanent || (!limited && row.attempts >= MAX_ATTEMPTS);
-    deps.logger.warn({ err: error, poll: row.pollId, delivery: row.id, permanent }, 'poll delivery failed');
-    await record(row.id, { status: permanent ? 'failed' : 'pending' });
-    return false;
-  }
-  // The message is out: a failing mark is retried, then kept in memory, never a reason to resend.
-  await record(row.id, { status: 'sent', messageId: ref.messageId, chatExternalId: ref.chat.externalId });
-  return true;
+  return stats.sent;
 }
 
 /** Builds each delivery's text, reading counts and results once per poll and locale. */

@@ -25,7 +25,11 @@ export function pollJobs(deps: Deps): Job[] {
       run: async (now) => void (await flushComments(deps, now)),
     },
     { name: 'polls-remind', cron: '* * * * *', run: async (now) => void (await sendDueReminders(deps, now)) },
-    { name: 'polls-deliver', cron: '*/10 * * * * *', run: async () => void (await deliverPending(deps)) },
+    {
+      name: 'polls-deliver',
+      cron: '*/10 * * * * *',
+      run: async () => void (await deliverPending(deps, { wake: true })),
+    },
     {
       name: 'polls-participation',
       cron: '*/5 * * * * *',

@@ -2,6 +2,7 @@ import type { Locale } from '../../kernel/i18n';
 import type { ChatRef, SentRef } from '../../kernel/types';
 import { translate } from '../../messages';
 import type { Deps } from '../../runtime/deps';
+import type { Pace } from '../../runtime/outbox/engine';
 import { renderChartPng } from './chart/png';
 import { renderDocx } from './docx';
 import { reportFileName, reportFormat } from './format';
@@ -39,9 +40,11 @@ export async function deliverReport(
   chat: ChatRef,
   report: SituationReport,
   format: DeliveryFormat,
-  options: { locale?: Locale } = {},
+  options: { locale?: Locale; pace?: Pace } = {},
 ): Promise<SentRef[]> {
   const locale = options.locale ?? deps.config.locale;
+  // Scheduled reports go through the delivery engine's pacer, each message in its turn.
+  const paced = (send: () => Promise<SentRef>) => (options.pace ? options.pace(chat, send) : send());
   const messenger = deps.messenger.for(chat.platform);
   const { capabilities } = messenger;
   const f = reportFormat(report, locale);
@@ -54,29 +57,35 @@ export async function deliverReport(
     const text = renderChatText(report, locale);
     if (!capabilities.images || !messenger.sendImage) {
       sent.push(
-        await messenger.send(chat, { text: `${translate(locale, 'report.degraded.image')}\n\n${text}` }),
+        await paced(() =>
+          messenger.send(chat, { text: `${translate(locale, 'report.degraded.image')}\n\n${text}` }),
+        ),
       );
       log('text', text.length);
       return sent;
     }
-    sent.push(await messenger.send(chat, { text }));
+    sent.push(await paced(() => messenger.send(chat, { text })));
     const png = renderChartPng(report, locale);
     sent.push(
-      await messenger.sendImage(chat, {
-        name: reportFileName(report, 'png'),
-        data: png,
-        caption: translate(locale, 'report.chart.caption', where),
-      }),
+      await paced(() =>
+        messenger.sendImage!(chat, {
+          name: reportFileName(report, 'png'),
+          data: png,
+          caption: translate(locale, 'report.chart.caption', where),
+        }),
+      ),
     );
     let bytes = png.length;
     const heatmap = heatMapPng(report, locale);
     if (heatmap) {
       sent.push(
-        await messenger.sendImage(chat, {
-          name: reportFileName(report, 'heatmap.png'),
-          data: heatmap,
-          caption: translate(locale, 'report.heatmap.caption', where),
-        }),
+        await paced(() =>
+          messenger.sendImage!(chat, {
+            name: reportFileName(report, 'heatmap.png'),
+            data: heatmap,
+            caption: translate(locale, 'report.heatmap.caption', where),
+          }),
+        ),
       );
       bytes += heatmap.length;
     }
@@ -86,19 +95,21 @@ export async function deliverReport(
 
   if (!capabilities.files || !messenger.sendFile) {
     const text = `${translate(locale, 'report.degraded.file')}\n\n${renderChatText(report, locale)}`;
-    sent.push(await messenger.send(chat, { text }));
+    sent.push(await paced(() => messenger.send(chat, { text })));
     log('text', text.length);
     return sent;
   }
   const { extension, mime } = FILES[format];
   const data = await fileBytes(report, format, locale);
   sent.push(
-    await messenger.sendFile(chat, {
-      name: reportFileName(report, extension),
-      mime,
-      data,
-      caption: translate(locale, 'report.file.caption', where),
-    }),
+    await paced(() =>
+      messenger.sendFile!(chat, {
+        name: reportFileName(report, extension),
+        mime,
+        data,
+        caption: translate(locale, 'report.file.caption', where),
+      }),
+    ),
   );
   log('file', data.length);
   return sent;

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PulseApp } from '../../../bot/app';
-import { directiveAcks, directives } from '../../../db/schema';
+import { directiveAcks, directiveDeliveries, directives } from '../../../db/schema';
 import { type FakeTelegram, startFakeTelegram } from '../../fakes/telegram-server';
 import { FakeClock } from '../../helpers/clock';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
@@ -124,13 +124,21 @@ describe('directives on Telegram', () => {
     expect(fake.calls.slice(since).filter(toChat(CB1))).toEqual([]);
   });
 
-  it('waits out a 429 with retry_after inside the fan-out, pausing all sends, and loses nothing', async () => {
+  it('a 429 with retry_after pauses all sends and the row goes when the platform says; nothing is lost', async () => {
     fake.failNext('sendMessage', { status: 429, retryAfter: 1 });
     clock.set(NV1_AT);
     const started = Date.now();
     await app.scheduler.runAll(NV1_AT);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(fake.rejected429).toBe(1);
+    // The refused row waits, pending, its attempt given back, until retry_after has passed.
+    const waiting = (await database.db.select().from(directiveDeliveries)).filter((r) => r.status !== 'sent');
+    expect(waiting.map((r) => [r.status, r.attempts, r.lastError])).toEqual([
+      ['pending', 0, 'rate limited: retry after 1s'],
+    ]);
+    clock.set(new Date(NV1_AT.getTime() + 1000));
+    await app.scheduler.runAll(clock.now());
+    // Every send to the platform waited the second out.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(
       fake
         .sent()

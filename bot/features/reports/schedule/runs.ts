@@ -3,8 +3,8 @@ import type { DbOrTx } from '../../../../db/client';
 import { people, reportRuns, reportSchedules, units } from '../../../../db/schema';
 import { nextCronRun } from '../../../kernel/cron';
 import { localeOr } from '../../../kernel/i18n';
-import { Leases, outcomesOf } from '../../../runtime/delivery/outcomes';
 import type { Deps } from '../../../runtime/deps';
+import { deliverLedger, type LedgerAdapter } from '../../../runtime/outbox/engine';
 import { type LedgerQueue, ledgerQueue } from '../../../runtime/outbox/store';
 import type { Job } from '../../../runtime/scheduler';
 import { dmAccounts } from '../../org';
@@ -96,86 +96,38 @@ export async function queueDueReports(deps: Deps, now: Date): Promise<number> {
   });
 }
 
-/** Claims pending runs (and runs left claimed by a dead process) for this process. */
-async function claimRuns(deps: Deps, now: Date) {
-  // A run claimed longer ago than one lease belongs to a process that died (a live one renews it).
-  const stale = new Date(now.getTime() - deps.config.directives.leaseMs);
-  return deps.db.transaction(async (tx) => {
-    const rows = await tx.execute(sql`
-      update report_runs set status = 'sending', claimed_at = ${now.toISOString()}::timestamptz, attempts = attempts + 1
-      where id in (
-        select id from report_runs
-        where status = 'pending' or (status = 'sending' and claimed_at < ${stale.toISOString()}::timestamptz)
-        order by id limit ${BATCH}
-        for update skip locked)
-      returning id, schedule_id as "scheduleId", occurrence, unit_id as "unitId", person_id as "personId", attempts`);
-    return (
-      (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as Record<string, unknown>[]
-    ).map((row) => ({
-      id: Number(row.id),
-      scheduleId: Number(row.scheduleId),
-      occurrence: new Date(row.occurrence as string | Date),
-      unitId: Number(row.unitId),
-      personId: Number(row.personId),
-      attempts: Number(row.attempts),
-    }));
-  });
-}
+type RunRow = typeof reportRuns.$inferSelect & { schedule: ScheduleRow };
 
 /**
- * Sends the claimed runs: one report per (schedule, occurrence, unit, locale) is collected and
- * sent to each recipient's DM on their best running platform; the row is marked after the send.
+ * The scheduled-report ledger as the delivery engine sees it: one report per (schedule,
+ * occurrence, unit, locale) is collected and sent to each recipient's DM on their best running
+ * platform, each of its messages through the engine's pacer.
  */
-export async function sendDueReports(deps: Deps, now: Date): Promise<number> {
-  const outcomes = outcomesOf(deps);
-  await outcomes.reconcile(LEDGER);
-  const runs = await claimRuns(deps, now);
-  if (runs.length === 0) return 0;
-  const leases = new Leases({
-    ledger: LEDGER,
-    everyMs: deps.config.directives.leaseMs / 3,
-    outcomes,
-    logger: deps.logger,
-    renew: (ids) =>
-      deps.db
-        .update(reportRuns)
-        .set({ claimedAt: deps.clock.now() })
-        .where(and(inArray(reportRuns.id, ids), eq(reportRuns.status, 'sending'))),
-  });
-  leases.hold(runs.map((run) => run.id));
-  const record = async (id: number, values: Partial<typeof reportRuns.$inferInsert>) => {
-    const write = () => deps.db.update(reportRuns).set(values).where(eq(reportRuns.id, id));
-    if (await outcomes.record(LEDGER, id, write)) leases.release(id);
-  };
-  try {
-    return await sendRuns(deps, now, runs, record, (id) => outcomes.settle(LEDGER, id));
-  } finally {
-    leases.stop();
-  }
-}
-
-async function sendRuns(
-  deps: Deps,
-  now: Date,
-  runs: Awaited<ReturnType<typeof claimRuns>>,
-  record: (id: number, values: Partial<typeof reportRuns.$inferInsert>) => Promise<void>,
-  settled: (id: number) => Promise<boolean>,
-): Promise<number> {
-  const schedules = new Map(
-    (
-      await deps.db
-        .select()
-        .from(reportSchedules)
-        .where(inArray(reportSchedules.id, [...new Set(runs.map((r) => r.scheduleId))]))
-    ).map((s) => [s.id, s]),
-  );
+function reportLedger(deps: Deps, now: Date): LedgerAdapter<RunRow, true> {
   const cache = new Map<string, SituationReport>();
-  let sent = 0;
-  for (const run of runs) {
-    // Sent before, its mark kept in memory while the database was away: written, not resent.
-    if (await settled(run.id)) continue;
-    const schedule = schedules.get(run.scheduleId)!;
-    try {
+  return {
+    name: LEDGER,
+    table: { table: LEDGER },
+    maxAttempts: MAX_ATTEMPTS,
+    concurrency: 1,
+    batch: () => BATCH,
+    load: async (ids) => {
+      const rows = await deps.db
+        .select()
+        .from(reportRuns)
+        .where(inArray(reportRuns.id, ids))
+        .orderBy(reportRuns.id);
+      const schedules = new Map(
+        (
+          await deps.db
+            .select()
+            .from(reportSchedules)
+            .where(inArray(reportSchedules.id, [...new Set(rows.map((r) => r.scheduleId))]))
+        ).map((s) => [s.id, s]),
+      );
+      return rows.map((row) => ({ ...row, schedule: schedules.get(row.scheduleId)! }));
+    },
+    send: async (run, pace) => {
       const [person] = await deps.db.select().from(people).where(eq(people.id, run.personId));
       const locale = localeOr(person?.locale, deps.config.locale);
       const [account] = await dmAccounts(deps.db, deps.messenger, run.personId);
@@ -184,31 +136,29 @@ async function sendRuns(
       let report = cache.get(key);
       if (!report) {
         const [unit] = await deps.db.select().from(units).where(eq(units.id, run.unitId));
-        const period = resolvePeriod(schedule.period, run.occurrence, deps.config.timezone)!;
+        const period = resolvePeriod(run.schedule.period, run.occurrence, deps.config.timezone)!;
         report = await collectReport(deps, { unit: unit!, period, locale });
         cache.set(key, report);
       }
-      await deliverReport(
-        deps,
-        { platform: account.platform, externalId: account.externalId, kind: 'dm' },
-        report,
-        schedule.format,
-        { locale },
-      );
-    } catch (error) {
-      const failed = run.attempts >= MAX_ATTEMPTS;
-      deps.logger.warn(
-        { err: error, run: run.id, schedule: schedule.key, failed },
-        'scheduled report not sent',
-      );
-      await record(run.id, { status: failed ? 'failed' : 'pending' });
-      continue;
-    }
-    // The report is out: a failing mark is retried, then kept in memory, never a reason to resend.
-    await record(run.id, { status: 'sent', sentAt: now });
-    sent++;
-  }
-  return sent;
+      const chat = { platform: account.platform, externalId: account.externalId, kind: 'dm' as const };
+      await deliverReport(deps, chat, report, run.schedule.format, { locale, pace });
+      return true;
+    },
+    markSent: (run) =>
+      deps.db.update(reportRuns).set({ status: 'sent', sentAt: now }).where(eq(reportRuns.id, run.id)),
+  };
+}
+
+/** Sends the pending runs (and runs left claimed by a dead process) through the delivery engine. */
+export async function sendDueReports(
+  deps: Deps,
+  now: Date,
+  options: { wake?: boolean } = {},
+): Promise<number> {
+  const stats = await deliverLedger(deps, reportLedger(deps, now), {
+    wake: options.wake ? () => sendDueReports(deps, deps.clock.now(), options) : undefined,
+  });
+  return stats.sent;
 }
 
 /** The scheduler job of scheduled reports; `bot/app.ts` registers it. */
@@ -219,7 +169,7 @@ export function reportJobs(deps: Deps): Job[] {
       cron: '* * * * *',
       run: async (now) => {
         await queueDueReports(deps, now);
-        await sendDueReports(deps, now);
+        await sendDueReports(deps, now, { wake: true });
       },
     },
   ];
