@@ -22,6 +22,8 @@ export interface PulseProcess {
   url: string;
   exited: Promise<number | null>;
   stderr(): string;
+  /** The last 4,000 characters of its log (JSON lines on stdout). */
+  log(): string;
 }
 
 /** Starts one Pulse process and resolves once its /readyz answers 200. */
@@ -32,7 +34,7 @@ export async function startPulseProcess(
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
     cwd: ROOT,
-    stdio: ['ignore', process.env.CLUSTER_LOG_DIR ? 'pipe' : 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       PATH: process.env.PATH,
       PORT: String(port),
@@ -46,8 +48,20 @@ export async function startPulseProcess(
     child.stdout?.pipe(createWriteStream(join(process.env.CLUSTER_LOG_DIR, `pulse-${port}.log`)));
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr += chunk));
+  // The log's last lines (errors only at the default level), for a failure to show.
+  let logTail = '';
+  child.stdout?.on('data', (chunk) => {
+    logTail = (logTail + chunk).slice(-4000);
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const pulse = { child, port, url: `http://127.0.0.1:${port}`, exited, stderr: () => stderr };
+  const pulse = {
+    child,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    exited,
+    stderr: () => stderr,
+    log: () => logTail,
+  };
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`pulse exited (${child.exitCode}): ${stderr}`);

@@ -80,7 +80,9 @@ describe.skipIf(!POSTGRES)('a rolling restart of three processes behind a load b
           setTimeout(
             () =>
               reject(
-                new Error(`process ${i} did not stop within 25 s of SIGTERM: ${old.stderr().slice(-2000)}`),
+                new Error(
+                  `process ${i} did not stop within 25 s of SIGTERM: ${old.stderr().slice(-2000)}${old.log()}`,
+                ),
               ),
             25 * SECOND,
           ).unref(),
