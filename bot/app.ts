@@ -53,6 +53,8 @@ export interface PulseApp {
   platforms: PlatformAdapter[];
   /** Graceful stop: stop taking updates → stop timers → drain HTTP → (the caller closes the database). */
   stop(): Promise<void>;
+  /** Where a stop in progress is, for the log when it takes too long. */
+  readonly stopStep: string;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -242,6 +244,7 @@ export async function startPulse(options: {
   scheduler.start();
   void scheduler.runAll().catch(() => {});
 
+  let stopStep = 'running';
   return {
     deps,
     metrics,
@@ -249,13 +252,26 @@ export async function startPulse(options: {
     port,
     scheduler,
     platforms,
+    get stopStep() {
+      return stopStep;
+    },
     async stop() {
+      const step = (name: string) => {
+        stopStep = name;
+      };
+      step('platforms');
       for (const platform of platforms) await platform.stop();
       stopping.abort();
+      step(`scheduler: ${scheduler.runningJobs().join(', ') || 'no job running'}`);
       await scheduler.stop();
-      for (const feature of features) await feature.stop?.(deps);
+      for (const feature of features) {
+        step(`feature ${feature.name}`);
+        await feature.stop?.(deps);
+      }
+      step('http server');
       await close(server);
       admin?.remove();
+      step('stopped');
     },
   };
 }

@@ -105,7 +105,10 @@ function handleSignals(app: PulseApp, database: Database, logger: Logger): void 
     // A stop that hangs (a send waiting out a long retry_after, a stuck connection) must not keep
     // a rolling restart waiting: the rows it held go back to the others when their leases end.
     setTimeout(() => {
-      logger.error({ signal, afterMs: STOP_DEADLINE_MS }, 'stop took too long: exiting without finishing');
+      logger.error(
+        { signal, afterMs: STOP_DEADLINE_MS, step: app.stopStep },
+        'stop took too long: exiting without finishing',
+      );
       process.exit(1);
     }, STOP_DEADLINE_MS).unref();
     await app.stop();

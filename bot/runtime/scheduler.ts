@@ -19,6 +19,7 @@ export class Scheduler {
   private readonly running = new Set<Promise<void>>();
   private starting: NodeJS.Immediate | undefined;
   private stopped = false;
+  private readonly runningNames = new Map<Promise<void>, string>();
 
   constructor(
     private readonly options: {
@@ -69,6 +70,11 @@ export class Scheduler {
     }
   }
 
+  /** The names of the jobs running now. */
+  runningJobs(): string[] {
+    return [...this.runningNames.values()];
+  }
+
   /** Stops the ticks and waits for the jobs in progress. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -86,11 +92,15 @@ export class Scheduler {
   }
 
   private runOne(job: Job, now = this.options.clock.now()): Promise<void> {
-    const run = job
+    const run: Promise<void> = job
       .run(now)
       .catch((error) => this.options.logger.error({ err: error, job: job.name }, 'scheduled job failed'))
-      .finally(() => this.running.delete(run));
+      .finally(() => {
+        this.running.delete(run);
+        this.runningNames.delete(run);
+      });
     this.running.add(run);
+    this.runningNames.set(run, job.name);
     return run;
   }
 }

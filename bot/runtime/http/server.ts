@@ -154,9 +154,23 @@ export function listen(server: Server, port: number, host: string): Promise<numb
   });
 }
 
-export function close(server: Server): Promise<void> {
+/**
+ * Stops listening and waits for the requests in progress, for at most `graceMs`: a webhook update
+ * is answered within grammY's 10 s, so what is still open after 12 s is stuck (a client that
+ * never finishes its body) and is cut; the platform delivers an unanswered update again.
+ */
+export function close(server: Server, graceMs = 12_000): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    force.unref();
+    // A kept-alive connection whose request ends after close() is idle from then on: closed too.
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    idle.unref();
+    server.close(() => {
+      clearTimeout(force);
+      clearInterval(idle);
+      resolve();
+    });
     server.closeIdleConnections();
   });
 }
