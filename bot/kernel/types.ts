@@ -68,6 +68,16 @@ export interface OutgoingFile {
   mime: string;
   data: Uint8Array;
   caption?: string;
+  /** As `OutgoingMessage.bulk`: the caller paces and retries it (an outbox row). */
+  bulk?: boolean;
+}
+
+/**
+ * What an outbox row sends: a message, or with `file` a document (its bytes in base64, for the row's
+ * JSON) whose caption is `text`. Where the platform takes no files, `text` alone is sent.
+ */
+export interface QueuedMessage extends OutgoingMessage {
+  file?: { name: string; mime: string; base64: string };
 }
 
 /** A picture to show inline in the chat (a chart). PNG or JPEG. */

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import type { OutgoingMessage } from '../../bot/kernel/types';
+import type { QueuedMessage } from '../../bot/kernel/types';
 import { PLATFORMS } from '../../bot/kernel/types';
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
@@ -10,7 +10,8 @@ const at = (name: string) => timestamp(name, { withTimezone: true });
  * the send under a unique key (so writing it twice, or a retried job, queues it once), claimed with
  * FOR UPDATE SKIP LOCKED, marked after the send. `target`: a group or DM chat (`send`), or a person's
  * account (`user`: the platform opens the DM). `op = 'edit'` rewrites the message `message_id`
- * (a closed poll's copies). The payload is the messenger's neutral message (text, format, buttons).
+ * (a closed poll's copies). The payload is the messenger's neutral message (text, format, buttons),
+ * or a document with its caption (a compiled situation report).
  * No person or author column: a DM row holds the platform account it goes to, as the ledgers do.
  */
 export const outbox = pgTable(
@@ -27,7 +28,7 @@ export const outbox = pgTable(
       .default('send'),
     /** For an edit: the message rewritten. */
     messageId: text('message_id'),
-    payload: jsonb('payload').$type<OutgoingMessage>().notNull(),
+    payload: jsonb('payload').$type<QueuedMessage>().notNull(),
     status: text('status', { enum: ['pending', 'sending', 'sent', 'failed', 'cancelled'] })
       .notNull()
       .default('pending'),

@@ -6,7 +6,7 @@ import { loadConfig } from '../../bot/config';
 import { markActionDone, recordAction } from '../../bot/features/actions/actions';
 import { closeDueDialogues, openDialogue } from '../../bot/features/dialogue/dialogue';
 import { findUnitById, type UnitRow } from '../../bot/features/org';
-import { askForReports, followUp } from '../../bot/features/situation-reports';
+import { askForReports, compileDue, followUp } from '../../bot/features/situation-reports';
 import { announceSurvey } from '../../bot/features/surveys/announce';
 import { insertSurvey } from '../../bot/features/surveys/store';
 import { TextSignals } from '../../bot/kernel/text-signals';
@@ -19,7 +19,7 @@ import { deliverOutbox } from '../../bot/runtime/outbox/deliver';
 import { type Db, openDatabase } from '../../db/client';
 import { identities, outbox, reportRequestUnits, units } from '../../db/schema';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram-server';
-import { applyWorld, CB1_GROUP, CB2_GROUP, LEADER } from '../features/dialogue/world';
+import { ADMIN, applyWorld, CB1_GROUP, CB2_GROUP, LEADER } from '../features/dialogue/world';
 import { FakeClock } from '../helpers/clock';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { TELEGRAM_TEST_TOKEN } from '../helpers/telegram-app';
@@ -138,6 +138,36 @@ describe('situation reports through the outbox', () => {
     expect(await rowsOf('sr_escalation:')).toHaveLength(1);
     expect(texts(LEADER.id)).toHaveLength(3);
     expect((await rowsOf('sr_')).every((r) => r.status === 'sent')).toBe(true);
+  }, 30_000);
+});
+
+describe('the compiled situation report through the outbox', () => {
+  it('at the deadline, run by two processes, the admin gets the Word and Markdown files once; a 429 on the way delays them, never loses them', async () => {
+    const [a, b] = twoProcesses();
+    const cb1 = await unit('CB1');
+    const deadline = new Date(NOW.getTime() + 4 * 24 * HOUR);
+    const asked = await askForReports(a, { title: 'Tình hình tháng 3', roots: [cb1], deadline });
+    const id = asked!.request.id;
+    clock.set(new Date(deadline.getTime() + 1000));
+    fake.failNext('sendDocument', { status: 429, retryAfter: 1 });
+    const compiled = await Promise.all([compileDue(a, clock.now()), compileDue(b, clock.now())]);
+    expect(compiled.sort()).toEqual([0, 1]);
+    const rows = await rowsOf(`sr_compiled:${id}:`);
+    expect(rows.map((r) => r.key.split(':').at(-1)).sort()).toEqual(['docx', 'md']);
+    expect(rows.every((r) => r.target === 'dm' && r.externalId === String(ADMIN.id))).toBe(true);
+    const refused = rows.find((r) => r.status === 'pending');
+    expect(refused?.lastError).toContain('retry after 1');
+    // Run again (the job's next minute): nothing more is queued; the next outbox tick sends the rest.
+    expect(await compileDue(b, clock.now())).toBe(0);
+    clock.advance(1000);
+    await deliverOutbox(b);
+    const files = fake.uploads.filter((u) => u.chatId === ADMIN.id).map((u) => u.filename);
+    expect(files.sort()).toEqual([`tong-hop-${id}.docx`, `tong-hop-${id}.md`]);
+    const word = fake.calls.find(
+      (c) => c.method === 'sendDocument' && c.status === 200 && c.files?.document?.filename.endsWith('.docx'),
+    );
+    expect(String(word?.body.caption)).toContain(`#${id}`);
+    expect((await rowsOf('sr_compiled:')).every((r) => r.status === 'sent')).toBe(true);
   }, 30_000);
 });
 

@@ -1,8 +1,9 @@
 import type { Locale } from '../../kernel/i18n';
 import { formatDateTime } from '../../kernel/time';
-import type { ChatRef } from '../../kernel/types';
+import type { ChatRef, Platform, QueuedMessage } from '../../kernel/types';
 import { translator } from '../../messages';
 import type { Deps } from '../../runtime/deps';
+import type { OutboxInput } from '../../runtime/outbox/store';
 import { dmAccounts, findUnitById } from '../org';
 import { collectReport, renderChatText, resolvePeriod } from '../reports';
 import { localeOf, sectionTitle } from './drafts';
@@ -136,53 +137,94 @@ export async function blocksToDocx(blocks: readonly Block[]): Promise<Uint8Array
 
 export const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
-/** Sends the compiled report (Word, then Markdown; text where files cannot go) to one chat. */
+/**
+ * The compiled report for one chat: the Word file with its caption, then the Markdown file; one
+ * text message (cut to the platform's length) where the platform takes no files.
+ */
+async function compiledParts(
+  deps: Deps,
+  platform: Platform,
+  request: RequestRow,
+  locale: Locale,
+): Promise<{ suffix: string; message: QueuedMessage }[]> {
+  const blocks = await compileBlocks(deps, request, locale);
+  const t = translator(locale);
+  const messenger = deps.messenger.for(platform);
+  const name = `tong-hop-${request.id}`;
+  if (messenger.capabilities.files && messenger.sendFile) {
+    const file = (suffix: string, mime: string, data: Uint8Array) => ({
+      name: `${name}.${suffix}`,
+      mime,
+      base64: Buffer.from(data).toString('base64'),
+    });
+    return [
+      {
+        suffix: 'docx',
+        message: {
+          text: t('sr.compiled.caption', { id: request.id, title: request.title }),
+          file: file('docx', DOCX_MIME, await blocksToDocx(blocks)),
+        },
+      },
+      {
+        suffix: 'md',
+        message: {
+          text: '',
+          file: file(
+            'md',
+            'text/markdown; charset=utf-8',
+            new TextEncoder().encode(blocksToMarkdown(blocks)),
+          ),
+        },
+      },
+    ];
+  }
+  const text = blocksToMarkdown(blocks);
+  const max = messenger.capabilities.maxTextLength;
+  return [{ suffix: 'text', message: { text: text.length > max ? `${text.slice(0, max - 1)}…` : text } }];
+}
+
+/** Sends the compiled report to one chat at once: the answer to a person's own command. */
 export async function deliverCompiled(
   deps: Deps,
   chat: ChatRef,
   request: RequestRow,
   locale: Locale,
 ): Promise<void> {
-  const blocks = await compileBlocks(deps, request, locale);
-  const t = translator(locale);
   const messenger = deps.messenger.for(chat.platform);
-  const name = `tong-hop-${request.id}`;
-  if (messenger.capabilities.files && messenger.sendFile) {
-    await messenger.sendFile(chat, {
-      name: `${name}.docx`,
-      mime: DOCX_MIME,
-      data: await blocksToDocx(blocks),
-      caption: t('sr.compiled.caption', { id: request.id, title: request.title }),
-    });
-    await messenger.sendFile(chat, {
-      name: `${name}.md`,
-      mime: 'text/markdown; charset=utf-8',
-      data: new TextEncoder().encode(blocksToMarkdown(blocks)),
-    });
-  } else {
-    const text = blocksToMarkdown(blocks);
-    const max = messenger.capabilities.maxTextLength;
-    await messenger.send(chat, { text: text.length > max ? `${text.slice(0, max - 1)}…` : text });
+  for (const { message } of await compiledParts(deps, chat.platform, request, locale)) {
+    if (message.file && messenger.sendFile) {
+      const { name, mime, base64 } = message.file;
+      const data = new Uint8Array(Buffer.from(base64, 'base64'));
+      await messenger.sendFile(chat, { name, mime, data, caption: message.text || undefined });
+    } else await messenger.send(chat, { text: message.text });
   }
   deps.logger.info({ request: request.id, platform: chat.platform }, 'compiled situation report delivered');
 }
 
-/** After the deadline: the compiled report to every admin over the request's scope, in their DM. */
-export async function sendCompiled(deps: Deps, request: RequestRow): Promise<void> {
+/** The outbox kind of the compiled report sent at the deadline. */
+export const SR_COMPILED_KIND = 'sr_compiled';
+
+/**
+ * After the deadline: the compiled report for every admin over the request's scope, in their DM,
+ * as outbox rows (`sr_compiled:<request>:<platform>:<account>:<docx|md|text>`), so a 429 or a
+ * restart on the way delays it instead of losing it. Only rendered here; the caller queues them.
+ */
+export async function compiledForAdmins(deps: Deps, request: RequestRow): Promise<OutboxInput[]> {
   const scope = await findUnitById(deps.db, request.scopeUnitId);
-  if (!scope) return;
+  if (!scope) return [];
+  const inputs: OutboxInput[] = [];
   for (const personId of await adminsOver(deps.db, scope)) {
     const [account] = await dmAccounts(deps.db, deps.messenger, personId);
     if (!account) continue;
-    try {
-      await deliverCompiled(
-        deps,
-        { platform: account.platform, externalId: account.externalId, kind: 'dm' },
-        request,
-        await localeOf(deps, personId),
-      );
-    } catch (error) {
-      deps.logger.warn({ err: error, request: request.id }, 'compiled situation report not delivered');
-    }
+    const locale = await localeOf(deps, personId);
+    for (const { suffix, message } of await compiledParts(deps, account.platform, request, locale))
+      inputs.push({
+        key: `${SR_COMPILED_KIND}:${request.id}:${account.platform}:${account.externalId}:${suffix}`,
+        kind: SR_COMPILED_KIND,
+        to: { chat: { platform: account.platform, externalId: account.externalId, kind: 'dm' } },
+        message,
+        notBefore: deps.clock.now(),
+      });
   }
+  return inputs;
 }

@@ -13,9 +13,10 @@ import type { OutgoingMessage } from '../../kernel/types';
 import { translator } from '../../messages';
 import type { Deps } from '../../runtime/deps';
 import { deliverOutbox } from '../../runtime/outbox/deliver';
+import { enqueue } from '../../runtime/outbox/store';
 import { findUnitById, type UnitRow } from '../org';
 import { reportButton } from './buttons';
-import { sendCompiled } from './compile';
+import { compiledForAdmins, SR_COMPILED_KIND } from './compile';
 import { queueSrDms, type SrKind } from './dms';
 import { sectionTitle } from './drafts';
 import {
@@ -276,15 +277,32 @@ async function followUpStep(deps: Deps, tx: DbOrTx, now: Date, step: number, due
   return sent;
 }
 
-/** At the deadline, the compiled report goes to the admins over the request's scope, once. */
+/**
+ * At the deadline, the compiled report goes to the admins over the request's scope, once: rendered,
+ * then queued in the outbox in the transaction that marks the request compiled (two processes, or
+ * a job run twice, queue it once; a crash before the commit leaves it due for the next run).
+ */
 export async function compileDue(deps: Deps, now: Date): Promise<number> {
   const due = await deps.db
-    .update(reportRequests)
-    .set({ compiledAt: now })
-    .where(and(sql`${reportRequests.compiledAt} is null`, lte(reportRequests.deadline, now)))
-    .returning();
-  for (const request of due) await sendCompiled(deps, request);
-  return due.length;
+    .select()
+    .from(reportRequests)
+    .where(and(sql`${reportRequests.compiledAt} is null`, lte(reportRequests.deadline, now)));
+  let compiled = 0;
+  for (const request of due) {
+    const inputs = await compiledForAdmins(deps, request);
+    const claimed = await deps.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(reportRequests)
+        .set({ compiledAt: now })
+        .where(and(eq(reportRequests.id, request.id), sql`${reportRequests.compiledAt} is null`))
+        .returning({ id: reportRequests.id });
+      if (row) await enqueue(tx, inputs);
+      return row !== undefined;
+    });
+    if (claimed) compiled++;
+  }
+  if (compiled > 0) await deliverOutbox(deps, { kinds: [SR_COMPILED_KIND] });
+  return compiled;
 }
 
 export { requestTargets };

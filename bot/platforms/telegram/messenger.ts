@@ -88,8 +88,9 @@ export class TelegramMessenger implements Messenger {
 
   /** A document upload (multipart), so Word, CSV and Markdown files arrive as files. */
   async sendFile(chat: ChatRef, file: OutgoingFile): Promise<SentRef> {
+    const api = file.bulk ? this.bulkApi : this.api;
     const sent = await this.call(() =>
-      this.api.sendDocument(chat.externalId, new InputFile(file.data, file.name), {
+      api.sendDocument(chat.externalId, new InputFile(file.data, file.name), {
         caption: file.caption?.slice(0, MAX_CAPTION),
       }),
     );

@@ -1,7 +1,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import { outbox } from '../../../db/schema';
 import { DeliveryError } from '../../kernel/errors';
-import type { ChatRef, OutgoingMessage, SentRef } from '../../kernel/types';
+import type { ChatRef, QueuedMessage, SentRef } from '../../kernel/types';
 import type { SendBudget } from '../delivery/budget';
 import { LatencyGauge } from '../delivery/outcomes';
 import type { Deps } from '../deps';
@@ -30,14 +30,14 @@ export interface OutboxOptions {
 
 export type OutboxStats = DeliveryStats;
 
-const volatile = new WeakMap<object, Map<string, OutgoingMessage>>();
+const volatile = new WeakMap<object, Map<string, QueuedMessage>>();
 
 /**
  * A richer version of a queued message that must not be stored (a hot-spot alert's masked excerpt):
  * kept in this process's memory only, and sent instead of the stored payload if this process sends
  * the row. Another process, or this one after a restart, sends the stored version.
  */
-export function holdVolatile(deps: Pick<Deps, 'signals'>, key: string, message: OutgoingMessage): void {
+export function holdVolatile(deps: Pick<Deps, 'signals'>, key: string, message: QueuedMessage): void {
   let held = volatile.get(deps.signals);
   if (!held) {
     held = new Map();
@@ -73,12 +73,19 @@ function outboxLedger(deps: Deps, options: OutboxOptions): LedgerAdapter<OutboxR
       if (current?.status === 'cancelled') return { skipped: true };
       if (!deps.messenger.has(row.platform))
         throw new DeliveryError(`no messenger for ${row.platform}`, true);
-      const message = { ...(takeVolatile(deps, row.key, false) ?? row.payload), bulk: true };
+      const { file, ...message } = { ...(takeVolatile(deps, row.key, false) ?? row.payload), bulk: true };
       const chat = chatOf(row);
+      const documents = deps.messenger.for(row.platform);
       const sent = await pace(chat, async () => {
         if (row.op === 'edit') {
           await deps.messenger.edit({ chat, messageId: row.messageId! }, message);
           return undefined;
+        }
+        // A document where the platform takes files; elsewhere its caption, as a message.
+        if (file && documents.capabilities.files && documents.sendFile) {
+          const data = new Uint8Array(Buffer.from(file.base64, 'base64'));
+          const caption = message.text || undefined;
+          return documents.sendFile(chat, { name: file.name, mime: file.mime, data, caption, bulk: true });
         }
         if (row.target === 'user')
           return deps.messenger.sendDm({ platform: row.platform, externalId: row.externalId }, message);

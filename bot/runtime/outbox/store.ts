@@ -1,7 +1,7 @@
 import { and, inArray, like, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { outbox } from '../../../db/schema';
-import type { ChatRef, OutgoingMessage, Platform, SentRef } from '../../kernel/types';
+import type { ChatRef, Platform, QueuedMessage, SentRef } from '../../kernel/types';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export type OutboxStatus = OutboxRow['status'];
@@ -18,7 +18,7 @@ export interface OutboxInput {
   /** What it is, for /outbox and the metrics: `hotspot_alert`, `poll_closing`, ... */
   kind: string;
   to: OutboxTarget;
-  message: OutgoingMessage;
+  message: QueuedMessage;
   /** Not before this moment (default: at once). */
   notBefore: Date;
 }
