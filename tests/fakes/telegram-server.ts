@@ -35,6 +35,8 @@ export interface RecordedCall {
   result?: unknown;
   /** Uploaded files of a multipart request, by payload field (e.g. `photo`). */
   files?: Record<string, UploadedFile>;
+  /** Which of `rateLimit`'s limits refused the call with 429, if one did. */
+  limitedBy?: 'global' | 'chat';
 }
 export type FailSpec = { status: 429; retryAfter?: number } | { status: number; description?: string };
 export interface UserSpec {
@@ -539,7 +541,10 @@ export class FakeTelegram {
     const { method, body } = call;
     const failure = this.failures.get(method)?.shift();
     const limited =
-      !failure && this.limiter && method.startsWith('send') && this.overLimit(this.limiter, body.chat_id);
+      !failure && this.limiter && method.startsWith('send')
+        ? this.overLimit(this.limiter, body.chat_id)
+        : undefined;
+    if (limited) call.limitedBy = limited;
     if (failure?.status === 429 || limited) {
       this.rejected429++;
       const retryAfter = failure
@@ -556,18 +561,21 @@ export class FakeTelegram {
     return handler(body, call, res);
   }
 
-  private overLimit(limiter: NonNullable<FakeTelegram['limiter']>, chatId: unknown) {
+  private overLimit(
+    limiter: NonNullable<FakeTelegram['limiter']>,
+    chatId: unknown,
+  ): 'global' | 'chat' | undefined {
     const t = Date.now();
     limiter.times = limiter.times.filter((x) => t - x < 1000);
-    if (limiter.times.length >= limiter.perSecond) return true;
+    if (limiter.times.length >= limiter.perSecond) return 'global';
     if (limiter.perChatPerSecond !== undefined) {
       const key = String(chatId);
       const recent = (limiter.byChat.get(key) ?? []).filter((x) => t - x < 1000);
-      if (recent.length >= limiter.perChatPerSecond) return true;
+      if (recent.length >= limiter.perChatPerSecond) return 'chat';
       limiter.byChat.set(key, [...recent, t]);
     }
     limiter.times.push(t);
-    return false;
+    return undefined;
   }
 
   private readonly handlers: Record<string, Handler> = {

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SendRate } from '../../bot/config';
 import type { ChatRef } from '../../bot/kernel/types';
@@ -171,6 +172,26 @@ describe('issue 15 item 2: send rates shared by every process on the database', 
     expect(fanOutMs).toBeLessThan(2000);
     expect(secondAt - started).toBeGreaterThanOrEqual(2800);
   }, 20_000);
+
+  it('a sender woken late by a stalled event loop leaves its slot unused and takes a new one', async () => {
+    const [a, b] = pools;
+    const prompt = new SharedSendRate(a!.db, TELEGRAM);
+    let stalls = 1;
+    const late = new SharedSendRate(b!.db, TELEGRAM, {
+      now: () => performance.now(),
+      // The first sleep ends 150 ms late, as timers do when the event loop is busy.
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms + (stalls-- > 0 ? 150 : 0))),
+    });
+    for (let i = 0; i < 3; i++) await prompt.reserve(dmTo(`before-${i}`));
+    await late.reserve(dmTo('late'));
+    // Sent at the stale slot it would arrive among the next ones; instead the global bucket's next
+    // moment is one interval (35 ms) after now: the message took a fresh slot.
+    const [row] = (await database.query(
+      sql`select next_at_ms - extract(epoch from clock_timestamp()) * 1000 as ahead from send_buckets where key = 'telegram:global'`,
+    )) as { ahead: number }[];
+    expect(Number(row!.ahead)).toBeGreaterThan(0);
+    expect(Number(row!.ahead)).toBeLessThanOrEqual(36);
+  });
 
   it("a 429's retry_after told to one instance holds every other one back", async () => {
     const [a, b] = pools.map((pool) => new SharedSendRate(pool.db, TELEGRAM));

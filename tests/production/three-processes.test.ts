@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { chats, directiveDeliveries, directiveOccurrences, directives } from '../../db/schema';
 import { applyScenario } from '../../scenarios/engine';
 import { formatErrors, parseScenario } from '../../scenarios/load';
@@ -44,20 +44,26 @@ let fake: FakeTelegram;
 let balancer: Balancer;
 const processes: PulseProcess[] = [];
 
-beforeAll(async () => {
-  if (!POSTGRES) return;
+/**
+ * Everything the test runs on, new for each attempt: CI retries a failed test (vitest `retry`), and
+ * a second attempt on the first one's database would seed the same units twice.
+ */
+async function setUp() {
+  await tearDown();
   database = await createTestDatabase();
   fake = await startFakeTelegram({ webhookAttempts: 20, webhookRetryDelayMs: 200, webhookConnections: 40 });
   fake.rateLimit({ perSecond: LIMIT, perChatPerSecond: 1, retryAfter: 1 });
   balancer = await startBalancer();
-}, 60_000);
-afterAll(async () => {
+}
+async function tearDown() {
   for (const pulse of processes) pulse.child.kill('SIGKILL');
   await Promise.all(processes.map((pulse) => pulse.exited));
+  processes.length = 0;
   await balancer?.stop();
   await fake?.stop();
   await database?.destroy();
-});
+}
+afterAll(tearDown);
 
 /** GROUPS bound groups in CB1/CB2, the T1 group with LEADERS leaders, the hot-spot lexicon. */
 async function seed() {
@@ -153,6 +159,7 @@ function accepted() {
 
 describe.skipIf(!POSTGRES)('three Pulse processes on one PostgreSQL behind a load balancer', () => {
   it(`a ${GROUPS}-group directive, reminders and alerts in one minute: each once, at ≥ 90 % of the limit, no 429; kill -9 of one is absorbed`, async () => {
+    await setUp();
     await seed();
     const env = clusterEnv({
       databaseUrl: database.url!,
@@ -274,17 +281,26 @@ describe.skipIf(!POSTGRES)('three Pulse processes on one PostgreSQL behind a loa
       busiest = Math.max(busiest, i - j + 1);
     }
     const load = loadavg()[0]!;
+    const histogram: number[] = [];
+    for (const t of times)
+      histogram[Math.floor((t - times[0]!) / SECOND)] =
+        (histogram[Math.floor((t - times[0]!) / SECOND)] ?? 0) + 1;
+    console.info(`[three-processes] sends per second: ${Array.from(histogram, (n) => n ?? 0).join(' ')}`);
     const refused = fake.calls.slice(seen).filter((call) => call.status === 429);
     const rejected = refused.length;
-    const repeatChats = new Set(
-      accepted()
-        .filter((send) => send.kind === 'reminder')
-        .map((send) => send.chat),
-    );
-    const perChatRefusals = refused.filter((call) => repeatChats.has(Number(call.body.chat_id))).length;
+    // Each 429, by the limit that refused it; for a chat's own limit, how long after that chat's
+    // previous accepted message it came (under 1 s is what the fake refuses).
+    const refusals = refused.map((call) => {
+      if (call.limitedBy !== 'chat') return call.limitedBy ?? 'injected';
+      const chat = Number(call.body.chat_id);
+      const before = accepted()
+        .filter((send) => send.chat === chat && send.at <= call.at)
+        .at(-1);
+      return `chat ${chat} ${before ? `${call.at - before.at} ms after its ${before.kind}` : 'first'}`;
+    });
     console.info(
       `[three-processes] ${sends.length} sends (${byKind.post} posts, ${byKind.reminder} reminders, ${byKind.alert} alerts) in ${((times.at(-1)! - times[0]!) / SECOND).toFixed(1)} s: ` +
-        `${perSecond.toFixed(1)}/s = ${((100 * perSecond) / LIMIT).toFixed(1)} % of ${LIMIT}/s, busiest second ${busiest}, 429s ${rejected} (${perChatRefusals} to chats sent two messages); ` +
+        `${perSecond.toFixed(1)}/s = ${((100 * perSecond) / LIMIT).toFixed(1)} % of ${LIMIT}/s, busiest second ${busiest}, 429s ${rejected} (${refusals.join(', ') || 'none'}); ` +
         `kill -9 with ${orphaned.length} rows claimed: taken over and sent ${takenOverMs} ms after the kill, ${repeats.length} sent twice; ` +
         `gaps over 1 s: ${gaps.join('; ') || 'none'} (kill at +${((killedAt - times[0]!) / SECOND).toFixed(1)} s); ` +
         `webhook updates served by ${[...balancer.served.values()].join('/')}; load average ${load.toFixed(1)} on ${cpus().length} cores`,
@@ -295,16 +311,16 @@ describe.skipIf(!POSTGRES)('three Pulse processes on one PostgreSQL behind a loa
     // 50 ms margin between slots and the processes starve: the floors are then lowered (and the
     // measured figures printed above), so the test still fails on a real regression.
     const overloaded = load > cpus().length;
-    // Below the core count the issue's target is at most one 429 (a first probe); measured on this
-    // 2-core machine with three Node processes and PostgreSQL: 0-3 at load 1.1-1.8, each waited out
-    // by its retry_after and sent once. Asserted at 3 so that CI guards a storm, not a stall; the
-    // figure is printed above and in docs/deployment.md.
-    expect(rejected).toBeLessThanOrEqual(overloaded ? 10 : 3);
-    // The issue's target is 0.9 of the limit; the window measured here also holds the killed
-    // process's work taken over after its lease, so where the kill falls moves the figure (with one
-    // delivery engine and the shared rate fixed: 91.4-94.6 % at load 1.1-1.4). The floor stays at
-    // 0.75 so that the test fails on a regression (the 3-second stalls gave 31-59 %), not on timing.
-    expect(perSecond).toBeGreaterThanOrEqual((overloaded ? 0.4 : 0.75) * LIMIT);
+    // Below the core count: at most one 429, the issue's "first probe". Measured on this 2-core
+    // machine (three Node processes and PostgreSQL) after the fake began to say which limit refused:
+    // 0-1 at load 0.8-2.5, and each was the global second (sends bunched by a stalled event loop),
+    // never a chat's; each is waited out by its retry_after and sent once.
+    expect(rejected).toBeLessThanOrEqual(overloaded ? 10 : 1);
+    // The issue's target is 0.9 of the limit, and the slots are spaced for 0.952 (JITTER_MS); the
+    // window measured here also holds the dip when one process is killed (41-48 sends in that
+    // second instead of 47-48). Measured: 89.3-94.9 % at load 0.8-2.5. The floor is 0.85, so a
+    // regression (the 3-second stalls gave 31-59 %) fails and a second's dip does not.
+    expect(perSecond).toBeGreaterThanOrEqual((overloaded ? 0.4 : 0.85) * LIMIT);
     // The lease is 3 s and each process looks every 5 s: the killed process's work is finished
     // within seconds, not minutes (a 429 on the way adds its backoff).
     expect(takenOverMs).toBeLessThan(15 * SECOND);
