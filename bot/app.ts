@@ -256,22 +256,19 @@ export async function startPulse(options: {
       return stopStep;
     },
     async stop() {
-      const step = (name: string) => {
-        stopStep = name;
-      };
-      step('platforms');
+      stopStep = 'platforms';
       for (const platform of platforms) await platform.stop();
       stopping.abort();
-      step(`scheduler: ${scheduler.runningJobs().join(', ') || 'no job running'}`);
+      stopStep = `scheduler: ${scheduler.runningJobs().join(', ') || 'no job running'}`;
       await scheduler.stop();
       for (const feature of features) {
-        step(`feature ${feature.name}`);
+        stopStep = `feature ${feature.name}`;
         await feature.stop?.(deps);
       }
-      step('http server');
+      stopStep = 'http server';
       await close(server);
       admin?.remove();
-      step('stopped');
+      stopStep = 'stopped';
     },
   };
 }

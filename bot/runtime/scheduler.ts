@@ -16,10 +16,10 @@ export interface Job {
 export class Scheduler {
   private readonly jobs: Job[] = [];
   private readonly tasks: ScheduledTask[] = [];
-  private readonly running = new Set<Promise<void>>();
   private starting: NodeJS.Immediate | undefined;
   private stopped = false;
-  private readonly runningNames = new Map<Promise<void>, string>();
+  /** Runs in progress, with their job's name (the stop deadline names what it waited on). */
+  private readonly running = new Map<Promise<void>, string>();
 
   constructor(
     private readonly options: {
@@ -72,7 +72,7 @@ export class Scheduler {
 
   /** The names of the jobs running now. */
   runningJobs(): string[] {
-    return [...this.runningNames.values()];
+    return [...this.running.values()];
   }
 
   /** Stops the ticks and waits for the jobs in progress. */
@@ -82,7 +82,7 @@ export class Scheduler {
     this.starting = undefined;
     for (const task of this.tasks) await task.destroy();
     this.tasks.length = 0;
-    await Promise.allSettled([...this.running]);
+    await Promise.allSettled([...this.running.keys()]);
   }
 
   private runTicked(job: Job, scheduled: Date | undefined): Promise<void> {
@@ -97,10 +97,8 @@ export class Scheduler {
       .catch((error) => this.options.logger.error({ err: error, job: job.name }, 'scheduled job failed'))
       .finally(() => {
         this.running.delete(run);
-        this.runningNames.delete(run);
       });
-    this.running.add(run);
-    this.runningNames.set(run, job.name);
+    this.running.set(run, job.name);
     return run;
   }
 }
