@@ -301,7 +301,7 @@ export async function compileDue(deps: Deps, now: Date): Promise<number> {
     });
     if (claimed) compiled++;
   }
-  if (compiled > 0) await deliverOutbox(deps, { kinds: [SR_COMPILED_KIND] });
+  if (compiled > 0) await deliverOutbox(deps, { kinds: [SR_COMPILED_KIND], concurrency: 1 });
   return compiled;
 }
 
