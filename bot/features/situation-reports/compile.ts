@@ -3,7 +3,7 @@ import { formatDateTime } from '../../kernel/time';
 import type { ChatRef, Platform, QueuedMessage } from '../../kernel/types';
 import { translator } from '../../messages';
 import type { Deps } from '../../runtime/deps';
-import type { OutboxInput } from '../../runtime/outbox/store';
+import { type OutboxInput, outgoingFileOf } from '../../runtime/outbox/store';
 import { dmAccounts, findUnitById } from '../org';
 import { collectReport, renderChatText, resolvePeriod } from '../reports';
 import { localeOf, sectionTitle } from './drafts';
@@ -192,11 +192,9 @@ export async function deliverCompiled(
 ): Promise<void> {
   const messenger = deps.messenger.for(chat.platform);
   for (const { message } of await compiledParts(deps, chat.platform, request, locale)) {
-    if (message.file && messenger.sendFile) {
-      const { name, mime, base64 } = message.file;
-      const data = new Uint8Array(Buffer.from(base64, 'base64'));
-      await messenger.sendFile(chat, { name, mime, data, caption: message.text || undefined });
-    } else await messenger.send(chat, { text: message.text });
+    const { file } = message;
+    if (file && messenger.sendFile) await messenger.sendFile(chat, outgoingFileOf({ ...message, file }));
+    else await messenger.send(chat, { text: message.text });
   }
   deps.logger.info({ request: request.id, platform: chat.platform }, 'compiled situation report delivered');
 }

@@ -289,17 +289,22 @@ export async function compileDue(deps: Deps, now: Date): Promise<number> {
     .where(and(sql`${reportRequests.compiledAt} is null`, lte(reportRequests.deadline, now)));
   let compiled = 0;
   for (const request of due) {
-    const inputs = await compiledForAdmins(deps, request);
-    const claimed = await deps.db.transaction(async (tx) => {
-      const [row] = await tx
-        .update(reportRequests)
-        .set({ compiledAt: now })
-        .where(and(eq(reportRequests.id, request.id), sql`${reportRequests.compiledAt} is null`))
-        .returning({ id: reportRequests.id });
-      if (row) await enqueue(tx, inputs);
-      return row !== undefined;
-    });
-    if (claimed) compiled++;
+    try {
+      const inputs = await compiledForAdmins(deps, request);
+      const claimed = await deps.db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(reportRequests)
+          .set({ compiledAt: now })
+          .where(and(eq(reportRequests.id, request.id), sql`${reportRequests.compiledAt} is null`))
+          .returning({ id: reportRequests.id });
+        if (row) await enqueue(tx, inputs);
+        return row !== undefined;
+      });
+      if (claimed) compiled++;
+    } catch (error) {
+      // One request that cannot be compiled does not hold back the others; it is tried next minute.
+      deps.logger.warn({ err: error, request: request.id }, 'compiled situation report not queued');
+    }
   }
   if (compiled > 0) await deliverOutbox(deps, { kinds: [SR_COMPILED_KIND], concurrency: 1 });
   return compiled;

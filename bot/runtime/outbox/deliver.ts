@@ -6,7 +6,7 @@ import type { SendBudget } from '../delivery/budget';
 import { LatencyGauge } from '../delivery/outcomes';
 import type { Deps } from '../deps';
 import { type DeliveryStats, deliverLedger, type LedgerAdapter } from './engine';
-import type { OutboxRow } from './store';
+import { type OutboxRow, outgoingFileOf } from './store';
 /** The ledger's name in the outcome book (`Deps.deliveries`). */
 export const OUTBOX_LEDGER = 'outbox';
 export const OUTBOX_MAX_ATTEMPTS = 5;
@@ -82,11 +82,8 @@ function outboxLedger(deps: Deps, options: OutboxOptions): LedgerAdapter<OutboxR
           return undefined;
         }
         // A document where the platform takes files; elsewhere its caption, as a message.
-        if (file && documents.capabilities.files && documents.sendFile) {
-          const data = new Uint8Array(Buffer.from(file.base64, 'base64'));
-          const caption = message.text || undefined;
-          return documents.sendFile(chat, { name: file.name, mime: file.mime, data, caption, bulk: true });
-        }
+        if (file && documents.capabilities.files && documents.sendFile)
+          return documents.sendFile(chat, { ...outgoingFileOf({ ...message, file }), bulk: true });
         if (row.target === 'user')
           return deps.messenger.sendDm({ platform: row.platform, externalId: row.externalId }, message);
         return deps.messenger.send(chat, message);

@@ -1,7 +1,7 @@
 import { and, inArray, like, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { outbox } from '../../../db/schema';
-import type { ChatRef, Platform, QueuedMessage, SentRef } from '../../kernel/types';
+import type { ChatRef, OutgoingFile, Platform, QueuedMessage, SentRef } from '../../kernel/types';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export type OutboxStatus = OutboxRow['status'];
@@ -21,6 +21,17 @@ export interface OutboxInput {
   message: QueuedMessage;
   /** Not before this moment (default: at once). */
   notBefore: Date;
+}
+
+/** A queued document as the messenger takes it: its bytes decoded, `text` as the caption. */
+export function outgoingFileOf(message: QueuedMessage & Required<Pick<QueuedMessage, 'file'>>): OutgoingFile {
+  const { name, mime, base64 } = message.file;
+  return {
+    name,
+    mime,
+    data: new Uint8Array(Buffer.from(base64, 'base64')),
+    caption: message.text || undefined,
+  };
 }
 
 function columnsOf(to: OutboxTarget) {
