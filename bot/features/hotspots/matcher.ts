@@ -1,15 +1,22 @@
 import { foldText } from '../../kernel/fold';
 import { type Automaton, compileAutomaton, SEP } from './automaton';
 import type { TopicRules } from './lexicon';
+import { completeRules, type StateOutputs, splitOutputs } from './outputs';
 import {
   CANCEL,
   CONCEPT,
   collectPatterns,
+  compileSpellings,
   EXCLUSION,
   isAccentedLine,
+  LINE_ACCENTED,
+  LINE_PLAIN,
+  LINE_UNREAD,
   type MatcherTopic,
+  NEEDS_LINE,
   NEGATION,
   type Pattern,
+  type Spellings,
   TERM,
   verifyAt,
   wordsBefore,
@@ -77,6 +84,7 @@ export class Matcher {
   readonly patternCount: number;
   readonly stateCount: number;
   private readonly patterns: Pattern[];
+  private readonly spellings: Spellings;
   private readonly automaton: Automaton;
   private readonly rules: (TopicRules | undefined)[];
   private candidates = new Int32Array(64);
@@ -104,7 +112,8 @@ export class Matcher {
   private conceptList = new Int32Array(32);
   private readonly chosen = new Int32Array(8);
   private wordsReady = false;
-  private accented = UNKNOWN;
+  /** Whether the current line is typed with diacritics: LINE_UNREAD until a check needs it. */
+  private line = LINE_UNREAD;
   /** `match`'s unverified outputs: pattern, end, and start once verified (UNKNOWN before, -1: does not stand). */
   private outId = new Int32Array(64);
   private outEnd = new Int32Array(64);
@@ -114,15 +123,14 @@ export class Matcher {
   private readonly termHead: Int32Array;
   private readonly ruleHead: Int32Array;
   private exclusionHead = -1;
-  /** The global rules some output of the current text touched (their `ruleBits` to clear), and each rule's topic. */
-  private readonly touched: Int32Array;
-  private touchedCount = 0;
+  /** `match`: the concept slots present (`StateOutputs.mask`) and those of complete rules, the rules complete in the current text (and their list, to clear), each rule's topic. */
+  private readonly present: Int32Array;
+  private readonly completeMask: Int32Array;
+  private readonly ruleComplete: Uint8Array;
+  private readonly completeList: Int32Array;
+  private completeCount = 0;
   private readonly ruleTopic: Int32Array;
-  /** Per entry of the automaton's output list: the pattern's kind, global rule, concept bit, topic. */
-  private readonly outKind: Uint8Array;
-  private readonly outRule: Int32Array;
-  private readonly outBit: Int32Array;
-  private readonly outTopic: Int32Array;
+  private readonly outputs: StateOutputs;
   /** Per pattern × topic: the shared phrase (negation, cancel, lower) applies to the topic. Per topic: its negation scope. */
   private readonly sharedWith: Uint8Array;
   private readonly topicCount: number;
@@ -149,6 +157,7 @@ export class Matcher {
     this.rules = topics.map((t) => t.rules);
     this.patterns = collectPatterns(topics);
     this.patternCount = this.patterns.length;
+    this.spellings = compileSpellings(this.patterns);
     this.automaton = compileAutomaton(this.patterns.map((p) => foldText(p.text)));
     this.stateCount = this.automaton.stateCount;
     // Global rule numbers, so a span can mark its concept present without a lookup.
@@ -172,17 +181,16 @@ export class Matcher {
     this.ruleBase = Int32Array.from(ruleBase);
     this.termHead = new Int32Array(topics.length);
     this.ruleHead = new Int32Array(rules);
-    this.touched = new Int32Array(rules);
     this.ruleTopic = new Int32Array(rules);
     topics.forEach((t, i) => {
       this.ruleTopic.fill(i, ruleBase[i]!, ruleBase[i]! + (t.rules?.rules.length ?? 0));
     });
     this.topicCount = topics.length;
-    const { outList } = this.automaton;
-    this.outKind = Uint8Array.from(outList, (id) => this.patterns[id]!.kind);
-    this.outRule = Int32Array.from(outList, (id) => this.patternRule[id]!);
-    this.outBit = Int32Array.from(outList, (id) => 1 << Math.max(this.patterns[id]!.slot, 0));
-    this.outTopic = Int32Array.from(outList, (id) => this.patterns[id]!.topic);
+    this.outputs = splitOutputs(this.automaton, this.patterns, this.patternRule, this.ruleFull);
+    this.present = new Int32Array(this.outputs.words);
+    this.completeMask = new Int32Array(this.outputs.words);
+    this.ruleComplete = new Uint8Array(rules);
+    this.completeList = new Int32Array(rules);
     this.scopeOf = Int32Array.from(topics, (t) => t.rules?.negationScope ?? 2);
     this.sharedWith = new Uint8Array(this.patterns.length * topics.length);
     this.patterns.forEach((p, id) => {
@@ -219,59 +227,47 @@ export class Matcher {
         topics.push(topic);
       }
     }
-    this.clearRules();
+    this.clearComplete();
     return topics ?? EMPTY;
   }
 
   /**
    * Lists every (pattern, end) the candidates stand for, unverified, chained by what `raises` asks
-   * about (a topic's terms, a rule's concepts, the exclusions, the shared phrases), and marks the
-   * topics that may be raised (a term, or a candidate for every concept of a rule: `ruleBits` stays
-   * set for `raises`). Returns how many, or -1 (bits cleared) when no topic may be raised.
+   * about (a topic's terms, a complete rule's concepts, the exclusions, the shared phrases), and
+   * marks the topics that may be raised (a term, or a candidate for every concept of a rule:
+   * `ruleComplete`). Returns how many, or -1 when no topic may be raised.
    */
   private collect(found: number): number {
-    const { shift, outStart, outList } = this.automaton;
+    const { shift } = this.automaton;
+    const { record, stride, plain, words, ruleWord, ruleShift, ruleFull } = this.outputs;
+    const { candidates, termHead, present, topicLive } = this;
     let n = 0;
     let live = false;
-    for (let t = 0; t < this.termHead.length; t++) {
-      this.topicLive[t] = 0;
-      this.termHead[t] = -1;
+    for (let t = 0; t < termHead.length; t++) {
+      termHead[t] = -1;
+      topicLive[t] = 0;
     }
+    for (let w = 0; w < words; w++) present[w] = 0;
     let exclusions = -1;
     let shared = -1;
-    let touched = 0;
-    const { candidates, ruleBits, ruleHead, termHead, outKind, outRule, outBit, outTopic } = this;
     for (let c = 0; c < found; c += 2) {
-      const state = candidates[c]! >> shift;
+      const base = (candidates[c]! >> shift) * stride;
       const end = candidates[c + 1]!;
-      const first = outStart[state]!;
-      const last = outStart[state + 1]!;
-      if (n + last - first > this.outId.length) {
-        this.outId = grow(this.outId);
-        this.outEnd = grow(this.outEnd);
-        this.outAt = grow(this.outAt);
-        this.outNext = grow(this.outNext);
-      }
+      for (let w = 0; w < words; w++) present[w]! |= record[base + w]!;
+      const first = record[base + words]!;
+      const last = record[base + words + 1]!;
+      if (n + last - first > this.outId.length) this.growOutputs(n + last - first);
       const { outId, outEnd, outAt, outNext } = this;
-      for (let o = first; o < last; o++) {
-        outId[n] = outList[o]!;
+      for (let o = 3 * first; o < 3 * last; o += 3) {
+        const kind = plain[o + 1]!;
+        outId[n] = plain[o]!;
         outEnd[n] = end;
         outAt[n] = UNKNOWN;
-        const kind = outKind[o]!;
-        if (kind === CONCEPT) {
-          const rule = outRule[o]!;
-          const bits = ruleBits[rule]!;
-          if (bits === 0) {
-            this.touched[touched++] = rule;
-            outNext[n] = -1;
-          } else outNext[n] = ruleHead[rule]!;
-          ruleHead[rule] = n;
-          ruleBits[rule] = bits | outBit[o]!;
-        } else if (kind === TERM) {
-          const topic = outTopic[o]!;
+        if (kind === TERM) {
+          const topic = plain[o + 2]!;
           outNext[n] = termHead[topic]!;
           termHead[topic] = n;
-          this.topicLive[topic] = 1;
+          topicLive[topic] = 1;
           live = true;
         } else if (kind === EXCLUSION) {
           outNext[n] = exclusions;
@@ -285,22 +281,63 @@ export class Matcher {
     }
     this.exclusionHead = exclusions;
     this.sharedHead = shared;
-    this.touchedCount = touched;
-    for (let t = 0; t < touched; t++) {
-      const rule = this.touched[t]!;
-      if (this.ruleBits[rule] === this.ruleFull[rule]) {
-        this.topicLive[this.ruleTopic[rule]!] = 1;
-        live = true;
-      }
+    const complete = completeRules(this.outputs, present, this.completeList);
+    const { completeMask } = this;
+    for (let w = 0; w < words; w++) completeMask[w] = 0;
+    for (let c = 0; c < complete; c++) {
+      const g = this.completeList[c]!;
+      completeMask[ruleWord[g]!]! |= ruleFull[g]! << ruleShift[g]!;
+      this.ruleComplete[g] = 1;
+      this.ruleHead[g] = -1;
+      topicLive[this.ruleTopic[g]!] = 1;
     }
-    if (live) return n;
-    this.clearRules();
-    return -1;
+    this.completeCount = complete;
+    if (complete > 0) return this.collectConcepts(found, n);
+    return live ? n : -1;
   }
 
-  private clearRules(): void {
-    for (let t = 0; t < this.touchedCount; t++) this.ruleBits[this.touched[t]!] = 0;
-    this.touchedCount = 0;
+  /** The concept outputs of the complete rules, chained per rule after the `listed` outputs; returns the new count. */
+  private collectConcepts(found: number, listed: number): number {
+    const { shift } = this.automaton;
+    const { record, stride, concepts, words } = this.outputs;
+    const { candidates, ruleComplete, ruleHead, completeMask } = this;
+    let n = listed;
+    for (let c = 0; c < found; c += 2) {
+      const base = (candidates[c]! >> shift) * stride;
+      let some = 0;
+      for (let w = 0; w < words; w++) some |= record[base + w]! & completeMask[w]!;
+      if (some === 0) continue;
+      const end = candidates[c + 1]!;
+      const first = record[base + words + 2]!;
+      const last = record[base + words + 3]!;
+      if (n + last - first > this.outId.length) this.growOutputs(n + last - first);
+      const { outId, outEnd, outAt, outNext } = this;
+      for (let o = 2 * first; o < 2 * last; o += 2) {
+        const rule = concepts[o + 1]!;
+        if (!ruleComplete[rule]) continue;
+        outId[n] = concepts[o]!;
+        outEnd[n] = end;
+        outAt[n] = UNKNOWN;
+        outNext[n] = ruleHead[rule]!;
+        ruleHead[rule] = n;
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private growOutputs(needed: number): void {
+    while (this.outId.length < needed) {
+      this.outId = grow(this.outId);
+      this.outEnd = grow(this.outEnd);
+      this.outAt = grow(this.outAt);
+      this.outNext = grow(this.outNext);
+    }
+  }
+
+  private clearComplete(): void {
+    for (let c = 0; c < this.completeCount; c++) this.ruleComplete[this.completeList[c]!] = 0;
+    this.completeCount = 0;
   }
 
   /** Where output k's words start, verifying it on first use (-1: it does not stand). */
@@ -314,7 +351,7 @@ export class Matcher {
     if (this.groupStamp[group] === this.stamp && this.groupEnd[group] === end)
       start = this.groupStart[group]!;
     else {
-      start = verifyAt(text, end, this.patterns[id]!, this.accentedLine(text));
+      start = this.check(text, end, group);
       this.groupStamp[group] = this.stamp;
       this.groupEnd[group] = end;
       this.groupStart[group] = start;
@@ -346,7 +383,7 @@ export class Matcher {
     const count = rules?.length ?? 0;
     for (let r = 0; r < count; r++) {
       const global = base + r;
-      if (this.ruleBits[global] !== this.ruleFull[global]) continue;
+      if (!this.ruleComplete[global]) continue;
       // The rule's concept candidates that stand, outside exclusions and negating phrases.
       let kept = 0;
       let bits = 0;
@@ -476,15 +513,17 @@ export class Matcher {
     return hits;
   }
 
-  /** The hot loop: returns how many Int32 slots of `candidates` it filled (state, end index pairs). */
-  /** Whether the line being matched is typed with diacritics (`isAccentedLine`), read once per line. */
-  private accentedLine(text: string): boolean {
-    if (this.accented === UNKNOWN) this.accented = isAccentedLine(text) ? 1 : 0;
-    return this.accented === 1;
+  /** `verifyAt`, reading whether the line is accented (once per line) only when the verdict depends on it. */
+  private check(text: string, end: number, group: number): number {
+    const start = verifyAt(text, end, this.spellings, group, this.line);
+    if (start !== NEEDS_LINE) return start;
+    this.line = isAccentedLine(text) ? LINE_ACCENTED : LINE_PLAIN;
+    return verifyAt(text, end, this.spellings, group, this.line);
   }
 
+  /** The hot loop: returns how many Int32 slots of `candidates` it filled (state, end index pairs). */
   private scan(text: string): number {
-    this.accented = UNKNOWN;
+    this.line = LINE_UNREAD;
     const { classOf, delta, start } = this.automaton;
     const n = text.length;
     let state = start;
@@ -526,7 +565,7 @@ export class Matcher {
         if (this.groupStamp[pattern.group] === stamp && this.groupEnd[pattern.group] === end)
           start = this.groupStart[pattern.group]!;
         else {
-          start = verifyAt(text, end, pattern, this.accentedLine(text));
+          start = this.check(text, end, pattern.group);
           this.groupStamp[pattern.group] = stamp;
           this.groupEnd[pattern.group] = end;
           this.groupStart[pattern.group] = start;
@@ -585,7 +624,7 @@ export class Matcher {
       const state = this.candidates[c]! >> shift;
       const end = this.candidates[c + 1]!;
       for (let o = outStart[state]!; o < outStart[state + 1]!; o++) {
-        if (verifyAt(text, end, this.patterns[outList[o]!]!, this.accentedLine(text)) >= 0) return true;
+        if (this.check(text, end, this.patterns[outList[o]!]!.group) >= 0) return true;
       }
     }
     return false;

@@ -134,20 +134,67 @@ const KIND = (() => {
   return kinds;
 })();
 
+/** What `verifyAt` knows of the line: typed without diacritics, with them (`isAccentedLine`), or not yet read. */
+export const LINE_PLAIN = 0;
+export const LINE_ACCENTED = 1;
+export const LINE_UNREAD = 2;
+/** `verifyAt` with `LINE_UNREAD`: the verdict depends on whether the line is accented; read it and ask again. */
+export const NEEDS_LINE = -2;
+
 /**
- * Where the matched words start (they end at `end`, where the separator after them stands or the
- * text ends), or -1 when a word the writer typed with marks differs from the term's word (exact
- * terms: every word). Most text is NFC with single spaces, so the words usually occupy exactly as
- * many code units as the folded term: that case is checked in one forward pass; anything else
- * (runs of separators, combining marks) walks back word by word.
+ * The verification groups' spellings, flat, so a check touches one cache line of `meta` and one
+ * or two of `pool` instead of a pattern object and its strings and arrays: per group g,
+ * `meta[4g]` is where its joined words start in `pool`, `meta[4g + 1]` their length (-1: check
+ * word by word, see `verifyAt`), `meta[4g + 2]` a bit per word written with diacritics, `meta[4g + 3]`
+ * 1 for an exact term. `byGroup[g]` is one pattern of the group, for the word-by-word walk.
  */
-export function verifyAt(text: string, end: number, pattern: Pattern, accentedLine = false): number {
-  const start = end - pattern.joined.length;
-  if (pattern.fast && start >= 0 && (start === 0 || KIND[text.charCodeAt(start - 1)] === KIND_SEPARATOR)) {
-    const verdict = verifySpan(text, start, pattern, accentedLine);
-    if (verdict !== RETRY) return verdict === AGREE ? start : -1;
+export interface Spellings {
+  meta: Int32Array;
+  pool: Uint16Array;
+  byGroup: Pattern[];
+}
+
+export function compileSpellings(patterns: readonly Pattern[]): Spellings {
+  const byGroup: Pattern[] = [];
+  for (const pattern of patterns) byGroup[pattern.group] ??= pattern;
+  const meta = new Int32Array(byGroup.length * 4);
+  const pool = new Uint16Array(byGroup.reduce((n, p) => n + p.joined.length, 0));
+  let offset = 0;
+  byGroup.forEach((pattern, group) => {
+    for (let k = 0; k < pattern.joined.length; k++) pool[offset + k] = pattern.joined.charCodeAt(k);
+    meta[4 * group] = offset;
+    meta[4 * group + 1] = pattern.fast && pattern.words.length <= 31 ? pattern.joined.length : -1;
+    meta[4 * group + 2] = pattern.marked.reduce((bits, marked, w) => (marked ? bits | (1 << w) : bits), 0);
+    meta[4 * group + 3] = pattern.exact ? 1 : 0;
+    offset += pattern.joined.length;
+  });
+  return { meta, pool, byGroup };
+}
+
+/**
+ * Where the matched words of verification group `group` start (they end at `end`, where the
+ * separator after them stands or the text ends), or -1 when a word the writer typed with marks
+ * differs from the term's word (exact terms: every word). Most text is NFC with single spaces, so
+ * the words usually occupy exactly as many code units as the folded term: that case is checked
+ * in one forward pass; anything else (runs of separators, combining marks) walks back word by
+ * word. Reading the whole line (`isAccentedLine`) costs more than most checks, so with
+ * `LINE_UNREAD` the check answers `NEEDS_LINE` only when a word typed without marks differs from
+ * the term's.
+ */
+export function verifyAt(
+  text: string,
+  end: number,
+  spellings: Spellings,
+  group: number,
+  line = LINE_PLAIN,
+): number {
+  const length = spellings.meta[4 * group + 1]!;
+  const start = end - length;
+  if (length >= 0 && start >= 0 && (start === 0 || KIND[text.charCodeAt(start - 1)] === KIND_SEPARATOR)) {
+    const verdict = verifySpan(text, start, spellings, group, line);
+    if (verdict !== RETRY) return verdict === AGREE ? start : verdict === DISAGREE ? -1 : NEEDS_LINE;
   }
-  return verifyWords(text, end, pattern, accentedLine);
+  return verifyWords(text, end, spellings.byGroup[group]!, line);
 }
 
 /**
@@ -156,23 +203,20 @@ export function verifyAt(text: string, end: number, pattern: Pattern, accentedLi
  * "khí", gas), so it no longer matches a term's word that has them.
  */
 export function isAccentedLine(text: string): boolean {
+  // Without branches (a separator or an accented letter is too common to predict): a word is
+  // counted at its first letter, a marked word at its first letter with a diacritic.
   let words = 0;
   let marked = 0;
-  let inWord = false;
-  let wordMarked = false;
-  for (let i = 0; i <= text.length; i++) {
-    const kind = i === text.length ? KIND_SEPARATOR : KIND[text.charCodeAt(i)]!;
-    if (kind === KIND_SEPARATOR) {
-      if (inWord) {
-        words++;
-        if (wordMarked) marked++;
-      }
-      inWord = false;
-      wordMarked = false;
-    } else {
-      inWord = true;
-      if (kind) wordMarked = true;
-    }
+  let inWord = 0;
+  let wordMarked = 0;
+  for (let i = 0; i < text.length; i++) {
+    const kind = KIND[text.charCodeAt(i)]!;
+    const letter = (kind >> 3) ^ 1;
+    const accent = kind & KIND_ACCENTED;
+    words += letter & (inWord ^ 1);
+    marked += accent & (wordMarked ^ 1);
+    wordMarked = (wordMarked | accent) & letter;
+    inWord = letter;
   }
   return marked >= 3 && marked * 2 >= words;
 }
@@ -180,21 +224,34 @@ export function isAccentedLine(text: string): boolean {
 const AGREE = 0;
 const DISAGREE = 1;
 const RETRY = 2;
+const ASK_LINE = 3;
 
-/** The words in [start, start + joined.length), when they line up one to one with the term's. */
-function verifySpan(text: string, start: number, pattern: Pattern, accentedLine: boolean): number {
-  const { joined } = pattern;
+/** The words in [start, start + length), when they line up one to one with the group's. */
+function verifySpan(text: string, start: number, spellings: Spellings, group: number, line: number): number {
+  const { meta, pool } = spellings;
+  const offset = meta[4 * group]!;
+  const length = meta[4 * group + 1]!;
+  const marked = meta[4 * group + 2]!;
+  const exact = meta[4 * group + 3] === 1;
   let w = 0;
   let accented = false;
   let same = true;
   // Judged at the end: until every position lines up, the span may not be the words the
   // automaton matched ("bo đi... het" ends where "đi... het" is as long as "bỏ đi hết").
   let disagree = false;
-  for (let k = 0; k <= joined.length; k++) {
-    const expected = k === joined.length ? 32 : joined.charCodeAt(k);
+  let askLine = false;
+  for (let k = 0; k <= length; k++) {
+    const expected = k === length ? 32 : pool[offset + k]!;
     if (expected === 32) {
-      if (k < joined.length && KIND[text.charCodeAt(start + k)] !== KIND_SEPARATOR) return RETRY;
-      if (!same && (pattern.exact || ((accented || accentedLine) && pattern.marked[w]))) disagree = true;
+      if (k < length && KIND[text.charCodeAt(start + k)] !== KIND_SEPARATOR) return RETRY;
+      if (!same) {
+        const markedWord = (marked >> w) & 1;
+        if (exact || (accented && markedWord)) disagree = true;
+        else if (markedWord) {
+          if (line === LINE_ACCENTED) disagree = true;
+          else if (line === LINE_UNREAD) askLine = true;
+        }
+      }
       w++;
       accented = false;
       same = true;
@@ -206,13 +263,15 @@ function verifySpan(text: string, start: number, pattern: Pattern, accentedLine:
     if (kind) accented = true;
     if (LOWER[code] !== expected) same = false;
   }
-  return disagree ? DISAGREE : AGREE;
+  return disagree ? DISAGREE : askLine ? ASK_LINE : AGREE;
 }
 
 /** The general case: walks back from `end` over the pattern's words. */
-function verifyWords(text: string, end: number, pattern: Pattern, accentedLine: boolean): number {
+function verifyWords(text: string, end: number, pattern: Pattern, line: number): number {
   let i = end - 1;
   let start = end;
+  // A later word may still disagree outright, which settles it without reading the line.
+  let askLine = false;
   for (let w = pattern.words.length - 1; w >= 0; w--) {
     const wordEnd = i + 1;
     let marks = 0;
@@ -222,17 +281,20 @@ function verifyWords(text: string, end: number, pattern: Pattern, accentedLine: 
       marks |= kind;
     }
     start = i + 1;
-    if (pattern.exact || ((marks !== 0 || accentedLine) && pattern.marked[w])) {
+    if (pattern.exact || (pattern.marked[w] && (marks !== 0 || line !== LINE_PLAIN))) {
       const word = pattern.words[w]!;
       const same =
         marks & KIND_MARK
           ? text.slice(start, wordEnd).normalize('NFC').toLowerCase() === word
           : sameLower(text, start, wordEnd, word);
-      if (!same) return -1;
+      if (!same) {
+        if (pattern.exact || marks !== 0 || line === LINE_ACCENTED) return -1;
+        askLine = true;
+      }
     }
     while (i >= 0 && KIND[text.charCodeAt(i)] === KIND_SEPARATOR) i--;
   }
-  return start;
+  return askLine ? NEEDS_LINE : start;
 }
 
 /** text[i, j) lower-cased equals `word` (both NFC), without building a string. */

@@ -212,4 +212,26 @@ describe('the matcher answers as the matcher it replaced', () => {
     expect(differences).toEqual([]);
     expect(raised).toBeGreaterThan(texts.length / 5);
   });
+
+  it('on many rules of two to four concepts, so the concept masks span several words', () => {
+    const next = random(78);
+    const concepts = shipped.flatMap((topic) => topic.rules?.rules.flatMap((r) => r.concepts) ?? []);
+    const pick = () => concepts[Math.floor(next() * concepts.length)]!;
+    const topics: MatcherTopic[] = shipped.map((topic) => ({
+      ...topic,
+      rules: topic.rules && {
+        ...topic.rules,
+        rules: Array.from({ length: 6 }, (_, r) => ({
+          concepts: Array.from({ length: 2 + ((r + Math.floor(next() * 3)) % 3) }, pick),
+          window: 1 + Math.floor(next() * 6),
+        })),
+      },
+    }));
+    const rules = topics.reduce((n, t) => n + (t.rules?.rules.length ?? 0), 0);
+    expect(rules).toBeGreaterThan(40);
+    const texts = [...lexiconSoup(3000, 90), ...fuzzedLines(2000, 91)];
+    const { differences, raised } = compare(topics, texts);
+    expect(differences).toEqual([]);
+    expect(raised).toBeGreaterThan(texts.length / 5);
+  });
 });
