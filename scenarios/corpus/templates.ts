@@ -97,6 +97,12 @@ type Templates = Record<string, string[]>;
 export const HOT: Templates = {
   wages: [
     'tài khoản vẫn trống trơn, {pay} chưa về{end}',
+    'thưởng tết {time} bảo không có{end}',
+    'năm nay không có thưởng tết, sếp thì vẫn đổi xe{end}',
+    'thưởng tết bị cắt hết{end}',
+    'công ty hẹn trả lương rồi vẫn im re{end}',
+    'bhxh trích lương đóng mà công ty chưa nộp{end}',
+    'tra app thấy bảo hiểm {time} chưa được đóng{end}',
     '{time} mà tk vẫn 0 đồng{end}',
     '{pay} {time} vẫn chưa thấy đâu{end}',
     'đợt 2 {pay} mãi chưa thấy{end}',
@@ -191,6 +197,8 @@ export const HOT: Templates = {
   ],
   accident: [
     'cháy trạm điện dưới hầm, khói mù mịt{end}',
+    'ô tô chở công nhân đâm vào ta luy, nhiều người xây xát{end}',
+    'xe đưa đón lao xuống rãnh, {num} người bị thương{end}',
     'cháy băng tải {unit}, đang sơ tán{end}',
     '{vehicle} va quệt {who} ở {unit}{end}',
     '{vehicle} lật ở {unit}, tài xế bị kẹt{end}',
@@ -260,6 +268,10 @@ export const HOT: Templates = {
   ],
   environment: [
     'nước bãi thải chảy xuống ruộng{end}',
+    'nước giếng nhà dân chuyển màu vàng, không dám dùng{end}',
+    'nguồn nước sinh hoạt bốc mùi{end}',
+    'khói nhà máy làm cả khu ho sặc sụa{end}',
+    'dầu thải đổ ra bãi đất, mùi hôi kinh khủng{end}',
     'lúa vàng úa vì nước mỏ{end}',
     'xe than không che bạt, than rơi vãi{end}',
     'nước suối đỏ quạch vì bãi thải{end}',
@@ -375,6 +387,8 @@ export const HOT: Templates = {
 /** Calm lines: each topic's traps, then ordinary chat. */
 export const CALM: Templates = {
   wages: [
+    'thưởng tết năm nay đã chia đủ cho {who}{calmend}',
+    'bảo hiểm {time} công ty đã nộp đủ, tra app thấy rồi{calmend}',
     'lương {time} đã về đủ{calmend}',
     'công ty chưa bao giờ chậm lương{calmend}',
     'kế toán báo lương về ngày 10{calmend}',
@@ -395,6 +409,8 @@ export const CALM: Templates = {
   ],
   safety: [
     'đo khí CO trong giới hạn cho phép{calmend}',
+    'nước giếng khoan đã xét nghiệm đạt chuẩn{calmend}',
+    'xe goòng mới thay phanh xong{calmend}',
     'kiểm tra khí mê tan đầu ca đạt yêu cầu{calmend}',
     'tập huấn an toàn lúc {num} giờ{calmend}',
     'cấp phát đồ bảo hộ mới cho {unit}{calmend}',
@@ -468,6 +484,10 @@ export const CALM: Templates = {
   ],
   // issue 12: look-alikes of the outsider set's kinds (checks that passed, debunked rumours, jokes)
   lookalikes: [
+    'cắt giảm giấy tờ thủ tục khi xin nghỉ phép{calmend}',
+    'cắt giảm chi phí in ấn, văn phòng phẩm{calmend}',
+    'cắt giảm thời gian chờ xe đưa đón{calmend}',
+    'bão giảm giá cuối tuần ở siêu thị{calmend}',
     'lịch trực bão của {unit}{calmend}',
     '{boss} quát đùa thôi, cả tổ cười{calmend}',
     'xem phim về thợ mỏ hay lắm{calmend}',

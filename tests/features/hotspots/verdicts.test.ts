@@ -23,7 +23,7 @@ const lastAnswer = (setup: Setup) => setup.harness.messenger.answers.at(-1)!;
 /** Words of the workers' messages that no verdict or incident row may hold. */
 const SECRET = 'Hùng kể';
 
-async function openWages(setup: Setup, text = `${SECRET}: nợ lương ba tháng`) {
+async function openWages(setup: Setup, text = `${SECRET}: nợ lương ba tháng nay`) {
   for (let i = 0; i < 3; i++) await setup.harness.handle(message(T1_GROUP, WORKER, text));
   const [incident] = await database.db.select().from(incidents);
   return incident!;
