@@ -83,6 +83,8 @@ export interface TopicRules {
   cancel: Term[];
   /** Anywhere in the line, these lower a hit's confidence (đã khắc phục, trong giới hạn). */
   lower: Term[];
+  /** Right before a cancel or lower phrase (no word between), these undo it (chưa được huấn luyện). Absent in rules stored before it existed. */
+  contextNegation?: Term[];
 }
 
 export const EMPTY_RULES: TopicRules = { rules: [], negation: [], negationScope: 2, cancel: [], lower: [] };

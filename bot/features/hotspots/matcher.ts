@@ -5,6 +5,7 @@ import { completeRules, type StateOutputs, splitOutputs } from './outputs';
 import {
   CANCEL,
   CONCEPT,
+  CONTEXT_NEGATION,
   collectPatterns,
   compileSpellings,
   EXCLUSION,
@@ -12,6 +13,7 @@ import {
   LINE_ACCENTED,
   LINE_PLAIN,
   LINE_UNREAD,
+  LOWERS,
   type MatcherTopic,
   NEEDS_LINE,
   NEGATION,
@@ -110,6 +112,8 @@ export class Matcher {
   private exclusionList = new Int32Array(32);
   private negationList = new Int32Array(32);
   private conceptList = new Int32Array(32);
+  private contextList = new Int32Array(32);
+  private contextNegationList = new Int32Array(32);
   private readonly chosen = new Int32Array(8);
   private wordsReady = false;
   /** Whether the current line is typed with diacritics: LINE_UNREAD until a check needs it. */
@@ -150,6 +154,8 @@ export class Matcher {
     this.exclusionList = new Int32Array(size);
     this.negationList = new Int32Array(size);
     this.conceptList = new Int32Array(size);
+    this.contextList = new Int32Array(size);
+    this.contextNegationList = new Int32Array(size);
   }
 
   constructor(topics: readonly MatcherTopic[]) {
@@ -362,17 +368,15 @@ export class Matcher {
 
   /** The rules raise `topic` (what `resolve` calls a `hit`), verifying only what decides it. */
   private raises(text: string, topic: number): boolean {
-    // A cancelling or lowering phrase: whatever else, not a plain hit.
+    const scope = this.scopeOf[topic]!;
+    // A cancelling or lowering phrase (not undone by "chưa được", "không phải" right before it): whatever else, not a plain hit.
     for (let k = this.sharedHead; k >= 0; k = this.outNext[k]!) {
       const id = this.outId[k]!;
-      if (
-        this.patternKind[id] !== NEGATION &&
-        this.sharedWith[id * this.topicCount + topic] &&
-        this.at(text, k) >= 0
-      )
-        return false;
+      const kind = this.patternKind[id]!;
+      if ((kind !== CANCEL && kind !== LOWERS) || !this.sharedWith[id * this.topicCount + topic]) continue;
+      const start = this.at(text, k);
+      if (start >= 0 && !this.negatedBy(text, start, topic, 0, CONTEXT_NEGATION)) return false;
     }
-    const scope = this.scopeOf[topic]!;
     for (let k = this.termHead[topic]!; k >= 0; k = this.outNext[k]!) {
       const start = this.at(text, k);
       if (start < 0 || this.overlapsOutput(text, k, topic, this.exclusionHead)) continue;
@@ -428,11 +432,11 @@ export class Matcher {
     return false;
   }
 
-  /** A standing negating phrase of `topic` ends at most `scope` words before `start`. */
-  private negatedBy(text: string, start: number, topic: number, scope: number): boolean {
+  /** A standing negating phrase of `topic` (of `kind`: of hits, or of context) ends at most `scope` words before `start`. */
+  private negatedBy(text: string, start: number, topic: number, scope: number, kind = NEGATION): boolean {
     for (let x = this.sharedHead; x >= 0; x = this.outNext[x]!) {
       const id = this.outId[x]!;
-      if (this.patternKind[id] !== NEGATION || !this.sharedWith[id * this.topicCount + topic]) continue;
+      if (this.patternKind[id] !== kind || !this.sharedWith[id * this.topicCount + topic]) continue;
       const end = this.outEnd[x]!;
       if (end > start || wordsBetween(text, end, start, scope + 1) > scope) continue;
       if (this.at(text, x) >= 0) return true;
@@ -489,7 +493,7 @@ export class Matcher {
     if (found === 0) return NOTHING;
     if (!this.mayBeLive(found)) return this.anyVerified(text, found) ? SOME_VOCABULARY : NOTHING;
     const spans = this.verify(text, found);
-    if (spans === 0) return NOTHING;
+    if (!this.someVocabulary(spans)) return NOTHING;
     if (!this.markLive(spans)) return SOME_VOCABULARY;
     if (spans > this.termList.length) this.growLists(spans);
     return this.resolve(text, spans, true);
@@ -617,16 +621,27 @@ export class Matcher {
     return live;
   }
 
-  /** Some candidate stands verification (the model's gate), stopping at the first. */
+  /**
+   * Some candidate stands verification (the model's gate), stopping at the first. Words that only
+   * undo a context ("không", "chưa được") are everywhere: they do not open the gate.
+   */
   private anyVerified(text: string, found: number): boolean {
     const { shift, outStart, outList } = this.automaton;
     for (let c = 0; c < found; c += 2) {
       const state = this.candidates[c]! >> shift;
       const end = this.candidates[c + 1]!;
       for (let o = outStart[state]!; o < outStart[state + 1]!; o++) {
-        if (this.check(text, end, this.patterns[outList[o]!]!.group) >= 0) return true;
+        const pattern = this.patterns[outList[o]!]!;
+        if (pattern.kind !== CONTEXT_NEGATION && this.check(text, end, pattern.group) >= 0) return true;
       }
     }
+    return false;
+  }
+
+  /** Some verified span is of the lexicon's vocabulary (`anyVerified` over spans). */
+  private someVocabulary(spans: number): boolean {
+    for (let s = 0; s < spans; s++)
+      if (this.patternKind[this.spanPattern[s]!] !== CONTEXT_NEGATION) return true;
     return false;
   }
 
@@ -687,8 +702,8 @@ export class Matcher {
       let exclusions = 0;
       let negations = 0;
       let concepts = 0;
-      let cancel = false;
-      let lower = false;
+      let contexts = 0;
+      let contextNegations = 0;
       for (let s = 0; s < spans; s++) {
         const pattern = this.patterns[this.spanPattern[s]!]!;
         if (pattern.topic !== topic && !pattern.shared?.[topic]) continue;
@@ -706,19 +721,30 @@ export class Matcher {
             this.conceptList[concepts++] = s;
             break;
           case CANCEL:
-            cancel = true;
+          case LOWERS:
+            this.contextList[contexts++] = s;
             break;
-          default:
-            lower = true;
+          case CONTEXT_NEGATION:
+            this.contextNegationList[contextNegations++] = s;
         }
       }
       const scope = this.rules[topic]?.negationScope ?? 2;
+      let cancel = false;
+      let lower = false;
+      for (let c = 0; c < contexts; c++) {
+        const s = this.contextList[c]!;
+        const start = this.spanStart[s]!;
+        if (this.negated(text, start, this.contextNegationList, contextNegations, 0)) continue;
+        if (this.patterns[this.spanPattern[s]!]!.kind === CANCEL) cancel = true;
+        else lower = true;
+      }
       let termNames: string[] | undefined;
       let raised = false;
       for (let h = 0; h < terms; h++) {
         const s = this.termList[h]!;
         if (this.overlapsAny(s, this.exclusionList, exclusions)) continue;
-        if (negations > 0 && this.negated(text, this.spanStart[s]!, negations, scope)) continue;
+        if (negations > 0 && this.negated(text, this.spanStart[s]!, this.negationList, negations, scope))
+          continue;
         raised = true;
         if (!detail) break;
         const name = this.patterns[this.spanPattern[s]!]!.text;
@@ -773,9 +799,9 @@ export class Matcher {
   }
 
   /** A negating phrase ends at most `scope` words before `start`. */
-  private negated(text: string, start: number, negations: number, scope: number): boolean {
-    for (let x = 0; x < negations; x++) {
-      const end = this.spanEnd[this.negationList[x]!]!;
+  private negated(text: string, start: number, list: Int32Array, count: number, scope: number): boolean {
+    for (let x = 0; x < count; x++) {
+      const end = this.spanEnd[list[x]!]!;
       if (end <= start && this.wordAt(text, start) - this.wordAt(text, end) <= scope) return true;
     }
     return false;
@@ -836,7 +862,7 @@ export class Matcher {
       }
       return (
         last - first - covered <= window &&
-        !(negations > 0 && this.negated(text, firstStart, negations, scope))
+        !(negations > 0 && this.negated(text, firstStart, this.negationList, negations, scope))
       );
     }
     for (let c = 0; c < kept; c++) {

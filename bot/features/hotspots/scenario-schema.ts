@@ -54,11 +54,19 @@ const optionalTerms = terms.nullish().transform((list) => list ?? []);
 export const CONCEPT_NAME_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
 export const MAX_WINDOW = 12;
 
-/** Line-level context: `cancel` takes the topic away (diễn tập), `lower` lowers its confidence (đã khắc phục). */
+/**
+ * Line-level context: `cancel` takes the topic away (diễn tập), `lower` lowers its confidence (đã
+ * khắc phục); `negation` right before a context phrase (no word between) undoes it ("chưa được huấn luyện" is no
+ * training session, "không phải diễn tập" no drill, "chưa khắc phục xong" nothing fixed).
+ */
 const contextSchema = z
-  .strictObject({ cancel: optionalTerms, lower: optionalTerms })
+  .strictObject({ cancel: optionalTerms, lower: optionalTerms, negation: optionalTerms })
   .nullish()
-  .transform((context) => ({ cancel: context?.cancel ?? [], lower: context?.lower ?? [] }));
+  .transform((context) => ({
+    cancel: context?.cancel ?? [],
+    lower: context?.lower ?? [],
+    negation: context?.negation ?? [],
+  }));
 
 /** `{ near: [salary, late], window: 4 }`: every concept within 4 other words of the next, in any order. */
 const ruleSchema = z.strictObject({
@@ -220,12 +228,12 @@ function topicRules(
     concepts?: Record<string, Term[]> | null | undefined;
     negation: Term[];
     negation_scope: number;
-    context: { cancel: Term[]; lower: Term[] };
+    context: { cancel: Term[]; lower: Term[]; negation: Term[] };
   },
   topic: {
     rules: { near: string[]; window: number }[];
     negation: Term[];
-    context: { cancel: Term[]; lower: Term[] };
+    context: { cancel: Term[]; lower: Term[]; negation: Term[] };
   },
 ): { rules?: TopicRules } {
   const rules = topic.rules.map((rule) => ({
@@ -235,8 +243,11 @@ function topicRules(
   const negation = [...lexicon.negation, ...topic.negation];
   const cancel = [...lexicon.context.cancel, ...topic.context.cancel];
   const lower = [...lexicon.context.lower, ...topic.context.lower];
+  const contextNegation = [...lexicon.context.negation, ...topic.context.negation];
   if (rules.length + negation.length + cancel.length + lower.length === 0) return {};
-  return { rules: { rules, negation, negationScope: lexicon.negation_scope, cancel, lower } };
+  return {
+    rules: { rules, negation, negationScope: lexicon.negation_scope, cancel, lower, contextNegation },
+  };
 }
 
 export type ScenarioLexicon = z.output<typeof lexiconSchema>;

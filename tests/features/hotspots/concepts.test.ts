@@ -48,6 +48,11 @@ const cases: [kind: string, text: string, expected: string[]][] = [
   ['routine check', 'đo khí CO trong giới hạn cho phép', []],
   ['reassuring', 'áp thấp đã tan, sản xuất bình thường', []],
   ['reassuring', 'máy bơm hỏng hôm qua đã khắc phục xong', []],
+  ['context undone', 'thợ mới vào chưa được huấn luyện an toàn đã cho xuống lò', ['safety']],
+  ['context undone', 'đây không phải diễn tập, sập lò thật ở lò chợ 3, có người bị vùi', ['accident']],
+  ['context undone', 'máy bơm lò 3 hỏng từ hôm qua, chưa khắc phục xong', ['safety']],
+  ['context undone', 'ko phai dien tap dau, chay that o lo 5', ['accident']],
+  ['drill', 'lớp huấn luyện an toàn cho thợ mới chiều nay', []],
   ['negation', 'ca đêm không ai bị thương', []],
   ['negation', 'không có tai nạn nào trong quý', []],
   ['negation', 'công ty chưa bao giờ chậm lương', []],
@@ -86,7 +91,7 @@ lexicon:
     pay: [lương, lg]
     late: [chưa, chậm, nợ]
   negation: [chưa bao giờ]
-  context: { cancel: [diễn tập], lower: [đã trả] }
+  context: { cancel: [diễn tập], lower: [đã trả], negation: [không phải, chưa] }
   topics:
     - id: wages
       name: Lương
@@ -119,6 +124,11 @@ describe('the rule language', () => {
     expect(of('chưa bao giờ chậm lương')).toEqual([]); // "chưa" is the negation's, "chậm" is negated
     expect(of('diễn tập: lương chưa về')).toEqual([]);
     expect(of('lương chưa về, đã trả hôm sau')).toEqual([]); // lowered
+    expect(of('không phải diễn tập: lương chưa về')).toEqual(['wages']); // the context is undone
+    expect(of('lương chưa về, chưa đã trả')).toEqual(['wages']);
+    expect(of('không phải đâu, lương nợ ba tháng rồi, diễn tập')).toEqual([]); // too far before the context to undo it
+    // Words that only undo contexts are not vocabulary: the model's gate stays shut.
+    expect(m.analyse('không phải vậy').vocabulary).toBe(false);
     expect(of('cong nhan dinh cong')).toEqual(['old']); // a file of terms only still works
   });
 
@@ -128,6 +138,12 @@ describe('the rule language', () => {
     if (parsed.ok) return;
     expect(parsed.errors[0]).toMatchObject({ field: 'lexicon.topics[0].rules[0].near[1]' });
     expect(parsed.errors[0]!.message).toContain('no concept "nope"');
+    const badContext = parseScenario(
+      RULES_FILE.replace('negation: [không phải, chưa] }', 'negation: 5 }'),
+      'x.yaml',
+    );
+    expect(badContext.ok).toBe(false);
+    if (!badContext.ok) expect(badContext.errors[0]).toMatchObject({ field: 'lexicon.context.negation' });
     const empty = parseScenario(RULES_FILE.replace(/ {6}rules:\n.*\n/, ''), 'x.yaml');
     expect(empty.ok).toBe(false);
   });

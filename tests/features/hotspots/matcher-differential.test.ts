@@ -84,6 +84,7 @@ function lexiconSoup(count: number, seed: number): string[] {
         ...(topic.rules?.negation.map((t) => t.text) ?? []),
         ...(topic.rules?.cancel.map((t) => t.text) ?? []),
         ...(topic.rules?.lower.map((t) => t.text) ?? []),
+        ...(topic.rules?.contextNegation?.map((t) => t.text) ?? []),
       ]),
     ),
     'anh',

@@ -4,6 +4,7 @@ import { type Automaton, compileAutomaton, SEP } from './automaton';
 import {
   CANCEL,
   CONCEPT,
+  CONTEXT_NEGATION,
   collectPatterns,
   EXCLUSION,
   type MatcherTopic,
@@ -160,7 +161,7 @@ export class Matcher {
     if (found === 0) return NOTHING;
     if (!this.mayBeLive(found)) return this.anyVerified(text, found) ? SOME_VOCABULARY : NOTHING;
     const spans = this.verify(text, found);
-    if (spans === 0) return NOTHING;
+    if (!this.someVocabulary(spans)) return NOTHING;
     if (!this.markLive(spans)) return SOME_VOCABULARY;
     if (spans > this.termList.length) this.growLists(spans);
     return this.resolve(text, spans, true);
@@ -286,9 +287,17 @@ export class Matcher {
       const state = (this.candidates[c]! / size) | 0;
       const end = this.candidates[c + 1]!;
       for (let o = outStart[state]!; o < outStart[state + 1]!; o++) {
-        if (verifyAt(text, end, this.patterns[outList[o]!]!) >= 0) return true;
+        const pattern = this.patterns[outList[o]!]!;
+        if (pattern.kind !== CONTEXT_NEGATION && verifyAt(text, end, pattern) >= 0) return true;
       }
     }
+    return false;
+  }
+
+  /** Words that only undo a context ("không", "chưa được") do not open the model's gate. */
+  private someVocabulary(spans: number): boolean {
+    for (let s = 0; s < spans; s++)
+      if (this.patterns[this.spanPattern[s]!]!.kind !== CONTEXT_NEGATION) return true;
     return false;
   }
 
@@ -349,8 +358,8 @@ export class Matcher {
       let exclusions = 0;
       let negations = 0;
       let concepts = 0;
-      let cancel = false;
-      let lower = false;
+      const contexts: number[] = [];
+      const contextNegations: number[] = [];
       for (let s = 0; s < spans; s++) {
         const pattern = this.patterns[this.spanPattern[s]!]!;
         if (pattern.topic !== topic && !pattern.shared?.[topic]) continue;
@@ -367,14 +376,26 @@ export class Matcher {
           case CONCEPT:
             this.conceptList[concepts++] = s;
             break;
-          case CANCEL:
-            cancel = true;
+          case CONTEXT_NEGATION:
+            contextNegations.push(s);
             break;
           default:
-            lower = true;
+            contexts.push(s);
         }
       }
       const scope = this.rules[topic]?.negationScope ?? 2;
+      // A context phrase right after a context negation (no word between) does not count.
+      const standing = contexts.filter(
+        (s) =>
+          !contextNegations.some(
+            (x) =>
+              this.spanEnd[x]! <= this.spanStart[s]! &&
+              this.wordAt(text, this.spanStart[s]!) === this.wordAt(text, this.spanEnd[x]!),
+          ),
+      );
+      const cancel = standing.some((s) => this.patterns[this.spanPattern[s]!]!.kind === CANCEL);
+      const lower =
+        standing.length > 0 && !standing.every((s) => this.patterns[this.spanPattern[s]!]!.kind === CANCEL);
       let termNames: string[] | undefined;
       let raised = false;
       for (let h = 0; h < terms; h++) {

@@ -15,13 +15,15 @@ export const CONCEPT = 2;
 export const NEGATION = 3;
 export const CANCEL = 4;
 export const LOWERS = 5;
+export const CONTEXT_NEGATION = 6;
 export type PatternKind =
   | typeof TERM
   | typeof EXCLUSION
   | typeof CONCEPT
   | typeof NEGATION
   | typeof CANCEL
-  | typeof LOWERS;
+  | typeof LOWERS
+  | typeof CONTEXT_NEGATION;
 
 /**
  * A term or exclusion of a topic, ready for verification. A candidate found on folded text is a
@@ -64,7 +66,7 @@ export function collectPatterns(topics: readonly MatcherTopic[]): Pattern[] {
       const key = `${index}/${kind}/${rule}/${slot}/${spelling}`;
       if (words.length === 0 || seen.has(key)) return;
       seen.add(key);
-      const isShared = kind === NEGATION || kind === CANCEL || kind === LOWERS;
+      const isShared = kind === NEGATION || kind === CANCEL || kind === LOWERS || kind === CONTEXT_NEGATION;
       const sharedWith = isShared ? sharedPatterns.get(`${kind}/${spelling}`) : undefined;
       if (sharedWith) {
         sharedWith.shared![index] = 1;
@@ -113,6 +115,7 @@ export function collectPatterns(topics: readonly MatcherTopic[]): Pattern[] {
     for (const term of rules.negation) add(term, NEGATION);
     for (const term of rules.cancel) add(term, CANCEL);
     for (const term of rules.lower) add(term, LOWERS);
+    for (const term of rules.contextNegation ?? []) add(term, CONTEXT_NEGATION);
   });
   return patterns;
 }
