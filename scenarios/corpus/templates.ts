@@ -387,6 +387,8 @@ export const HOT: Templates = {
 /** Calm lines: each topic's traps, then ordinary chat. */
 export const CALM: Templates = {
   wages: [
+    'thưởng tết năm nay dự kiến {num} tháng lương{calmend}',
+    'nghe nói lương {time} về sớm{calmend}',
     'thưởng tết năm nay đã chia đủ cho {who}{calmend}',
     'bảo hiểm {time} công ty đã nộp đủ, tra app thấy rồi{calmend}',
     'lương {time} đã về đủ{calmend}',
@@ -484,6 +486,9 @@ export const CALM: Templates = {
   ],
   // issue 12: look-alikes of the outsider set's kinds (checks that passed, debunked rumours, jokes)
   lookalikes: [
+    'cháy vé xem bóng đá rồi{calmend}',
+    'nhớ tắt máy khoan khi thay mũi{calmend}',
+    'hệ thống mới lắp đã chạy thử đạt{calmend}',
     'cắt giảm giấy tờ thủ tục khi xin nghỉ phép{calmend}',
     'cắt giảm chi phí in ấn, văn phòng phẩm{calmend}',
     'cắt giảm thời gian chờ xe đưa đón{calmend}',
