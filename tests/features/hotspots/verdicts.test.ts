@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { falseAlarmRates, recordVerdict } from '../../../bot/features/hotspots';
+import { loadModel, MODEL_AGREES } from '../../../bot/features/hotspots/assess';
 import { incidents, incidentVerdicts } from '../../../db/schema';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { command, dm, message } from '../../helpers/harness';
@@ -23,7 +24,9 @@ const lastAnswer = (setup: Setup) => setup.harness.messenger.answers.at(-1)!;
 /** Words of the workers' messages that no verdict or incident row may hold. */
 const SECRET = 'Hùng kể';
 
-async function openWages(setup: Setup, text = `${SECRET}: nợ lương ba tháng nay`) {
+const WAGES_TEXT = `${SECRET}: nợ lương ba tháng rồi sống kiểu gì`;
+
+async function openWages(setup: Setup, text = WAGES_TEXT) {
   for (let i = 0; i < 3; i++) await setup.harness.handle(message(T1_GROUP, WORKER, text));
   const [incident] = await database.db.select().from(incidents);
   return incident!;
@@ -51,7 +54,10 @@ describe('leaders’ verdicts', () => {
   it('stores one changeable verdict per leader per incident, with the topic and what raised it, never text or author', async () => {
     const setup = await setupHotspots(database);
     const incident = await openWages(setup);
-    // The shipped model agrees with the term: both are recorded.
+    // The shipped model agrees with the term: both are recorded (checked, so a retrained model that
+    // no longer agrees fails here with a clear reason rather than below).
+    const wages = loadModel().topics.indexOf('wages');
+    expect(loadModel().predict(WAGES_TEXT)[wages]).toBeGreaterThanOrEqual(MODEL_AGREES);
     expect(incident.sources).toEqual(['model', 'term']);
     const { messenger } = setup.harness;
     const [alert] = messenger.sent.filter((s) => s.chat.externalId === '11');
