@@ -36,12 +36,14 @@ export default defineConfig({
     // Two rejections escape postgres.js itself when the fault-injection tests terminate backends, and
     // only these two are not reported as errors of the run (Pulse's own process logs and counts any
     // escaped rejection and keeps running, bot/main.ts):
-    // - it fetches the array types of every new connection without awaiting that query (57P01);
+    // - it fetches the array types of every new connection without awaiting that query
+    //   (porsager/postgres#1192): a backend terminated then rejects it with 57P01, or, when the
+    //   socket is cut first, with ECONNRESET — either way only that internal query's error;
     // - a `begin()` whose connection was terminated rejects at once, but its callback keeps running
     //   (porsager/postgres#1216) and may issue its next statement after the file's pool has ended.
     onUnhandledError(error) {
       const { code, query } = error as { code?: unknown; query?: unknown };
-      if (code === '57P01' && String(query).includes('pg_catalog.pg_type')) return false;
+      if (String(query).includes('pg_catalog.pg_type')) return false;
       if (code === 'CONNECTION_ENDED' && query === undefined) return false;
     },
     projects: [
