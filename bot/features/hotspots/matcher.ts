@@ -6,6 +6,7 @@ import {
   CANCEL,
   CONCEPT,
   CONTEXT_NEGATION,
+  CONTEXT_NEGATION_SCOPE,
   collectPatterns,
   compileSpellings,
   EXCLUSION,
@@ -127,7 +128,7 @@ export class Matcher {
   private readonly termHead: Int32Array;
   private readonly ruleHead: Int32Array;
   private exclusionHead = -1;
-  /** `match`: the concept slots present (`StateOutputs.mask`) and those of complete rules, the rules complete in the current text (and their list, to clear), each rule's topic. */
+  /** `match`: the concept slots present (the masks of `StateOutputs.record`) and those of complete rules, the rules complete in the current text (and their list, to clear), each rule's topic. */
   private readonly present: Int32Array;
   private readonly completeMask: Int32Array;
   private readonly ruleComplete: Uint8Array;
@@ -375,7 +376,8 @@ export class Matcher {
       const kind = this.patternKind[id]!;
       if ((kind !== CANCEL && kind !== LOWERS) || !this.sharedWith[id * this.topicCount + topic]) continue;
       const start = this.at(text, k);
-      if (start >= 0 && !this.negatedBy(text, start, topic, 0, CONTEXT_NEGATION)) return false;
+      if (start >= 0 && !this.negatedBy(text, start, topic, CONTEXT_NEGATION_SCOPE, CONTEXT_NEGATION))
+        return false;
     }
     for (let k = this.termHead[topic]!; k >= 0; k = this.outNext[k]!) {
       const start = this.at(text, k);
@@ -734,7 +736,8 @@ export class Matcher {
       for (let c = 0; c < contexts; c++) {
         const s = this.contextList[c]!;
         const start = this.spanStart[s]!;
-        if (this.negated(text, start, this.contextNegationList, contextNegations, 0)) continue;
+        if (this.negated(text, start, this.contextNegationList, contextNegations, CONTEXT_NEGATION_SCOPE))
+          continue;
         if (this.patterns[this.spanPattern[s]!]!.kind === CANCEL) cancel = true;
         else lower = true;
       }

@@ -5,7 +5,7 @@ import { CONCEPT, type Pattern } from './patterns';
  * The automaton's outputs per state, laid out for `Matcher.match`. Concept words are everywhere
  * ("người", "chưa") and one word is a concept of many rules, so a line has a few terms but
  * dozens of concept outputs: a state's concepts are therefore also one bit per (rule, concept)
- * in `mask`, which a candidate ORs in a few words, and only the rules whose every concept is
+ * in a mask of its record, which a candidate ORs in a few words, and only the rules whose every concept is
  * present have their outputs listed.
  */
 export interface StateOutputs {
@@ -26,7 +26,7 @@ export interface StateOutputs {
   /** Per global rule: a bit per concept (`(1 << concepts) - 1`). */
   ruleFull: Int32Array;
   /**
-   * Per word w of `mask` and rule width k (2, 3, 4 concepts): `ruleStarts[3w + k - 2]` has the bit
+   * Per word w of the mask and rule width k (2, 3, 4 concepts): `ruleStarts[3w + k - 2]` has the bit
    * where each rule of that width starts, and `ruleAtBit[32w + b]` is the rule starting at bit b,
    * so the complete rules of a line are found with a few shifts per word (`completeRules`).
    */

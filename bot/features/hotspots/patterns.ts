@@ -16,6 +16,8 @@ export const NEGATION = 3;
 export const CANCEL = 4;
 export const LOWERS = 5;
 export const CONTEXT_NEGATION = 6;
+/** A context negation undoes only the cancel or lower phrase right after it: no word between ("lương chưa về, đã trả" stays lowered). */
+export const CONTEXT_NEGATION_SCOPE = 0;
 export type PatternKind =
   | typeof TERM
   | typeof EXCLUSION
