@@ -65,6 +65,7 @@ describe('the demo company of a fresh sandbox', () => {
   it('the five-minute tour of the README holds', async () => {
     const api = client(app);
     const an = await openEvents(api.base, 'an');
+    const hung = await openEvents(api.base, 'hung');
     try {
       // Admin Hà pushes the weekly directive; worker Hùng sees it in Tổ Khai thác 1 and taps Đã nắm.
       expect(await ask('ha', '/help')).toContain('/push MÃ_NHIỆM_VỤ');
@@ -107,7 +108,11 @@ describe('the demo company of a fresh sandbox', () => {
       await vote('thang', 'grp:grp-cb-kt');
       await ask('an', '/close 1');
       await app.scheduler.runAll();
-      const results = (await api.messages('hung', 'grp:grp-t-kt1')).body.messages.at(-1)!;
+      // Results go out through the delivery queue, as every fan-out does: wait for them to arrive
+      // (a worker of the queue that was already sending may post them a moment after /close).
+      const results = await hung.message(
+        (m) => m.chat === 'grp:grp-t-kt1' && m.text.includes('Kết quả khảo sát #1'),
+      );
       // Three answers spread over two teams: the demo is too small to show them, and says why.
       expect(results.text).toContain('Kết quả khảo sát #1 — đã đóng');
       expect(results.text).toContain('chưa đủ câu trả lời để giữ ẩn danh');
@@ -132,6 +137,7 @@ describe('the demo company of a fresh sandbox', () => {
       expect(report).not.toContain('Không còn điểm nóng nào');
     } finally {
       an.close();
+      hung.close();
     }
   });
 
