@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readLabelled, readOutsider } from './kept-apart';
 import { CALM, EMOJI, HANDWRITTEN, HOT, SLOTS, TEENCODE } from './templates';
 
 /**
@@ -25,7 +26,7 @@ export function random(seed: number): () => number {
   };
 }
 
-const stripMarks = (text: string) =>
+export const stripMarks = (text: string) =>
   text
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -64,13 +65,24 @@ export function generateCorpus(): [topics: string, text: string][] {
   const rows: [string, string][] = [];
   const seen = new Set<string>();
   const add = (topics: string, text: string) => {
-    const key = text.normalize('NFC');
+    const key = text.normalize('NFC').toLowerCase();
     if (seen.has(key)) return false;
     seen.add(key);
     rows.push([topics, text]);
     return true;
   };
+  const outsider = readOutsider();
+  // No template may write a line of the held-out set or of the untuned outsider part by chance.
+  for (const line of [...readLabelled(), ...outsider.filter((l) => l.untuned)])
+    seen.add(line.text.normalize('NFC').toLowerCase());
   for (const [topics, text] of HANDWRITTEN) add(topics, text);
+  // The outsider lines already tuned on, as written and without marks: real phrasing the templates
+  // lack. The untuned part stays out, so its figure still measures lines no part of Pulse has seen.
+  for (const line of outsider.filter((l) => !l.untuned)) {
+    const topics = line.hot ? line.topics.join(',') : '-';
+    add(topics, line.text);
+    add(topics, stripMarks(line.text));
+  }
   const expand = (templates: Record<string, string[]>, label: (topic: string) => string, per: number) => {
     for (const [topic, list] of Object.entries(templates)) {
       for (const template of list) {

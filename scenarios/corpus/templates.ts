@@ -96,6 +96,10 @@ type Templates = Record<string, string[]>;
 
 export const HOT: Templates = {
   wages: [
+    'lương {pay} có {num} củ, sao nuôi nổi vợ con{end}',
+    'thu nhập thế này không sống nổi{end}',
+    'tháng sau lại lùi ngày trả lương{end}',
+    'công ty hoãn trả {pay} sang tháng sau{end}',
     'tài khoản vẫn trống trơn, {pay} chưa về{end}',
     'thưởng tết {time} bảo không có{end}',
     'năm nay không có thưởng tết, sếp thì vẫn đổi xe{end}',
@@ -133,6 +137,11 @@ export const HOT: Templates = {
     'tài khoản vẫn chưa thấy tiền về{end}',
   ],
   jobs: [
+    '{who} tự nhiên bị điều sang đơn vị khác{end}',
+    'bị điều sang {unit} mà không báo trước{end}',
+    'đột ngột bị chuyển sang làm việc khác, không lý do{end}',
+    'năm sau cho nghỉ hưu sớm cả loạt{end}',
+    'bắt {who} về hưu sớm{end}',
     'hợp đồng {who} hết hạn mà chưa thấy ký lại{end}',
     '{unit} bị sáp nhập, dư người{end}',
     'bị ép viết đơn nghỉ việc{end}',
@@ -155,6 +164,10 @@ export const HOT: Templates = {
     'cắt hợp đồng {num} anh{end}',
   ],
   safety: [
+    '{who} ngủ gật trên băng tải vì làm quá sức{end}',
+    'kiệt sức mà vẫn bắt làm trong lò{end}',
+    'bắt làm ca đêm liền nhau cả tuần{end}',
+    'làm ca {shift} liên tục không nghỉ{end}',
     'lò nóng hầm hập, không có nước uống{end}',
     'chụp phim phổi thì bảo bụi phổi{end}',
     '{gas} lên {pct} ở {unit} mà vẫn bắt làm{end}',
@@ -248,6 +261,8 @@ export const HOT: Templates = {
     'ngừng việc tập thể từ ca sáng{end}',
   ],
   disaster: [
+    'lũ cuốn mất đường vào {unit}{end}',
+    'nước lũ cuốn sập cầu tạm{end}',
     'mưa to, nước tràn vào moong{end}',
     'bãi thải {unit} trượt xuống đường{end}',
     'đất đá tràn xuống khu dân cư{end}',
@@ -307,6 +322,9 @@ export const HOT: Templates = {
     'mất nước sinh hoạt cả tuần, bà con kêu{end}',
   ],
   unfair: [
+    'ai góp ý là bị chuyển sang làm việc nặng{end}',
+    'phản ánh với {boss} xong thì bị trù{end}',
+    'cứ lên tiếng là bị đì, bị cắt thưởng{end}',
     'ai thân với {boss} thì được việc nhẹ{end}',
     '{boss} chửi {who} ngu như bò{end}',
     'xét thưởng toàn người nhà {boss}{end}',
@@ -387,6 +405,8 @@ export const HOT: Templates = {
 /** Calm lines: each topic's traps, then ordinary chat. */
 export const CALM: Templates = {
   wages: [
+    'nhà mình nuôi con nhỏ, ai có kinh nghiệm chỉ với{calmend}',
+    'họp tổ hoãn sang chiều mai{calmend}',
     'thưởng tết năm nay dự kiến {num} tháng lương{calmend}',
     'nghe nói lương {time} về sớm{calmend}',
     'thưởng tết năm nay đã chia đủ cho {who}{calmend}',
@@ -401,6 +421,9 @@ export const CALM: Templates = {
     'đi đóng bảo hiểm xe máy chưa{calmend}',
   ],
   jobs: [
+    'anh ấy được điều sang {unit} làm tổ trưởng{calmend}',
+    'lịch điều động xe đã thông báo trước{calmend}',
+    'chúc mừng chú Tư nghỉ hưu, về vui với con cháu{calmend}',
     'cắt giảm thời gian họp giao ban{calmend}',
     'cắt giảm chi phí văn phòng phẩm{calmend}',
     'công ty cam kết không cắt giảm lao động{calmend}',
@@ -410,6 +433,9 @@ export const CALM: Templates = {
     'giảm giấy tờ thủ tục cho công nhân{calmend}',
   ],
   safety: [
+    'trực ca liên tục để đảm bảo sản xuất, đã bố trí nghỉ bù{calmend}',
+    'họp dài quá ngủ gật mất 😅{calmend}',
+    'mời {who} góp ý cho kế hoạch an toàn{calmend}',
     'đo khí CO trong giới hạn cho phép{calmend}',
     'nước giếng khoan đã xét nghiệm đạt chuẩn{calmend}',
     'xe goòng mới thay phanh xong{calmend}',

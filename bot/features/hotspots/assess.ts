@@ -17,10 +17,11 @@ export interface Assessment {
 
 /**
  * The model raises a topic on its own only when it is this sure; it confirms a rule's hit from 0.5;
- * under VETO, while it gives another topic at least MODEL_AGREES, it overrules a hit of concept
- * rules alone (no term) as the neighbouring topic's words (smoke of a fire underground is no
- * pollution). A model that finds every topic unlikely has not seen the kind of line: it does not
- * overrule then (outsider batches 4 and 5 lost six true worries to that veto, and no false alarm).
+ * under VETO, while it gives another topic at least MODEL_AGREES, it moves a hit of concept rules
+ * alone (no term) to that topic: the words were the neighbouring topic's (smoke of a fire
+ * underground is an accident, not pollution), and the line is still a worry. A model that finds
+ * every topic unlikely has not seen the kind of line: it does not overrule then (outsider batches 4
+ * and 5 lost six true worries to that veto, and no false alarm).
  */
 export const MODEL_ALONE = 0.9;
 export const MODEL_AGREES = 0.5;
@@ -33,8 +34,9 @@ export function loadModel(file: URL | string = SHIPPED_MODEL): Model {
 }
 
 /**
- * Rules first, the model second. A rule hit stands (confidence 0.6–1 with the model's agreement)
- * unless the model finds it almost certainly a look-alike; a hit the line's context lowers stands
+ * Rules first, the model second. A rule hit stands (confidence 0.6–1 with the model's agreement),
+ * but a hit of concepts alone moves to the topic the model puts the line under (VETO above); a hit
+ * the line's context lowers stands
  * only when the model agrees; a cancelled topic (diễn tập) stays cancelled; the model alone raises
  * a topic only above MODEL_ALONE. The model runs only on lines with some word of the lexicon (a
  * term, a concept word or a context phrase): a line with none costs the matcher's scan alone.
@@ -66,13 +68,17 @@ export function assess(
   const out: Assessment[] = [];
   const elsewhere = probabilities.some((q) => q >= MODEL_AGREES);
   const ruled = new Set<number>(analysis.cancelled);
+  let retopic = false;
   for (const verdict of analysis.verdicts) {
     ruled.add(verdict.topic);
     const p = probability(verdict.topic);
     const agrees = p !== undefined && p >= MODEL_AGREES;
     if (verdict.strength === 'lowered' && !agrees) continue;
     // Only a hit of concepts alone is overruled: a term is a phrase someone chose on purpose.
-    if (p !== undefined && p < VETO && verdict.terms.length === 0 && elsewhere) continue;
+    if (p !== undefined && p < VETO && verdict.terms.length === 0 && elsewhere) {
+      retopic = true;
+      continue;
+    }
     const base = verdict.strength === 'hit' ? 0.6 : 0.3;
     out.push({
       topic: verdict.topic,
@@ -85,7 +91,7 @@ export function assess(
   for (let topic = 0; topic < matcher.topicIds.length; topic++) {
     if (ruled.has(topic)) continue;
     const p = probability(topic);
-    if (p !== undefined && p >= MODEL_ALONE)
+    if (p !== undefined && (p >= MODEL_ALONE || (retopic && p >= MODEL_AGREES)))
       out.push({ topic, confidence: round(p), source: 'model', terms: [], concepts: [] });
   }
   return out.sort((a, b) => a.topic - b.topic);

@@ -63,6 +63,16 @@ const cases: [kind: string, text: string, expected: string[]][] = [
   ['other sense', 'Công nhân tổ 5 đạt danh hiệu lao động giỏi', []],
   ['other sense', 'dc roi anh, em lam ngay', []],
   ['other sense', 'Đi đóng bảo hiểm xe máy chưa?', []],
+  // Kinds outsider batch 8 brought (2026-12-07), in other words than its lines.
+  ['word order', 'công ty lại lùi ngày trả lương sang mùng 10', ['wages']],
+  ['word order', 'bị điều động sang phân xưởng khác đột ngột, không lý do', ['jobs']],
+  ['word order', 'ai phản ánh với quản đốc là bị đì ngay', ['unfair']],
+  ['mining', 'thợ lái tời ngủ gật vì làm 16 tiếng', ['safety']],
+  ['mining', 'tuần này phải làm ca đêm liên tiếp không được nghỉ', ['safety']],
+  ['mining', 'mưa lũ cuốn mất cây cầu tạm vào mỏ', ['disaster']],
+  ['shorthand', 'lương thế này ko sống nổi', ['wages']],
+  ['reassuring', 'trực ca liên tục cả tuần, đã bố trí nghỉ bù', []],
+  ['other sense', 've que vui voi con chau', []],
 ];
 
 describe('concept rules of the shipped lexicon, kind by kind', () => {
