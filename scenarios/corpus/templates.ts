@@ -96,6 +96,9 @@ type Templates = Record<string, string[]>;
 
 export const HOT: Templates = {
   wages: [
+    'tiền làm thêm ngày lễ chỉ tính 1 lần{end}',
+    'bảng chấm công tháng {num} bị sửa, mất mấy công{end}',
+    'ngày công của {who} bị gạch mất{end}',
     'lương {pay} có {num} củ, sao nuôi nổi vợ con{end}',
     'thu nhập thế này không sống nổi{end}',
     'tháng sau lại lùi ngày trả lương{end}',
@@ -137,6 +140,8 @@ export const HOT: Templates = {
     'tài khoản vẫn chưa thấy tiền về{end}',
   ],
   jobs: [
+    'bị đưa vào diện dôi dư{end}',
+    'danh sách dôi dư có tên {who}{end}',
     '{who} tự nhiên bị điều sang đơn vị khác{end}',
     'bị điều sang {unit} mà không báo trước{end}',
     'đột ngột bị chuyển sang làm việc khác, không lý do{end}',
@@ -164,6 +169,10 @@ export const HOT: Templates = {
     'cắt hợp đồng {num} anh{end}',
   ],
   safety: [
+    'cơm ca thiu, ăn xong {num} người đau bụng{end}',
+    'bếp ăn nấu đồ mốc cho {who}{end}',
+    '{machine} kêu lạ mà vẫn bắt chạy{end}',
+    'cáp điện bị hở ở {unit}{end}',
     '{who} ngủ gật trên băng tải vì làm quá sức{end}',
     'kiệt sức mà vẫn bắt làm trong lò{end}',
     'bắt làm ca đêm liền nhau cả tuần{end}',
@@ -239,6 +248,9 @@ export const HOT: Templates = {
     'xe tải đâm người ở bãi than{end}',
   ],
   collective: [
+    '{who} tẩy chay bếp ăn ca{end}',
+    'nghỉ cả ca nếu không giải quyết{end}',
+    '{who} họp kín bàn chuyện bỏ ca{end}',
     '{who} tập trung ở sân, không chịu vào ca{end}',
     '{who} thống nhất mai không ai đi làm{end}',
     'ca {shift} không ai xuống lò{end}',
@@ -261,6 +273,8 @@ export const HOT: Templates = {
     'ngừng việc tập thể từ ca sáng{end}',
   ],
   disaster: [
+    'sốt xuất huyết lan ra khu tập thể, {num} người nhập viện{end}',
+    'dịch cúm bùng phát ở {unit}{end}',
     'lũ cuốn mất đường vào {unit}{end}',
     'nước lũ cuốn sập cầu tạm{end}',
     'mưa to, nước tràn vào moong{end}',
@@ -282,6 +296,8 @@ export const HOT: Templates = {
     'ngập sâu ở khu tập thể{end}',
   ],
   environment: [
+    'khói nhà máy làm cây cối chết héo{end}',
+    'bụi than làm lúa vàng lá{end}',
     'nước bãi thải chảy xuống ruộng{end}',
     'nước giếng nhà dân chuyển màu vàng, không dám dùng{end}',
     'nguồn nước sinh hoạt bốc mùi{end}',
@@ -322,9 +338,12 @@ export const HOT: Templates = {
     'mất nước sinh hoạt cả tuần, bà con kêu{end}',
   ],
   unfair: [
+    'bị phạt vì đi muộn, người nhà sếp thì không sao{end}',
+    'ai không theo {boss} là bị ghét{end}',
+    'cuối năm bị xếp loại C vì góp ý{end}',
     'ai góp ý là bị chuyển sang làm việc nặng{end}',
     'phản ánh với {boss} xong thì bị trù{end}',
-    'cứ lên tiếng là bị đì, bị cắt thưởng{end}',
+    'cứ lên tiếng là bị đì, bị soi{end}',
     'ai thân với {boss} thì được việc nhẹ{end}',
     '{boss} chửi {who} ngu như bò{end}',
     'xét thưởng toàn người nhà {boss}{end}',
@@ -344,6 +363,9 @@ export const HOT: Templates = {
     'đối xử bất công với {who}{end}',
   ],
   integrity: [
+    'vật tư mua về toàn hàng kém chất lượng{end}',
+    'lập danh sách ma để rút tiền{end}',
+    'thiết bị mua đội giá gấp đôi{end}',
     'muốn vào làm phải chạy {num} chục triệu{end}',
     'nâng bậc phải lót tay{end}',
     'thủ kho tuồn vật tư ra ngoài bán{end}',
@@ -380,6 +402,9 @@ export const HOT: Templates = {
     'có người kích động anh em trên nhóm zalo{end}',
   ],
   morale: [
+    'làm cả đời mà không có nổi cái nhà{end}',
+    'thợ trẻ bỏ đi hết, ở lại toàn người già{end}',
+    'không biết năm sau còn việc không{end}',
     'chẳng còn thiết tha gì với nghề{end}',
     'chỉ mong đủ năm về hưu cho xong{end}',
     'không tin lãnh đạo nữa, toàn hứa suông{end}',
@@ -433,6 +458,8 @@ export const CALM: Templates = {
     'giảm giấy tờ thủ tục cho công nhân{calmend}',
   ],
   safety: [
+    'bếp ăn đổi thực đơn, cơm ca ngon hơn{calmend}',
+    'đã thay cáp điện mới ở {unit}{calmend}',
     'trực ca liên tục để đảm bảo sản xuất, đã bố trí nghỉ bù{calmend}',
     'họp dài quá ngủ gật mất 😅{calmend}',
     'mời {who} góp ý cho kế hoạch an toàn{calmend}',
@@ -466,6 +493,8 @@ export const CALM: Templates = {
     'ký tên vào biên bản bàn giao ca{calmend}',
   ],
   disaster: [
+    'đã phun thuốc phòng sốt xuất huyết ở khu tập thể{calmend}',
+    'đợt mưa bão vừa qua không ai bị thương{calmend}',
     'áp thấp đã tan, sản xuất bình thường{calmend}',
     'bão like trên trang của công ty{calmend}',
     'bão hòa thị trường than rồi{calmend}',
@@ -481,6 +510,7 @@ export const CALM: Templates = {
     'tưới nước giảm bụi đường vận chuyển{calmend}',
   ],
   residents: [
+    'công ty đã chi trả đủ tiền đền bù cho {num} hộ dân{calmend}',
     'tiếp dân định kỳ vào thứ 5{calmend}',
     'đã đền bù xong cho các hộ{calmend}',
     'người dân đến xem văn nghệ{calmend}',

@@ -73,6 +73,17 @@ const cases: [kind: string, text: string, expected: string[]][] = [
   ['shorthand', 'lương thế này ko sống nổi', ['wages']],
   ['reassuring', 'trực ca liên tục cả tuần, đã bố trí nghỉ bù', []],
   ['other sense', 've que vui voi con chau', []],
+  // Kinds outsider batch 9 brought (2026-12-07).
+  ['themes', 'bếp ăn nấu cơm thiu, cả tổ bị tiêu chảy', ['safety']],
+  ['themes', 'dịch cúm lây lan ở khu nhà tập thể', ['disaster']],
+  ['themes', 'khí thải nhà máy làm hoa màu chết khô', ['environment']],
+  ['word order', 'ai cũng bị phạt khi đi muộn, riêng người nhà quản đốc thì không', ['unfair']],
+  ['word order', 'bảng chấm công tháng trước bị gạch mất 3 ngày', ['wages']],
+  ['themes', 'mai cả tổ nghỉ nếu không giải quyết', ['collective']],
+  ['themes', 'thiết bị mua về toàn hàng dởm', ['integrity']],
+  ['themes', 'lớp trẻ bỏ nghề hết rồi', ['morale']],
+  ['other sense', 'công nhân mà không được nghỉ thì sao chịu nổi', []],
+  ['drill', 'đã phun thuốc phòng dịch sốt xuất huyết', []],
 ];
 
 describe('concept rules of the shipped lexicon, kind by kind', () => {
