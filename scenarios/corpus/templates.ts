@@ -96,6 +96,8 @@ type Templates = Record<string, string[]>;
 
 export const HOT: Templates = {
   wages: [
+    'làm cả tháng mà không được đồng nào{end}',
+    'lương chuyển sang làm bảo vệ chỉ còn một nửa{end}',
     'tiền làm thêm ngày lễ chỉ tính 1 lần{end}',
     'bảng chấm công tháng {num} bị sửa, mất mấy công{end}',
     'ngày công của {who} bị gạch mất{end}',
@@ -140,6 +142,9 @@ export const HOT: Templates = {
     'tài khoản vẫn chưa thấy tiền về{end}',
   ],
   jobs: [
+    'sang năm khoán lại, {unit} cắt {num} suất{end}',
+    'đang yên đang lành bắt chuyển sang làm bảo vệ{end}',
+    'hợp đồng hết rồi mà không ký mới{end}',
     'bị đưa vào diện dôi dư{end}',
     'danh sách dôi dư có tên {who}{end}',
     '{who} tự nhiên bị điều sang đơn vị khác{end}',
@@ -169,6 +174,7 @@ export const HOT: Templates = {
     'cắt hợp đồng {num} anh{end}',
   ],
   safety: [
+    'đường ray goòng bị lún, xe chạy cứ giật{end}',
     'cơm ca thiu, ăn xong {num} người đau bụng{end}',
     'bếp ăn nấu đồ mốc cho {who}{end}',
     '{machine} kêu lạ mà vẫn bắt chạy{end}',
@@ -248,6 +254,8 @@ export const HOT: Templates = {
     'xe tải đâm người ở bãi than{end}',
   ],
   collective: [
+    'hơn trăm công nhân tập trung ở nhà điều hành{end}',
+    '{who} ngồi lì ở nhà tắm, không chịu vào lò{end}',
     '{who} tẩy chay bếp ăn ca{end}',
     'nghỉ cả ca nếu không giải quyết{end}',
     '{who} họp kín bàn chuyện bỏ ca{end}',
@@ -321,6 +329,8 @@ export const HOT: Templates = {
     'ô nhiễm không khí quá{end}',
   ],
   residents: [
+    'nhà {who} nứt tường do nổ mìn{end}',
+    'bà con ký đơn kiện vì nhà nứt{end}',
     'dân bảo sẽ kiện công ty ra tòa{end}',
     'nổ mìn rung nứt tường nhà dân{end}',
     'dân căng băng rôn ở cổng mỏ{end}',
@@ -338,6 +348,7 @@ export const HOT: Templates = {
     'mất nước sinh hoạt cả tuần, bà con kêu{end}',
   ],
   unfair: [
+    'thi nâng bậc toàn người có quan hệ{end}',
     'bị phạt vì đi muộn, người nhà sếp thì không sao{end}',
     'ai không theo {boss} là bị ghét{end}',
     'cuối năm bị xếp loại C vì góp ý{end}',
@@ -402,6 +413,7 @@ export const HOT: Templates = {
     'có người kích động anh em trên nhóm zalo{end}',
   ],
   morale: [
+    'người đầy bệnh mà chẳng ai quan tâm{end}',
     'làm cả đời mà không có nổi cái nhà{end}',
     'thợ trẻ bỏ đi hết, ở lại toàn người già{end}',
     'không biết năm sau còn việc không{end}',
@@ -475,6 +487,7 @@ export const CALM: Templates = {
     'lịch bảo dưỡng {machine} {time}{calmend}',
   ],
   accident: [
+    'ai đánh rơi ví ở nhà tắm thì lên phòng bảo vệ nhận{calmend}',
     'buổi diễn tập cứu hộ mỏ sáng mai{calmend}',
     'ca đêm không ai bị thương{calmend}',
     'không có tai nạn nào trong quý{calmend}',
@@ -510,6 +523,7 @@ export const CALM: Templates = {
     'tưới nước giảm bụi đường vận chuyển{calmend}',
   ],
   residents: [
+    'công ty đã cử người xuống xem nhà nứt của bà con{calmend}',
     'công ty đã chi trả đủ tiền đền bù cho {num} hộ dân{calmend}',
     'tiếp dân định kỳ vào thứ 5{calmend}',
     'đã đền bù xong cho các hộ{calmend}',
@@ -529,6 +543,8 @@ export const CALM: Templates = {
     'ăn cơm ca xong rồi{calmend}',
   ],
   rumours: [
+    'tin {unit} sắp đóng cửa là bịa đặt, đừng chia sẻ{calmend}',
+    'tin cắt lương là tin bịa, ae đừng tin{calmend}',
     'công ty đăng thông tin chính thức trên facebook{calmend}',
     'like và share bài của công ty nhé{calmend}',
     'phản bác thông tin sai trên mạng{calmend}',

@@ -84,6 +84,15 @@ const cases: [kind: string, text: string, expected: string[]][] = [
   ['themes', 'lớp trẻ bỏ nghề hết rồi', ['morale']],
   ['other sense', 'công nhân mà không được nghỉ thì sao chịu nổi', []],
   ['drill', 'đã phun thuốc phòng dịch sốt xuất huyết', []],
+  // Kinds outsider batch 10 brought (2026-12-07).
+  ['word order', 'tổ em sắp bị cắt 5 suất sau khi khoán lại', ['jobs']],
+  ['shorthand', 'cả tháng đi làm mà chẳng được đồng nào', ['wages']],
+  ['themes', 'nhà ông Tư nứt toác vì bắn mìn', ['residents']],
+  ['themes', 'hơn trăm thợ lò kéo lên văn phòng công ty', ['collective']],
+  ['themes', 'bọn em ngồi lì ở nhà giao ca, không chịu xuống lò', ['collective']],
+  ['word order', 'mưa to cả tuần, đường vào lò chợ 3 bị ngập', ['disaster']],
+  ['other sense', 'chị ấy đánh rơi điện thoại xuống nước', []],
+  ['reassuring', 'công ty đã cử người xuống xem đường nứt ở xóm 4', []],
 ];
 
 describe('concept rules of the shipped lexicon, kind by kind', () => {
