@@ -42,6 +42,8 @@ export interface Term {
   text: string;
   /** Diacritics must match even when the message has none (folding merges con dế / con dê). */
   exact: boolean;
+  /** A shorthand spelling of this phrase (`shorthand.ts`): a hit names the phrase as written here. */
+  as?: string;
 }
 
 export interface Topic {

@@ -25,6 +25,7 @@ import {
   wordsBefore,
   wordsBetween,
 } from './patterns';
+import { withShorthand } from './shorthand';
 
 export type { MatcherTopic } from './patterns';
 
@@ -159,13 +160,14 @@ export class Matcher {
     this.contextNegationList = new Int32Array(size);
   }
 
-  constructor(topics: readonly MatcherTopic[]) {
+  constructor(written: readonly MatcherTopic[]) {
+    const topics = withShorthand(written);
     this.topicIds = topics.map((t) => t.id);
     this.rules = topics.map((t) => t.rules);
     this.patterns = collectPatterns(topics);
     this.patternCount = this.patterns.length;
     this.spellings = compileSpellings(this.patterns);
-    this.automaton = compileAutomaton(this.patterns.map((p) => foldText(p.text)));
+    this.automaton = compileAutomaton(this.patterns.map((p) => foldText(p.joined)));
     this.stateCount = this.automaton.stateCount;
     // Global rule numbers, so a span can mark its concept present without a lookup.
     const ruleBase: number[] = [];

@@ -84,6 +84,11 @@ const cases: [kind: string, text: string, expected: string[]][] = [
   ['themes', 'lớp trẻ bỏ nghề hết rồi', ['morale']],
   ['other sense', 'công nhân mà không được nghỉ thì sao chịu nổi', []],
   ['drill', 'đã phun thuốc phòng dịch sốt xuất huyết', []],
+  // Shorthand the admin never wrote: shorthand.ts spells every phrase the ways workers shorten it.
+  ['shorthand', 'hok an toàn chút nào', ['safety']],
+  ['shorthand', 'khum có bảo hộ gì cả', ['safety']],
+  ['shorthand', 'bị cho thui việc mà không có quyết định', ['jobs']],
+  ['shorthand', 'ng nhà lãnh đạo được ưu tiên hết', ['integrity']],
   // Kinds outsider batch 10 brought (2026-12-07).
   ['word order', 'tổ em sắp bị cắt 5 suất sau khi khoán lại', ['jobs']],
   ['shorthand', 'cả tháng đi làm mà chẳng được đồng nào', ['wages']],

@@ -115,7 +115,7 @@ export class Matcher {
     this.rules = topics.map((t) => t.rules);
     this.patterns = collectPatterns(topics);
     this.patternCount = this.patterns.length;
-    this.automaton = compileAutomaton(this.patterns.map((p) => foldText(p.text)));
+    this.automaton = compileAutomaton(this.patterns.map((p) => foldText(p.joined)));
     this.stateCount = this.automaton.stateCount;
     // Global rule numbers, so a span can mark its concept present without a lookup.
     const ruleBase: number[] = [];

@@ -89,7 +89,7 @@ export function collectPatterns(topics: readonly MatcherTopic[]): Pattern[] {
         group,
         exclusion: kind === EXCLUSION,
         exact: term.exact,
-        text: term.text,
+        text: term.as ?? term.text,
         words,
         marked,
         joined,
