@@ -89,6 +89,17 @@ const cases: [kind: string, text: string, expected: string[]][] = [
   ['shorthand', 'khum có bảo hộ gì cả', ['safety']],
   ['shorthand', 'bị cho thui việc mà không có quyết định', ['jobs']],
   ['shorthand', 'ng nhà lãnh đạo được ưu tiên hết', ['integrity']],
+  // Typed without marks, short words fold onto concept words (cảm ơn → ồn, hỗ trợ → ho, tất cả →
+  // tắt, sản lượng → lương, bóng → bỏng): those concept words are exact, or excluded in context.
+  ['other sense', 'cam on cong doan da ho tro gia dinh em', []],
+  ['other sense', 'hom nay kiem tra binh tu cuu, tat ca con han', []],
+  ['other sense', 'to minh thang nay vuot san luong', []],
+  ['other sense', 'doi bong thang dam, chay qua ae oi', []],
+  ['other sense', 'bao cao: khong co su co nao', []],
+  ['other sense', 'nghe noi sap tang luong co ban', []],
+  ['shorthand', 'may xuc lui can vao chan tho phu', ['accident']],
+  ['shorthand', 'dan xom tren keo xuong doi cong ty sua duong', ['residents']],
+  ['shorthand', 'noc lo cu roi da la ta', ['safety']],
   // Kinds outsider batch 10 brought (2026-12-07).
   ['word order', 'tổ em sắp bị cắt 5 suất sau khi khoán lại', ['jobs']],
   ['shorthand', 'cả tháng đi làm mà chẳng được đồng nào', ['wages']],
