@@ -87,16 +87,20 @@ function lexiconOf(shipped: Topic[], total: number): Topic[] {
 /**
  * ~140-character messages made of the labelled set's real lines. `chat`: calm lines (look-alikes
  * included), one message in ten carrying a hot line; `hot`: hot lines only, every message a hit.
+ * They go through JSON as a platform's update does: a message's text reaches a handler as a string
+ * of its own, not as a slice of a longer one (which V8 reads through one more indirection: Pulse
+ * reads the text it is given, the others read the folded copy they make).
  */
 function messagesOf(calm: string[], hot: string[], count: number, hotShare: number): string[] {
   const next = random(7);
   const pick = (lines: string[]) => lines[Math.floor(next() * lines.length)]!;
-  return Array.from({ length: count }, () => {
+  const messages = Array.from({ length: count }, () => {
     const parts = next() < hotShare ? [pick(hot)] : [];
     while (parts.join(' ').length < 130)
       parts.splice(Math.floor(next() * (parts.length + 1)), 0, pick(hotShare === 1 ? hot : calm));
     return parts.join(' ').slice(0, 150);
   });
+  return JSON.parse(JSON.stringify(messages)) as string[];
 }
 
 /** What a developer would write before handing text to a string matcher. */
