@@ -96,6 +96,8 @@ type Templates = Record<string, string[]>;
 
 export const HOT: Templates = {
   wages: [
+    'tiền thưởng hứa từ tết giờ vẫn chưa thấy{end}',
+    'công ty hứa tăng lương mà vẫn im{end}',
     'làm cả tháng mà không được đồng nào{end}',
     'lương chuyển sang làm bảo vệ chỉ còn một nửa{end}',
     'tiền làm thêm ngày lễ chỉ tính 1 lần{end}',
@@ -142,6 +144,7 @@ export const HOT: Templates = {
     'tài khoản vẫn chưa thấy tiền về{end}',
   ],
   jobs: [
+    'công ty đang lập danh sách cho nghỉ{end}',
     'sang năm khoán lại, {unit} cắt {num} suất{end}',
     'đang yên đang lành bắt chuyển sang làm bảo vệ{end}',
     'hợp đồng hết rồi mà không ký mới{end}',
@@ -174,6 +177,9 @@ export const HOT: Templates = {
     'cắt hợp đồng {num} anh{end}',
   ],
   safety: [
+    'lò cũ đã đóng mà vẫn bắt vào, không có thông gió{end}',
+    '{num} tháng chưa được nghỉ một ngày nào{end}',
+    'mìn câm chưa xử lý đã cho người vào{end}',
     'đường ray goòng bị lún, xe chạy cứ giật{end}',
     'cơm ca thiu, ăn xong {num} người đau bụng{end}',
     'bếp ăn nấu đồ mốc cho {who}{end}',
@@ -224,6 +230,8 @@ export const HOT: Templates = {
     'bình tự cứu hết hạn chưa thay{end}',
   ],
   accident: [
+    '{unit} sập một đoạn, chưa biết có ai bên trong{end}',
+    'một anh bị ngạt, vẫn chưa tỉnh{end}',
     'cháy trạm điện dưới hầm, khói mù mịt{end}',
     'ô tô chở công nhân đâm vào ta luy, nhiều người xây xát{end}',
     'xe đưa đón lao xuống rãnh, {num} người bị thương{end}',
@@ -329,6 +337,7 @@ export const HOT: Templates = {
     'ô nhiễm không khí quá{end}',
   ],
   residents: [
+    'bà con lại kéo lên ubnd xã phản đối{end}',
     'nhà {who} nứt tường do nổ mìn{end}',
     'bà con ký đơn kiện vì nhà nứt{end}',
     'dân bảo sẽ kiện công ty ra tòa{end}',
@@ -348,6 +357,7 @@ export const HOT: Templates = {
     'mất nước sinh hoạt cả tuần, bà con kêu{end}',
   ],
   unfair: [
+    'xét lương toàn đẩy điểm cho người quen{end}',
     'thi nâng bậc toàn người có quan hệ{end}',
     'bị phạt vì đi muộn, người nhà sếp thì không sao{end}',
     'ai không theo {boss} là bị ghét{end}',
@@ -374,6 +384,7 @@ export const HOT: Templates = {
     'đối xử bất công với {who}{end}',
   ],
   integrity: [
+    'phải biếu quà thì mới được làm ca nhẹ{end}',
     'vật tư mua về toàn hàng kém chất lượng{end}',
     'lập danh sách ma để rút tiền{end}',
     'thiết bị mua đội giá gấp đôi{end}',
@@ -413,6 +424,8 @@ export const HOT: Templates = {
     'có người kích động anh em trên nhóm zalo{end}',
   ],
   morale: [
+    'ae bảo hết năm nay là nghỉ{end}',
+    'làm thợ lò giờ chẳng ai coi ra gì{end}',
     'người đầy bệnh mà chẳng ai quan tâm{end}',
     'làm cả đời mà không có nổi cái nhà{end}',
     'thợ trẻ bỏ đi hết, ở lại toàn người già{end}',
@@ -442,6 +455,8 @@ export const HOT: Templates = {
 /** Calm lines: each topic's traps, then ordinary chat. */
 export const CALM: Templates = {
   wages: [
+    'lương tháng này đã chuyển khoản, ai chưa nhận báo lại{calmend}',
+    'công đoàn đã làm việc về chế độ ốm đau cho {who}{calmend}',
     'nhà mình nuôi con nhỏ, ai có kinh nghiệm chỉ với{calmend}',
     'họp tổ hoãn sang chiều mai{calmend}',
     'thưởng tết năm nay dự kiến {num} tháng lương{calmend}',
@@ -470,6 +485,8 @@ export const CALM: Templates = {
     'giảm giấy tờ thủ tục cho công nhân{calmend}',
   ],
   safety: [
+    'mìn câm đã được xử lý xong theo quy trình{calmend}',
+    'lò cũ đã đóng, cấm vào{calmend}',
     'bếp ăn đổi thực đơn, cơm ca ngon hơn{calmend}',
     'đã thay cáp điện mới ở {unit}{calmend}',
     'trực ca liên tục để đảm bảo sản xuất, đã bố trí nghỉ bù{calmend}',
@@ -517,6 +534,7 @@ export const CALM: Templates = {
     'lũ trẻ nhà em nghỉ hè rồi{calmend}',
   ],
   environment: [
+    'xem bóng đá khuya mất ngủ quá{calmend}',
     'trạm xử lý nước thải đạt chuẩn{calmend}',
     'trồng cây xanh quanh bãi thải{calmend}',
     'quan trắc môi trường đạt quy chuẩn{calmend}',

@@ -109,6 +109,13 @@ const cases: [kind: string, text: string, expected: string[]][] = [
   ['word order', 'mưa to cả tuần, đường vào lò chợ 3 bị ngập', ['disaster']],
   ['other sense', 'chị ấy đánh rơi điện thoại xuống nước', []],
   ['reassuring', 'công ty đã cử người xuống xem đường nứt ở xóm 4', []],
+  // Kinds outsider batch 11 brought (2026-12-07).
+  ['word order', 'thưởng cuối năm công ty đã hứa mà giờ vẫn chưa thấy', ['wages']],
+  ['mining', 'lò chợ 2 bị sập một đoạn ngay ca sáng', ['accident']],
+  ['mining', 'anh ấy bị ngạt trong lò, vẫn chưa tỉnh', ['accident']],
+  ['themes', 'ae bảo hết năm nay là nghỉ', ['morale']],
+  ['other sense', 'khong nan, co len anh em', []],
+  ['reassuring', 'lương đã chuyển khoản, ai chưa nhận báo lại', []],
 ];
 
 describe('concept rules of the shipped lexicon, kind by kind', () => {
