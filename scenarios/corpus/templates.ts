@@ -96,6 +96,8 @@ type Templates = Record<string, string[]>;
 
 export const HOT: Templates = {
   wages: [
+    'quỹ lương hết, tháng này trả một nửa{end}',
+    'tăng ca {num} tiếng mà bảng lương chỉ ghi 8 tiếng{end}',
     'tiền thưởng hứa từ tết giờ vẫn chưa thấy{end}',
     'công ty hứa tăng lương mà vẫn im{end}',
     'làm cả tháng mà không được đồng nào{end}',
@@ -177,6 +179,9 @@ export const HOT: Templates = {
     'cắt hợp đồng {num} anh{end}',
   ],
   safety: [
+    'đèn đội đầu không sáng mà vẫn phải vào lò{end}',
+    'khẩu trang phát 1 cái dùng cả quý{end}',
+    'cảm biến khí bị lấy túi ni lông bọc lại{end}',
     'lò cũ đã đóng mà vẫn bắt vào, không có thông gió{end}',
     '{num} tháng chưa được nghỉ một ngày nào{end}',
     'mìn câm chưa xử lý đã cho người vào{end}',
@@ -262,6 +267,7 @@ export const HOT: Templates = {
     'xe tải đâm người ở bãi than{end}',
   ],
   collective: [
+    'ca đêm ngồi lại hết, không chịu nhận lệnh{end}',
     'hơn trăm công nhân tập trung ở nhà điều hành{end}',
     '{who} ngồi lì ở nhà tắm, không chịu vào lò{end}',
     '{who} tẩy chay bếp ăn ca{end}',
@@ -289,6 +295,7 @@ export const HOT: Templates = {
     'ngừng việc tập thể từ ca sáng{end}',
   ],
   disaster: [
+    'rét đậm mà ca đêm không có áo ấm{end}',
     'sốt xuất huyết lan ra khu tập thể, {num} người nhập viện{end}',
     'dịch cúm bùng phát ở {unit}{end}',
     'lũ cuốn mất đường vào {unit}{end}',
@@ -357,6 +364,8 @@ export const HOT: Templates = {
     'mất nước sinh hoạt cả tuần, bà con kêu{end}',
   ],
   unfair: [
+    'chị em bị chụp ảnh lén ở nhà tắm{end}',
+    'không đóng tiền cho {boss} là bị khó dễ{end}',
     'xét lương toàn đẩy điểm cho người quen{end}',
     'thi nâng bậc toàn người có quan hệ{end}',
     'bị phạt vì đi muộn, người nhà sếp thì không sao{end}',
@@ -384,6 +393,7 @@ export const HOT: Templates = {
     'đối xử bất công với {who}{end}',
   ],
   integrity: [
+    'phiếu chấm điểm thi đua bị sửa{end}',
     'phải biếu quà thì mới được làm ca nhẹ{end}',
     'vật tư mua về toàn hàng kém chất lượng{end}',
     'lập danh sách ma để rút tiền{end}',
@@ -407,6 +417,7 @@ export const HOT: Templates = {
     'vật tư bị bớt xén{end}',
   ],
   rumours: [
+    'trên mạng đăng bài nói công ty bóc lột, không đúng sự thật{end}',
     'trên fb đồn {unit} sắp đóng cửa, không biết thực hư{end}',
     'tin đồn {unit} sắp đóng cửa lan khắp nhóm zalo{end}',
     'page giả mạo công ty tuyển người thu phí{end}',
@@ -424,6 +435,8 @@ export const HOT: Templates = {
     'có người kích động anh em trên nhóm zalo{end}',
   ],
   morale: [
+    'thợ giỏi bỏ đi, người ở lại thì nản{end}',
+    'cố gắng mấy cũng vậy, chả ai ghi nhận{end}',
     'ae bảo hết năm nay là nghỉ{end}',
     'làm thợ lò giờ chẳng ai coi ra gì{end}',
     'người đầy bệnh mà chẳng ai quan tâm{end}',
@@ -523,6 +536,7 @@ export const CALM: Templates = {
     'ký tên vào biên bản bàn giao ca{calmend}',
   ],
   disaster: [
+    'trời rét, công ty phát áo ấm cho {who}{calmend}',
     'đã phun thuốc phòng sốt xuất huyết ở khu tập thể{calmend}',
     'đợt mưa bão vừa qua không ai bị thương{calmend}',
     'áp thấp đã tan, sản xuất bình thường{calmend}',
@@ -541,6 +555,7 @@ export const CALM: Templates = {
     'tưới nước giảm bụi đường vận chuyển{calmend}',
   ],
   residents: [
+    'công ty đã bồi thường hoa màu đầy đủ cho bà con{calmend}',
     'công ty đã cử người xuống xem nhà nứt của bà con{calmend}',
     'công ty đã chi trả đủ tiền đền bù cho {num} hộ dân{calmend}',
     'tiếp dân định kỳ vào thứ 5{calmend}',

@@ -116,6 +116,13 @@ const cases: [kind: string, text: string, expected: string[]][] = [
   ['themes', 'ae bảo hết năm nay là nghỉ', ['morale']],
   ['other sense', 'khong nan, co len anh em', []],
   ['reassuring', 'lương đã chuyển khoản, ai chưa nhận báo lại', []],
+  // Kinds outsider batch 12 brought (2026-12-07).
+  ['word order', 'quỹ lương cạn, kỳ này chỉ trả một nửa', ['wages']],
+  ['mining', 'bọn em phát mỗi người 1 cái khẩu trang dùng cả quý', ['safety']],
+  ['mining', 'ai đó lấy băng dính dán kín cảm biến khí lại', ['safety']],
+  ['themes', 'phiếu chấm điểm thi đua của tổ bị sửa', ['integrity']],
+  ['themes', 'trên fb có người đăng bài nói mỏ ta độc hại, không đúng sự thật', ['rumours']],
+  ['reassuring', 'công ty đã bồi thường đầy đủ cho các hộ', []],
 ];
 
 describe('concept rules of the shipped lexicon, kind by kind', () => {
