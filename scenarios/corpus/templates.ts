@@ -96,6 +96,8 @@ type Templates = Record<string, string[]>;
 
 export const HOT: Templates = {
   wages: [
+    'hỏi mãi mà chưa ai trả lời vụ tiền trợ cấp{end}',
+    'bồi dưỡng bằng hiện vật toàn sữa hết hạn{end}',
     'quỹ lương hết, tháng này trả một nửa{end}',
     'tăng ca {num} tiếng mà bảng lương chỉ ghi 8 tiếng{end}',
     'tiền thưởng hứa từ tết giờ vẫn chưa thấy{end}',
@@ -146,6 +148,9 @@ export const HOT: Templates = {
     'tài khoản vẫn chưa thấy tiền về{end}',
   ],
   jobs: [
+    'ai không đạt năng suất {num} tháng sẽ cho nghỉ{end}',
+    'tinh giản bộ máy, {unit} giảm một nửa{end}',
+    'bị điều qua đơn vị khác mà không nói lý do{end}',
     'công ty đang lập danh sách cho nghỉ{end}',
     'sang năm khoán lại, {unit} cắt {num} suất{end}',
     'đang yên đang lành bắt chuyển sang làm bảo vệ{end}',
@@ -179,6 +184,8 @@ export const HOT: Templates = {
     'cắt hợp đồng {num} anh{end}',
   ],
   safety: [
+    'băng tải chạy không có người trông{end}',
+    'bị ép sản lượng nên bỏ qua kiểm tra khí đầu ca{end}',
     'đèn đội đầu không sáng mà vẫn phải vào lò{end}',
     'khẩu trang phát 1 cái dùng cả quý{end}',
     'cảm biến khí bị lấy túi ni lông bọc lại{end}',
@@ -235,6 +242,8 @@ export const HOT: Templates = {
     'bình tự cứu hết hạn chưa thay{end}',
   ],
   accident: [
+    'thợ sửa chữa bị búa văng vào mặt{end}',
+    'tàu điện va vào người đi bộ trong lò{end}',
     '{unit} sập một đoạn, chưa biết có ai bên trong{end}',
     'một anh bị ngạt, vẫn chưa tỉnh{end}',
     'cháy trạm điện dưới hầm, khói mù mịt{end}',
@@ -295,6 +304,7 @@ export const HOT: Templates = {
     'ngừng việc tập thể từ ca sáng{end}',
   ],
   disaster: [
+    'dịch tay chân miệng ở nhà trẻ của công ty{end}',
     'rét đậm mà ca đêm không có áo ấm{end}',
     'sốt xuất huyết lan ra khu tập thể, {num} người nhập viện{end}',
     'dịch cúm bùng phát ở {unit}{end}',
@@ -344,6 +354,7 @@ export const HOT: Templates = {
     'ô nhiễm không khí quá{end}',
   ],
   residents: [
+    'dân {unit} căng lều giữa đường để phản đối{end}',
     'bà con lại kéo lên ubnd xã phản đối{end}',
     'nhà {who} nứt tường do nổ mìn{end}',
     'bà con ký đơn kiện vì nhà nứt{end}',
@@ -393,6 +404,8 @@ export const HOT: Templates = {
     'đối xử bất công với {who}{end}',
   ],
   integrity: [
+    'nhà thầu phụ là người nhà của giám đốc{end}',
+    'tiền hỗ trợ thiên tai không đến được tay {who}{end}',
     'phiếu chấm điểm thi đua bị sửa{end}',
     'phải biếu quà thì mới được làm ca nhẹ{end}',
     'vật tư mua về toàn hàng kém chất lượng{end}',
@@ -435,6 +448,7 @@ export const HOT: Templates = {
     'có người kích động anh em trên nhóm zalo{end}',
   ],
   morale: [
+    'làm mãi không thấy lối ra{end}',
     'thợ giỏi bỏ đi, người ở lại thì nản{end}',
     'cố gắng mấy cũng vậy, chả ai ghi nhận{end}',
     'ae bảo hết năm nay là nghỉ{end}',
@@ -468,6 +482,8 @@ export const HOT: Templates = {
 /** Calm lines: each topic's traps, then ordinary chat. */
 export const CALM: Templates = {
   wages: [
+    'công ty thông báo thưởng tết bằng {num} tháng lương{calmend}',
+    'tin cắt thưởng tết là tin đồn, không đúng{calmend}',
     'lương tháng này đã chuyển khoản, ai chưa nhận báo lại{calmend}',
     'công đoàn đã làm việc về chế độ ốm đau cho {who}{calmend}',
     'nhà mình nuôi con nhỏ, ai có kinh nghiệm chỉ với{calmend}',

@@ -8,7 +8,7 @@ import type { MatcherTopic } from './patterns';
  * ("dc" is also "đc"); a phrase spelled with shorthand is reported as the admin wrote it.
  */
 export const SHORTHAND: ReadonlyMap<string, readonly string[]> = new Map([
-  ['không', ['k', 'ko', 'kh', 'hok', 'khum']],
+  ['không', ['k', 'ko', 'kh', 'hok', 'khum', 'hổng']],
   ['được', ['dc', 'dk']],
   ['người', ['ng']],
   ['nhiều', ['nhìu']],

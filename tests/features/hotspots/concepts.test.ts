@@ -123,6 +123,13 @@ const cases: [kind: string, text: string, expected: string[]][] = [
   ['themes', 'phiếu chấm điểm thi đua của tổ bị sửa', ['integrity']],
   ['themes', 'trên fb có người đăng bài nói mỏ ta độc hại, không đúng sự thật', ['rumours']],
   ['reassuring', 'công ty đã bồi thường đầy đủ cho các hộ', []],
+  // Kinds outsider batch 13 brought (2026-12-07).
+  ['word order', 'hỏi hoài mà không ai trả lời vụ tiền trợ cấp', ['wages']],
+  ['word order', 'ai không đạt chỉ tiêu 2 tháng sẽ bị cho nghỉ', ['jobs']],
+  ['shorthand', 'tui bị điều qua tổ khác mà hổng ai nói lý do', ['jobs']],
+  ['shorthand', 'hổng an toàn chút nào', ['safety']],
+  ['mining', 'băng tải chạy không có người trông', ['safety']],
+  ['themes', 'làm hoài không thấy lối ra', ['morale']],
 ];
 
 describe('concept rules of the shipped lexicon, kind by kind', () => {

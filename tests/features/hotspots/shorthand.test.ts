@@ -12,6 +12,7 @@ describe('shorthand spellings of the lexicon', () => {
       'kh an toàn',
       'hok an toàn',
       'khum an toàn',
+      'hổng an toàn',
     ]);
     expect(shorthandSpellings('nợ lương anh em')).toEqual(['nợ lương ae', 'nợ lg anh em', 'nợ lg ae']);
     expect(shorthandSpellings('Công Ty nợ')).toEqual(['cty nợ']);
