@@ -96,6 +96,8 @@ type Templates = Record<string, string[]>;
 
 export const HOT: Templates = {
   wages: [
+    'tháng nào cũng bị trừ tiền vô lý{end}',
+    '{who} được trả bằng một nửa mức đơn giá mới{end}',
     'hỏi mãi mà chưa ai trả lời vụ tiền trợ cấp{end}',
     'bồi dưỡng bằng hiện vật toàn sữa hết hạn{end}',
     'quỹ lương hết, tháng này trả một nửa{end}',
@@ -184,6 +186,10 @@ export const HOT: Templates = {
     'cắt hợp đồng {num} anh{end}',
   ],
   safety: [
+    'đường lò thấp quá phải bò mà vẫn bắt kéo{end}',
+    'xe nâng không có còi lùi, suýt cán người{end}',
+    'bắt {who} đi làm khi đang sốt{end}',
+    '{num} năm chưa được khám phổi{end}',
     'băng tải chạy không có người trông{end}',
     'bị ép sản lượng nên bỏ qua kiểm tra khí đầu ca{end}',
     'đèn đội đầu không sáng mà vẫn phải vào lò{end}',
@@ -242,6 +248,7 @@ export const HOT: Templates = {
     'bình tự cứu hết hạn chưa thay{end}',
   ],
   accident: [
+    'cháy khu nhà tập thể, mấy phòng cháy rụi{end}',
     'thợ sửa chữa bị búa văng vào mặt{end}',
     'tàu điện va vào người đi bộ trong lò{end}',
     '{unit} sập một đoạn, chưa biết có ai bên trong{end}',
@@ -276,6 +283,8 @@ export const HOT: Templates = {
     'xe tải đâm người ở bãi than{end}',
   ],
   collective: [
+    '{who} rủ nhau tắt máy đồng loạt{end}',
+    'gần {num} trăm chữ ký đòi tăng lương{end}',
     'ca đêm ngồi lại hết, không chịu nhận lệnh{end}',
     'hơn trăm công nhân tập trung ở nhà điều hành{end}',
     '{who} ngồi lì ở nhà tắm, không chịu vào lò{end}',
@@ -375,6 +384,7 @@ export const HOT: Templates = {
     'mất nước sinh hoạt cả tuần, bà con kêu{end}',
   ],
   unfair: [
+    'bị gán tội làm mất vật tư{end}',
     'chị em bị chụp ảnh lén ở nhà tắm{end}',
     'không đóng tiền cho {boss} là bị khó dễ{end}',
     'xét lương toàn đẩy điểm cho người quen{end}',
@@ -448,6 +458,8 @@ export const HOT: Templates = {
     'có người kích động anh em trên nhóm zalo{end}',
   ],
   morale: [
+    'tương lai mù mịt, chắc phải tìm nghề khác{end}',
+    'không còn động lực làm việc{end}',
     'làm mãi không thấy lối ra{end}',
     'thợ giỏi bỏ đi, người ở lại thì nản{end}',
     'cố gắng mấy cũng vậy, chả ai ghi nhận{end}',
@@ -482,6 +494,8 @@ export const HOT: Templates = {
 /** Calm lines: each topic's traps, then ordinary chat. */
 export const CALM: Templates = {
   wages: [
+    'tạm ứng lương đăng ký trước ngày {num}{calmend}',
+    'đã điều chỉnh lại hệ số lương cho {who}{calmend}',
     'công ty thông báo thưởng tết bằng {num} tháng lương{calmend}',
     'tin cắt thưởng tết là tin đồn, không đúng{calmend}',
     'lương tháng này đã chuyển khoản, ai chưa nhận báo lại{calmend}',
@@ -502,6 +516,7 @@ export const CALM: Templates = {
     'đi đóng bảo hiểm xe máy chưa{calmend}',
   ],
   jobs: [
+    'chủ nhật đi cắt tóc không {who}{calmend}',
     'anh ấy được điều sang {unit} làm tổ trưởng{calmend}',
     'lịch điều động xe đã thông báo trước{calmend}',
     'chúc mừng chú Tư nghỉ hưu, về vui với con cháu{calmend}',
@@ -514,6 +529,8 @@ export const CALM: Templates = {
     'giảm giấy tờ thủ tục cho công nhân{calmend}',
   ],
   safety: [
+    'đã bổ sung biển báo nguy hiểm ở {unit}{calmend}',
+    'công ty phun nước dập bụi trên đường{calmend}',
     'mìn câm đã được xử lý xong theo quy trình{calmend}',
     'lò cũ đã đóng, cấm vào{calmend}',
     'bếp ăn đổi thực đơn, cơm ca ngon hơn{calmend}',

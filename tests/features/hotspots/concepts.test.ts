@@ -130,6 +130,12 @@ const cases: [kind: string, text: string, expected: string[]][] = [
   ['shorthand', 'hổng an toàn chút nào', ['safety']],
   ['mining', 'băng tải chạy không có người trông', ['safety']],
   ['themes', 'làm hoài không thấy lối ra', ['morale']],
+  // Kinds outsider batch 14 brought (2026-12-07).
+  ['other sense', 'chủ nhật đi cắt tóc không ae', []],
+  ['mining', 'tời kéo ở lò thượng không có chốt hãm', ['safety']],
+  ['themes', 'cả tổ rủ nhau tắt máy đồng loạt', ['collective']],
+  ['themes', 'em không còn động lực đi làm nữa', ['morale']],
+  ['reassuring', 'đã bổ sung biển báo ở ngã ba lò', []],
 ];
 
 describe('concept rules of the shipped lexicon, kind by kind', () => {
