@@ -150,6 +150,7 @@ export const HOT: Templates = {
     'tài khoản vẫn chưa thấy tiền về{end}',
   ],
   jobs: [
+    'tự động hóa xong chắc thừa cả trăm người{end}',
     'ai không đạt năng suất {num} tháng sẽ cho nghỉ{end}',
     'tinh giản bộ máy, {unit} giảm một nửa{end}',
     'bị điều qua đơn vị khác mà không nói lý do{end}',
@@ -186,6 +187,9 @@ export const HOT: Templates = {
     'cắt hợp đồng {num} anh{end}',
   ],
   safety: [
+    'bình tự cứu để lâu, mở ra toàn hỏng{end}',
+    'mặt nạ phòng độc phát cho {who} không vừa{end}',
+    'kíp nổ cầm tay đi lại trong lò, không có hòm đựng{end}',
     'đường lò thấp quá phải bò mà vẫn bắt kéo{end}',
     'xe nâng không có còi lùi, suýt cán người{end}',
     'bắt {who} đi làm khi đang sốt{end}',
@@ -414,6 +418,8 @@ export const HOT: Templates = {
     'đối xử bất công với {who}{end}',
   ],
   integrity: [
+    'thủ quỹ cầm tiền quỹ đi đánh bạc{end}',
+    'phiếu xuất kho ghi 100 mà thực nhận có 60{end}',
     'nhà thầu phụ là người nhà của giám đốc{end}',
     'tiền hỗ trợ thiên tai không đến được tay {who}{end}',
     'phiếu chấm điểm thi đua bị sửa{end}',
@@ -494,6 +500,10 @@ export const HOT: Templates = {
 /** Calm lines: each topic's traps, then ordinary chat. */
 export const CALM: Templates = {
   wages: [
+    'phòng kế toán đã cấp sổ bảo hiểm mới cho {who}{calmend}',
+    'đã phát thẻ bảo hiểm y tế năm mới cho {unit}{calmend}',
+    'cho hỏi lương bậc {num} năm nay là bao nhiêu{calmend}',
+    'bảng lương tháng này đã gửi qua zalo{calmend}',
     'tạm ứng lương đăng ký trước ngày {num}{calmend}',
     'đã điều chỉnh lại hệ số lương cho {who}{calmend}',
     'công ty thông báo thưởng tết bằng {num} tháng lương{calmend}',
@@ -516,6 +526,11 @@ export const CALM: Templates = {
     'đi đóng bảo hiểm xe máy chưa{calmend}',
   ],
   jobs: [
+    '{who} đã ký xong hợp đồng lao động mới{calmend}',
+    'phòng tổ chức đang làm hợp đồng cho thợ mới{calmend}',
+    'công ty giảm bớt giấy tờ cho người lao động{calmend}',
+    'đã ký phụ lục hợp đồng cho {unit}{calmend}',
+    'công nhân thừa nhận đã sai quy trình{calmend}',
     'chủ nhật đi cắt tóc không {who}{calmend}',
     'anh ấy được điều sang {unit} làm tổ trưởng{calmend}',
     'lịch điều động xe đã thông báo trước{calmend}',
@@ -561,6 +576,7 @@ export const CALM: Templates = {
     'học phòng chống cháy nổ {time}{calmend}',
   ],
   collective: [
+    'thăm hỏi gia đình công nhân khó khăn{calmend}',
     '{who} nghỉ giải lao giữa ca{calmend}',
     'tụ tập liên hoan cuối năm{calmend}',
     'công ty định công bố kết quả thi đua{calmend}',
@@ -609,6 +625,7 @@ export const CALM: Templates = {
     'ăn cơm ca xong rồi{calmend}',
   ],
   rumours: [
+    'tin {unit} có người chết là tin giả, mọi người đừng hoang mang{calmend}',
     'tin {unit} sắp đóng cửa là bịa đặt, đừng chia sẻ{calmend}',
     'tin cắt lương là tin bịa, ae đừng tin{calmend}',
     'công ty đăng thông tin chính thức trên facebook{calmend}',

@@ -136,6 +136,12 @@ const cases: [kind: string, text: string, expected: string[]][] = [
   ['themes', 'cả tổ rủ nhau tắt máy đồng loạt', ['collective']],
   ['themes', 'em không còn động lực đi làm nữa', ['morale']],
   ['reassuring', 'đã bổ sung biển báo ở ngã ba lò', []],
+  // Kinds outsider batch 15 brought (2026-12-07).
+  ['other sense', 'gia đình công nhân khó khăn được công ty hỗ trợ', []],
+  ['word order', 'nghe nói tự động hóa xong dư cả trăm người', ['jobs']],
+  ['mining', 'bình dưỡng khí của tổ mở ra thì hỏng', ['safety']],
+  ['mining', 'lái xe ca đêm ngủ gục trên xe', ['safety']],
+  ['other sense', 'công nhân thừa nhận làm sai quy trình', []],
 ];
 
 describe('concept rules of the shipped lexicon, kind by kind', () => {
