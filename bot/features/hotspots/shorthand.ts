@@ -3,9 +3,10 @@ import type { MatcherTopic } from './patterns';
 
 /**
  * How workers shorten words in chat. Every term, exclusion, concept word and context phrase of the
- * lexicon (but the negating phrases, below) also matches with these spellings, so an admin writes "không an toàn" once and "k an toàn",
- * "ko an toàn", "hok an toàn" match as well. A shorthand without marks accepts any the writer typed
- * ("dc" is also "đc"); a phrase spelled with shorthand is reported as the admin wrote it.
+ * lexicon (but the negating phrases, below) also matches with these spellings, so an admin writes
+ * "không an toàn" once and "k an toàn", "ko an toàn", "hok an toàn" match as well. A shorthand
+ * without marks accepts any the writer typed ("dc" is also "đc"); a phrase spelled with shorthand is
+ * reported as the admin wrote it.
  */
 export const SHORTHAND: ReadonlyMap<string, readonly string[]> = new Map([
   ['không', ['k', 'ko', 'kh', 'hok', 'khum', 'hổng']],
@@ -26,19 +27,19 @@ export const SHORTHAND: ReadonlyMap<string, readonly string[]> = new Map([
   ['quản đốc', ['qđ']],
 ]);
 
-/** At most this many other spellings of one phrase ("không được" alone would have 17). */
+/** At most this many other spellings of one phrase ("không được" alone would have 20). */
 export const MAX_SPELLINGS = 12;
 
 /** The other spellings of `text` with shorthand, in a fixed order, at most MAX_SPELLINGS. */
 export function shorthandSpellings(text: string): string[] {
   const words = text.normalize('NFC').toLowerCase().split(' ');
-  // Each place: the words it covers and what may stand there instead.
-  const places: { width: number; options: readonly string[] }[] = [];
+  // Each place in the phrase (a word, or two words shortened as one): what may stand there.
+  const places: { options: readonly string[] }[] = [];
   for (let i = 0; i < words.length; ) {
     const two = i + 1 < words.length ? SHORTHAND.get(`${words[i]} ${words[i + 1]}`) : undefined;
     const one = SHORTHAND.get(words[i]!);
-    if (two) places.push({ width: 2, options: [`${words[i]} ${words[i + 1]}`, ...two] });
-    else places.push({ width: 1, options: one ? [words[i]!, ...one] : [words[i]!] });
+    if (two) places.push({ options: [`${words[i]} ${words[i + 1]}`, ...two] });
+    else places.push({ options: one ? [words[i]!, ...one] : [words[i]!] });
     i += two ? 2 : 1;
   }
   if (places.every((p) => p.options.length === 1)) return [];
