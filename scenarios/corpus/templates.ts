@@ -150,6 +150,7 @@ export const HOT: Templates = {
     'tài khoản vẫn chưa thấy tiền về{end}',
   ],
   jobs: [
+    'bị chuyển thành hợp đồng mùa vụ{end}',
     'tự động hóa xong chắc thừa cả trăm người{end}',
     'ai không đạt năng suất {num} tháng sẽ cho nghỉ{end}',
     'tinh giản bộ máy, {unit} giảm một nửa{end}',
@@ -187,6 +188,8 @@ export const HOT: Templates = {
     'cắt hợp đồng {num} anh{end}',
   ],
   safety: [
+    '{unit} không có đường thoát thứ hai{end}',
+    'sàn thao tác bị mục, đi lên rung rinh{end}',
     'bình tự cứu để lâu, mở ra toàn hỏng{end}',
     'mặt nạ phòng độc phát cho {who} không vừa{end}',
     'kíp nổ cầm tay đi lại trong lò, không có hòm đựng{end}',
@@ -418,6 +421,9 @@ export const HOT: Templates = {
     'đối xử bất công với {who}{end}',
   ],
   integrity: [
+    'mua chỗ làm ở mặt bằng hết {num} chục triệu{end}',
+    'vật tư bị tráo hàng cũ, hàng mới mang đi bán{end}',
+    'ký nhận hộ tiền hỗ trợ mà người nhận không biết{end}',
     'thủ quỹ cầm tiền quỹ đi đánh bạc{end}',
     'phiếu xuất kho ghi 100 mà thực nhận có 60{end}',
     'nhà thầu phụ là người nhà của giám đốc{end}',
@@ -500,6 +506,7 @@ export const HOT: Templates = {
 /** Calm lines: each topic's traps, then ordinary chat. */
 export const CALM: Templates = {
   wages: [
+    'tiền làm đêm tính theo đơn giá mới, cao hơn{calmend}',
     'phòng kế toán đã cấp sổ bảo hiểm mới cho {who}{calmend}',
     'đã phát thẻ bảo hiểm y tế năm mới cho {unit}{calmend}',
     'cho hỏi lương bậc {num} năm nay là bao nhiêu{calmend}',
@@ -544,6 +551,8 @@ export const CALM: Templates = {
     'giảm giấy tờ thủ tục cho công nhân{calmend}',
   ],
   safety: [
+    'phát nút tai chống ồn cho {who}{calmend}',
+    'đã kiểm tra cáp tời, thay mới đoạn bị tưa{calmend}',
     'đã bổ sung biển báo nguy hiểm ở {unit}{calmend}',
     'công ty phun nước dập bụi trên đường{calmend}',
     'mìn câm đã được xử lý xong theo quy trình{calmend}',

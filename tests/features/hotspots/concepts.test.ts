@@ -142,6 +142,13 @@ const cases: [kind: string, text: string, expected: string[]][] = [
   ['mining', 'bình dưỡng khí của tổ mở ra thì hỏng', ['safety']],
   ['mining', 'lái xe ca đêm ngủ gục trên xe', ['safety']],
   ['other sense', 'công nhân thừa nhận làm sai quy trình', []],
+  // Kinds outsider batch 16 brought (2026-12-08).
+  ['themes', 'cả phân xưởng không đi ca sáng nay', ['collective']],
+  ['themes', 'bị ép ký đơn tự nguyện nghỉ việc', ['jobs']],
+  ['mining', 'lò này không có đường thoát nào khác', ['safety']],
+  ['themes', 'có người ký nhận hộ tiền thưởng của ae', ['integrity']],
+  ['reassuring', 'đã kiểm tra, thay mới cáp tời bị tưa', []],
+  ['reassuring', 'clip cháy trên mạng là ở nước ngoài', []],
 ];
 
 describe('concept rules of the shipped lexicon, kind by kind', () => {
