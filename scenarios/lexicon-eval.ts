@@ -1,9 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Matcher } from '../bot/features/hotspots';
 import { assess, type Model, type TrainingLine, train } from '../bot/features/hotspots';
-import { CORPUS_FILE, random, stripMarks } from './corpus/generate';
+import { CORPUS_FILE, random, tunedOutsiderRows } from './corpus/generate';
 import {
+  dataRows,
   HELD_OUT_FILE,
   type LabelledLine,
   OUTSIDER_FILE,
@@ -24,14 +25,10 @@ export const FOLDS = 5;
 
 /** The shipped corpus: `topics<TAB>text`, as typed (NFD lines stay NFD). */
 export function readCorpus(file = CORPUS_FILE): LabelledLine[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .map((row, i) => ({ row, line: i + 1 }))
-    .filter(({ row }) => row.trim() !== '' && !row.startsWith('#'))
-    .map(({ row, line }) => {
-      const [topics = '', ...rest] = row.split('\t');
-      return { line, expected: topics === '-' ? [] : topics.split(','), text: rest.join('\t') };
-    });
+  return dataRows(file).map(({ row, line }) => {
+    const [topics = '', ...rest] = row.split('\t');
+    return { line, expected: topics === '-' ? [] : topics.split(','), text: rest.join('\t') };
+  });
 }
 
 /** Line-level figures, as a cell leader counts: a worry found (any topic), a false alarm, a miss. */
@@ -176,9 +173,7 @@ export function evaluate(matcher: Matcher, corpus: readonly LabelledLine[], mode
     });
   }
   const outsider = readOutsider();
-  const fromOutsider = new Set(
-    outsider.filter((l) => !l.untuned).flatMap((l) => [l.text, stripMarks(l.text)]),
-  );
+  const fromOutsider = new Set(tunedOutsiderRows(outsider).map(([, text]) => text));
   const generated = corpus.filter((l) => !fromOutsider.has(l.text));
   const predicted = (text: string) => predictions.get(text) ?? [];
   for (const key of keys) folds.set(key, score(generated, predicted, key || undefined));

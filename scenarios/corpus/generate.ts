@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { readLabelled, readOutsider } from './kept-apart';
+import { type OutsiderLine, readLabelled, readOutsider } from './kept-apart';
 import { CALM, EMOJI, HANDWRITTEN, HOT, SLOTS, TEENCODE } from './templates';
 
 /**
@@ -60,6 +60,22 @@ function disguise(line: string, next: () => number): string {
   return text;
 }
 
+/**
+ * The outsider lines already tuned on, as written and without marks: real phrasing the templates
+ * lack. The untuned part stays out, so its figure still measures lines no part of Pulse has seen.
+ */
+export function tunedOutsiderRows(outsider: readonly OutsiderLine[]): [topics: string, text: string][] {
+  return outsider
+    .filter((line) => !line.untuned)
+    .flatMap((line) => {
+      const topics = line.hot ? line.topics.join(',') : '-';
+      return [
+        [topics, line.text],
+        [topics, stripMarks(line.text)],
+      ] as [string, string][];
+    });
+}
+
 export function generateCorpus(): [topics: string, text: string][] {
   const next = random(SEED);
   const rows: [string, string][] = [];
@@ -76,13 +92,7 @@ export function generateCorpus(): [topics: string, text: string][] {
   for (const line of [...readLabelled(), ...outsider.filter((l) => l.untuned)])
     seen.add(line.text.normalize('NFC').toLowerCase());
   for (const [topics, text] of HANDWRITTEN) add(topics, text);
-  // The outsider lines already tuned on, as written and without marks: real phrasing the templates
-  // lack. The untuned part stays out, so its figure still measures lines no part of Pulse has seen.
-  for (const line of outsider.filter((l) => !l.untuned)) {
-    const topics = line.hot ? line.topics.join(',') : '-';
-    add(topics, line.text);
-    add(topics, stripMarks(line.text));
-  }
+  for (const [topics, text] of tunedOutsiderRows(outsider)) add(topics, text);
   const expand = (templates: Record<string, string[]>, label: (topic: string) => string, per: number) => {
     for (const [topic, list] of Object.entries(templates)) {
       for (const template of list) {

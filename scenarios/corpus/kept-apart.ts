@@ -49,6 +49,14 @@ export function readOutsider(file = OUTSIDER_FILE): OutsiderLine[] {
   return lines;
 }
 
+/** A TSV file's rows with their line numbers, without blank and `#` comment lines. */
+export function dataRows(file: string): { row: string; line: number }[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((row, i) => ({ row, line: i + 1 }))
+    .filter(({ row }) => row.trim() !== '' && !row.startsWith('#'));
+}
+
 export interface LabelledLine {
   line: number;
   expected: string[];
@@ -57,18 +65,14 @@ export interface LabelledLine {
 
 /** The held-out set: expected topics, the form to feed (nfc or nfd), the message. */
 export function readLabelled(file = HELD_OUT_FILE): LabelledLine[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .map((row, i) => ({ row, line: i + 1 }))
-    .filter(({ row }) => row.trim() !== '' && !row.startsWith('#'))
-    .map(({ row, line }) => {
-      const [expected = '', form = '', ...rest] = row.split('\t');
-      const text = rest.join('\t');
-      if (form !== 'nfc' && form !== 'nfd') throw new Error(`labelled.tsv:${line}: form must be nfc or nfd`);
-      return {
-        line,
-        expected: expected === '-' ? [] : expected.split(','),
-        text: text.normalize(form === 'nfd' ? 'NFD' : 'NFC'),
-      };
-    });
+  return dataRows(file).map(({ row, line }) => {
+    const [expected = '', form = '', ...rest] = row.split('\t');
+    const text = rest.join('\t');
+    if (form !== 'nfc' && form !== 'nfd') throw new Error(`labelled.tsv:${line}: form must be nfc or nfd`);
+    return {
+      line,
+      expected: expected === '-' ? [] : expected.split(','),
+      text: text.normalize(form === 'nfd' ? 'NFD' : 'NFC'),
+    };
+  });
 }
